@@ -1,0 +1,3 @@
+from django_protolint.cli import main
+
+main()

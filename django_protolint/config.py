@@ -1,0 +1,96 @@
+"""`[tool.django-protolint]` in the nearest pyproject.toml, merged with command-line options (the CLI wins)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+TABLE = "django-protolint"
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the CLI prints it and exits 2."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] | None = None  # None: the default selection (every rule)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extra_blocking_calls: dict[str, str] = field(default_factory=dict)  # qualname -> what to use instead
+    django_version: str | None = None
+    source: str | None = None  # the pyproject.toml it came from
+
+    def merged(self, **overrides: Any) -> Config:
+        return replace(self, **{key: value for key, value in overrides.items() if value is not None})
+
+
+def load_toml_text(text: str) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+
+
+def find_pyproject(start: Path) -> Path | None:
+    start = start.resolve()
+    for directory in (start, *start.parents) if start.is_dir() else start.parents:
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _strings(value: Any, key: str, path: Path) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise ConfigError(f"{path}: `{key}` must be a list of strings")
+
+
+def load_config(pyproject: Path) -> Config:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{pyproject}: cannot read: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{pyproject}: invalid TOML: {error}") from None
+    table = data.get("tool", {}).get(TABLE)
+    if table is None:
+        return Config()
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: [tool.{TABLE}] must be a table")
+    values: dict[str, Any] = {"source": str(pyproject)}
+    for key, value in table.items():
+        if key in ("select", "extend-select", "ignore", "exclude", "extend-exclude"):
+            values[key.replace("-", "_")] = _strings(value, key, pyproject)
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{pyproject}: `per-file-ignores` must be a table of glob = [codes]")
+            values["per_file_ignores"] = {glob: _strings(codes, key, pyproject) for glob, codes in value.items()}
+        elif key == "extra-blocking-calls":
+            if isinstance(value, list):
+                value = {name: "" for name in _strings(value, key, pyproject)}
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ConfigError(f"{pyproject}: `extra-blocking-calls` must map qualified names to hints")
+            values["extra_blocking_calls"] = dict(value)
+        elif key == "django-version":
+            if not isinstance(value, (str, float, int)):
+                raise ConfigError(f"{pyproject}: `django-version` must be a string such as \"4.2\"")
+            values["django_version"] = str(value)
+        else:
+            raise ConfigError(f"{pyproject}: unknown option `{key}` in [tool.{TABLE}]")
+    return Config(**values)

@@ -1,0 +1,117 @@
+"""Which files to read: Python sources and the non-Python files the project pass needs."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django_protolint.project.dependencies import DEPENDENCY_FILE
+
+# Directories that are never project code: environments, caches, installed packages, VCS metadata.
+# (Any other directory holding a `pyvenv.cfg` is a virtualenv too.)
+DEFAULT_EXCLUDED_DIRECTORIES = (
+    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "__pycache__", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", ".django_protolint_cache", "node_modules", "site-packages", "build", "dist",
+    ".eggs", "*.egg-info", "__pypackages__",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # as found on disk
+    display: str  # POSIX, relative to the working directory when inside it
+    module: str
+    is_package: bool
+
+
+@dataclass(frozen=True)
+class Discovery:
+    python: tuple[SourceFile, ...]
+    other: tuple[tuple[Path, str], ...]  # (path, display) of dependency files
+    missing: tuple[str, ...]  # paths given that do not exist
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(cwd).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def module_name(path: Path) -> tuple[str, bool]:
+    """Dotted name by walking up through packages (directories with `__init__.py`), as Python would import it."""
+    absolute = Path(os.path.abspath(path))
+    is_package = absolute.name == "__init__.py"
+    parts = [] if is_package else [absolute.stem]
+    directory = absolute.parent
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        parts.append(directory.name)
+        directory = directory.parent
+    return ".".join(reversed(parts)), is_package
+
+
+def _excluded(relative: str, name: str, patterns: tuple[str, ...]) -> bool:
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(relative, pattern):
+            return True
+        if fnmatch.fnmatch(relative, f"{pattern}/*") or fnmatch.fnmatch(relative, f"*/{pattern}"):
+            return True
+    return False
+
+
+def _is_virtualenv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file()
+
+
+def discover(paths: list[Path], exclude: tuple[str, ...], cwd: Path | None = None) -> Discovery:
+    cwd = Path(os.path.abspath(cwd or Path.cwd()))
+    directory_patterns = DEFAULT_EXCLUDED_DIRECTORIES + exclude
+    python: dict[str, SourceFile] = {}
+    other: dict[str, tuple[Path, str]] = {}
+    missing: list[str] = []
+
+    def add(file: Path) -> None:
+        display = display_path(file, cwd)
+        if file.suffix == ".py":
+            module, is_package = module_name(file)
+            python.setdefault(display, SourceFile(file, display, module, is_package))
+        elif DEPENDENCY_FILE.search(display) or DEPENDENCY_FILE.search(file.name):
+            other.setdefault(display, (file, display))
+
+    for given in paths:
+        if not given.exists() and not given.is_symlink():
+            missing.append(display_path(given, cwd))
+            continue
+        if not given.is_dir():
+            add(given)  # an explicitly named file is linted even if an exclude pattern matches it
+            continue
+        for directory, dirnames, filenames in _walk(given):
+            relative_dir = display_path(directory, Path(os.path.abspath(given)))
+            dirnames[:] = sorted(
+                d
+                for d in dirnames
+                if not _excluded(_join(relative_dir, d), d, directory_patterns) and not _is_virtualenv(directory / d)
+            )
+            for filename in sorted(filenames):
+                if not _excluded(_join(relative_dir, filename), filename, exclude):
+                    add(directory / filename)
+    return Discovery(
+        python=tuple(python[key] for key in sorted(python)),
+        other=tuple(other[key] for key in sorted(other)),
+        missing=tuple(missing),
+    )
+
+
+def _join(directory: str, name: str) -> str:
+    return name if directory in ("", ".") else f"{directory}/{name}"
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
+    # followlinks=False: a symlinked directory loop cannot make us walk forever.
+    for directory, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda error: None):
+        yield Path(directory), dirnames, filenames

@@ -1,0 +1,16 @@
+"""Output formats. Only this layer turns 0-based columns into the 1-based columns users and editors count."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django_protolint.output import concise, full, json_format
+from django_protolint.runner import Report
+
+Formatter = Callable[[Report, bool], str]
+
+FORMATS: dict[str, Formatter] = {
+    "full": full.render,
+    "concise": concise.render,
+    "json": json_format.render,
+}

@@ -1,0 +1,48 @@
+"""The JSON report: a contract other tools and our own tests read (../shared/design.md)."""
+
+from __future__ import annotations
+
+import json
+
+from django_protolint import __version__
+from django_protolint.rules import load_rules
+from django_protolint.rules.base import Finding
+from django_protolint.runner import Report
+
+
+def finding_record(finding: Finding) -> dict[str, object]:
+    rules = load_rules()
+    rule = rules.get(finding.code)
+    return {
+        "code": finding.code,
+        "slug": rule.slug if rule else None,
+        "severity": finding.severity,
+        "path": finding.path,
+        "line": finding.span.line,
+        "column": finding.span.column + 1,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_column + 1,
+        "message": finding.message,
+        "help": finding.help or None,
+        "fix": None,
+        "url": rule.url if rule else None,
+    }
+
+
+def render(report: Report, color: bool) -> str:
+    evidence = report.model.django_version_evidence
+    version = report.model.django_version
+    document = {
+        "version": __version__,
+        "findings": [finding_record(finding) for finding in report.findings],
+        "projects": [
+            {
+                "root": ".",
+                "django_version": f"{version[0]}.{version[1]}" if version else None,
+                "django_version_evidence": (
+                    {"path": evidence.path, "requirement": evidence.requirement} if evidence else None
+                ),
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,124 @@
+"""The project model: every file's facts joined up, plus what the project's other files say (Django version).
+
+Built from FileFacts and dependency-file text only: it never parses Python again and never reads the disk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django_protolint.knowledge import asyncio_api, django_api
+from django_protolint.knowledge.blocking import BlockingCall, lookup
+from django_protolint.project.dependencies import DjangoVersion, VersionEvidence
+from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact
+
+
+@dataclass(frozen=True)
+class ProjectFunction:
+    qualname: str  # fully qualified: "blog.services.count_published"
+    facts: FileFacts
+    function: FunctionFact
+
+    @property
+    def is_offloaded(self) -> bool:
+        """`@sync_to_async def f()`: calling it gives a coroutine that runs f in a worker thread."""
+        return any(decorator in asyncio_api.OFFLOADING_DECORATORS for decorator in self.function.decorators)
+
+    @property
+    def is_coroutine_function(self) -> bool:
+        return self.function.is_async or self.is_offloaded
+
+
+@dataclass
+class ProjectModel:
+    files: tuple[FileFacts, ...]
+    django_version: DjangoVersion | None = None
+    django_version_evidence: VersionEvidence | None = None
+    extra_blocking_calls: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def functions(self) -> dict[str, ProjectFunction]:
+        index: dict[str, ProjectFunction] = {}
+        for facts in self.files:
+            for function in facts.functions:
+                qualname = f"{facts.module}.{function.qualname}" if facts.module else function.qualname
+                index.setdefault(qualname, ProjectFunction(qualname, facts, function))
+        return index
+
+    @cached_property
+    def _calls_by_function(self) -> dict[str, list[tuple[FileFacts, CallFact]]]:
+        grouped: dict[str, list[tuple[FileFacts, CallFact]]] = defaultdict(list)
+        for facts in self.files:
+            for call in facts.calls:
+                if call.scope.function is not None:
+                    grouped[self._qualify(facts, call.scope.function)].append((facts, call))
+        return grouped
+
+    @cached_property
+    def _queries_by_function(self) -> dict[str, list[tuple[FileFacts, QueryFact]]]:
+        grouped: dict[str, list[tuple[FileFacts, QueryFact]]] = defaultdict(list)
+        for facts in self.files:
+            for query in facts.queries:
+                if query.scope.function is not None:
+                    grouped[self._qualify(facts, query.scope.function)].append((facts, query))
+        return grouped
+
+    @staticmethod
+    def _qualify(facts: FileFacts, local_qualname: str) -> str:
+        return f"{facts.module}.{local_qualname}" if facts.module else local_qualname
+
+    # ------------------------------------------------------------------ queries for rules
+
+    def calls(self) -> Iterator[tuple[FileFacts, CallFact]]:
+        for facts in self.files:
+            for call in facts.calls:
+                yield facts, call
+
+    def calls_in_async(self) -> Iterator[tuple[FileFacts, CallFact]]:
+        for facts, call in self.calls():
+            if call.scope.is_async:
+                yield facts, call
+
+    def queries(self) -> Iterator[tuple[FileFacts, QueryFact]]:
+        for facts in self.files:
+            for query in facts.queries:
+                yield facts, query
+
+    def calls_in(self, function_qualname: str) -> list[tuple[FileFacts, CallFact]]:
+        return self._calls_by_function.get(function_qualname, [])
+
+    def queries_in(self, function_qualname: str) -> list[tuple[FileFacts, QueryFact]]:
+        return self._queries_by_function.get(function_qualname, [])
+
+    def function_named(self, qualname: str | None) -> ProjectFunction | None:
+        return self.functions.get(qualname) if qualname else None
+
+    def blocking_call(self, qualname: str | None) -> BlockingCall | None:
+        if qualname is None:
+            return None
+        if qualname in self.extra_blocking_calls:
+            hint = self.extra_blocking_calls[qualname] or "run it with `sync_to_async` or use an async library"
+            return BlockingCall(qualname, "configured", hint, "extra-blocking-calls")
+        return lookup(qualname)
+
+    def twin_advice(self, row: django_api.AsyncTwin, async_form: str) -> str:
+        """Fix advice that never suggests an API the project's Django may not have."""
+        available = django_api.is_available(row, self.django_version)
+        if available:
+            return f"use `{async_form}`"
+        if available is None and row.since is not None:
+            return (
+                f"use `{async_form}` (Django ≥ {django_api.version_label(row.since)}), "
+                "or wrap the call in `sync_to_async`"
+            )
+        if row.since is not None and self.django_version is not None:
+            have = django_api.version_label(self.django_version)
+            need = django_api.version_label(row.since)
+            return (
+                f"wrap the sync code in `sync_to_async` (`{async_form}` needs Django ≥ {need}; "
+                f"the project's requirements allow {have})"
+            )
+        return "wrap the sync code in `sync_to_async` (Django has no async form of it)"

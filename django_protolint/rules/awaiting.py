@@ -1,0 +1,90 @@
+"""DPL12x: coroutines that are created and thrown away.
+
+Calling a coroutine function only builds a coroutine object; without `await` nothing runs, and Python merely
+warns `coroutine ... was never awaited` when it is collected. The rule fires only when the call is a whole
+statement (its result is discarded), so passing a coroutine to `asyncio.gather()` or `create_task()` is fine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django_protolint.knowledge import asyncio_api, django_api
+from django_protolint.project.model import ProjectModel
+from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+
+UNAWAITED = Rule(
+    code="DPL120",
+    slug="unawaited-coroutine",
+    severity="error",
+    summary="A coroutine function is called and its coroutine thrown away without `await`",
+    message="`{call}()` returns a coroutine that is never awaited: it does nothing",
+    rationale=(
+        "An async method such as `aget()`, `asave()`, `asyncio.sleep()` or one of your own `async def` functions "
+        "does its work only when awaited. Called as a bare statement, the query never runs, the object is never "
+        "saved, and Python only prints `RuntimeWarning: coroutine ... was never awaited`. "
+        "See https://docs.python.org/3/library/asyncio-dev.html#detect-never-awaited-coroutines."
+    ),
+    fix="add `await`: `await {call}(...)`",
+    examples=[
+        Invalid(
+            """
+            import asyncio
+            from .models import Article
+
+            async def notify(article):
+                return None
+
+            async def publish(request, pk):
+                article = await Article.objects.aget(pk=pk)
+                article.asave()  # expect: DPL120
+                asyncio.sleep(1)  # expect: DPL120
+                notify(article)  # expect: DPL120
+                Article.objects.filter(pk=pk).aupdate(published=True)  # expect: DPL120
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            from .models import Article
+
+            async def notify(article):
+                return None
+
+            async def publish(request, pk):
+                article = await Article.objects.aget(pk=pk)
+                await article.asave()
+                await asyncio.gather(notify(article), asyncio.sleep(1))
+                task = asyncio.create_task(notify(article))
+                await task
+            """
+        ),
+    ],
+)
+
+
+def _is_coroutine_call(model: ProjectModel, call_callee: str | None) -> bool:
+    if call_callee is None:
+        return False
+    if call_callee in asyncio_api.COROUTINE_FUNCTIONS or call_callee in django_api.COROUTINE_FUNCTIONS:
+        return True
+    function = model.function_named(call_callee)
+    return function is not None and function.is_coroutine_function
+
+
+@check(UNAWAITED)
+def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
+    seen = set()
+    for facts, query in model.queries():
+        if not query.discarded or query.awaited:
+            continue
+        is_async_method = query.operation in django_api.QUERYSET_ASYNC and query.operation != "aiterator"
+        if query.kind == "instance":
+            is_async_method = query.operation.startswith("a") and query.operation[1:] in django_api.MODEL_INSTANCE
+        if is_async_method:
+            seen.add((facts.path, query.span))
+            yield UNAWAITED.finding(facts.path, query.span, call=f"{query.receiver}.{query.operation}")
+    for facts, call in model.calls():
+        if call.discarded and not call.awaited and (facts.path, call.span) not in seen:
+            if _is_coroutine_call(model, call.callee):
+                yield UNAWAITED.finding(facts.path, call.span, call=call.text)

@@ -1,0 +1,127 @@
+"""Rules declare themselves: code, slug, severity, message, rationale, fix advice and examples.
+
+The examples are the rule's tests (tests/test_rule_examples.py) and its documentation (docs/rules.md); a rule's
+check function reads the project model and yields findings, never the disk or a syntax tree.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django_protolint.source.facts import Span
+
+if TYPE_CHECKING:
+    from django_protolint.project.model import ProjectModel
+
+SEVERITIES = ("error", "warning", "info")
+DOCS_URL = "https://github.com/django-protolint/django-protolint/blob/main/docs/rules.md#{anchor}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    path: str
+    span: Span  # lines 1-based, columns 0-based; output converts
+    message: str
+    help: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.line, self.span.column, self.code)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A snippet the rule must flag (`# expect: CODE` comments) or must leave alone.
+
+    `source` is the body of `app/views.py` in a minimal project, or a mapping of paths to file bodies.
+    """
+
+    source: str | dict[str, str]
+    valid: bool
+    django_version: str | None = None
+    note: str = ""
+
+    @property
+    def files(self) -> dict[str, str]:
+        if isinstance(self.source, str):
+            return {"app/views.py": textwrap.dedent(self.source).lstrip("\n")}
+        return {path: textwrap.dedent(body).lstrip("\n") for path, body in self.source.items()}
+
+
+def Valid(source: str | dict[str, str], *, django_version: str | None = None, note: str = "") -> Example:  # noqa: N802
+    return Example(source, valid=True, django_version=django_version, note=note)
+
+
+def Invalid(source: str | dict[str, str], *, django_version: str | None = None, note: str = "") -> Example:  # noqa: N802
+    return Example(source, valid=False, django_version=django_version, note=note)
+
+
+@dataclass(eq=False)  # identity: a rule is one declaration
+class Rule:
+    code: str
+    slug: str
+    severity: str
+    summary: str  # one line for `rules` listings and SARIF shortDescription
+    message: str  # the finding's message, a str.format template
+    rationale: str  # why it matters, with the source that proves it
+    fix: str  # what to do instead (a str.format template for the finding's help line)
+    examples: list[Example] = field(default_factory=list)
+    since: str = "0.1.0"
+    known_problems: str = ""
+
+    def __post_init__(self) -> None:
+        assert self.severity in SEVERITIES, self.severity
+        REGISTRY.add(self)
+
+    @property
+    def url(self) -> str:
+        return DOCS_URL.format(anchor=f"{self.code.lower()}-{self.slug}")
+
+    def finding(self, path: str, span: Span, *, help: str | None = None, **values: object) -> Finding:
+        return Finding(
+            code=self.code,
+            severity=self.severity,
+            path=path,
+            span=span,
+            message=self.message.format(**values),
+            help=help if help is not None else self.fix.format(**values),
+        )
+
+
+Check = Callable[["ProjectModel"], Iterable[Finding]]
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.rules: dict[str, Rule] = {}
+        self.checks: list[tuple[tuple[str, ...], Check]] = []
+
+    def add(self, rule: Rule) -> None:
+        assert rule.code not in self.rules, f"duplicate rule code {rule.code}"
+        self.rules[rule.code] = rule
+
+    def check(self, *rules: Rule) -> Callable[[Check], Check]:
+        """Register a check function that may yield findings for these rules (and only these)."""
+
+        def register(function: Check) -> Check:
+            self.checks.append((tuple(rule.code for rule in rules), function))
+            return function
+
+        return register
+
+    def run(self, model: ProjectModel, selected: Callable[[str], bool]) -> Iterator[Finding]:
+        for codes, function in self.checks:
+            if not any(selected(code) for code in codes):
+                continue
+            for finding in function(model):
+                assert finding.code in codes, f"{function.__name__} yielded undeclared {finding.code}"
+                yield finding
+
+
+REGISTRY = Registry()
+check = REGISTRY.check

@@ -1,0 +1,278 @@
+"""DPL11x: calls that block the event loop inside async code (and DPL140 for calls the user declares blocking).
+
+An async view or consumer shares its thread with every other request on that worker: while a call blocks, none
+of them moves. Nothing in Django guards against these (only the ORM is guarded), so they stall silently.
+Which calls block is data: django_protolint/knowledge/blocking.py, a superset of flake8-async's asyncio list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django_protolint.project.model import ProjectModel
+from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+
+ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/"
+MESSAGE = "`{call}()` blocks the event loop inside {scope}"
+
+
+def _blocking_rule(code: str, slug: str, what: str, why: str, invalid: str, valid: str) -> Rule:
+    return Rule(
+        code=code,
+        slug=slug,
+        severity="warning",
+        summary=f"{what} inside async code",
+        message=MESSAGE,
+        rationale=f"{why} While it waits, the event loop cannot run any other request on this worker. See {ASYNC_DOCS}.",
+        fix="{advice}",
+        examples=[Invalid(invalid), Valid(valid)],
+    )
+
+
+SLEEP = _blocking_rule(
+    "DPL110", "blocking-sleep-in-async", "`time.sleep()`",
+    "`time.sleep()` suspends the whole thread, and with it the event loop.",
+    """
+    import time
+
+    async def slow(request):
+        def helper():
+            time.sleep(1)  # a nested sync def is not async code
+        time.sleep(1)  # expect: DPL110
+    """,
+    """
+    import asyncio
+    import time
+    from asgiref.sync import sync_to_async
+
+    async def slow(request):
+        await asyncio.sleep(1)
+        await sync_to_async(time.sleep)(1)
+
+    def sync_view(request):
+        time.sleep(1)
+    """,
+)  # fmt: skip
+
+HTTP = _blocking_rule(
+    "DPL111", "blocking-http-in-async", "A synchronous HTTP call (`requests`, `httpx.Client`, `urllib`, `urllib3`, boto3)",
+    "A synchronous HTTP client waits for the network on the calling thread.",
+    """
+    import requests as r
+    import httpx
+    from urllib.request import urlopen
+
+    async def fetch(request):
+        r.get("https://example.com")  # expect: DPL111
+        with httpx.Client() as client:
+            client.get("https://example.com")  # expect: DPL111
+        urlopen("https://example.com")  # expect: DPL111
+    """,
+    """
+    import asyncio
+    import httpx
+    import requests
+
+    async def fetch(request):
+        async with httpx.AsyncClient() as client:
+            await client.get("https://example.com")
+        await asyncio.to_thread(requests.get, "https://example.com")
+    """,
+)  # fmt: skip
+
+SUBPROCESS = _blocking_rule(
+    "DPL112", "blocking-subprocess-in-async", "Starting or waiting for a process (`subprocess`, `os.system`, `os.wait*`)",
+    "Running a process and waiting for it blocks the thread until the process ends.",
+    """
+    import os
+    import subprocess
+
+    async def convert(request):
+        subprocess.run(["convert", "a.png", "b.jpg"])  # expect: DPL112
+        os.system("ls")  # expect: DPL112
+    """,
+    """
+    import asyncio
+
+    async def convert(request):
+        process = await asyncio.create_subprocess_exec("convert", "a.png", "b.jpg")
+        await process.wait()
+    """,
+)  # fmt: skip
+
+FILE = _blocking_rule(
+    "DPL113", "blocking-file-io-in-async", "Opening, reading or writing a file synchronously",
+    "Disk I/O blocks the thread; on network filesystems it can take seconds.",
+    """
+    from pathlib import Path
+
+    async def export(request):
+        with open("report.csv") as handle:  # expect: DPL113
+            data = handle.read()  # expect: DPL113
+        Path("out.txt").write_text(data)  # expect: DPL113
+    """,
+    """
+    import asyncio
+    from pathlib import Path
+
+    def read_report():
+        with open("report.csv") as handle:
+            return handle.read()
+
+    async def export(request):
+        data = await asyncio.to_thread(read_report)
+        await asyncio.to_thread(Path("out.txt").write_text, data)
+    """,
+)  # fmt: skip
+
+FILESYSTEM = _blocking_rule(
+    "DPL114", "blocking-filesystem-query-in-async", "A filesystem query (`os.path.exists`, `os.stat`, `os.listdir`, ...)",
+    "Each query is a system call that can block on slow or network filesystems.",
+    """
+    import os
+
+    async def upload(request):
+        if os.path.exists("/tmp/upload"):  # expect: DPL114
+            return os.listdir("/tmp")  # expect: DPL114
+    """,
+    """
+    import asyncio
+    import os
+
+    async def upload(request):
+        path = os.path.join("/tmp", "upload")  # pure string work does not touch the disk
+        return await asyncio.to_thread(os.path.exists, path)
+    """,
+)  # fmt: skip
+
+INPUT = _blocking_rule(
+    "DPL115", "blocking-input-in-async", "`input()`",
+    "`input()` waits for a line on standard input.",
+    """
+    async def confirm(request):
+        return input("sure? ")  # expect: DPL115
+    """,
+    """
+    def confirm():
+        return input("sure? ")
+    """,
+)  # fmt: skip
+
+SOCKET = _blocking_rule(
+    "DPL116", "blocking-socket-in-async", "A blocking socket call (`socket.create_connection`, `sock.recv`, DNS lookups)",
+    "Blocking sockets wait for the peer on the calling thread; DNS lookups wait for the resolver.",
+    """
+    import socket
+
+    async def ping(request):
+        sock = socket.create_connection(("example.com", 80))  # expect: DPL116
+        sock.sendall(b"ping")  # expect: DPL116
+    """,
+    """
+    import asyncio
+
+    async def ping(request):
+        reader, writer = await asyncio.open_connection("example.com", 80)
+        writer.write(b"ping")
+        await writer.drain()
+    """,
+)  # fmt: skip
+
+CACHE = _blocking_rule(
+    "DPL117", "blocking-cache-client-in-async", "A synchronous cache client (Django's `cache`, redis-py, pymemcache)",
+    "Every cache call is a network round trip; with Django's DatabaseCache it even raises SynchronousOnlyOperation.",
+    """
+    import redis
+    from django.core.cache import cache
+
+    client = redis.Redis()
+
+    async def counter(request):
+        client.incr("hits")  # expect: DPL117
+        return cache.get("hits")  # expect: DPL117
+    """,
+    """
+    import redis.asyncio
+    from django.core.cache import cache
+
+    client = redis.asyncio.Redis()
+
+    async def counter(request):
+        await client.incr("hits")
+        return await cache.aget("hits")
+    """,
+)  # fmt: skip
+
+MAIL = _blocking_rule(
+    "DPL118", "blocking-mail-in-async", "Sending mail synchronously (`send_mail`, `EmailMessage.send`, `smtplib`)",
+    "Django's mail API has no async form through 6.1; `send_mail` talks SMTP on the calling thread.",
+    """
+    from django.core.mail import send_mail
+
+    async def signup(request):
+        send_mail("Welcome", "Hi", "from@example.com", ["to@example.com"])  # expect: DPL118
+    """,
+    """
+    from asgiref.sync import sync_to_async
+    from django.core.mail import send_mail
+
+    async def signup(request):
+        await sync_to_async(send_mail)("Welcome", "Hi", "from@example.com", ["to@example.com"])
+    """,
+)  # fmt: skip
+
+DATABASE = _blocking_rule(
+    "DPL119", "blocking-database-driver-in-async", "A synchronous database driver (`sqlite3`, `psycopg`, `pymysql`)",
+    "A driver outside the ORM is not guarded by Django, so its queries do not raise: they silently block.",
+    """
+    import sqlite3
+
+    async def stats(request):
+        connection = sqlite3.connect("stats.db")  # expect: DPL119
+        return connection.execute("select 1")  # expect: DPL119
+    """,
+    """
+    import sqlite3
+    from asgiref.sync import sync_to_async
+
+    def read_stats():
+        return sqlite3.connect("stats.db").execute("select 1").fetchall()
+
+    async def stats(request):
+        return await sync_to_async(read_stats)()
+    """,
+)  # fmt: skip
+
+CONFIGURED = Rule(
+    code="DPL140",
+    slug="configured-blocking-call-in-async",
+    severity="warning",
+    summary="A call listed in `extra-blocking-calls` inside async code",
+    message=MESSAGE,
+    rationale=(
+        "Your configuration (`extra-blocking-calls` in `[tool.django-protolint]`) declares that this call blocks: "
+        "typically an in-house SDK or a client library we do not know."
+    ),
+    fix="{advice}",
+    examples=[],  # exercised by tests/test_config.py, since it needs configuration
+)
+
+RULE_BY_CATEGORY = {
+    "sleep": SLEEP, "http": HTTP, "cloud": HTTP, "subprocess": SUBPROCESS, "file": FILE, "filesystem": FILESYSTEM,
+    "input": INPUT, "socket": SOCKET, "cache": CACHE, "mail": MAIL, "database": DATABASE, "configured": CONFIGURED,
+}  # fmt: skip
+
+
+@check(*dict.fromkeys(RULE_BY_CATEGORY.values()))
+def blocking_calls(model: ProjectModel) -> Iterator[Finding]:
+    for facts, call in model.calls_in_async():
+        if call.awaited:
+            continue  # an awaited call is an async API that happens to share a name
+        blocking = model.blocking_call(call.callee)
+        if blocking is None:
+            continue
+        rule = RULE_BY_CATEGORY[blocking.category]
+        yield rule.finding(
+            facts.path, call.span, call=call.text, scope=f"async function `{call.scope.function}`",
+            advice=blocking.alternative,
+        )  # fmt: skip

@@ -1,0 +1,67 @@
+"""DPL00x: files we could not analyse. Reported as findings so one bad file never stops the run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django_protolint.project.model import ProjectModel
+from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+from django_protolint.source.parse import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
+
+PARSE_ERROR = Rule(
+    code=CANNOT_PARSE,
+    slug="syntax-error",
+    severity="error",
+    summary="A Python file cannot be parsed",
+    message="{problem}",
+    rationale="A file that does not parse cannot be analysed, and Django would fail to import it too.",
+    fix="fix the syntax error (or exclude the file with `exclude` in `[tool.django-protolint]`)",
+    examples=[
+        Invalid(
+            """
+            def broken(:  # expect: DPL001
+                pass
+            """
+        ),
+        Valid(
+            """
+            def fine():
+                pass
+            """
+        ),
+    ],
+)
+
+READ_ERROR = Rule(
+    code=CANNOT_READ,
+    slug="unreadable-file",
+    severity="error",
+    summary="A file cannot be read or decoded as Python source",
+    message="{problem}",
+    rationale=(
+        "Python reads source as UTF-8 unless a PEP 263 `coding:` comment says otherwise; a file that is not "
+        "text in its declared encoding, or that cannot be opened, is skipped."
+    ),
+    fix="save the file as UTF-8, or declare its encoding with `# -*- coding: <name> -*-` on line 1 or 2",
+    examples=[],  # bytes, not text: exercised by tests/test_bad_input.py
+)
+
+INTERNAL = Rule(
+    code=INTERNAL_ERROR,
+    slug="internal-error",
+    severity="error",
+    summary="django-protolint failed while analysing a file",
+    message="{problem}",
+    rationale="A bug in django-protolint. The file was skipped and the rest of the project was still linted.",
+    fix="report it with the file (or a reduced copy) at the django-protolint issue tracker",
+    examples=[],
+)
+
+BY_CODE = {rule.code: rule for rule in (PARSE_ERROR, READ_ERROR, INTERNAL)}
+
+
+@check(PARSE_ERROR, READ_ERROR, INTERNAL)
+def file_problems(model: ProjectModel) -> Iterator[Finding]:
+    for facts in model.files:
+        if facts.problem is not None:
+            yield BY_CODE[facts.problem.code].finding(facts.path, facts.problem.span, problem=facts.problem.message)

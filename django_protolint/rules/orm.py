@@ -1,0 +1,409 @@
+"""DPL10x: the synchronous Django ORM (and what sits on it) used on the event loop.
+
+Django guards its database wrapper with `@async_unsafe`: any query from a thread with a running event loop raises
+`SynchronousOnlyOperation` (django/utils/asyncio.py; docs/topics/async.txt). Each rule below names one way code
+reaches that guard. Facts: ../shared/facts.md §1.4 (verified on Django 5.2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django_protolint.knowledge import django_api
+from django_protolint.project.model import ProjectModel
+from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+
+ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm"
+
+
+def _scope_label(function: str | None) -> str:
+    return f"async function `{function}`"
+
+
+SYNC_QUERY = Rule(
+    code="DPL101",
+    slug="sync-orm-query-in-async",
+    severity="error",
+    summary="A QuerySet or Manager method that runs a query is called inside async code",
+    message="`{call}()` runs a database query inside {scope}: Django raises SynchronousOnlyOperation",
+    rationale=(
+        "Inside `async def` the event loop is running, and Django refuses to run a synchronous query there: "
+        "`get()`, `create()`, `count()`, `exists()`, `first()`, `update()`, `delete()` and the other methods that "
+        "hit the database raise `SynchronousOnlyOperation`. Django 4.1 added an async twin for each "
+        f"(`aget()`, `acreate()`, ...). See {ASYNC_DOCS}."
+    ),
+    fix="{advice}",
+    examples=[
+        Invalid(
+            """
+            from .models import Article
+
+            async def article_detail(request, pk):
+                article = Article.objects.get(pk=pk)  # expect: DPL101
+                total = Article.objects.filter(published=True).count()  # expect: DPL101
+                return article, total
+            """
+        ),
+        Invalid(
+            """
+            from .models import Article
+
+            async def view(request):
+                def helper():
+                    return Article.objects.count()  # a nested sync def is not async code
+                published = Article.objects.filter(published=True)
+                return published.exists()  # expect: DPL101
+            """
+        ),
+        Valid(
+            """
+            from asgiref.sync import sync_to_async
+            from .models import Article
+
+            async def article_detail(request, pk):
+                article = await Article.objects.aget(pk=pk)
+                total = await Article.objects.filter(published=True).acount()
+                rows = await sync_to_async(Article.objects.get)(pk=pk)
+                return article, total, rows
+            """,
+            note="the async twins, and the sync method handed to sync_to_async uncalled",
+        ),
+        Valid(
+            """
+            from .models import Article
+
+            def article_detail(request, pk):
+                return Article.objects.get(pk=pk)
+            """,
+            note="sync views may query",
+        ),
+    ],
+)
+
+QUERYSET_EVALUATED = Rule(
+    code="DPL102",
+    slug="queryset-evaluated-in-async",
+    severity="error",
+    summary="A lazy QuerySet is evaluated (iterated, `list()`, `len()`, `bool()`, `in`, indexed) inside async code",
+    message="QuerySet `{receiver}` is evaluated ({how}) inside {scope}: the query runs synchronously and raises",
+    rationale=(
+        "Building a QuerySet is free; evaluating it runs the query. Iterating it with a plain `for`, passing it to "
+        "`list()`/`len()`/`bool()`, testing `x in qs` or indexing it all run a synchronous query, which raises "
+        "`SynchronousOnlyOperation` on the event loop. Django 4.1 added `async for` over QuerySets and the "
+        f"`acount()`/`aexists()`/`acontains()` twins. See {ASYNC_DOCS}."
+    ),
+    fix="{advice}",
+    examples=[
+        Invalid(
+            """
+            from .models import Article
+
+            async def index(request):
+                articles = Article.objects.filter(published=True)
+                titles = [a.title for a in articles]  # expect: DPL102
+                for article in Article.objects.all():  # expect: DPL102
+                    print(article)
+                if articles:  # expect: DPL102
+                    return len(articles)  # expect: DPL102
+                return list(articles[:10])  # expect: DPL102
+            """
+        ),
+        Valid(
+            """
+            from .models import Article
+
+            async def index(request):
+                articles = Article.objects.filter(published=True).order_by("-id")[:10]
+                titles = [a.title async for a in articles]
+                async for article in Article.objects.all():
+                    print(article)
+                return titles
+
+            def sync_index(request):
+                return list(Article.objects.all())
+            """,
+            note="`async for`, slicing without a step (still lazy), and sync code",
+        ),
+    ],
+)
+
+INSTANCE_METHOD = Rule(
+    code="DPL103",
+    slug="sync-model-method-in-async",
+    severity="error",
+    summary="`save()`, `delete()` or `refresh_from_db()` on a model instance inside async code",
+    message="`{receiver}.{method}()` writes to or reads from the database inside {scope}: Django raises "
+    "SynchronousOnlyOperation",
+    rationale=(
+        "`Model.save()`, `delete()`, `refresh_from_db()` and `full_clean()` run queries. Django 4.2 added "
+        "`asave()`, `adelete()` and `arefresh_from_db()`; validation has no async form. The rule fires only for "
+        "instances it can see come from the ORM (`await Model.objects.aget(...)`, `async for obj in qs`), so it "
+        f"misses instances built elsewhere rather than guess. See {ASYNC_DOCS}."
+    ),
+    fix="{advice}",
+    examples=[
+        Invalid(
+            """
+            from .models import Article
+
+            async def publish(request, pk):
+                article = await Article.objects.aget(pk=pk)
+                article.published = True
+                article.save()  # expect: DPL103
+            """
+        ),
+        Valid(
+            """
+            from .models import Article
+
+            async def publish(request, pk, form):
+                article = await Article.objects.aget(pk=pk)
+                article.published = True
+                await article.asave()
+                form.save()  # not known to be a model instance
+            """
+        ),
+    ],
+)
+
+REQUEST_USER = Rule(
+    code="DPL104",
+    slug="request-user-in-async",
+    severity="error",
+    summary="`request.user.<attr>` read inside async code",
+    message="`{text}` loads the user from the session and database inside {scope}: it raises "
+    "SynchronousOnlyOperation for logged-in users",
+    rationale=(
+        "`request.user` is a lazy object: reading any attribute loads the session and the user with synchronous "
+        "queries. Anonymous requests pass (no session row), so the crash shows up only for logged-in users. "
+        "Django 5.0 added `await request.auser()`. Passing `request.user` along without reading it is fine. "
+        "See https://docs.djangoproject.com/en/stable/ref/request-response/#django.http.HttpRequest.auser."
+    ),
+    fix="{advice}",
+    examples=[
+        Invalid(
+            """
+            async def dashboard(request):
+                if request.user.is_authenticated:  # expect: DPL104
+                    return "hello"
+            """
+        ),
+        Valid(
+            """
+            from asgiref.sync import sync_to_async
+
+            async def dashboard(request):
+                user = await request.auser()
+                if user.is_authenticated:
+                    return await sync_to_async(render_for)(request.user)
+
+            def render_for(user):
+                return user.username
+            """,
+            note="`auser()`, and `request.user` handed to sync code without being read",
+        ),
+    ],
+)
+
+REQUEST_SESSION = Rule(
+    code="DPL105",
+    slug="request-session-in-async",
+    severity="warning",
+    summary="`request.session` read or written synchronously inside async code",
+    message="`{text}` loads the session synchronously inside {scope}",
+    rationale=(
+        "The session loads lazily on first use. With the database engine (the default) that is a synchronous "
+        "query and raises `SynchronousOnlyOperation`; with cache or file engines it blocks the event loop. "
+        "Django 5.1 added async session methods (`aget`, `aset`, `apop`, ...). A warning, not an error, because "
+        "which engine runs is a setting."
+    ),
+    fix="{advice}",
+    examples=[
+        Invalid(
+            """
+            async def cart(request):
+                items = request.session.get("cart", [])  # expect: DPL105
+                request.session["cart"] = items  # expect: DPL105
+                return items
+            """
+        ),
+        Valid(
+            """
+            async def cart(request):
+                items = await request.session.aget("cart", [])
+                await request.session.aset("cart", items)
+                return items
+            """,
+            django_version="5.1",
+        ),
+    ],
+)
+
+SYNC_FUNCTION = Rule(
+    code="DPL106",
+    slug="sync-django-function-in-async",
+    severity="error",
+    summary="A Django function that queries (`get_object_or_404`, `authenticate`, `login`, `transaction.atomic`) "
+    "is called inside async code",
+    message="`{call}()` runs database queries inside {scope}: Django raises SynchronousOnlyOperation",
+    rationale=(
+        "These helpers query the database: `get_object_or_404`/`get_list_or_404`, the auth functions "
+        "(`authenticate`, `login`, `logout`, `get_user`) and `transaction.atomic`. Django 5.0 added "
+        "`aget_object_or_404`, `aget_list_or_404`, `aauthenticate`, `alogin`, `alogout` and `aget_user`; "
+        "transactions have no async API (run the whole transaction in one function with `sync_to_async`)."
+    ),
+    fix="{advice}",
+    examples=[
+        Invalid(
+            """
+            from django.shortcuts import get_object_or_404
+            from django.db import transaction
+            from .models import Article
+
+            async def detail(request, pk):
+                article = get_object_or_404(Article, pk=pk)  # expect: DPL106
+                with transaction.atomic():  # expect: DPL106
+                    pass
+                return article
+            """
+        ),
+        Valid(
+            """
+            from django.shortcuts import aget_object_or_404, get_object_or_404
+            from .models import Article
+
+            async def detail(request, pk):
+                return await aget_object_or_404(Article, pk=pk)
+
+            def sync_detail(request, pk):
+                return get_object_or_404(Article, pk=pk)
+            """,
+            django_version="5.0",
+        ),
+    ],
+)
+
+ATOMIC_ON_ASYNC = Rule(
+    code="DPL107",
+    slug="atomic-decorator-on-async",
+    severity="error",
+    summary="`@transaction.atomic` decorates an `async def`",
+    message="`@transaction.atomic` on async function `{scope}` turns it into a sync function that returns an "
+    "unawaited coroutine",
+    rationale=(
+        "`atomic` wraps the function in a plain `def`, so Django treats the view as sync; it returns a coroutine "
+        "and Django raises `ValueError: ... returned an unawaited coroutine`. Verified on Django 4.2-6.1 "
+        "(../shared/facts.md §2.1). Transactions have no async API."
+    ),
+    fix="move the transactional work into a sync function and call it with `await sync_to_async(fn)()`",
+    examples=[
+        Invalid(
+            """
+            from django.db import transaction
+
+            @transaction.atomic  # expect: DPL107
+            async def transfer(request):
+                return None
+            """
+        ),
+        Valid(
+            """
+            from django.db import transaction
+            from asgiref.sync import sync_to_async
+
+            @transaction.atomic
+            def do_transfer():
+                return None
+
+            async def transfer(request):
+                return await sync_to_async(do_transfer)()
+            """
+        ),
+    ],
+)
+
+EVALUATION_ADVICE = {
+    "iterate": ("async for x in {receiver}", "iterator"),
+    "comprehension": ("[... async for x in {receiver}]", "iterator"),
+    "list": ("[x async for x in {receiver}]", "iterator"),
+    "len": ("await {receiver}.acount()", "count"),
+    "bool": ("await {receiver}.aexists()", "exists"),
+    "contains": ("await {receiver}.acontains(obj)", "contains"),
+    "index": ("await {receiver}[i:i + 1].afirst()", "first"),
+    "step-slice": ("[x async for x in {receiver}]", "iterator"),
+}
+EVALUATION_WORDS = {
+    "iterate": "iterated", "comprehension": "iterated in a comprehension", "list": "consumed whole", "len": "`len()`", "bool": "truth test",
+    "contains": "`in` test", "index": "indexed", "step-slice": "sliced with a step",
+}  # fmt: skip
+
+
+@check(SYNC_QUERY, QUERYSET_EVALUATED, INSTANCE_METHOD)
+def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
+    for facts, query in model.queries():
+        if not query.scope.is_async:
+            continue
+        scope = _scope_label(query.scope.function)
+        if query.kind == "method" and query.operation in django_api.QUERYSET_EXECUTING:
+            row = django_api.QUERYSET_EXECUTING[query.operation]
+            twin = f"{query.receiver}.{row.twin}(...)"
+            async_form = f"async for x in {twin}" if row.twin == "aiterator" else f"await {twin}"
+            advice = model.twin_advice(row, async_form) + (f"; {row.note}" if row.note else "")
+            yield SYNC_QUERY.finding(
+                facts.path, query.span, call=f"{query.receiver}.{query.operation}", scope=scope, advice=advice
+            )
+        elif query.kind == "evaluate":
+            template, twin_of = EVALUATION_ADVICE[query.operation]
+            row = django_api.QUERYSET_EXECUTING[twin_of]
+            advice = model.twin_advice(row, template.format(receiver=query.receiver))
+            yield QUERYSET_EVALUATED.finding(
+                facts.path, query.span, receiver=query.receiver, how=EVALUATION_WORDS[query.operation], scope=scope,
+                advice=advice,
+            )  # fmt: skip
+        elif query.kind == "instance" and query.operation in django_api.MODEL_INSTANCE:
+            row = django_api.MODEL_INSTANCE[query.operation]
+            advice = model.twin_advice(row, f"await {query.receiver}.{row.twin}()")
+            yield INSTANCE_METHOD.finding(
+                facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice
+            )
+
+
+@check(REQUEST_USER, REQUEST_SESSION)
+def request_in_async(model: ProjectModel) -> Iterator[Finding]:
+    for facts in model.files:
+        for access in facts.request_accesses:
+            if not access.scope.is_async:
+                continue
+            scope = _scope_label(access.scope.function)
+            if access.attribute == "user":
+                advice = model.twin_advice(django_api.REQUEST_USER, "user = await request.auser()")
+                yield REQUEST_USER.finding(facts.path, access.span, text=access.text, scope=scope, advice=advice)
+            else:
+                advice = model.twin_advice(django_api.REQUEST_SESSION, "await request.session.aget(...)/aset(...)")
+                yield REQUEST_SESSION.finding(facts.path, access.span, text=access.text, scope=scope, advice=advice)
+
+
+@check(SYNC_FUNCTION)
+def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
+    for facts, call in model.calls_in_async():
+        row = django_api.FUNCTIONS.get(call.callee or "")
+        if row is None:
+            continue
+        if row.twin is None:
+            advice = row.note
+        else:
+            advice = model.twin_advice(row, f"await {row.twin.rsplit('.', 1)[-1]}(...)")
+        yield SYNC_FUNCTION.finding(
+            facts.path, call.span, call=call.text, scope=_scope_label(call.scope.function), advice=advice
+        )
+
+
+@check(ATOMIC_ON_ASYNC)
+def atomic_on_async(model: ProjectModel) -> Iterator[Finding]:
+    for facts in model.files:
+        for function in facts.functions:
+            if not function.is_async:
+                continue
+            for decorator, span in zip(function.decorators, function.decorator_spans):
+                if decorator == "django.db.transaction.atomic":
+                    yield ATOMIC_ON_ASYNC.finding(facts.path, span, scope=function.qualname)

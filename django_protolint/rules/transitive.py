@@ -1,0 +1,181 @@
+"""DPL13x: async code calling a project function that (directly or deeper) queries or blocks.
+
+Django's guard looks for a running event loop in the *current thread*, so a plain `def` helper called from an
+async view raises `SynchronousOnlyOperation` just as if the query were written inline (django/utils/asyncio.py).
+The finding sits on the call in async code, with the chain that leads to the query or the blocking call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django_protolint.knowledge import django_api
+from django_protolint.project.model import ProjectFunction, ProjectModel
+from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+
+MAX_DEPTH = 8  # deeper chains exist, but a finding 8 calls away is more noise than help
+
+
+@dataclass(frozen=True)
+class Reason:
+    chain: tuple[str, ...]  # function names from the callee down to the operation
+    is_orm: bool
+
+
+TRANSITIVE_ORM = Rule(
+    code="DPL130",
+    slug="transitive-orm-in-async",
+    severity="error",
+    summary="Async code calls a project function that runs a synchronous ORM query",
+    message="`{call}()` runs a database query inside {scope} ({chain}): Django raises SynchronousOnlyOperation",
+    rationale=(
+        "Django refuses synchronous queries from any function running on the event loop's thread, however deep "
+        "in the call stack. A sync helper called directly from `async def` is still on that thread. "
+        "See https://docs.djangoproject.com/en/stable/topics/async/#async-safety."
+    ),
+    fix="call it as `await sync_to_async({call})(...)`, or make the helper async with the ORM's async methods",
+    examples=[
+        Invalid(
+            {
+                "app/services.py": """
+                    from .models import Article
+
+                    def count_published():
+                        return Article.objects.filter(published=True).count()
+                """,
+                "app/views.py": """
+                    from .services import count_published
+
+                    def stats_helper():
+                        return count_published()
+
+                    async def stats(request):
+                        total = stats_helper()  # expect: DPL130
+                        return total
+                """,
+            }
+        ),
+        Valid(
+            {
+                "app/services.py": """
+                    from .models import Article
+
+                    def count_published():
+                        return Article.objects.filter(published=True).count()
+
+                    def title_case(text):
+                        return text.title()
+                """,
+                "app/views.py": """
+                    from asgiref.sync import sync_to_async
+                    from .services import count_published, title_case
+
+                    async def stats(request):
+                        total = await sync_to_async(count_published)()
+                        return title_case(str(total))
+                """,
+            }
+        ),
+    ],
+)
+
+TRANSITIVE_BLOCKING = Rule(
+    code="DPL131",
+    slug="transitive-blocking-call-in-async",
+    severity="warning",
+    summary="Async code calls a project function that makes a blocking call",
+    message="`{call}()` blocks the event loop inside {scope} ({chain})",
+    rationale=(
+        "A blocking call (sleep, HTTP, file or socket I/O) blocks the event loop whether it is written in the "
+        "async function or in a sync helper it calls."
+    ),
+    fix="call it as `await sync_to_async({call})(...)` or `await asyncio.to_thread({call}, ...)`",
+    examples=[
+        Invalid(
+            """
+            import requests
+
+            class Client:
+                def fetch(self, url):
+                    return requests.get(url).json()
+
+                async def refresh(self):
+                    return self.fetch("https://example.com")  # expect: DPL131
+            """
+        ),
+        Valid(
+            """
+            import asyncio
+            import requests
+
+            def fetch(url):
+                return requests.get(url).json()
+
+            async def refresh(request):
+                return await asyncio.to_thread(fetch, "https://example.com")
+            """
+        ),
+    ],
+)
+
+
+class ChainFinder:
+    """Memoised depth-first search from a sync function to the first query or blocking call it reaches."""
+
+    def __init__(self, model: ProjectModel) -> None:
+        self.model = model
+        self.memo: dict[str, Reason | None] = {}
+
+    def reason(self, function: ProjectFunction, depth: int = 0) -> Reason | None:
+        if function.qualname in self.memo:
+            return self.memo[function.qualname]
+        if depth >= MAX_DEPTH:
+            return None
+        self.memo[function.qualname] = None  # a recursive call finds "nothing yet" instead of looping
+        found = self._direct(function)
+        if found is None or not found.is_orm:
+            for _, call in self.model.calls_in(function.qualname):
+                callee = self.model.function_named(call.callee)
+                if callee is None or callee.is_coroutine_function or callee.qualname == function.qualname:
+                    continue
+                deeper = self.reason(callee, depth + 1)
+                if deeper is not None and (found is None or deeper.is_orm):
+                    found = Reason((callee.function.name, *deeper.chain), deeper.is_orm)
+                    if found.is_orm:
+                        break
+        self.memo[function.qualname] = found
+        return found
+
+    def _direct(self, function: ProjectFunction) -> Reason | None:
+        for _, query in self.model.queries_in(function.qualname):
+            if query.kind == "method" and query.operation in django_api.QUERYSET_EXECUTING:
+                return Reason((f"{query.receiver}.{query.operation}",), True)
+            if query.kind == "evaluate":
+                return Reason((f"{query.receiver} ({query.operation})",), True)
+            if query.kind == "instance" and query.operation in django_api.MODEL_INSTANCE:
+                return Reason((f"{query.receiver}.{query.operation}",), True)
+        blocking = None
+        for _, call in self.model.calls_in(function.qualname):
+            if call.callee in django_api.FUNCTIONS:
+                return Reason((call.text,), True)
+            if blocking is None and not call.awaited and self.model.blocking_call(call.callee) is not None:
+                blocking = Reason((call.text,), False)
+        return blocking
+
+
+@check(TRANSITIVE_ORM, TRANSITIVE_BLOCKING)
+def transitive_calls(model: ProjectModel) -> Iterator[Finding]:
+    finder = ChainFinder(model)
+    for facts, call in model.calls_in_async():
+        callee = model.function_named(call.callee)
+        if callee is None or callee.is_coroutine_function or call.awaited:
+            continue
+        reason = finder.reason(callee)
+        if reason is None:
+            continue
+        rule = TRANSITIVE_ORM if reason.is_orm else TRANSITIVE_BLOCKING
+        chain = " → ".join((callee.function.name, *reason.chain))
+        yield rule.finding(
+            facts.path, call.span, call=call.text, scope=f"async function `{call.scope.function}`", chain=chain
+        )

@@ -1,0 +1,109 @@
+"""Per-file facts: what one Python file says, as plain frozen data.
+
+The per-file pass turns bytes into a `FileFacts` and nothing else; the project pass and the rules read only
+these. They are picklable so that they can be cached by content hash and built in worker processes.
+Lines are 1-based and columns 0-based (libcst's convention); only the output layer converts columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a fact happens: the innermost function, and whether that function runs on the event loop."""
+
+    function: str | None  # module-relative qualname ("ArticleView.get"); None at module or class level
+    is_async: bool
+
+
+@dataclass(frozen=True)
+class FunctionFact:
+    qualname: str  # module-relative: "article_detail", "ArticleView.get", "outer.<locals>.inner"
+    name: str
+    is_async: bool
+    span: Span  # the `def` line, name included
+    class_name: str | None  # set for methods defined directly in a class body
+    decorators: tuple[str, ...]  # resolved qualnames where possible, else source text
+    decorator_spans: tuple[Span, ...]  # one per decorator, same order
+    parameters: tuple[str, ...]
+    awaits: bool  # any await / async for / async with in its own body
+
+
+@dataclass(frozen=True)
+class CallFact:
+    callee: str | None  # qualified name ("time.sleep", "blog.services.count", "httpx.Client.get"), None if unknown
+    text: str  # the callee as written ("r.get", "self.helper")
+    span: Span
+    scope: Scope
+    awaited: bool
+    discarded: bool  # the call is a whole expression statement: its result is thrown away
+
+
+@dataclass(frozen=True)
+class QueryFact:
+    """A use of the Django ORM that matters in async code.
+
+    kind: "method" (a QuerySet/Manager method call: `Article.objects.get()`, `qs.acount()`),
+          "evaluate" (a lazy QuerySet forced: iteration, `list(qs)`, `len(qs)`, `if qs:`, `x in qs`, `qs[0]`),
+          "instance" (a method on a model instance known to come from the ORM: `obj.save()`).
+    """
+
+    kind: str
+    operation: str  # the method name, or for "evaluate": iterate, comprehension, list, len, bool, contains, index, step-slice
+    model: str  # the model as written ("Article"), or "" when the chain does not start at a model
+    receiver: str  # short source text of what the operation applies to
+    span: Span
+    scope: Scope
+    awaited: bool
+    discarded: bool
+
+
+@dataclass(frozen=True)
+class RequestAccessFact:
+    """`request.user.<attr>` or `request.session...` read inside a function that has a request."""
+
+    attribute: str  # "user" or "session"
+    text: str
+    span: Span
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    qualname: str
+    bases: tuple[str, ...]  # resolved qualnames where possible, else source text
+    span: Span
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """Why a file could not be analysed: it is reported as a finding and the run goes on."""
+
+    code: str  # DPL001 (cannot parse), DPL002 (cannot read or decode)
+    message: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    path: str  # POSIX, as shown to the user
+    module: str  # dotted module name ("blog.views")
+    functions: tuple[FunctionFact, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
+    calls: tuple[CallFact, ...] = ()
+    queries: tuple[QueryFact, ...] = ()
+    request_accesses: tuple[RequestAccessFact, ...] = ()
+    imports: tuple[tuple[str, str], ...] = ()  # (bound name, qualified name)
+    # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
+    noqa: dict[int, frozenset[str]] = field(default_factory=dict)
+    problem: FileProblem | None = None

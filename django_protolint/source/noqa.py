@@ -1,0 +1,57 @@
+"""`# noqa` comments, read from real comment tokens (a `# noqa` inside a string does not count).
+
+Same shape as flake8 and ruff: `# noqa` silences every code on the line, `# noqa: DPL101, DPL110` only those;
+matching is case-insensitive and text after the codes is ignored. A file-wide `# django-protolint: noqa[: codes]`
+is stored under line 0.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+ALL_CODES: frozenset[str] = frozenset()  # the empty set stands for "every code"
+FILE_LEVEL_LINE = 0
+
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+_FILE_NOQA = re.compile(r"#\s*django-protolint:\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I)
+_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+
+
+def _codes(match: re.Match[str]) -> frozenset[str]:
+    codes = match.group("codes")
+    return frozenset(code.upper() for code in _CODE.findall(codes)) if codes else ALL_CODES
+
+
+def noqa_lines(text: str) -> dict[int, frozenset[str]]:
+    if "noqa" not in text.lower():
+        return {}
+    found: dict[int, frozenset[str]] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type != tokenize.COMMENT:
+                continue
+            if file_match := _FILE_NOQA.match(token.string):
+                found[FILE_LEVEL_LINE] = _merge(found.get(FILE_LEVEL_LINE), _codes(file_match))
+            elif match := _NOQA.search(token.string):
+                found[token.start[0]] = _merge(found.get(token.start[0]), _codes(match))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass  # the comments read so far still count; the parser reports what is wrong with the file
+    return found
+
+
+def _merge(old: frozenset[str] | None, new: frozenset[str]) -> frozenset[str]:
+    if old is None:
+        return new
+    if old == ALL_CODES or new == ALL_CODES:
+        return ALL_CODES
+    return old | new
+
+
+def is_suppressed(noqa: dict[int, frozenset[str]], lines: range, code: str) -> bool:
+    for line in (FILE_LEVEL_LINE, *lines):
+        codes = noqa.get(line)
+        if codes is not None and (codes == ALL_CODES or any(code.startswith(c) for c in codes)):
+            return True
+    return False

@@ -1,0 +1,91 @@
+"""What a name means at a point in a file: the explicit stack of scopes the facts visitor walks with.
+
+Python resolves a name in the innermost function, then enclosing functions, then the module (class bodies are
+skipped for code inside methods). We keep that, flow-insensitively: a name bound anywhere in a scope means the
+same thing everywhere in it. Good enough for a linter and never unsound for the rules (an unknown binding
+resolves to nothing rather than to a guess).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Binding kinds
+IMPORT = "import"  # qualname: what was imported ("requests", "time.sleep")
+DEFINITION = "def"  # qualname: project function or class ("blog.services.count")
+INSTANCE = "instance"  # qualname: the type ("httpx.Client", "io.TextIOWrapper")
+QUERYSET = "queryset"  # qualname: the model as written ("Article"), "" when unknown
+MODEL_INSTANCE = "model-instance"  # qualname: the model as written
+LOCAL = "local"  # a parameter or anything else we cannot type: resolves to nothing
+
+
+@dataclass(frozen=True)
+class Binding:
+    kind: str
+    qualname: str
+
+
+@dataclass
+class Frame:
+    kind: str  # "module", "class", "function", "lambda"
+    qualname: str | None  # module-relative; None for the module
+    is_async: bool = False
+    class_qualname: str | None = None  # for a method: the class it is defined in
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    awaits: bool = False
+
+    @property
+    def is_function(self) -> bool:
+        return self.kind in ("function", "lambda")
+
+
+class ScopeStack:
+    def __init__(self, module_frame: Frame) -> None:
+        self.frames: list[Frame] = [module_frame]
+
+    def push(self, frame: Frame) -> None:
+        self.frames.append(frame)
+
+    def pop(self) -> Frame:
+        return self.frames.pop()
+
+    @property
+    def innermost(self) -> Frame:
+        return self.frames[-1]
+
+    @property
+    def function(self) -> Frame | None:
+        """The innermost function or lambda; None at module level and directly in class bodies."""
+        frame = self.frames[-1]
+        return frame if frame.is_function else None
+
+    @property
+    def method_class(self) -> str | None:
+        """The class whose method we are directly in (for `self.x`), else None."""
+        for frame in reversed(self.frames):
+            if frame.kind == "function":
+                return frame.class_qualname
+            if frame.kind == "lambda":
+                continue
+            return None
+        return None
+
+    def lookup(self, name: str) -> Binding | None:
+        innermost = self.frames[-1]
+        for frame in reversed(self.frames):
+            if frame.kind == "class" and frame is not innermost:
+                continue
+            if (binding := frame.bindings.get(name)) is not None:
+                return binding
+        return None
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.frames[-1].bindings[name] = binding
+
+    def nested_qualname(self, name: str) -> str:
+        parent = self.frames[-1]
+        if parent.kind == "module":
+            return name
+        if parent.kind == "class":
+            return f"{parent.qualname}.{name}"
+        return f"{parent.qualname}.<locals>.{name}"

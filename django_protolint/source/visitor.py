@@ -1,0 +1,511 @@
+"""The one visitor: walks a libcst tree once and records the facts the rules need."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import CodeRange, PositionProvider
+
+from django_protolint.knowledge import django_api
+from django_protolint.knowledge.blocking import FACTORY_RETURNS
+from django_protolint.source.facts import (
+    CallFact,
+    ClassFact,
+    FunctionFact,
+    QueryFact,
+    RequestAccessFact,
+    Scope,
+    Span,
+)
+from django_protolint.source.scopes import (
+    DEFINITION,
+    IMPORT,
+    INSTANCE,
+    LOCAL,
+    MODEL_INSTANCE,
+    QUERYSET,
+    Binding,
+    Frame,
+    ScopeStack,
+)
+
+# Builtins whose calls matter; any other unbound bare name is kept as written.
+BUILTINS = frozenset({"open", "input", "print", "list", "tuple", "set", "frozenset", "len", "bool", "sorted",
+                      "sum", "any", "all", "dict", "max", "min", "next", "iter", "enumerate", "zip", "map"})  # fmt: skip
+# Builtins that consume an iterable whole (or test it), forcing a lazy QuerySet to run its query.
+EVALUATING_BUILTINS = {
+    "list": "list", "tuple": "list", "set": "list", "frozenset": "list", "sorted": "list", "dict": "list",
+    "sum": "list", "any": "list", "all": "list", "max": "list", "min": "list", "len": "len", "bool": "bool",
+}  # fmt: skip
+# Session methods that load the session synchronously (the a-prefixed twins arrived in 5.1).
+SESSION_SYNC_METHODS = frozenset({"get", "set", "setdefault", "pop", "keys", "values", "items", "has_key", "update",
+                                  "clear", "flush", "cycle_key", "save", "set_expiry", "get_expiry_age",
+                                  "get_expiry_date", "delete", "load", "create", "exists"})  # fmt: skip
+
+
+def dotted(expression: cst.BaseExpression) -> str:
+    """Short source text of an expression, for messages: `Article.objects.filter(…).count`."""
+    if isinstance(expression, cst.Name):
+        return expression.value
+    if isinstance(expression, cst.Attribute):
+        return f"{dotted(expression.value)}.{expression.attr.value}"
+    if isinstance(expression, cst.Call):
+        return f"{dotted(expression.func)}(…)" if expression.args else f"{dotted(expression.func)}()"
+    if isinstance(expression, cst.Subscript):
+        return f"{dotted(expression.value)}[…]"
+    if isinstance(expression, cst.Await):
+        return f"await {dotted(expression.expression)}"
+    return "…"
+
+
+def _relative_base(module: str, is_package: bool, level: int) -> str | None:
+    parts = module.split(".") if module else []
+    if not is_package:
+        parts = parts[:-1]
+    if level - 1 > len(parts):
+        return None
+    return ".".join(parts[: len(parts) - (level - 1)])
+
+
+class FactsVisitor(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, module: str, is_package: bool) -> None:
+        super().__init__()
+        self.module = module
+        self.is_package = is_package
+        self.scopes = ScopeStack(Frame(kind="module", qualname=None))
+        self.functions: list[FunctionFact] = []
+        self.classes: list[ClassFact] = []
+        self.calls: list[CallFact] = []
+        self.queries: list[QueryFact] = []
+        self.request_accesses: list[RequestAccessFact] = []
+        self.imports: list[tuple[str, str]] = []
+        self._awaited: set[int] = set()
+        self._discarded: set[int] = set()
+        self._reported_request_nodes: set[int] = set()
+
+    # ----------------------------------------------------------------- helpers
+
+    def span(self, node: cst.CSTNode) -> Span:
+        code_range: CodeRange = self.get_metadata(PositionProvider, node)
+        return Span(code_range.start.line, code_range.start.column, code_range.end.line, code_range.end.column)
+
+    def scope(self) -> Scope:
+        function = self.scopes.function
+        if function is None:
+            return Scope(function=None, is_async=False)
+        return Scope(function=function.qualname, is_async=function.is_async)
+
+    def qualify(self, local_qualname: str) -> str:
+        return f"{self.module}.{local_qualname}" if self.module else local_qualname
+
+    def resolve_name(self, expression: cst.BaseExpression) -> str | None:
+        """Qualified name of a name or attribute chain, through imports, definitions and known instance types."""
+        if isinstance(expression, cst.Name):
+            binding = self.scopes.lookup(expression.value)
+            if binding is None:
+                if expression.value in BUILTINS:
+                    return f"builtins.{expression.value}"
+                # Unbound (a missing import, a star import): keep the name as written, as flake8-async does.
+                return expression.value
+            return binding.qualname if binding.kind in (IMPORT, DEFINITION) else None
+        if isinstance(expression, cst.Attribute):
+            attribute = expression.attr.value
+            value = expression.value
+            if isinstance(value, cst.Name) and value.value in ("self", "cls"):
+                owner = self.scopes.method_class
+                if owner is not None and self.scopes.lookup(value.value) is not None:
+                    return self.qualify(f"{owner}.{attribute}")
+                return None
+            instance_type = self.instance_type(value)
+            if instance_type is not None:
+                return f"{instance_type}.{attribute}"
+            base = self.resolve_name(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+            return f"{base}.{attribute}" if base else None
+        return None
+
+    def instance_type(self, expression: cst.BaseExpression) -> str | None:
+        """The type of an object we can type: a variable bound to a constructor call, or the call itself."""
+        if isinstance(expression, cst.Name):
+            binding = self.scopes.lookup(expression.value)
+            return binding.qualname if binding is not None and binding.kind == INSTANCE else None
+        if isinstance(expression, cst.Call):
+            callee = self.resolve_name(expression.func)
+            if callee is None:
+                return None
+            return FACTORY_RETURNS.get(callee, callee)
+        return None
+
+    def queryset_model(self, expression: cst.BaseExpression) -> str | None:
+        """The model (as written) if the expression is a Manager or a lazy QuerySet; None if it is not one."""
+        if isinstance(expression, cst.Attribute):
+            if expression.attr.value in django_api.MANAGER_ATTRIBUTES and isinstance(
+                expression.value, (cst.Name, cst.Attribute)
+            ):
+                return dotted(expression.value)
+            return None
+        if isinstance(expression, cst.Name):
+            binding = self.scopes.lookup(expression.value)
+            return binding.qualname if binding is not None and binding.kind == QUERYSET else None
+        if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
+            if expression.func.attr.value in django_api.QUERYSET_LAZY:
+                return self.queryset_model(expression.func.value)
+            return None
+        if isinstance(expression, cst.Subscript) and _is_plain_slice(expression):
+            return self.queryset_model(expression.value)
+        return None
+
+    def model_instance(self, expression: cst.BaseExpression) -> str | None:
+        """The model (as written) if the expression evaluates to a model instance fetched from the ORM."""
+        if isinstance(expression, cst.Await):
+            expression = expression.expression
+        if isinstance(expression, cst.Name):
+            binding = self.scopes.lookup(expression.value)
+            return binding.qualname if binding is not None and binding.kind == MODEL_INSTANCE else None
+        if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
+            if expression.func.attr.value in django_api.RETURNS_INSTANCE:
+                return self.queryset_model(expression.func.value)
+            return None
+        if isinstance(expression, cst.Call):
+            callee = self.resolve_name(expression.func)
+            if callee in ("django.shortcuts.get_object_or_404", "django.shortcuts.aget_object_or_404"):
+                if expression.args and isinstance(expression.args[0].value, (cst.Name, cst.Attribute)):
+                    return dotted(expression.args[0].value)
+        return None
+
+    def binding_for(self, value: cst.BaseExpression) -> Binding:
+        if (model := self.queryset_model(value)) is not None:
+            return Binding(QUERYSET, model)
+        if (model := self.model_instance(value)) is not None:
+            return Binding(MODEL_INSTANCE, model)
+        if isinstance(value, cst.Call) and (instance := self.instance_type(value)) is not None:
+            return Binding(INSTANCE, instance)
+        return Binding(LOCAL, "")
+
+    def bind_target(self, target: cst.BaseExpression, binding: Binding) -> None:
+        if isinstance(target, cst.Name):
+            self.scopes.bind(target.value, binding)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.bind_target(element.value, Binding(LOCAL, ""))
+
+    def query(self, kind: str, operation: str, model: str, receiver: cst.BaseExpression, node: cst.CSTNode) -> None:
+        self.queries.append(
+            QueryFact(
+                kind=kind,
+                operation=operation,
+                model=model,
+                receiver=dotted(receiver),
+                span=self.span(node),
+                scope=self.scope(),
+                awaited=id(node) in self._awaited,
+                discarded=id(node) in self._discarded,
+            )
+        )
+
+    def mark_await(self) -> None:
+        if (function := self.scopes.function) is not None:
+            function.awaits = True
+
+    # ----------------------------------------------------------------- module, imports
+
+    def visit_Module(self, node: cst.Module) -> None:
+        # Top-level definitions and imports first, so a function may use a name defined below it.
+        for statement in node.body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                self.scopes.bind(statement.name.value, Binding(DEFINITION, self.qualify(statement.name.value)))
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        self._record_import(small)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        if self.scopes.innermost.kind != "module":
+            self._record_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if self.scopes.innermost.kind != "module":
+            self._record_import(node)
+
+    def _record_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = _attribute_text(alias.name)
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self._bind_import(alias.asname.name.value, full)
+                else:
+                    head = full.split(".")[0]
+                    self._bind_import(head, head)
+            return
+        base = _attribute_text(node.module) if node.module is not None else ""
+        if node.relative:
+            package = _relative_base(self.module, self.is_package, len(node.relative))
+            if package is None:
+                return
+            base = ".".join(part for part in (package, base) if part)
+        if isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = _attribute_text(alias.name)
+            bound = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            self._bind_import(bound, f"{base}.{name}" if base else name)
+
+    def _bind_import(self, bound: str, qualname: str) -> None:
+        self.scopes.bind(bound, Binding(IMPORT, qualname))
+        if self.scopes.innermost.kind == "module":
+            self.imports.append((bound, qualname))
+
+    # ----------------------------------------------------------------- definitions
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        qualname = self.scopes.nested_qualname(node.name.value)
+        if self.scopes.innermost.kind != "module":
+            self.scopes.bind(node.name.value, Binding(DEFINITION, self.qualify(qualname)))
+        bases = tuple(self.resolve_name(arg.value) or dotted(arg.value) for arg in node.bases)
+        self.classes.append(ClassFact(qualname=qualname, bases=bases, span=self.span(node.name)))
+        self.scopes.push(Frame(kind="class", qualname=qualname))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        parent = self.scopes.innermost
+        qualname = self.scopes.nested_qualname(node.name.value)
+        if parent.kind == "function" or parent.kind == "lambda":
+            self.scopes.bind(node.name.value, Binding(DEFINITION, self.qualify(qualname)))
+        frame = Frame(
+            kind="function",
+            qualname=qualname,
+            is_async=node.asynchronous is not None,
+            class_qualname=parent.qualname if parent.kind == "class" else None,
+        )
+        for parameter in _parameters(node.params):
+            frame.bindings[parameter] = Binding(LOCAL, "")
+        self.scopes.push(frame)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        frame = self.scopes.pop()
+        name_span = self.span(original_node.name)
+        def_span = self.span(original_node)
+        self.functions.append(
+            FunctionFact(
+                qualname=frame.qualname or original_node.name.value,
+                name=original_node.name.value,
+                is_async=frame.is_async,
+                span=Span(def_span.line, def_span.column, name_span.end_line, name_span.end_column),
+                class_name=frame.class_qualname,
+                decorators=tuple(
+                    self.resolve_name(_decorator_callee(d.decorator)) or dotted(d.decorator)
+                    for d in original_node.decorators
+                ),
+                decorator_spans=tuple(self.span(d.decorator) for d in original_node.decorators),
+                parameters=tuple(_parameters(original_node.params)),
+                awaits=frame.awaits,
+            )
+        )
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        parent_name = self.scopes.function.qualname if self.scopes.function else None
+        frame = Frame(kind="lambda", qualname=f"{parent_name}.<lambda>" if parent_name else "<lambda>")
+        for parameter in _parameters(node.params):
+            frame.bindings[parameter] = Binding(LOCAL, "")
+        self.scopes.push(frame)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.scopes.pop()
+
+    # ----------------------------------------------------------------- bindings
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        binding = self.binding_for(node.value)
+        for target in node.targets:
+            if isinstance(target.target, (cst.Tuple, cst.List)):
+                self._bind_unpacked(target.target, node.value)
+            else:
+                self.bind_target(target.target, binding)
+
+    def _bind_unpacked(self, target: cst.Tuple | cst.List, value: cst.BaseExpression) -> None:
+        # `obj, created = Model.objects.get_or_create(...)`: the first element is a model instance.
+        call = value.expression if isinstance(value, cst.Await) else value
+        elements = list(target.elements)
+        if (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value.lstrip("a") in ("get_or_create", "update_or_create")
+            and (model := self.queryset_model(call.func.value)) is not None
+            and elements
+        ):
+            self.bind_target(elements[0].value, Binding(MODEL_INSTANCE, model))
+            elements = elements[1:]
+        for element in elements:
+            self.bind_target(element.value, Binding(LOCAL, ""))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        binding = self.binding_for(node.value) if node.value is not None else Binding(LOCAL, "")
+        self.bind_target(node.target, binding)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name) and self.scopes.lookup(node.target.value) is None:
+            self.scopes.bind(node.target.value, Binding(LOCAL, ""))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.bind_target(node.target, self.binding_for(node.value))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self.bind_target(node.asname.name, self.binding_for(node.item))
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self.bind_target(node.name.name, Binding(LOCAL, ""))
+
+    def visit_For(self, node: cst.For) -> None:
+        model = self.queryset_model(node.iter)
+        if node.asynchronous is not None:
+            self.mark_await()
+        elif model is not None:
+            self.query("evaluate", "iterate", model, node.iter, node.iter)
+        self.bind_target(node.target, Binding(MODEL_INSTANCE, model) if model is not None else Binding(LOCAL, ""))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        model = self.queryset_model(node.iter)
+        if node.asynchronous is not None:
+            self.mark_await()
+        elif model is not None:
+            self.query("evaluate", "comprehension", model, node.iter, node.iter)
+        self.bind_target(node.target, Binding(MODEL_INSTANCE, model) if model is not None else Binding(LOCAL, ""))
+
+    def visit_With(self, node: cst.With) -> None:
+        if node.asynchronous is not None:
+            self.mark_await()
+
+    # ----------------------------------------------------------------- expressions
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._awaited.add(id(node.expression))
+        self.mark_await()
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._discarded.add(id(node.value))
+
+    def visit_If(self, node: cst.If) -> None:
+        self._truth_test(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._truth_test(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._truth_test(node.test)
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not):
+            self._truth_test(node.expression)
+
+    def _truth_test(self, test: cst.BaseExpression) -> None:
+        if (model := self.queryset_model(test)) is not None:
+            self.query("evaluate", "bool", model, test, test)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        for target in node.comparisons:
+            if isinstance(target.operator, (cst.In, cst.NotIn)):
+                if (model := self.queryset_model(target.comparator)) is not None:
+                    self.query("evaluate", "contains", model, target.comparator, node)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if (model := self.queryset_model(node.value)) is None:
+            return
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            self.query("evaluate", "index", model, node.value, node)
+        elif len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice) and node.slice[0].slice.step:
+            self.query("evaluate", "step-slice", model, node.value, node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # request.user.<attr>: reading any attribute evaluates the lazy user, which loads the session and the user.
+        if isinstance(node.value, cst.Attribute) and node.value.attr.value == "user" and _is_request(node.value.value):
+            if id(node.value) not in self._reported_request_nodes:
+                self._reported_request_nodes.add(id(node.value))
+                self._request_access("user", node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = self.resolve_name(node.func)
+        self.calls.append(
+            CallFact(
+                callee=callee,
+                text=dotted(node.func),
+                span=self.span(node),
+                scope=self.scope(),
+                awaited=id(node) in self._awaited,
+                discarded=id(node) in self._discarded,
+            )
+        )
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            model = self.queryset_model(func.value)
+            if model is not None and (method in django_api.QUERYSET_EXECUTING or method in django_api.QUERYSET_ASYNC):
+                self.query("method", method, model, func.value, node)
+            elif (instance_model := self.model_instance(func.value)) is not None and isinstance(func.value, cst.Name):
+                if method in django_api.MODEL_INSTANCE or method.startswith("a") and method[1:] in django_api.MODEL_INSTANCE:
+                    self.query("instance", method, instance_model, func.value, node)
+            if (
+                isinstance(func.value, cst.Attribute)
+                and func.value.attr.value == "session"
+                and _is_request(func.value.value)
+                and method in SESSION_SYNC_METHODS
+            ):
+                self._request_access("session", func.value, node)
+        elif isinstance(func, cst.Name) and callee is not None and callee.startswith("builtins."):
+            operation = EVALUATING_BUILTINS.get(func.value)
+            if operation and node.args and (model := self.queryset_model(node.args[0].value)) is not None:
+                self.query("evaluate", operation, model, node.args[0].value, node)
+
+    def leave_Subscript(self, original_node: cst.Subscript) -> None:
+        value = original_node.value
+        if isinstance(value, cst.Attribute) and value.attr.value == "session" and _is_request(value.value):
+            self._request_access("session", value, original_node)
+
+    def _request_access(self, attribute: str, node: cst.CSTNode, whole: cst.CSTNode | None = None) -> None:
+        self.request_accesses.append(
+            RequestAccessFact(
+                attribute=attribute,
+                text=dotted(whole) if isinstance(whole, cst.BaseExpression) else dotted(node),  # type: ignore[arg-type]
+                span=self.span(node),
+                scope=self.scope(),
+            )
+        )
+
+
+def _is_plain_slice(node: cst.Subscript) -> bool:
+    return len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice) and node.slice[0].slice.step is None
+
+
+def _is_request(expression: cst.BaseExpression) -> bool:
+    if isinstance(expression, cst.Name):
+        return expression.value == "request"
+    return (
+        isinstance(expression, cst.Attribute)
+        and expression.attr.value == "request"
+        and isinstance(expression.value, cst.Name)
+        and expression.value.value == "self"
+    )
+
+
+def _attribute_text(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_attribute_text(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _decorator_callee(decorator: cst.BaseExpression) -> cst.BaseExpression:
+    return decorator.func if isinstance(decorator, cst.Call) else decorator
+
+
+def _parameters(params: cst.Parameters) -> list[str]:
+    names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+    if isinstance(params.star_arg, cst.Param):
+        names.append(params.star_arg.name.value)
+    if params.star_kwarg is not None:
+        names.append(params.star_kwarg.name.value)
+    return names

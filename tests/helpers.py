@@ -1,0 +1,58 @@
+"""Shared test helpers: build a project on disk from snippets, lint it, read `# expect:` annotations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django_protolint.config import Config
+from django_protolint.runner import Report, lint
+
+EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)(?:\s+col=(?P<col>\d+))?")
+
+
+def write_project(root: Path, files: dict[str, str]) -> Path:
+    """Files plus the `__init__.py` of every package directory they live in (so module names resolve)."""
+    for relative, body in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+        directory = target.parent
+        while directory != root:
+            init = directory / "__init__.py"
+            if not init.exists():
+                init.write_text("", encoding="utf-8")
+            directory = directory.parent
+    return root
+
+
+def expectations(root: Path, files: dict[str, str]) -> set[tuple[str, int, str]]:
+    """{(path, line, code)} from `# expect: CODE[, CODE]` comments; paths as the linter shows them."""
+    found = set()
+    for relative, body in files.items():
+        for number, text in enumerate(body.splitlines(), start=1):
+            if match := EXPECT.search(text):
+                for code in re.split(r"\s*,\s*", match.group("codes")):
+                    found.add((relative, number, code))
+    return found
+
+
+def column_expectations(files: dict[str, str]) -> set[tuple[str, int, int]]:
+    found = set()
+    for relative, body in files.items():
+        for number, text in enumerate(body.splitlines(), start=1):
+            if (match := EXPECT.search(text)) and match.group("col"):
+                found.add((relative, number, int(match.group("col"))))
+    return found
+
+
+def run(root: Path, **config: object) -> Report:
+    return lint([root], Config(**config), cwd=root)  # type: ignore[arg-type]
+
+
+def found(report: Report) -> set[tuple[str, int, str]]:
+    return {(f.path, f.span.line, f.code) for f in report.findings}
+
+
+def noqa_variant(files: dict[str, str]) -> dict[str, str]:
+    return {path: EXPECT.sub(lambda m: f"# noqa: {m.group('codes')}", body) for path, body in files.items()}
