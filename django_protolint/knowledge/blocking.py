@@ -128,6 +128,8 @@ _add("http", f"{_F8A} ASYNC210", _ASYNC_HTTP, *(f"httpx2.{v}" for v in (*_HTTP_V
 _add("http", "httpx docs", _ASYNC_HTTP, "httpx2.stream")
 _add("http", f"{_F8A} ASYNC210, {_RUFF} ASYNC210", _ASYNC_HTTP, "urllib.request.urlopen", "urllib3.request")
 _add("http", _PYDOCS, _ASYNC_HTTP, "urllib.request.urlretrieve", "urllib.request.OpenerDirector.open")
+# Un-imported names are kept as written (a star import, or code that never ran): flake8-async matches these too.
+_add("http", f"{_F8A} ASYNC210 (names as written)", _ASYNC_HTTP, "urlopen", "request.urlopen")
 
 # Clients whose listed methods do network I/O.
 _HTTPX_CLIENT_METHODS = (

@@ -173,7 +173,31 @@ class FactsVisitor(cst.CSTVisitor):
                     return dotted(expression.args[0].value)
         return None
 
+    def annotation_type(self, annotation: cst.BaseExpression) -> str | None:
+        """`httpx.Client`, `Client | None`, `Optional[Client]` → "httpx.Client"; anything else → None."""
+        if isinstance(annotation, (cst.Name, cst.Attribute)):
+            resolved = self.resolve_name(annotation)
+            return None if resolved in (None, "None") else resolved
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+            for side in (annotation.left, annotation.right):
+                if not (isinstance(side, cst.Name) and side.value == "None"):
+                    return self.annotation_type(side)
+        if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+            container = self.resolve_name(annotation.value) or ""
+            element = annotation.slice[0].slice
+            if container.rsplit(".", 1)[-1] == "Optional" and isinstance(element, cst.Index):
+                return self.annotation_type(element.value)
+        return None
+
+    def annotated_binding(self, annotation: cst.Annotation | None) -> Binding:
+        if annotation is not None and (type_name := self.annotation_type(annotation.annotation)) is not None:
+            return Binding(INSTANCE, type_name)
+        return Binding(LOCAL, "")
+
     def binding_for(self, value: cst.BaseExpression) -> Binding:
+        if isinstance(value, cst.Name) and (copied := self.scopes.lookup(value.value)) is not None:
+            if copied.kind in (INSTANCE, QUERYSET, MODEL_INSTANCE):
+                return copied
         if (model := self.queryset_model(value)) is not None:
             return Binding(QUERYSET, model)
         if (model := self.model_instance(value)) is not None:
@@ -218,6 +242,12 @@ class FactsVisitor(cst.CSTVisitor):
                 for small in statement.body:
                     if isinstance(small, (cst.Import, cst.ImportFrom)):
                         self._record_import(small)
+        # Then module-level objects (`client = httpx.Client()`), which functions defined above them may use.
+        for statement in node.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        self.bind_target(small.targets[0].target, self.binding_for(small.value))
 
     def visit_Import(self, node: cst.Import) -> None:
         if self.scopes.innermost.kind != "module":
@@ -279,8 +309,8 @@ class FactsVisitor(cst.CSTVisitor):
             is_async=node.asynchronous is not None,
             class_qualname=parent.qualname if parent.kind == "class" else None,
         )
-        for parameter in _parameters(node.params):
-            frame.bindings[parameter] = Binding(LOCAL, "")
+        for parameter in _parameter_nodes(node.params):
+            frame.bindings[parameter.name.value] = self.annotated_binding(parameter.annotation)
         self.scopes.push(frame)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -341,7 +371,9 @@ class FactsVisitor(cst.CSTVisitor):
             self.bind_target(element.value, Binding(LOCAL, ""))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        binding = self.binding_for(node.value) if node.value is not None else Binding(LOCAL, "")
+        binding = self.annotated_binding(node.annotation)
+        if binding.kind == LOCAL and node.value is not None:
+            binding = self.binding_for(node.value)
         self.bind_target(node.target, binding)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
@@ -502,10 +534,14 @@ def _decorator_callee(decorator: cst.BaseExpression) -> cst.BaseExpression:
     return decorator.func if isinstance(decorator, cst.Call) else decorator
 
 
-def _parameters(params: cst.Parameters) -> list[str]:
-    names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+def _parameter_nodes(params: cst.Parameters) -> list[cst.Param]:
+    nodes = [*params.posonly_params, *params.params, *params.kwonly_params]
     if isinstance(params.star_arg, cst.Param):
-        names.append(params.star_arg.name.value)
+        nodes.append(params.star_arg)
     if params.star_kwarg is not None:
-        names.append(params.star_kwarg.name.value)
-    return names
+        nodes.append(params.star_kwarg)
+    return nodes
+
+
+def _parameters(params: cst.Parameters) -> list[str]:
+    return [param.name.value for param in _parameter_nodes(params)]
