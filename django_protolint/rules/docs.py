@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django_protolint import __version__
+import re
+
 from django_protolint.rules.base import Rule
 
 
+_EXPECT = re.compile(r"#\s*expect:\s*")
+
+
 def _example_block(files: dict[str, str]) -> str:
+    # `# expect: DPL101` drives the tests; readers just need to see which line is flagged.
+    files = {path: _EXPECT.sub("# ", body) for path, body in files.items()}
     if len(files) == 1:
         return "```python\n" + next(iter(files.values())).rstrip() + "\n```\n"
     return "".join(f"`{path}`:\n```python\n{body.rstrip()}\n```\n" for path, body in files.items())
@@ -15,7 +21,7 @@ def _example_block(files: dict[str, str]) -> str:
 def rule_markdown(rule: Rule, heading: str = "#") -> str:
     parts = [
         f"{heading} {rule.code} `{rule.slug}` ({rule.severity})\n",
-        f"Derived from the rule's declaration in django-protolint {__version__}; since {rule.since}.\n",
+        f"Since django-protolint {rule.since}.\n",
         f"{heading}# What it does\n{rule.summary}.\n",
         f"{heading}# Why is this bad?\n{rule.rationale}\n",
     ]
