@@ -77,6 +77,29 @@ SYNC_QUERY = Rule(
             """,
             note="sync views may query",
         ),
+        Invalid(
+            """
+            from django.contrib.auth import get_user_model
+            from django.views import View
+
+            class Profile(View):
+                model = None
+
+                async def get(self, request, pk):
+                    user = get_user_model().objects.get(pk=pk)  # expect: DPL101
+                    return self.model.objects.filter(owner=user).first()  # expect: DPL101
+            """
+        ),
+        Valid(
+            """
+            import boto3
+
+            async def listing(request):
+                bucket = boto3.resource("s3").Bucket("media")
+                return bucket.objects.filter(Prefix="tmp/").delete()  # boto3's S3 collection, not a QuerySet
+            """,
+            note="`.objects` on an instance is not a model manager",
+        ),
     ],
 )
 

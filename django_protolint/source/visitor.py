@@ -139,9 +139,7 @@ class FactsVisitor(cst.CSTVisitor):
     def queryset_model(self, expression: cst.BaseExpression) -> str | None:
         """The model (as written) if the expression is a Manager or a lazy QuerySet; None if it is not one."""
         if isinstance(expression, cst.Attribute):
-            if expression.attr.value in django_api.MANAGER_ATTRIBUTES and isinstance(
-                expression.value, (cst.Name, cst.Attribute)
-            ):
+            if expression.attr.value in django_api.MANAGER_ATTRIBUTES and _looks_like_model(expression.value):
                 return dotted(expression.value)
             return None
         if isinstance(expression, cst.Name):
@@ -505,6 +503,20 @@ class FactsVisitor(cst.CSTVisitor):
                 scope=self.scope(),
             )
         )
+
+
+def _looks_like_model(expression: cst.BaseExpression) -> bool:
+    """`Article`, `models.Article`, `self.model`, `get_user_model()`: what `.objects` hangs off in Django code.
+
+    Instances do not count: `bucket.objects.all()` is boto3's S3 collection, not a QuerySet.
+    """
+    if isinstance(expression, cst.Name):
+        return expression.value[:1].isupper()
+    if isinstance(expression, cst.Attribute):
+        return expression.attr.value[:1].isupper() or expression.attr.value == "model"
+    if isinstance(expression, cst.Call):
+        return dotted(expression.func).rsplit(".", 1)[-1] == "get_user_model"
+    return False
 
 
 def _is_plain_slice(node: cst.Subscript) -> bool:
