@@ -17,6 +17,9 @@ class AsyncTwin:
     twin: str | None  # None: Django has no async form; only `sync_to_async` helps
     since: Version | None
     note: str = ""
+    # True for context managers such as `atomic`: building one (`atomic(using=db)(view)`) touches nothing;
+    # only entering it with `with` opens the transaction.
+    queries_when_entered: bool = False
 
 
 def _table(*rows: AsyncTwin) -> dict[str, AsyncTwin]:
@@ -91,7 +94,8 @@ FUNCTIONS = _table(
               "django.contrib.auth.aupdate_session_auth_hash", (5, 0)),  # fmt: skip
     AsyncTwin("django.db.models.prefetch_related_objects", "django.db.models.aprefetch_related_objects", (5, 0)),
     AsyncTwin("django.db.transaction.atomic", None, None,
-              note="transactions have no async API: move the block into one sync function run with `sync_to_async`"),  # fmt: skip
+              note="transactions have no async API: move the block into one sync function run with `sync_to_async`",
+              queries_when_entered=True),  # fmt: skip
 )
 
 # Django coroutine functions, by qualified name: calling one without `await` does nothing.
@@ -102,6 +106,14 @@ COROUTINE_FUNCTIONS = frozenset(row.twin for row in FUNCTIONS.values() if row.tw
 REQUEST_USER = AsyncTwin("request.user", "request.auser()", (5, 0))
 # Session a-methods (aget, aset, ...) arrived in 5.1 for every engine.
 REQUEST_SESSION = AsyncTwin("request.session", "request.session.aget()/aset()", (5, 1))
+
+
+def querying_function(qualname: str | None, entered: bool) -> AsyncTwin | None:
+    """The FUNCTIONS row when this call really queries: a context manager only when `with` enters it."""
+    row = FUNCTIONS.get(qualname or "")
+    if row is None or (row.queries_when_entered and not entered):
+        return None
+    return row
 
 
 def version_label(version: Version) -> str:

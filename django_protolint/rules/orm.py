@@ -303,6 +303,14 @@ SYNC_FUNCTION = Rule(
             """,
             django_version="5.0",
         ),
+        Valid(
+            """
+            from django.db import transaction
+
+            async def wrap(view, using):
+                return transaction.atomic(using=using)(view)  # builds the decorator; no query until entered
+            """,
+        ),
     ],
 )
 
@@ -409,7 +417,7 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
 @check(SYNC_FUNCTION)
 def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
     for facts, call in model.calls_in_async():
-        row = django_api.FUNCTIONS.get(call.callee or "")
+        row = django_api.querying_function(call.callee, call.entered)
         if row is None:
             continue
         if row.twin is None:

@@ -157,7 +157,7 @@ class ChainFinder:
                 return Reason((f"{query.receiver}.{query.operation}",), True)
         blocking = None
         for _, call in self.model.calls_in(function.qualname):
-            if call.callee in django_api.FUNCTIONS:
+            if django_api.querying_function(call.callee, call.entered) is not None:
                 return Reason((call.text,), True)
             if blocking is None and not call.awaited and self.model.blocking_call(call.callee) is not None:
                 blocking = Reason((call.text,), False)

@@ -47,6 +47,7 @@ class CallFact:
     scope: Scope
     awaited: bool
     discarded: bool  # the call is a whole expression statement: its result is thrown away
+    entered: bool = False  # the call is a `with` item: its context manager is entered
 
 
 @dataclass(frozen=True)

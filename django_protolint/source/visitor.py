@@ -82,6 +82,7 @@ class FactsVisitor(cst.CSTVisitor):
         self.imports: list[tuple[str, str]] = []
         self._awaited: set[int] = set()
         self._discarded: set[int] = set()
+        self._entered: set[int] = set()
         self._reported_request_nodes: set[int] = set()
 
     # ----------------------------------------------------------------- helpers
@@ -382,6 +383,7 @@ class FactsVisitor(cst.CSTVisitor):
         self.bind_target(node.target, self.binding_for(node.value))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
+        self._entered.add(id(node.item))
         if node.asname is not None:
             self.bind_target(node.asname.name, self.binding_for(node.item))
 
@@ -466,6 +468,7 @@ class FactsVisitor(cst.CSTVisitor):
                 scope=self.scope(),
                 awaited=id(node) in self._awaited,
                 discarded=id(node) in self._discarded,
+                entered=id(node) in self._entered,
             )
         )
         func = node.func
