@@ -20,6 +20,8 @@ class AsyncTwin:
     # True for context managers such as `atomic`: building one (`atomic(using=db)(view)`) touches nothing;
     # only entering it with `with` opens the transaction.
     queries_when_entered: bool = False
+    # When the query happens only for some requests, say so: e.g. " when a user is logged in".
+    condition: str = ""
 
 
 def _table(*rows: AsyncTwin) -> dict[str, AsyncTwin]:
@@ -88,8 +90,11 @@ FUNCTIONS = _table(
     AsyncTwin("django.shortcuts.get_list_or_404", "django.shortcuts.aget_list_or_404", (5, 0)),
     AsyncTwin("django.contrib.auth.authenticate", "django.contrib.auth.aauthenticate", (5, 0)),
     AsyncTwin("django.contrib.auth.login", "django.contrib.auth.alogin", (5, 0)),
-    AsyncTwin("django.contrib.auth.logout", "django.contrib.auth.alogout", (5, 0)),
-    AsyncTwin("django.contrib.auth.get_user", "django.contrib.auth.aget_user", (5, 0)),
+    # Anonymous requests have no session row to load or flush (verified, tests/test_ground_truth_orm.py).
+    AsyncTwin("django.contrib.auth.logout", "django.contrib.auth.alogout", (5, 0),
+              condition=" when a user is logged in"),
+    AsyncTwin("django.contrib.auth.get_user", "django.contrib.auth.aget_user", (5, 0),
+              condition=" when a user is logged in"),  # fmt: skip
     AsyncTwin("django.contrib.auth.update_session_auth_hash",
               "django.contrib.auth.aupdate_session_auth_hash", (5, 0)),  # fmt: skip
     AsyncTwin("django.db.models.prefetch_related_objects", "django.db.models.aprefetch_related_objects", (5, 0)),

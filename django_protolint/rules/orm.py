@@ -268,7 +268,7 @@ SYNC_FUNCTION = Rule(
     severity="error",
     summary="A Django function that queries (`get_object_or_404`, `authenticate`, `login`, `transaction.atomic`) "
     "is called inside async code",
-    message="`{call}()` runs database queries inside {scope}: Django raises SynchronousOnlyOperation",
+    message="`{call}()` runs database queries inside {scope}: Django raises SynchronousOnlyOperation{condition}",
     rationale=(
         "These helpers query the database: `get_object_or_404`/`get_list_or_404`, the auth functions "
         "(`authenticate`, `login`, `logout`, `get_user`) and `transaction.atomic`. Django 5.0 added "
@@ -362,10 +362,13 @@ EVALUATION_ADVICE = {
     "contains": ("await {receiver}.acontains(obj)", "contains"),
     "index": ("await {receiver}[i:i + 1].afirst()", "first"),
     "step-slice": ("[x async for x in {receiver}]", "iterator"),
+    "unpack": ("[x async for x in {receiver}]", "iterator"),
+    "repr": ("[x async for x in {receiver}]", "iterator"),
 }
 EVALUATION_WORDS = {
     "iterate": "iterated", "comprehension": "iterated in a comprehension", "list": "consumed whole", "len": "`len()`", "bool": "truth test",
     "contains": "`in` test", "index": "indexed", "step-slice": "sliced with a step",
+    "unpack": "unpacked", "repr": "formatted into a string",
 }  # fmt: skip
 
 
@@ -425,8 +428,9 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
         else:
             advice = model.twin_advice(row, f"await {row.twin.rsplit('.', 1)[-1]}(...)")
         yield SYNC_FUNCTION.finding(
-            facts.path, call.span, call=call.text, scope=_scope_label(call.scope.function), advice=advice
-        )
+            facts.path, call.span, call=call.text, scope=_scope_label(call.scope.function), advice=advice,
+            condition=row.condition,
+        )  # fmt: skip
 
 
 @check(ATOMIC_ON_ASYNC)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django_protolint.source.static import ModuleStatement, StaticExpr
+
 
 @dataclass(frozen=True)
 class Span:
@@ -84,6 +86,31 @@ class ClassFact:
     qualname: str
     bases: tuple[str, ...]  # resolved qualnames where possible, else source text
     span: Span
+    decorators: tuple[str, ...] = ()
+    attributes: tuple[tuple[str, StaticExpr], ...] = ()  # class-body assignments: `async_capable = True`
+
+    def attribute(self, name: str) -> StaticExpr | None:
+        for key, value in self.attributes:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class EnvironmentDefault:
+    """`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")` or `os.environ[...] = ...`."""
+
+    name: str
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    """A module-level import, in source order: what `asgi.py` imports before `get_asgi_application()`."""
+
+    qualname: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -105,6 +132,9 @@ class FileFacts:
     queries: tuple[QueryFact, ...] = ()
     request_accesses: tuple[RequestAccessFact, ...] = ()
     imports: tuple[tuple[str, str], ...] = ()  # (bound name, qualified name)
+    import_lines: tuple[ImportLine, ...] = ()
+    statements: tuple[ModuleStatement, ...] = ()  # module-level assignments, in order
+    environment_defaults: tuple[EnvironmentDefault, ...] = ()
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)
     problem: FileProblem | None = None

@@ -7,9 +7,12 @@ from libcst.metadata import CodeRange, PositionProvider
 
 from django_protolint.knowledge import django_api
 from django_protolint.knowledge.blocking import FACTORY_RETURNS
+from django_protolint.source import static
 from django_protolint.source.facts import (
     CallFact,
     ClassFact,
+    EnvironmentDefault,
+    ImportLine,
     FunctionFact,
     QueryFact,
     RequestAccessFact,
@@ -83,6 +86,11 @@ class FactsVisitor(cst.CSTVisitor):
         self._awaited: set[int] = set()
         self._discarded: set[int] = set()
         self._entered: set[int] = set()
+        self.statements: list[static.ModuleStatement] = []
+        self.import_lines: list[ImportLine] = []
+        self.environment_defaults: list[EnvironmentDefault] = []
+        self._class_attributes: list[list[tuple[str, static.StaticExpr]]] = []
+        self._module_blocks = 0  # compound statements open at module level: what runs there is conditional
         self._reported_request_nodes: set[int] = set()
 
     # ----------------------------------------------------------------- helpers
@@ -147,7 +155,7 @@ class FactsVisitor(cst.CSTVisitor):
             binding = self.scopes.lookup(expression.value)
             return binding.qualname if binding is not None and binding.kind == QUERYSET else None
         if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
-            if expression.func.attr.value in django_api.QUERYSET_LAZY:
+            if expression.func.attr.value in django_api.QUERYSET_LAZY or expression.func.attr.value == "iterator":
                 return self.queryset_model(expression.func.value)
             return None
         if isinstance(expression, cst.Subscript) and _is_plain_slice(expression):
@@ -171,6 +179,22 @@ class FactsVisitor(cst.CSTVisitor):
                 if expression.args and isinstance(expression.args[0].value, (cst.Name, cst.Attribute)):
                     return dotted(expression.args[0].value)
         return None
+
+    def to_static(self, expression: cst.BaseExpression) -> static.StaticExpr:
+        return static.to_static(expression, self.resolve_name, self._line_column)
+
+    def _line_column(self, node: cst.CSTNode) -> tuple[int, int]:
+        span = self.span(node)
+        return span.line, span.column
+
+    @property
+    def at_module_level(self) -> bool:
+        return self.scopes.innermost.kind == "module"
+
+    def record_statement(self, target: str, operator: str, value: cst.BaseExpression, node: cst.CSTNode) -> None:
+        self.statements.append(
+            static.Assignment(target, operator, self.to_static(value), self.span(node).line, self._module_blocks > 0)
+        )
 
     def annotation_type(self, annotation: cst.BaseExpression) -> str | None:
         """`httpx.Client`, `Client | None`, `Optional[Client]` → "httpx.Client"; anything else → None."""
@@ -284,18 +308,48 @@ class FactsVisitor(cst.CSTVisitor):
         if self.scopes.innermost.kind == "module":
             self.imports.append((bound, qualname))
 
+    def leave_Import(self, original_node: cst.Import) -> None:
+        if self.at_module_level:
+            line = self.span(original_node).line
+            for alias in original_node.names:
+                self.import_lines.append(ImportLine(_attribute_text(alias.name), line))
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        if not self.at_module_level:
+            return
+        base = _attribute_text(original_node.module) if original_node.module is not None else ""
+        if original_node.relative:
+            package = _relative_base(self.module, self.is_package, len(original_node.relative))
+            base = ".".join(part for part in (package or "", base) if part)
+        line = self.span(original_node).line
+        if isinstance(original_node.names, cst.ImportStar):
+            self.statements.append(static.StarImport(base, line, self._module_blocks > 0))
+        self.import_lines.append(ImportLine(base, line))
+
     # ----------------------------------------------------------------- definitions
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         qualname = self.scopes.nested_qualname(node.name.value)
         if self.scopes.innermost.kind != "module":
             self.scopes.bind(node.name.value, Binding(DEFINITION, self.qualify(qualname)))
-        bases = tuple(self.resolve_name(arg.value) or dotted(arg.value) for arg in node.bases)
-        self.classes.append(ClassFact(qualname=qualname, bases=bases, span=self.span(node.name)))
+        self._class_attributes.append([])
         self.scopes.push(Frame(kind="class", qualname=qualname))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.scopes.pop()
+        frame = self.scopes.pop()
+        attributes = self._class_attributes.pop()
+        self.classes.append(
+            ClassFact(
+                qualname=frame.qualname or original_node.name.value,
+                bases=tuple(self.resolve_name(arg.value) or dotted(arg.value) for arg in original_node.bases),
+                span=self.span(original_node.name),
+                decorators=tuple(
+                    self.resolve_name(_decorator_callee(d.decorator)) or dotted(d.decorator)
+                    for d in original_node.decorators
+                ),
+                attributes=tuple(attributes),
+            )
+        )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         parent = self.scopes.innermost
@@ -346,6 +400,7 @@ class FactsVisitor(cst.CSTVisitor):
     # ----------------------------------------------------------------- bindings
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._record_assignment(node.targets[-1].target, "=", node.value, node)
         binding = self.binding_for(node.value)
         for target in node.targets:
             if isinstance(target.target, (cst.Tuple, cst.List)):
@@ -354,6 +409,8 @@ class FactsVisitor(cst.CSTVisitor):
                 self.bind_target(target.target, binding)
 
     def _bind_unpacked(self, target: cst.Tuple | cst.List, value: cst.BaseExpression) -> None:
+        if (model := self.queryset_model(value)) is not None:
+            self.query("evaluate", "unpack", model, value, value)  # `first, *rest = qs` iterates it
         # `obj, created = Model.objects.get_or_create(...)`: the first element is a model instance.
         call = value.expression if isinstance(value, cst.Await) else value
         elements = list(target.elements)
@@ -369,13 +426,40 @@ class FactsVisitor(cst.CSTVisitor):
         for element in elements:
             self.bind_target(element.value, Binding(LOCAL, ""))
 
+    def _record_assignment(
+        self, target: cst.BaseExpression, operator: str, value: cst.BaseExpression, node: cst.CSTNode
+    ) -> None:
+        innermost = self.scopes.innermost
+        if isinstance(target, cst.Name):
+            if innermost.kind == "module":
+                self.record_statement(target.value, operator, value, node)
+            elif innermost.kind == "class" and self._class_attributes and operator == "=":
+                self._class_attributes[-1].append((target.value, self.to_static(value)))
+        elif isinstance(target, cst.Subscript) and operator == "=":
+            # os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
+            if self.resolve_name(target.value) == "os.environ" and len(target.slice) == 1:
+                key = target.slice[0].slice
+                if isinstance(key, cst.Index):
+                    self._environment_default(key.value, value, node)
+
+    def _environment_default(self, key: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode) -> None:
+        if isinstance(key, cst.SimpleString) and isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+            name, text = key.evaluated_value, value.evaluated_value
+            if isinstance(name, str) and isinstance(text, str):
+                self.environment_defaults.append(EnvironmentDefault(name, text, self.span(node)))
+
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._record_assignment(node.target, "=", node.value, node)
         binding = self.annotated_binding(node.annotation)
         if binding.kind == LOCAL and node.value is not None:
             binding = self.binding_for(node.value)
         self.bind_target(node.target, binding)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        operator = {cst.AddAssign: "+=", cst.BitOrAssign: "|="}.get(type(node.operator))
+        if operator:
+            self._record_assignment(node.target, operator, node.value, node)
         if isinstance(node.target, cst.Name) and self.scopes.lookup(node.target.value) is None:
             self.scopes.bind(node.target.value, Binding(LOCAL, ""))
 
@@ -395,6 +479,7 @@ class FactsVisitor(cst.CSTVisitor):
         model = self.queryset_model(node.iter)
         if node.asynchronous is not None:
             self.mark_await()
+            self._results_cached(node.iter)
         elif model is not None:
             self.query("evaluate", "iterate", model, node.iter, node.iter)
         self.bind_target(node.target, Binding(MODEL_INSTANCE, model) if model is not None else Binding(LOCAL, ""))
@@ -403,9 +488,16 @@ class FactsVisitor(cst.CSTVisitor):
         model = self.queryset_model(node.iter)
         if node.asynchronous is not None:
             self.mark_await()
+            self._results_cached(node.iter)
         elif model is not None:
             self.query("evaluate", "comprehension", model, node.iter, node.iter)
         self.bind_target(node.target, Binding(MODEL_INSTANCE, model) if model is not None else Binding(LOCAL, ""))
+
+    def _results_cached(self, iterated: cst.BaseExpression) -> None:
+        # `async for` fills the QuerySet's result cache (QuerySet.__aiter__ runs _fetch_all in a thread), so
+        # later len()/bool()/iteration of the same variable make no query.
+        if isinstance(iterated, cst.Name) and self.queryset_model(iterated) is not None:
+            self.scopes.bind(iterated.value, Binding(LOCAL, ""))
 
     def visit_With(self, node: cst.With) -> None:
         if node.asynchronous is not None:
@@ -422,6 +514,24 @@ class FactsVisitor(cst.CSTVisitor):
 
     def visit_If(self, node: cst.If) -> None:
         self._truth_test(node.test)
+        self._enter_block()
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._leave_block()
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._enter_block()
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self._leave_block()
+
+    def _enter_block(self) -> None:
+        if self.at_module_level:
+            self._module_blocks += 1
+
+    def _leave_block(self) -> None:
+        if self.at_module_level and self._module_blocks:
+            self._module_blocks -= 1
 
     def visit_While(self, node: cst.While) -> None:
         self._truth_test(node.test)
@@ -436,6 +546,12 @@ class FactsVisitor(cst.CSTVisitor):
     def _truth_test(self, test: cst.BaseExpression) -> None:
         if (model := self.queryset_model(test)) is not None:
             self.query("evaluate", "bool", model, test, test)
+        elif isinstance(test, cst.Attribute) and test.attr.value == "user" and _is_request(test.value):
+            self._request_access("user", test)  # `if request.user:` evaluates the lazy user
+
+    def visit_FormattedStringExpression(self, node: cst.FormattedStringExpression) -> None:
+        if (model := self.queryset_model(node.expression)) is not None:
+            self.query("evaluate", "repr", model, node.expression, node.expression)  # repr() fetches 21 rows
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         for target in node.comparisons:
@@ -472,10 +588,26 @@ class FactsVisitor(cst.CSTVisitor):
             )
         )
         func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and self.at_module_level
+            and id(node) in self._discarded
+            and isinstance(func.value, cst.Name)
+            and func.attr.value in static.MUTATING_METHODS
+        ):
+            # INSTALLED_APPS.append("x"), MIDDLEWARE.insert(0, "x"), router.register("p", ViewSet): the whole call.
+            self.record_statement(func.value.value, func.attr.value, node, node)
+        if callee == "os.environ.setdefault" and len(node.args) >= 2:
+            self._environment_default(node.args[0].value, node.args[1].value, node)
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             model = self.queryset_model(func.value)
-            if model is not None and (method in django_api.QUERYSET_EXECUTING or method in django_api.QUERYSET_ASYNC):
+            if (
+                model is not None
+                and (method in django_api.QUERYSET_EXECUTING or method in django_api.QUERYSET_ASYNC)
+                and method != "iterator"  # only builds a generator: iterating it is what queries
+                and not (method == "delete" and _is_manager(func.value))  # managers have no delete()
+            ):
                 self.query("method", method, model, func.value, node)
             elif (instance_model := self.model_instance(func.value)) is not None and isinstance(func.value, cst.Name):
                 if method in django_api.MODEL_INSTANCE or method.startswith("a") and method[1:] in django_api.MODEL_INSTANCE:
@@ -506,6 +638,10 @@ class FactsVisitor(cst.CSTVisitor):
                 scope=self.scope(),
             )
         )
+
+
+def _is_manager(expression: cst.BaseExpression) -> bool:
+    return isinstance(expression, cst.Attribute) and expression.attr.value in django_api.MANAGER_ATTRIBUTES
 
 
 def _looks_like_model(expression: cst.BaseExpression) -> bool:
