@@ -53,13 +53,17 @@ def _poetry_bound(constraint: str) -> DjangoVersion | None:
     match = re.match(r"^[\^~]=?\s*(\d+)(?:\.(\d+))?", constraint)
     if match:
         return (int(match.group(1)), int(match.group(2) or 0))
+    if constraint[:1].isdigit():  # Poetry reads a bare version ("4.2", "4.2.*") as an exact pin
+        return _lower_bound(f"=={constraint}")
     return _lower_bound(constraint) if constraint and constraint != "*" else None
 
 
 def _requirement_lines(text: str) -> list[str]:
     lines = []
-    for raw in text.splitlines():
-        line = raw.split(" #", 1)[0].strip()
+    # pip-compile --generate-hashes writes `Django==4.2.7 \` and then `--hash=...` lines: join continuations,
+    # and drop per-requirement options, as pip does.
+    for raw in re.sub(r"\\\r?\n", " ", text).splitlines():
+        line = re.split(r"(?:^|\s)#|\s--?[a-z]", raw, maxsplit=1)[0].strip()
         if line and not line.startswith(("#", "-")):
             lines.append(line)
     return lines

@@ -13,6 +13,8 @@ from functools import cached_property
 from django_protolint.knowledge import asyncio_api, django_api
 from django_protolint.knowledge.blocking import BlockingCall, lookup
 from django_protolint.project.dependencies import DjangoVersion, VersionEvidence
+from django_protolint.project.django_project import DjangoProject, build_projects
+from django_protolint.project.modules import ModuleIndex
 from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact
 
 
@@ -38,6 +40,15 @@ class ProjectModel:
     django_version: DjangoVersion | None = None
     django_version_evidence: VersionEvidence | None = None
     extra_blocking_calls: dict[str, str] = field(default_factory=dict)
+    settings_module: str | None = None  # from configuration / --settings
+
+    @cached_property
+    def modules(self) -> ModuleIndex:
+        return ModuleIndex(self.files)
+
+    @cached_property
+    def django_projects(self) -> list[DjangoProject]:
+        return build_projects(self.files, self.modules, self.settings_module)
 
     @cached_property
     def functions(self) -> dict[str, ProjectFunction]:

@@ -1,0 +1,60 @@
+"""A Django project as the code describes it: settings, routes, views. Built from facts alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django_protolint.project.modules import ModuleIndex
+from django_protolint.project.settings import (
+    Evaluations,
+    SettingsModule,
+    load_settings,
+    settings_references,
+)
+from django_protolint.project.urls import Route, UrlResolver
+from django_protolint.project.views import View, ViewResolver
+from django_protolint.source.facts import FileFacts
+
+
+@dataclass
+class DjangoProject:
+    root: str
+    settings: list[SettingsModule]  # the one the deployment uses first
+    routes: list[Route] = field(default_factory=list)
+    views: dict[str, View] = field(default_factory=dict)  # qualname -> view, reachable from ROOT_URLCONF
+    urlconf: str | None = None
+
+    @property
+    def primary(self) -> SettingsModule | None:
+        return next((module for module in self.settings if module.facts is not None), None)
+
+    @property
+    def async_views(self) -> list[View]:
+        return [view for view in self.views.values() if view.is_async]
+
+    @property
+    def sync_views(self) -> list[View]:
+        return [view for view in self.views.values() if not view.is_async and not view.is_mixed]
+
+
+def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_settings: str | None) -> list[DjangoProject]:
+    evaluations = Evaluations(index)
+    references = settings_references(files, configured_settings)
+    projects = []
+    for root, modules in sorted(load_settings(references, evaluations).items()):
+        project = DjangoProject(root=root, settings=modules)
+        primary = project.primary
+        urlconf = primary.value("ROOT_URLCONF") if primary else None
+        if isinstance(urlconf, str):
+            project.urlconf = urlconf
+            project.routes = UrlResolver(index).resolve(urlconf, root)
+            resolver = ViewResolver(index)
+            for route in project.routes:
+                if route.view is None:
+                    continue
+                view = project.views.get(route.view) or resolver.view(route, root)
+                if view is not None:
+                    view.routes.append(route)
+                    project.views.setdefault(route.view, view)
+        projects.append(project)
+    return projects

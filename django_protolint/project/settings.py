@@ -1,0 +1,112 @@
+"""Which settings module a project runs with, and what it says, evaluated statically.
+
+Where we look for DJANGO_SETTINGS_MODULE, strongest first: the configuration (`settings`), `asgi.py`/`wsgi.py`
+(what the deployment runs), `manage.py`, any other `os.environ.setdefault(...)`; failing those, a module named
+like settings that defines INSTALLED_APPS. A project with several (base/local/production) keeps them all and
+says which one each conclusion used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django_protolint.project.evaluate import Namespace, Value, evaluate_module
+from django_protolint.project.modules import ModuleIndex, source_root
+from django_protolint.source.facts import FileFacts
+from django_protolint.source.static import Assignment
+
+SETTINGS_VARIABLE = "DJANGO_SETTINGS_MODULE"
+_SOURCE_RANK = {"configuration": 0, "asgi.py": 1, "wsgi.py": 1, "manage.py": 2, "environment": 3, "guessed": 4}
+
+
+@dataclass(frozen=True)
+class SettingsReference:
+    module: str
+    root: str
+    source: str  # "configuration", "asgi.py", "wsgi.py", "manage.py", "environment", "guessed"
+    path: str
+    line: int
+
+    @property
+    def evidence(self) -> str:
+        if self.source == "guessed":
+            return f"{self.path} defines INSTALLED_APPS"
+        return f"{self.path}:{self.line} sets {SETTINGS_VARIABLE}={self.module}"
+
+
+@dataclass
+class SettingsModule:
+    reference: SettingsReference
+    facts: FileFacts | None  # None: referenced but not found
+    namespace: Namespace | None
+
+    def get(self, name: str) -> Value | None:
+        return self.namespace.get(name) if self.namespace is not None else None
+
+    def value(self, name: str, default: object = None) -> object:
+        found = self.get(name)
+        return found.value if found is not None else default
+
+
+@dataclass
+class Evaluations:
+    """Memoised module namespaces; a star-import cycle evaluates to what was known when it closed."""
+
+    index: ModuleIndex
+    done: dict[tuple[str, str], Namespace] = field(default_factory=dict)
+    running: set[tuple[str, str]] = field(default_factory=set)
+
+    def namespace(self, module: str, root: str) -> Namespace | None:
+        facts = self.index.find(module, root)
+        if facts is None:
+            return None
+        key = (source_root(facts), facts.module)
+        if key in self.done:
+            return self.done[key]
+        if key in self.running:
+            return None
+        self.running.add(key)
+        try:
+            # Relative star imports (`from .base import *`) arrive already made absolute by the visitor.
+            namespace = evaluate_module(facts.path, facts.statements, lambda other: self.namespace(other, key[0]))
+        finally:
+            self.running.discard(key)
+        self.done[key] = namespace
+        return namespace
+
+
+def _file_kind(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name if name in ("asgi.py", "wsgi.py", "manage.py") else "environment"
+
+
+def settings_references(files: tuple[FileFacts, ...], configured: str | None = None) -> list[SettingsReference]:
+    references: list[SettingsReference] = []
+    for facts in files:
+        for default in facts.environment_defaults:
+            if default.name == SETTINGS_VARIABLE:
+                references.append(
+                    SettingsReference(default.value, source_root(facts), _file_kind(facts.path), facts.path, default.span.line)
+                )
+    if configured:
+        roots = sorted({ref.root for ref in references}) or ["."]
+        references.extend(SettingsReference(configured, root, "configuration", "", 0) for root in roots)
+    if not references:
+        for facts in files:
+            if "settings" in facts.module.split(".")[-1] or ".settings" in f".{facts.module}":
+                if any(isinstance(s, Assignment) and s.target == "INSTALLED_APPS" for s in facts.statements):
+                    references.append(SettingsReference(facts.module, source_root(facts), "guessed", facts.path, 1))
+    return sorted(references, key=lambda ref: (ref.root, _SOURCE_RANK[ref.source], ref.path, ref.module))
+
+
+def load_settings(references: list[SettingsReference], evaluations: Evaluations) -> dict[str, list[SettingsModule]]:
+    """Settings modules per root, the one the deployment uses first."""
+    by_root: dict[str, list[SettingsModule]] = {}
+    for reference in references:
+        modules = by_root.setdefault(reference.root, [])
+        if any(existing.reference.module == reference.module for existing in modules):
+            continue
+        facts = evaluations.index.find(reference.module, reference.root)
+        namespace = evaluations.namespace(reference.module, reference.root) if facts else None
+        modules.append(SettingsModule(reference, facts, namespace))
+    return by_root
