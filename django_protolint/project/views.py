@@ -19,7 +19,7 @@ from django_protolint.knowledge.django_views import (
 )
 from django_protolint.project.modules import ModuleIndex, source_root
 from django_protolint.project.urls import Route
-from django_protolint.source.facts import ClassFact, FileFacts, FunctionFact
+from django_protolint.source.facts import ClassFact, FileFacts, FunctionFact, Span
 from django_protolint.source.static import Literal, Sequence
 
 HANDLERS = tuple(name for name in HTTP_METHOD_NAMES if name != "options")
@@ -40,12 +40,13 @@ class View:
     qualname: str
     kind: str  # "function", "class", "viewset"
     path: str
-    line: int
+    span: Span  # the def or class name
     routes: list[Route] = field(default_factory=list)
     function: FunctionFact | None = None  # function views
     facts: FileFacts | None = None
     handlers: tuple[Handler, ...] = ()  # class-based views
     drf: bool = False  # a Django REST framework view (rejects async handlers unless from adrf)
+    class_fact: ClassFact | None = None
     complete: bool = True  # False when a base class is outside the project and not in our tables
 
     @property
@@ -92,14 +93,14 @@ class ViewResolver:
         facts, local = located
         function = next((f for f in facts.functions if f.qualname == local), None)
         if function is not None and route.kind == "function":
-            return View(route.view, "function", facts.path, function.span.line, function=function, facts=facts)
+            return View(route.view, "function", facts.path, function.span, function=function, facts=facts)
         cls = next((c for c in facts.classes if c.qualname == local), None)
         if cls is None:
             return None
         handlers, drf, complete = self._handlers(facts, cls)
         kind = "viewset" if route.kind == "viewset" else "class"
-        return View(route.view, kind, facts.path, cls.span.line, facts=facts, handlers=handlers, drf=drf,
-                    complete=complete)  # fmt: skip
+        return View(route.view, kind, facts.path, cls.span, facts=facts, handlers=handlers, drf=drf,
+                    complete=complete, class_fact=cls)  # fmt: skip
 
     def _handlers(self, facts: FileFacts, cls: ClassFact) -> tuple[tuple[Handler, ...], bool, bool]:
         found: dict[str, Handler] = {}

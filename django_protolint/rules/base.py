@@ -125,3 +125,21 @@ class Registry:
 
 REGISTRY = Registry()
 check = REGISTRY.check
+
+
+def django_project(views: str, routes: tuple[str, ...] = (), **extra_files: str) -> dict[str, str]:
+    """The files of a minimal Django project for an example: `app/views.py` routed from `proj/urls.py`.
+
+    `routes` are view expressions relative to the views module: ("index", "Detail.as_view()").
+    Extra files are given by path with `__` for `/` and `_py` for `.py`: `proj__settings_py="..."`.
+    """
+    patterns = "\n".join(f'    path("r{number}/", views.{route}),' for number, route in enumerate(routes))
+    files = {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+        "proj/settings.py": 'INSTALLED_APPS = ["django.contrib.auth", "app"]\nROOT_URLCONF = "proj.urls"\n',
+        "proj/urls.py": f"from django.urls import path\n\nfrom app import views\n\nurlpatterns = [\n{patterns}\n]\n",
+        "app/views.py": views,
+    }
+    for key, body in extra_files.items():
+        files[key.replace("__", "/").replace("_py", ".py")] = body
+    return files

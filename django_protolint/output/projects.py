@@ -1,0 +1,66 @@
+"""The `projects` part of the JSON report: what the project model found, with evidence for each claim."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_protolint.knowledge.django_api import version_label
+from django_protolint.project.django_project import DjangoProject
+from django_protolint.project.model import ProjectModel
+from django_protolint.project.views import View
+
+
+def _view_record(view: View) -> dict[str, Any]:
+    return {
+        "view": view.qualname,
+        "kind": view.kind,
+        "path": view.path,
+        "line": view.span.line,
+        "routes": sorted({route.route for route in view.routes}),
+        "handlers": [{"name": h.name, "async": h.is_async} for h in view.handlers] if view.handlers else None,
+    }
+
+
+def _settings_record(project: DjangoProject) -> list[dict[str, Any]]:
+    return [
+        {
+            "module": module.reference.module,
+            "path": module.facts.path if module.facts else None,
+            "found": module.facts is not None,
+            "evidence": module.reference.evidence,
+            "source": module.reference.source,
+        }
+        for module in project.settings
+    ]
+
+
+def project_record(project: DjangoProject, model: ProjectModel) -> dict[str, Any]:
+    version = model.django_version
+    evidence = model.django_version_evidence
+    primary = project.primary
+    views = sorted(project.views.values(), key=lambda view: (view.path, view.span.line))
+    return {
+        "root": project.root,
+        "settings": primary.reference.module if primary else None,
+        "settings_modules": _settings_record(project),
+        "django_version": version_label(version) if version else None,
+        "django_version_evidence": {"path": evidence.path, "requirement": evidence.requirement} if evidence else None,
+        "root_urlconf": project.urlconf,
+        "views": {
+            "async": len([v for v in views if v.is_async]),
+            "sync": len([v for v in views if not v.is_async and not v.is_mixed]),
+            "mixed": len([v for v in views if v.is_mixed]),
+            "async_views": [_view_record(v) for v in views if v.is_async],
+            "sync_views": [_view_record(v) for v in views if not v.is_async and not v.is_mixed],
+            "mixed_views": [_view_record(v) for v in views if v.is_mixed],
+        },
+        "unresolved_routes": [
+            {"path": route.path, "line": route.line, "route": route.route, "view": route.text}
+            for route in project.routes
+            if route.view is None and route.kind == "unresolved"
+        ],
+    }
+
+
+def projects_records(model: ProjectModel) -> list[dict[str, Any]]:
+    return [project_record(project, model) for project in model.django_projects]

@@ -1,0 +1,301 @@
+"""DPL20x: views that Django cannot run as written, or that gain nothing from being async.
+
+These rules look only at views reachable from ROOT_URLCONF (see project/urls.py): an `async def` that no URL
+routes to (a helper, a management command, a Celery task) is never an async view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django_protolint.knowledge import django_api
+from django_protolint.knowledge.django_views import ASYNC_CAPABLE_DECORATORS, HTTP_METHOD_NAMES
+from django_protolint.project.model import ProjectModel
+from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+
+VIEWSET_ACTIONS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
+
+MIXED_HANDLERS = Rule(
+    code="DPL201",
+    slug="mixed-sync-async-view-handlers",
+    severity="error",
+    summary="A class-based view mixes `async def` and plain `def` HTTP handlers",
+    message="`{view}` mixes async handlers ({async_handlers}) with sync ones ({sync_handlers}): Django raises "
+    "ImproperlyConfigured when the URLconf calls as_view()",
+    rationale=(
+        "Django decides once per class whether a view is async: every handler named in `http_method_names` "
+        "(except `options`) must be `async def`, or none. A mix raises `ImproperlyConfigured: ... HTTP handlers "
+        "must either be all sync or all async` in `as_view()`, so the whole URLconf fails to import. Handlers "
+        "inherited from Django's generic views are sync: an `async def get` on a `FormView` still leaves the "
+        "sync `post` and `put`. Verified against Django in tests/test_knowledge_views.py. "
+        "See https://docs.djangoproject.com/en/stable/topics/class-based-views/#async-class-based-views."
+    ),
+    fix="make every handler async (override the inherited ones too), or every handler sync",
+    examples=[
+        Invalid(
+            django_project(
+                """
+                from django.views import View
+                from django.views.generic import FormView
+
+                class Article(View):  # expect: DPL201
+                    async def get(self, request):
+                        return None
+
+                    def post(self, request):
+                        return None
+
+                class Contact(FormView):  # expect: DPL201
+                    async def get(self, request):
+                        return None
+                """,
+                routes=("Article.as_view()", "Contact.as_view()"),
+            )
+        ),
+        Valid(
+            django_project(
+                """
+                from django.views import View
+                from django.views.generic import TemplateView
+
+                class Article(View):
+                    async def get(self, request):
+                        return None
+
+                    async def post(self, request):
+                        return None
+
+                    def options(self, request):
+                        return None  # options is not counted
+
+                class Home(TemplateView):
+                    async def get(self, request):
+                        return None
+
+                class NotRouted(View):
+                    async def get(self, request):
+                        return None
+
+                    def post(self, request):
+                        return None
+                """,
+                routes=("Article.as_view()", "Home.as_view()"),
+            ),
+            note="uniform handlers; a class no URL uses never reaches as_view()",
+        ),
+    ],
+)
+
+NEVER_AWAITS = Rule(
+    code="DPL202",
+    slug="async-view-without-await",
+    severity="info",
+    summary="An async view that never awaits anything",
+    message="async view `{view}` never awaits: it gains nothing from being async",
+    rationale=(
+        "An async view helps only while it waits on something awaitable (the async ORM, an async HTTP client, a "
+        "channel layer). One that never awaits runs start to finish on the event loop, blocking it if it does "
+        "any work, and under WSGI Django even starts an event loop per request to run it. Information only: it "
+        "may be async on purpose, as a placeholder."
+    ),
+    fix="make it a plain `def` view, or await the I/O it does",
+    examples=[
+        Invalid(
+            django_project(
+                """
+                from django.http import HttpResponse
+
+                async def index(request):  # expect: DPL202
+                    return HttpResponse("hello")
+                """,
+                routes=("index",),
+            )
+        ),
+        Valid(
+            django_project(
+                """
+                import asyncio
+                from django.http import HttpResponse
+
+                async def index(request):
+                    await asyncio.sleep(0)
+                    return HttpResponse("hello")
+
+                async def helper():  # not a view: no URL routes to it
+                    return 1
+                """,
+                routes=("index",),
+            )
+        ),
+    ],
+)
+
+SYNC_ONLY_DECORATOR = Rule(
+    code="DPL203",
+    slug="sync-only-decorator-on-async-view",
+    severity="error",
+    summary="A decorator that is not async-capable on the project's Django version wraps an async view",
+    message="`@{decorator}` turns async view `{view}` into a sync one on Django {version} (async-capable from "
+    "{since}): the view returns an unawaited coroutine",
+    rationale=(
+        "Before Django 5.0 the view decorators (`csrf_exempt`, `require_POST`, `cache_control`, ...) and before "
+        "5.1 `login_required`/`permission_required`/`user_passes_test` wrapped every view in a plain `def`. The "
+        "wrapped async view is then called as sync and returns a coroutine: `ValueError: The view ... didn't "
+        "return an HttpResponse object. It returned an unawaited coroutine instead.` `method_decorator` keeps "
+        "an async method async only from 5.2. Verified on 4.2, 5.0 and 5.2 (../shared/facts.md §2.1). The rule "
+        "is silent when the project's Django version is unknown."
+    ),
+    fix="upgrade Django to {since} or later, or make the view sync",
+    examples=[
+        Invalid(
+            django_project(
+                """
+                from django.contrib.auth.decorators import login_required
+                from django.views.decorators.http import require_POST
+
+                @login_required  # expect: DPL203
+                async def profile(request):
+                    return None
+
+                @require_POST  # expect: DPL203
+                async def submit(request):
+                    return None
+                """,
+                routes=("profile", "submit"),
+            ),
+            django_version="4.2",
+        ),
+        Valid(
+            django_project(
+                """
+                from django.contrib.auth.decorators import login_required
+                from django.views.decorators.http import require_POST
+
+                @login_required
+                async def profile(request):
+                    return None
+
+                @require_POST
+                def submit(request):
+                    return None
+                """,
+                routes=("profile", "submit"),
+            ),
+            django_version="5.1",
+        ),
+    ],
+)
+
+ASYNC_DRF_HANDLER = Rule(
+    code="DPL204",
+    slug="async-handler-on-drf-view",
+    severity="error",
+    summary="An `async def` handler or action on a Django REST framework view",
+    message="`{view}.{handler}` is `async def`, but Django REST framework calls it synchronously: every request "
+    "fails with AssertionError",
+    rationale=(
+        "DRF's `APIView.dispatch` calls the handler and expects a `Response`; an `async def` returns a coroutine "
+        "and DRF raises `AssertionError: Expected a Response, HttpResponse or HttpStreamingResponse ... received "
+        "a <class 'coroutine'>` (encode/django-rest-framework#7240). The `adrf` package provides async-aware "
+        "`APIView` and `ViewSet`."
+    ),
+    fix="make the handler sync, or base the view on `adrf.views.APIView` / `adrf.viewsets.ViewSet`",
+    examples=[
+        Invalid(
+            django_project(
+                """
+                from rest_framework.views import APIView
+
+                class Ping(APIView):
+                    async def get(self, request):  # expect: DPL204
+                        return None
+                """,
+                routes=("Ping.as_view()",),
+            )
+        ),
+        Valid(
+            django_project(
+                """
+                from adrf.views import APIView
+                from rest_framework.views import APIView as SyncAPIView
+
+                class Ping(APIView):
+                    async def get(self, request):
+                        return None
+
+                class Pong(SyncAPIView):
+                    def get(self, request):
+                        return None
+                """,
+                routes=("Ping.as_view()", "Pong.as_view()"),
+            )
+        ),
+    ],
+)
+
+
+def _view_label(qualname: str) -> str:
+    return qualname.rsplit(".", 2)[-1] if qualname.count(".") else qualname
+
+
+@check(MIXED_HANDLERS)
+def mixed_handlers(model: ProjectModel) -> Iterator[Finding]:
+    for project in model.django_projects:
+        for view in project.views.values():
+            if view.drf or not view.is_mixed:
+                continue
+            async_names = ", ".join(h.name for h in view.handlers if h.is_async)
+            sync_names = ", ".join(
+                f"{h.name} from {h.owner.rsplit('.', 1)[-1]}" if not h.path else h.name
+                for h in view.handlers
+                if not h.is_async
+            )
+            yield MIXED_HANDLERS.finding(
+                view.path, view.span, view=view.qualname.rsplit(".", 1)[-1], async_handlers=async_names,
+                sync_handlers=sync_names,
+            )  # fmt: skip
+
+
+@check(NEVER_AWAITS)
+def never_awaits(model: ProjectModel) -> Iterator[Finding]:
+    for project in model.django_projects:
+        for view in project.views.values():
+            if view.drf or view.is_mixed:
+                continue
+            for facts, function in view.async_functions:
+                if not function.awaits:
+                    yield NEVER_AWAITS.finding(facts.path, function.span, view=function.qualname)
+
+
+@check(SYNC_ONLY_DECORATOR)
+def sync_only_decorators(model: ProjectModel) -> Iterator[Finding]:
+    if model.django_version is None:
+        return
+    version = model.django_version
+    for project in model.django_projects:
+        for view in project.views.values():
+            for facts, function in view.async_functions:
+                for decorator, span in zip(function.decorators, function.decorator_spans):
+                    if decorator not in ASYNC_CAPABLE_DECORATORS:
+                        continue
+                    since = ASYNC_CAPABLE_DECORATORS[decorator]
+                    if since is None or version < since:
+                        yield SYNC_ONLY_DECORATOR.finding(
+                            facts.path, span, decorator=decorator.rsplit(".", 1)[-1], view=function.qualname,
+                            version=django_api.version_label(version),
+                            since=django_api.version_label(since) if since else "never",
+                        )  # fmt: skip
+
+
+@check(ASYNC_DRF_HANDLER)
+def async_drf_handlers(model: ProjectModel) -> Iterator[Finding]:
+    names = set(HTTP_METHOD_NAMES) | set(VIEWSET_ACTIONS)
+    for project in model.django_projects:
+        for view in project.views.values():
+            if not view.drf or view.facts is None or view.class_fact is None:
+                continue
+            for function in view.facts.functions:
+                if function.class_name == view.class_fact.qualname and function.is_async and function.name in names:
+                    yield ASYNC_DRF_HANDLER.finding(
+                        view.facts.path, function.span, view=view.class_fact.qualname, handler=function.name
+                    )
