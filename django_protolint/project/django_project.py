@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django_protolint.project.channels import AsgiApplication, AsgiReader
 from django_protolint.project.modules import ModuleIndex
 from django_protolint.project.settings import (
     Evaluations,
@@ -23,6 +24,7 @@ class DjangoProject:
     routes: list[Route] = field(default_factory=list)
     views: dict[str, View] = field(default_factory=dict)  # qualname -> view, reachable from ROOT_URLCONF
     urlconf: str | None = None
+    asgi_applications: list[AsgiApplication] = field(default_factory=list)
 
     @property
     def primary(self) -> SettingsModule | None:
@@ -56,5 +58,7 @@ def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_
                 if view is not None:
                     view.routes.append(route)
                     project.views.setdefault(route.view, view)
+        asgi_setting = primary.value("ASGI_APPLICATION") if primary else None
+        project.asgi_applications = AsgiReader(index).applications(files, root, asgi_setting)
         projects.append(project)
     return projects

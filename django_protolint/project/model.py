@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django_protolint.knowledge import asyncio_api, django_api
+from django_protolint.knowledge import asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import BlockingCall, lookup
 from django_protolint.project.dependencies import DjangoVersion, VersionEvidence
 from django_protolint.project.django_project import DjangoProject, build_projects
+from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.modules import ModuleIndex
 from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact
 
@@ -45,6 +46,28 @@ class ProjectModel:
     @cached_property
     def modules(self) -> ModuleIndex:
         return ModuleIndex(self.files)
+
+    @cached_property
+    def consumers(self) -> dict[tuple[str, str], str]:
+        """(path, class qualname) -> "async" or "sync", for every Channels consumer class in the project."""
+        hierarchy = ClassHierarchy(self.modules)
+        found: dict[tuple[str, str], str] = {}
+        for facts in self.files:
+            for cls in facts.classes:
+                if not cls.bases:
+                    continue
+                ancestors = hierarchy.ancestors(facts, cls)
+                if ancestors & channels_api.ASYNC_CONSUMERS:
+                    found[(facts.path, cls.qualname)] = "async"
+                elif ancestors & channels_api.SYNC_CONSUMERS:
+                    found[(facts.path, cls.qualname)] = "sync"
+        return found
+
+    def consumer_of(self, facts: FileFacts, function_qualname: str | None) -> str | None:
+        """"async"/"sync" when this function is a method of a consumer class, else None."""
+        if not function_qualname or "." not in function_qualname:
+            return None
+        return self.consumers.get((facts.path, function_qualname.rsplit(".", 1)[0]))
 
     @cached_property
     def django_projects(self) -> list[DjangoProject]:

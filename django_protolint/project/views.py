@@ -17,7 +17,8 @@ from django_protolint.knowledge.django_views import (
     GENERIC_VIEW_HANDLERS,
     HTTP_METHOD_NAMES,
 )
-from django_protolint.project.modules import ModuleIndex, source_root
+from django_protolint.project.classes import ClassHierarchy
+from django_protolint.project.modules import ModuleIndex
 from django_protolint.project.urls import Route
 from django_protolint.source.facts import ClassFact, FileFacts, FunctionFact, Span
 from django_protolint.source.static import Literal, Sequence
@@ -74,20 +75,12 @@ class View:
 class ViewResolver:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
-
-    def _locate(self, qualname: str, root: str) -> tuple[FileFacts, str] | None:
-        """(file, module-relative name) of a project-defined function or class."""
-        parts = qualname.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            facts = self.index.find(".".join(parts[:cut]), root)
-            if facts is not None:
-                return facts, ".".join(parts[cut:])
-        return None
+        self.classes = ClassHierarchy(index)
 
     def view(self, route: Route, root: str) -> View | None:
         if route.view is None or route.kind in ("admin", "unresolved"):
             return None
-        located = self._locate(route.view, root)
+        located = self.classes.locate(route.view, root)
         if located is None:
             return None
         facts, local = located
@@ -107,7 +100,7 @@ class ViewResolver:
         allowed: tuple[str, ...] | None = None
         drf = False
         complete = True
-        for owner_facts, owner in self._mro(facts, cls):
+        for owner_facts, owner in self.classes.mro(facts, cls):
             if isinstance(owner, str):  # a class outside the project
                 if owner.startswith(DRF_VIEW_PREFIXES):
                     drf = True
@@ -135,29 +128,3 @@ class ViewResolver:
                     )
         handlers = tuple(h for name, h in sorted(found.items()) if allowed is None or name in allowed)
         return handlers, drf, complete
-
-    def _mro(self, facts: FileFacts, cls: ClassFact) -> list[tuple[FileFacts, ClassFact | str]]:
-        """Depth-first, left to right, each class once: close enough to C3 for finding handlers."""
-        order: list[tuple[FileFacts, ClassFact | str]] = []
-        seen: set[str] = set()
-
-        def visit(owner_facts: FileFacts, owner: ClassFact, depth: int) -> None:
-            key = f"{owner_facts.module}.{owner.qualname}"
-            if key in seen or depth > 20:
-                return
-            seen.add(key)
-            order.append((owner_facts, owner))
-            for base in owner.bases:
-                located = self._locate(base, source_root(owner_facts))
-                base_class = None
-                if located is not None:
-                    base_facts, local = located
-                    base_class = next((c for c in base_facts.classes if c.qualname == local), None)
-                if base_class is not None:
-                    visit(base_facts, base_class, depth + 1)
-                elif base not in seen:
-                    seen.add(base)
-                    order.append((owner_facts, base))
-
-        visit(facts, cls, 0)
-        return order

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django_protolint.knowledge import asyncio_api, django_api
+from django_protolint.knowledge import asyncio_api, channels_api, django_api
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
 
@@ -43,6 +43,41 @@ UNAWAITED = Rule(
                 Article.objects.filter(pk=pk).aupdate(published=True)  # expect: DPL120
             """
         ),
+        Invalid(
+            """
+            from channels.generic.websocket import AsyncWebsocketConsumer, WebsocketConsumer
+
+            class Chat(AsyncWebsocketConsumer):
+                async def connect(self):
+                    self.accept()  # expect: DPL120
+                    self.channel_layer.group_add("room", self.channel_name)  # expect: DPL120
+
+            class SyncChat(WebsocketConsumer):
+                def receive(self, text_data=None, bytes_data=None):
+                    self.send(text_data="ok")  # sync consumers send synchronously
+                    self.channel_layer.group_send("room", {"type": "chat.message"})  # expect: DPL120
+
+            def notify_room(message):
+                from channels.layers import get_channel_layer
+                layer = get_channel_layer()
+                layer.group_send("room", {"type": "chat.message", "text": message})  # expect: DPL120
+            """
+        ),
+        Valid(
+            """
+            from asgiref.sync import async_to_sync
+            from channels.generic.websocket import AsyncWebsocketConsumer, WebsocketConsumer
+
+            class Chat(AsyncWebsocketConsumer):
+                async def connect(self):
+                    await self.accept()
+                    await self.channel_layer.group_add("room", self.channel_name)
+
+            class SyncChat(WebsocketConsumer):
+                def receive(self, text_data=None, bytes_data=None):
+                    async_to_sync(self.channel_layer.group_send)("room", {"type": "chat.message"})
+            """
+        ),
         Valid(
             """
             import asyncio
@@ -68,6 +103,9 @@ def _is_coroutine_call(model: ProjectModel, call_callee: str | None) -> bool:
         return False
     if call_callee in asyncio_api.COROUTINE_FUNCTIONS or call_callee in django_api.COROUTINE_FUNCTIONS:
         return True
+    layer, _, method = call_callee.rpartition(".")
+    if layer == channels_api.GET_CHANNEL_LAYER and method in channels_api.CHANNEL_LAYER_COROUTINES:
+        return True  # `get_channel_layer().group_send(...)` from a view or a task, without async_to_sync
     function = model.function_named(call_callee)
     return function is not None and function.is_coroutine_function
 
@@ -86,5 +124,18 @@ def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
             yield UNAWAITED.finding(facts.path, query.span, call=f"{query.receiver}.{query.operation}")
     for facts, call in model.calls():
         if call.discarded and not call.awaited and (facts.path, call.span) not in seen:
-            if _is_coroutine_call(model, call.callee):
+            if _is_coroutine_call(model, call.callee) or _is_consumer_coroutine(model, facts, call.text,
+                                                                                call.scope.function):
                 yield UNAWAITED.finding(facts.path, call.span, call=call.text)
+
+
+def _is_consumer_coroutine(model: ProjectModel, facts, text: str, function: str | None) -> bool:  # noqa: ANN001
+    """`self.send(...)` in an async consumer; `self.channel_layer.group_send(...)` in any consumer."""
+    kind = model.consumer_of(facts, function)
+    if kind is None:
+        return False
+    if text.startswith("self.channel_layer."):
+        return text.rsplit(".", 1)[-1] in channels_api.CHANNEL_LAYER_COROUTINES
+    return kind == "async" and text.startswith("self.") and text.count(".") == 1 and (
+        text[5:] in channels_api.ASYNC_CONSUMER_COROUTINES
+    )

@@ -135,6 +135,7 @@ class FileFacts:
     import_lines: tuple[ImportLine, ...] = ()
     statements: tuple[ModuleStatement, ...] = ()  # module-level assignments, in order
     environment_defaults: tuple[EnvironmentDefault, ...] = ()
+    websocket_checks: tuple[Span, ...] = ()  # comparisons with "websocket": raw ASGI websocket handling
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)
     problem: FileProblem | None = None

@@ -89,6 +89,7 @@ class FactsVisitor(cst.CSTVisitor):
         self.statements: list[static.ModuleStatement] = []
         self.import_lines: list[ImportLine] = []
         self.environment_defaults: list[EnvironmentDefault] = []
+        self.websocket_checks: list[Span] = []
         self._class_attributes: list[list[tuple[str, static.StaticExpr]]] = []
         self._module_blocks = 0  # compound statements open at module level: what runs there is conditional
         self._reported_request_nodes: set[int] = set()
@@ -325,6 +326,10 @@ class FactsVisitor(cst.CSTVisitor):
         if isinstance(original_node.names, cst.ImportStar):
             self.statements.append(static.StarImport(base, line, self._module_blocks > 0))
         self.import_lines.append(ImportLine(base, line))
+        if not isinstance(original_node.names, cst.ImportStar):
+            # `from app import models` imports the module app.models too.
+            for alias in original_node.names:
+                self.import_lines.append(ImportLine(f"{base}.{_attribute_text(alias.name)}", line))
 
     # ----------------------------------------------------------------- definitions
 
@@ -554,6 +559,11 @@ class FactsVisitor(cst.CSTVisitor):
             self.query("evaluate", "repr", model, node.expression, node.expression)  # repr() fetches 21 rows
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
+        # `scope["type"] == "websocket"`: a hand-written ASGI app that serves websockets.
+        operands = [node.left, *(target.comparator for target in node.comparisons)]
+        if any(isinstance(o, cst.SimpleString) and o.evaluated_value in ("websocket", "websocket.connect")
+               for o in operands):  # fmt: skip
+            self.websocket_checks.append(self.span(node))
         for target in node.comparisons:
             if isinstance(target.operator, (cst.In, cst.NotIn)):
                 if (model := self.queryset_model(target.comparator)) is not None:

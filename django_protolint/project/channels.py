@@ -1,0 +1,214 @@
+"""ASGI entry points and websocket routing, read from `asgi.py` statically.
+
+`application = ProtocolTypeRouter({"http": ..., "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(
+URLRouter(websocket_urlpatterns)))})` is unwrapped layer by layer down to the consumers; a hand-written ASGI app
+that compares `scope["type"]` with "websocket" counts as serving websockets too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django_protolint.knowledge import channels_api
+from django_protolint.project.classes import ClassHierarchy
+from django_protolint.project.modules import ModuleIndex, source_root
+from django_protolint.source import static
+from django_protolint.source.facts import FileFacts, Span
+
+MAX_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class WebsocketRoute:
+    route: str
+    consumer: str | None  # qualified name of the consumer class
+    as_asgi: bool  # routed as `Consumer.as_asgi()`; a bare class fails at connect
+    path: str
+    line: int
+    text: str
+
+
+@dataclass
+class AsgiApplication:
+    module: str
+    path: str
+    line: int  # where `application` is assigned (or defined)
+    kind: str  # "django" (get_asgi_application), "router" (ProtocolTypeRouter), "raw", "unknown"
+    protocols: tuple[str, ...] = ()
+    websocket_routes: list[WebsocketRoute] = field(default_factory=list)
+    origin_validated: bool = False
+    custom_wrappers: list[str] = field(default_factory=list)  # project/unknown middleware around websockets
+    raw_websocket_checks: tuple[Span, ...] = ()
+    setup_line: int | None = None  # first module-level get_asgi_application() / django.setup()
+    early_model_imports: list[tuple[str, int]] = field(default_factory=list)  # (module, line) before setup
+
+    @property
+    def serves_websockets(self) -> bool:
+        return bool(self.websocket_routes) or "websocket" in self.protocols or bool(self.raw_websocket_checks)
+
+
+def _tail(name: str | None) -> str:
+    return (name or "").rsplit(".", 1)[-1]
+
+
+def _last_assignment(facts: FileFacts, target: str) -> static.Assignment | None:
+    found = None
+    for statement in facts.statements:
+        if isinstance(statement, static.Assignment) and statement.target == target and statement.operator == "=":
+            found = statement
+    return found
+
+
+class AsgiReader:
+    def __init__(self, index: ModuleIndex) -> None:
+        self.index = index
+        self.classes = ClassHierarchy(index)
+        self._models_memo: dict[str, bool] = {}
+
+    def applications(self, files: tuple[FileFacts, ...], root: str, asgi_setting: object) -> list[AsgiApplication]:
+        modules = [f for f in files if f.path.rsplit("/", 1)[-1] == "asgi.py" and source_root(f) == root]
+        if isinstance(asgi_setting, str) and "." in asgi_setting:
+            configured = self.index.find(asgi_setting.rsplit(".", 1)[0], root)
+            if configured is not None and configured not in modules:
+                modules.append(configured)
+        return [app for facts in modules if (app := self.read(facts)) is not None]
+
+    def read(self, facts: FileFacts) -> AsgiApplication | None:
+        assignment = _last_assignment(facts, "application")
+        function = next((f for f in facts.functions if f.qualname == "application"), None)
+        if assignment is None and function is None:
+            return None
+        line = assignment.line if assignment else function.span.line  # type: ignore[union-attr]
+        app = AsgiApplication(facts.module, facts.path, line, "unknown", raw_websocket_checks=facts.websocket_checks)
+        if assignment is not None:
+            self._application(app, self._deref(assignment.value, facts), facts)
+        elif facts.websocket_checks:
+            app.kind = "raw"
+        self._import_order(app, facts)
+        return app
+
+    def _deref(self, value: static.StaticExpr, facts: FileFacts, depth: int = 0) -> static.StaticExpr:
+        """A local name (`django_asgi_app`) stands for the value assigned to it in the same module."""
+        if isinstance(value, static.Reference) and "." not in value.text and depth < MAX_DEPTH:
+            assigned = _last_assignment(facts, value.text)
+            if assigned is not None:
+                return self._deref(assigned.value, facts, depth + 1)
+        return value
+
+    def _application(self, app: AsgiApplication, value: static.StaticExpr, facts: FileFacts) -> None:
+        if not isinstance(value, static.Call):
+            app.kind = "raw" if facts.websocket_checks else "unknown"
+            return
+        if value.callee == channels_api.GET_ASGI_APPLICATION:
+            app.kind = "django"
+            return
+        if value.callee != channels_api.PROTOCOL_ROUTER:
+            app.kind = "raw" if facts.websocket_checks else "unknown"
+            return
+        app.kind = "router"
+        mapping = self._deref(value.args[0], facts) if value.args else None
+        if not isinstance(mapping, static.Mapping):
+            return
+        protocols = []
+        for key, protocol_app in mapping.items:
+            if isinstance(key, static.Literal) and isinstance(key.value, str):
+                protocols.append(key.value)
+                if key.value == "websocket":
+                    self._websocket(app, self._deref(protocol_app, facts), facts, prefix="", depth=0)
+        app.protocols = tuple(protocols)
+
+    def _websocket(self, app: AsgiApplication, value: static.StaticExpr, facts: FileFacts, prefix: str,
+                   depth: int) -> None:  # fmt: skip
+        if depth > MAX_DEPTH or not isinstance(value, static.Call):
+            return
+        callee = value.callee or value.text
+        inner = self._deref(value.args[0], facts) if value.args else None
+        if callee in channels_api.ORIGIN_VALIDATORS:
+            app.origin_validated = True
+        elif callee == channels_api.URL_ROUTER:
+            for route in self._route_items(inner, facts, depth):
+                self._route(app, route, facts, prefix, depth)
+            return
+        elif callee not in channels_api.PASS_THROUGH:
+            app.custom_wrappers.append(callee)
+        if inner is not None:
+            self._websocket(app, inner, facts, prefix, depth + 1)
+
+    def _route_items(self, value: static.StaticExpr | None, facts: FileFacts, depth: int) -> list[tuple[static.StaticExpr, FileFacts]]:
+        if isinstance(value, static.Sequence):
+            return [(item, facts) for item in value.items if not isinstance(item, static.Starred)]
+        if isinstance(value, static.BinaryOp):
+            return self._route_items(value.left, facts, depth) + self._route_items(value.right, facts, depth)
+        if isinstance(value, static.Reference) and value.qualname and "." in value.qualname and depth < MAX_DEPTH:
+            module, _, name = value.qualname.rpartition(".")
+            other = self.index.find(module, source_root(facts))
+            if other is not None:
+                assigned = _last_assignment(other, name)
+                if assigned is not None:
+                    return [(item, other) for item, _ in self._route_items(assigned.value, other, depth + 1)]
+        return []
+
+    def _route(self, app: AsgiApplication, item: tuple[static.StaticExpr, FileFacts], facts: FileFacts, prefix: str,
+               depth: int) -> None:  # fmt: skip
+        route_call, route_facts = item
+        if not isinstance(route_call, static.Call) or _tail(route_call.callee or route_call.text) not in (
+            "path", "re_path", "url"
+        ):  # fmt: skip
+            return
+        pattern = route_call.argument(0, "route")
+        route = f"{prefix}{pattern.value if isinstance(pattern, static.Literal) else '<dynamic>'}"
+        target = route_call.argument(1, "view")
+        if isinstance(target, static.Call) and target.callee == channels_api.URL_ROUTER:
+            for nested in self._route_items(target.args[0] if target.args else None, route_facts, depth + 1):
+                self._route(app, nested, route_facts, route, depth + 1)
+            return
+        if isinstance(target, static.Call) and _tail(target.callee or target.text) == "as_asgi":
+            consumer = target.callee.rsplit(".", 1)[0] if target.callee else None
+            app.websocket_routes.append(WebsocketRoute(route, consumer, True, route_facts.path, route_call.line,
+                                                       target.text))  # fmt: skip
+        elif isinstance(target, static.Reference):
+            app.websocket_routes.append(WebsocketRoute(route, target.qualname, False, route_facts.path,
+                                                       route_call.line, target.text))  # fmt: skip
+
+    # ------------------------------------------------------------------ import order in asgi.py
+
+    def _import_order(self, app: AsgiApplication, facts: FileFacts) -> None:
+        setup_lines = [
+            call.span.line
+            for call in facts.calls
+            if call.scope.function is None and call.callee in (channels_api.GET_ASGI_APPLICATION, channels_api.DJANGO_SETUP)
+        ]
+        app.setup_line = min(setup_lines) if setup_lines else None
+        if app.setup_line is None:
+            return
+        root = source_root(facts)
+        for imported in facts.import_lines:
+            if imported.line < app.setup_line and self.loads_models(imported.qualname, root, depth=0):
+                app.early_model_imports.append((imported.qualname, imported.line))
+
+    def loads_models(self, module: str, root: str, depth: int) -> bool:
+        """Importing this module defines or imports model classes, which needs the app registry ready."""
+        if module.startswith("django.contrib.") and module.endswith(".models"):
+            return True
+        if depth > 4:
+            return False
+        key = f"{root}:{module}"
+        if key in self._models_memo:
+            return self._models_memo[key]
+        self._models_memo[key] = False  # cycles: assume not, until shown otherwise
+        facts = self.index.find(module, root)
+        result = False
+        if facts is not None:
+            result = any(self._is_model(facts, cls) for cls in facts.classes) or any(
+                self.loads_models(imported.qualname, root, depth + 1)
+                for imported in facts.import_lines
+                if imported.qualname != module
+            )
+        self._models_memo[key] = result
+        return result
+
+    def _is_model(self, facts: FileFacts, cls) -> bool:  # noqa: ANN001 - ClassFact
+        return any(
+            name in ("django.db.models.Model", "django.db.models.base.Model")
+            for name in self.classes.ancestors(facts, cls)
+        )

@@ -1,0 +1,284 @@
+"""DPL30x: Channels and `asgi.py` mistakes that break websockets or the whole ASGI app.
+
+Facts: ../shared/facts.md §5 (Channels 4.3.2, verified with WebsocketCommunicator and daphne).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django_protolint.knowledge import channels_api
+from django_protolint.project.model import ProjectModel
+from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.source.facts import Span
+
+CHANNELS_DOCS = "https://channels.readthedocs.io/en/stable/"
+
+ROUTER_ASGI = '''
+import os
+
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+django_asgi_app = get_asgi_application()
+
+from app.routing import websocket_urlpatterns
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+    }
+)
+'''
+ROUTING = '''
+from django.urls import path
+
+from .consumers import ChatConsumer
+
+websocket_urlpatterns = [path("ws/chat/", ChatConsumer.as_asgi())]
+'''
+CONSUMERS = '''
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        await self.accept()
+'''
+
+
+def channels_example(asgi: str = ROUTER_ASGI, routing: str = ROUTING, consumers: str = CONSUMERS,
+                     settings: str = "") -> dict[str, str]:  # fmt: skip
+    files = django_project("", proj__asgi_py=asgi, app__routing_py=routing, app__consumers_py=consumers)
+    files["proj/settings.py"] += settings
+    return files
+
+
+ROUTER_WITHOUT_HTTP = Rule(
+    code="DPL301",
+    slug="protocol-router-without-http",
+    severity="error",
+    summary="`ProtocolTypeRouter` has no `\"http\"` entry",
+    message="`ProtocolTypeRouter` in {file} routes {protocols} but not \"http\": every HTTP request fails",
+    rationale=(
+        "Since Channels 4.0 the router no longer adds Django's HTTP handler for you: without an `\"http\"` key "
+        "an HTTP request raises `ValueError: No application configured for scope type 'http'`, so the site "
+        f"itself stops answering. See {CHANNELS_DOCS}releases/4.0.0.html."
+    ),
+    fix='add `"http": get_asgi_application()` to the router',
+    examples=[
+        Invalid(
+            channels_example(
+                asgi='''
+                from channels.routing import ProtocolTypeRouter, URLRouter
+                from channels.security.websocket import AllowedHostsOriginValidator
+                from django.core.asgi import get_asgi_application
+
+                get_asgi_application()
+
+                from app.routing import websocket_urlpatterns
+
+                application = ProtocolTypeRouter(  # expect: DPL301
+                    {"websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns))}
+                )
+                '''
+            )
+        ),
+        Valid(channels_example()),
+    ],
+)
+
+MISSING_ORIGIN_VALIDATOR = Rule(
+    code="DPL302",
+    slug="websocket-without-origin-validator",
+    severity="warning",
+    summary="Websocket routes without `AllowedHostsOriginValidator` or `OriginValidator`",
+    message="websocket routes in {file} accept connections from any origin (no origin validator)",
+    rationale=(
+        "Browsers send cookies with cross-site websocket handshakes and websockets have no CSRF token, so any "
+        "site a logged-in user visits can open an authenticated socket to yours (cross-site websocket "
+        "hijacking). Channels' `AllowedHostsOriginValidator` refuses foreign origins with 403. Not reported when "
+        "the websocket app is wrapped in middleware we do not know, which may check the origin itself. "
+        f"See {CHANNELS_DOCS}topics/security.html."
+    ),
+    fix="wrap the websocket app: `AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(...)))`",
+    examples=[
+        Invalid(
+            channels_example(
+                asgi='''
+                from channels.auth import AuthMiddlewareStack
+                from channels.routing import ProtocolTypeRouter, URLRouter
+                from django.core.asgi import get_asgi_application
+
+                django_asgi_app = get_asgi_application()
+
+                from app.routing import websocket_urlpatterns
+
+                application = ProtocolTypeRouter(  # expect: DPL302
+                    {"http": django_asgi_app, "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns))}
+                )
+                '''
+            )
+        ),
+        Valid(channels_example()),
+    ],
+)
+
+IN_MEMORY_LAYER = Rule(
+    code="DPL303",
+    slug="in-memory-channel-layer",
+    severity="warning",
+    summary="`InMemoryChannelLayer` in the settings the project runs with",
+    message="`InMemoryChannelLayer` in {settings} loses messages between processes: group sends reach only "
+    "consumers in the same process",
+    rationale=(
+        "The in-memory layer lives inside one process. With several workers or containers, or when a view, a "
+        "Celery task or a management command calls `group_send`, messages silently miss every consumer in "
+        "another process. Channels' docs say it is for testing and local development only. "
+        f"See {CHANNELS_DOCS}topics/channel_layers.html."
+    ),
+    fix='use `channels_redis.core.RedisChannelLayer` (`{{"BACKEND": "channels_redis.core.RedisChannelLayer", ...}}`)',
+    examples=[
+        Invalid(
+            channels_example(
+                settings='CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}'
+                "  # expect: DPL303\n"
+            )
+        ),
+        Valid(
+            channels_example(
+                settings='CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}\n'
+            )
+        ),
+    ],
+)
+
+EARLY_MODEL_IMPORT = Rule(
+    code="DPL304",
+    slug="asgi-imports-models-before-setup",
+    severity="error",
+    summary="`asgi.py` imports models (directly or through consumers/routing) before `get_asgi_application()`",
+    message="`{module}` is imported before `get_asgi_application()` (line {setup_line}) and loads models: the "
+    "server fails to start with AppRegistryNotReady",
+    rationale=(
+        "`get_asgi_application()` runs `django.setup()`, which loads the apps. A model class defined before that "
+        "raises `AppRegistryNotReady: Apps aren't loaded yet` (or `ImproperlyConfigured: Requested setting "
+        "INSTALLED_APPS` when DJANGO_SETTINGS_MODULE is set only later in the file). Importing routing or "
+        "consumers at the top of `asgi.py` does exactly that when they import models. Imports of `channels.*` "
+        "are harmless."
+    ),
+    fix="import the routing (and anything that imports models) after `django_asgi_app = get_asgi_application()`",
+    examples=[
+        Invalid(
+            channels_example(
+                asgi='''
+                import os
+
+                from channels.routing import ProtocolTypeRouter, URLRouter
+                from django.core.asgi import get_asgi_application
+
+                from app.routing import websocket_urlpatterns  # expect: DPL304
+
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+                application = ProtocolTypeRouter(
+                    {"http": get_asgi_application(), "websocket": URLRouter(websocket_urlpatterns)}
+                )
+                ''',
+                consumers='''
+                from channels.generic.websocket import AsyncWebsocketConsumer
+
+                from .models import Message
+
+
+                class ChatConsumer(AsyncWebsocketConsumer):
+                    async def connect(self):
+                        await self.accept()
+                ''',
+            )
+            | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"}
+        ),
+        Valid(
+            channels_example(
+                consumers='''
+                from channels.generic.websocket import AsyncWebsocketConsumer
+
+                from .models import Message
+
+
+                class ChatConsumer(AsyncWebsocketConsumer):
+                    async def connect(self):
+                        await self.accept()
+                '''
+            )
+            | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
+            note="the routing is imported after get_asgi_application()",
+        ),
+    ],
+)
+
+BARE_CONSUMER = Rule(
+    code="DPL305",
+    slug="consumer-routed-without-as-asgi",
+    severity="error",
+    summary="A consumer class routed without `.as_asgi()`",
+    message="`{consumer}` is routed as a class: connections fail with TypeError; route `{consumer}.as_asgi()`",
+    rationale=(
+        "Since Channels 3 a route must point at an ASGI application, which `Consumer.as_asgi()` builds. The bare "
+        "class fails on the first connection: `TypeError: object ... can't be used in 'await' expression`."
+    ),
+    fix="route `{consumer}.as_asgi()`",
+    examples=[
+        Invalid(
+            channels_example(
+                routing='''
+                from django.urls import path
+
+                from .consumers import ChatConsumer
+
+                websocket_urlpatterns = [path("ws/chat/", ChatConsumer)]  # expect: DPL305
+                '''
+            )
+        ),
+        Valid(channels_example()),
+    ],
+)
+
+
+def _span(line: int) -> Span:
+    return Span(line, 0, line, 0)
+
+
+@check(ROUTER_WITHOUT_HTTP, MISSING_ORIGIN_VALIDATOR, EARLY_MODEL_IMPORT, BARE_CONSUMER)
+def asgi_applications(model: ProjectModel) -> Iterator[Finding]:
+    for project in model.django_projects:
+        for app in project.asgi_applications:
+            if app.kind == "router" and "http" not in app.protocols:
+                protocols = ", ".join(f'"{p}"' for p in app.protocols) or "nothing"
+                yield ROUTER_WITHOUT_HTTP.finding(app.path, _span(app.line), file=app.path, protocols=protocols)
+            if app.websocket_routes and not app.origin_validated and not app.custom_wrappers:
+                yield MISSING_ORIGIN_VALIDATOR.finding(app.path, _span(app.line), file=app.path)
+            for module, line in app.early_model_imports:
+                yield EARLY_MODEL_IMPORT.finding(app.path, _span(line), module=module, setup_line=app.setup_line)
+            for route in app.websocket_routes:
+                if not route.as_asgi:
+                    yield BARE_CONSUMER.finding(route.path, _span(route.line), consumer=route.text)
+
+
+@check(IN_MEMORY_LAYER)
+def in_memory_layer(model: ProjectModel) -> Iterator[Finding]:
+    for project in model.django_projects:
+        primary = project.primary
+        if primary is None:
+            continue
+        layers = primary.get("CHANNEL_LAYERS")
+        if layers is None or not isinstance(layers.value, dict):
+            continue
+        for layer in layers.value.values():
+            if isinstance(layer, dict) and layer.get("BACKEND") == channels_api.IN_MEMORY_LAYER:
+                yield IN_MEMORY_LAYER.finding(
+                    layers.path, _span(layers.line), settings=primary.reference.module
+                )
+                break
