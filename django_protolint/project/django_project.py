@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django_protolint.project.channels import AsgiApplication, AsgiReader
+from django_protolint.project.middleware import Middleware, MiddlewareReader
 from django_protolint.project.modules import ModuleIndex
 from django_protolint.project.settings import (
     Evaluations,
@@ -25,6 +26,7 @@ class DjangoProject:
     views: dict[str, View] = field(default_factory=dict)  # qualname -> view, reachable from ROOT_URLCONF
     urlconf: str | None = None
     asgi_applications: list[AsgiApplication] = field(default_factory=list)
+    middleware: list[Middleware] = field(default_factory=list)
 
     @property
     def primary(self) -> SettingsModule | None:
@@ -58,6 +60,10 @@ def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_
                 if view is not None:
                     view.routes.append(route)
                     project.views.setdefault(route.view, view)
+        listed = primary.value("MIDDLEWARE") if primary else None
+        if isinstance(listed, (list, tuple)):
+            reader = MiddlewareReader(index)
+            project.middleware = [reader.read(entry, root) for entry in listed if isinstance(entry, str)]
         asgi_setting = primary.value("ASGI_APPLICATION") if primary else None
         project.asgi_applications = AsgiReader(index).applications(files, root, asgi_setting)
         projects.append(project)

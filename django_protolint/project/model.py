@@ -15,7 +15,7 @@ from django_protolint.knowledge.blocking import BlockingCall, lookup
 from django_protolint.project.dependencies import DjangoVersion, VersionEvidence
 from django_protolint.project.django_project import DjangoProject, build_projects
 from django_protolint.project.classes import ClassHierarchy
-from django_protolint.project.modules import ModuleIndex
+from django_protolint.project.modules import ModuleIndex, source_root
 from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact
 
 
@@ -62,6 +62,17 @@ class ProjectModel:
                 elif ancestors & channels_api.SYNC_CONSUMERS:
                     found[(facts.path, cls.qualname)] = "sync"
         return found
+
+    @cached_property
+    def _files_by_path(self) -> dict[str, FileFacts]:
+        return {facts.path: facts for facts in self.files}
+
+    def file(self, path: str) -> FileFacts | None:
+        return self._files_by_path.get(path)
+
+    def root_of(self, path: str) -> str | None:
+        facts = self.file(path)
+        return source_root(facts) if facts is not None else None
 
     def consumer_of(self, facts: FileFacts, function_qualname: str | None) -> str | None:
         """"async"/"sync" when this function is a method of a consumer class, else None."""

@@ -33,6 +33,7 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
         note = f" ({valid[0].note})" if valid[0].note else ""
         parts.append(f"{heading}# Use instead{note}\n" + _example_block(valid[0].files))
     fix = rule.fix.replace("{advice}", "the finding's help line names the async form your Django version has")
+    fix = fix.replace("{{", "{").replace("}}", "}")  # str.format escapes
     parts.append(f"{heading}# How to fix\n{fix}\n")
     if rule.known_problems:
         parts.append(f"{heading}# Known problems\n{rule.known_problems}\n")

@@ -1,0 +1,87 @@
+"""What each MIDDLEWARE entry can run as: sync, async or both (BaseHandler.load_middleware, Django 3.1+).
+
+- A class or function factory defaults to `sync_capable = True`, `async_capable = False`.
+- `MiddlewareMixin` subclasses are both; so is every middleware Django ships (../shared/facts.md §3.3).
+- `@sync_only_middleware`, `@async_only_middleware`, `@sync_and_async_middleware`, or the two attributes set on
+  the class, say otherwise.
+Third-party middleware we have no data for is "unknown", and no rule guesses about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django_protolint.project.classes import ClassHierarchy
+from django_protolint.project.modules import ModuleIndex
+from django_protolint.source.facts import ClassFact, FileFacts, Span
+from django_protolint.source.static import Literal
+
+MIXIN = "django.utils.deprecation.MiddlewareMixin"
+DECORATOR_MODES = {
+    "django.utils.decorators.sync_only_middleware": "sync",
+    "django.utils.decorators.async_only_middleware": "async",
+    "django.utils.decorators.sync_and_async_middleware": "both",
+}
+
+
+@dataclass(frozen=True)
+class Middleware:
+    dotted_path: str  # as listed in MIDDLEWARE
+    mode: str  # "sync", "async", "both", "unknown"
+    path: str | None  # where it is defined, for project middleware
+    span: Span | None
+    reason: str  # why we say so
+
+
+def _mode_from_flags(sync_capable: bool, async_capable: bool) -> str:
+    if sync_capable and async_capable:
+        return "both"
+    return "async" if async_capable else "sync"
+
+
+class MiddlewareReader:
+    def __init__(self, index: ModuleIndex) -> None:
+        self.classes = ClassHierarchy(index)
+
+    def read(self, dotted_path: str, root: str) -> Middleware:
+        if dotted_path.startswith("django."):
+            return Middleware(dotted_path, "both", None, None, "Django's own middleware is sync and async capable")
+        located = self.classes.locate(dotted_path, root)
+        if located is None:
+            return Middleware(dotted_path, "unknown", None, None, "defined outside the project")
+        facts, local = located
+        cls = next((c for c in facts.classes if c.qualname == local), None)
+        if cls is not None:
+            return self._class(dotted_path, facts, cls)
+        function = next((f for f in facts.functions if f.qualname == local), None)
+        if function is None:
+            return Middleware(dotted_path, "unknown", facts.path, None, "not found in its module")
+        for decorator in function.decorators:
+            if decorator in DECORATOR_MODES:
+                name = decorator.rsplit(".", 1)[-1]
+                return Middleware(dotted_path, DECORATOR_MODES[decorator], facts.path, function.span, f"@{name}")
+        return Middleware(dotted_path, "sync", facts.path, function.span, "a function factory without a decorator "
+                          "is sync-only")  # fmt: skip
+
+    def _class(self, dotted_path: str, facts: FileFacts, cls: ClassFact) -> Middleware:
+        for decorator in cls.decorators:
+            if decorator in DECORATOR_MODES:
+                name = decorator.rsplit(".", 1)[-1]
+                return Middleware(dotted_path, DECORATOR_MODES[decorator], facts.path, cls.span, f"@{name}")
+        flags: dict[str, bool] = {}
+        mixin = False
+        for owner_facts, owner in self.classes.mro(facts, cls):
+            if isinstance(owner, str):
+                mixin |= owner == MIXIN
+                continue
+            for flag in ("sync_capable", "async_capable"):
+                value = owner.attribute(flag)
+                if flag not in flags and isinstance(value, Literal) and isinstance(value.value, bool):
+                    flags[flag] = value.value
+        if flags:
+            mode = _mode_from_flags(flags.get("sync_capable", True), flags.get("async_capable", mixin))
+            return Middleware(dotted_path, mode, facts.path, cls.span, "its sync_capable/async_capable flags")
+        if mixin:
+            return Middleware(dotted_path, "both", facts.path, cls.span, "a MiddlewareMixin subclass")
+        return Middleware(dotted_path, "sync", facts.path, cls.span, "a plain class without async_capable = True "
+                          "is sync-only")  # fmt: skip

@@ -1,0 +1,243 @@
+"""DPL40x: entry points and settings that point nowhere, or a server set up to fail at start.
+
+Facts: ../shared/facts.md §3.4 (entry points) and §5.1 (daphne's runserver); Django
+`django/core/servers/basehttp.py` for WSGI_APPLICATION.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django_protolint.project.django_project import DjangoProject
+from django_protolint.project.model import ProjectModel
+from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.source.facts import FileFacts, Span
+from django_protolint.source.static import Assignment, StarImport
+
+SETTINGS = 'INSTALLED_APPS = {apps!r}{mark}\nROOT_URLCONF = "proj.urls"\n{extra}'
+
+
+def _files(apps: list[str], extra: str = "", expect: str = "", **more: str) -> dict[str, str]:
+    mark = f"  # expect: {expect}" if expect else ""
+    return django_project("", proj__settings_py=SETTINGS.format(apps=apps, extra=extra, mark=mark), **more)
+
+
+MISSING_SETTINGS_MODULE = Rule(
+    code="DPL401",
+    slug="settings-module-not-found",
+    severity="error",
+    summary="DJANGO_SETTINGS_MODULE names a module the project does not have",
+    message="{file} sets DJANGO_SETTINGS_MODULE to `{module}`, but the project has no such module",
+    rationale=(
+        "Django imports the settings module on start; a wrong name fails with `ModuleNotFoundError` in every "
+        "server and command that uses this entry point. Only reported when the module's top-level package is "
+        "part of the linted project, so settings installed from elsewhere are not flagged."
+    ),
+    fix="point it at the settings module (e.g. `{package}.settings`)",
+    examples=[
+        Invalid(
+            django_project(
+                "",
+                manage_py='import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.setings")  # expect: DPL401\n',
+            )
+        ),
+        Valid(django_project("")),
+    ],
+)
+
+MISSING_APPLICATION = Rule(
+    code="DPL402",
+    slug="application-setting-not-found",
+    severity="error",
+    summary="`WSGI_APPLICATION` or `ASGI_APPLICATION` names an object the project does not define",
+    message="`{setting} = {value!r}`, but {problem}",
+    rationale=(
+        "`WSGI_APPLICATION` is what `runserver` serves (a wrong path raises `ImproperlyConfigured: WSGI "
+        "application ... could not be loaded`); `ASGI_APPLICATION` is what daphne's `runserver` and Channels "
+        "serve. Only checked when the module's package is part of the linted project."
+    ),
+    fix="point it at the `application` object in your wsgi.py / asgi.py",
+    examples=[
+        Invalid(
+            _files(["app"], 'WSGI_APPLICATION = "proj.wsgi.app"  # expect: DPL402\n',
+                   proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\n"
+                                 "application = get_wsgi_application()\n")  # fmt: skip
+        ),
+        Valid(
+            _files(["app"], 'WSGI_APPLICATION = "proj.wsgi.application"\nASGI_APPLICATION = "other.asgi.application"\n',
+                   proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\n"
+                                 "application = get_wsgi_application()\n"),  # fmt: skip
+            note="`other` is not part of the project: nothing to check",
+        ),
+    ],
+)
+
+DAPHNE_WITHOUT_ASGI_APPLICATION = Rule(
+    code="DPL403",
+    slug="daphne-without-asgi-application",
+    severity="error",
+    summary='`"daphne"` in INSTALLED_APPS without `ASGI_APPLICATION`',
+    message='"daphne" is in INSTALLED_APPS but ASGI_APPLICATION is not set: `runserver` stops with CommandError',
+    rationale=(
+        "With daphne installed as an app, `manage.py runserver` is daphne's, which needs `ASGI_APPLICATION` and "
+        "otherwise fails: `CommandError: You have not set ASGI_APPLICATION, which is needed to run the server.` "
+        "(daphne/management/commands/runserver.py; verified with Channels 4.3)."
+    ),
+    fix='set `ASGI_APPLICATION = "<project>.asgi.application"`',
+    examples=[
+        Invalid(_files(["daphne", "django.contrib.staticfiles", "app"], expect="DPL403")),
+        Valid(_files(["daphne", "django.contrib.staticfiles", "app"], 'ASGI_APPLICATION = "proj.asgi.application"\n',
+                     proj__asgi_py="from django.core.asgi import get_asgi_application\n\n"
+                                   "application = get_asgi_application()\n")),  # fmt: skip
+    ],
+)
+
+DAPHNE_AFTER_STATICFILES = Rule(
+    code="DPL404",
+    slug="daphne-after-staticfiles",
+    severity="error",
+    summary='`"daphne"` listed after `"django.contrib.staticfiles"` in INSTALLED_APPS',
+    message='"daphne" comes after "django.contrib.staticfiles": `runserver` stays the WSGI one (daphne.E001)',
+    rationale=(
+        "The first app that provides `runserver` wins. With staticfiles first, `runserver` is Django's WSGI "
+        "server, websockets get 404, and `manage.py check` reports daphne.E001 \"Daphne must be listed before "
+        "django.contrib.staticfiles in INSTALLED_APPS.\" (daphne/checks.py)."
+    ),
+    fix='move "daphne" above "django.contrib.staticfiles"',
+    examples=[
+        Invalid(_files(["django.contrib.staticfiles", "daphne", "app"], 'ASGI_APPLICATION = "proj.asgi.application"\n',
+                       expect="DPL404")),  # fmt: skip
+        Valid(_files(["daphne", "django.contrib.staticfiles", "app"], 'ASGI_APPLICATION = "proj.asgi.application"\n')),
+    ],
+)
+
+
+ASGI_ENTRYPOINT_MISSING = Rule(
+    code="DPL405",
+    slug="consumers-without-asgi-application",
+    severity="error",
+    summary="Channels consumers, but no ASGI application that could serve them",
+    message="{count} Channels consumer(s) (e.g. `{example}`), but no asgi.py defines an `application`: "
+    "nothing can serve them",
+    rationale=(
+        "Consumers run only behind an ASGI application (`ProtocolTypeRouter` in `asgi.py`) served by an ASGI "
+        "server. Without one the websocket code is dead: every handshake gets 404. A project that serves only "
+        "HTTP is never asked for an asgi.py."
+    ),
+    fix="add `asgi.py` with `application = ProtocolTypeRouter({{...}})` routing to the consumers",
+    examples=[
+        Invalid(
+            django_project(
+                "",
+                app__consumers_py="""
+                from channels.generic.websocket import AsyncWebsocketConsumer
+
+                class Chat(AsyncWebsocketConsumer):  # expect: DPL405
+                    async def connect(self):
+                        await self.accept()
+                """,
+            )
+        ),
+        Valid(
+            django_project(
+                "",
+                proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n",
+            ),
+            note="HTTP only: no asgi.py needed",
+        ),
+    ],
+)
+
+
+def _line_span(line: int) -> Span:
+    return Span(line, 0, line, 0)
+
+
+def _defines(facts: FileFacts, name: str) -> bool:
+    return (
+        any(isinstance(s, Assignment) and s.target == name for s in facts.statements)
+        or any(f.qualname == name for f in facts.functions)
+        or any(c.qualname == name for c in facts.classes)
+        or any(isinstance(s, StarImport) for s in facts.statements)
+        or any(bound == name for bound, _ in facts.imports)
+    )
+
+
+def _package_in_project(model: ProjectModel, module: str, root: str) -> bool:
+    return model.modules.find(module.split(".")[0], root) is not None
+
+
+@check(MISSING_SETTINGS_MODULE)
+def missing_settings_module(model: ProjectModel) -> Iterator[Finding]:
+    for project in model.django_projects:
+        for settings in project.settings:
+            reference = settings.reference
+            if settings.facts is None and reference.path and _package_in_project(model, reference.module, project.root):
+                yield MISSING_SETTINGS_MODULE.finding(
+                    reference.path, _line_span(reference.line), file=reference.path, module=reference.module,
+                    package=reference.module.split(".")[0],
+                )  # fmt: skip
+
+
+@check(MISSING_APPLICATION)
+def missing_application(model: ProjectModel) -> Iterator[Finding]:
+    for project in model.django_projects:
+        primary = project.primary
+        if primary is None:
+            continue
+        for setting in ("WSGI_APPLICATION", "ASGI_APPLICATION"):
+            found = primary.get(setting)
+            if found is None or not isinstance(found.value, str) or "." not in found.value or found.uncertain:
+                continue
+            module, _, name = found.value.rpartition(".")
+            if not _package_in_project(model, module, project.root):
+                continue
+            facts = model.modules.find(module, project.root)
+            problem = f"the project has no module `{module}`" if facts is None else (
+                f"`{module}` defines no `{name}`" if not _defines(facts, name) else ""
+            )
+            if problem:
+                yield MISSING_APPLICATION.finding(
+                    found.path, _line_span(found.line), setting=setting, value=found.value, problem=problem
+                )
+
+
+def _installed_apps(project: DjangoProject) -> tuple[list[str], str, int] | None:
+    primary = project.primary
+    found = primary.get("INSTALLED_APPS") if primary else None
+    if found is None or not isinstance(found.value, (list, tuple)):
+        return None
+    return [app for app in found.value if isinstance(app, str)], found.path, found.line
+
+
+@check(ASGI_ENTRYPOINT_MISSING)
+def consumers_without_asgi(model: ProjectModel) -> Iterator[Finding]:
+    for project in model.django_projects:
+        if project.asgi_applications:
+            continue
+        consumers = sorted(
+            (path, qualname) for path, qualname in model.consumers if model.root_of(path) == project.root
+        )
+        if not consumers:
+            continue
+        path, qualname = consumers[0]
+        facts = model.file(path)
+        cls = next((c for c in facts.classes if c.qualname == qualname), None) if facts else None
+        span = cls.span if cls is not None else _line_span(1)
+        yield ASGI_ENTRYPOINT_MISSING.finding(path, span, count=len(consumers), example=qualname)
+
+
+@check(DAPHNE_WITHOUT_ASGI_APPLICATION, DAPHNE_AFTER_STATICFILES)
+def daphne_runserver(model: ProjectModel) -> Iterator[Finding]:
+    for project in model.django_projects:
+        installed = _installed_apps(project)
+        if installed is None or "daphne" not in installed[0]:
+            continue
+        apps, path, line = installed
+        primary = project.primary
+        if primary is not None and primary.get("ASGI_APPLICATION") is None:
+            yield DAPHNE_WITHOUT_ASGI_APPLICATION.finding(path, _line_span(line))
+        staticfiles = "django.contrib.staticfiles"
+        if staticfiles in apps and apps.index(staticfiles) < apps.index("daphne"):
+            yield DAPHNE_AFTER_STATICFILES.finding(path, _line_span(line))
+
