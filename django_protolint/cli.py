@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from django_protolint import __version__
-from django_protolint.config import Config, ConfigError, find_pyproject, load_config
+from django_protolint.config import Config, ConfigError, SelectionLayer, find_pyproject, load_config
+from django_protolint.filters import validate_selectors
 from django_protolint.output import FORMATS
 from django_protolint.output.concise import statistics
+from django_protolint.project.dependencies import parse_version
 from django_protolint.rules import load_rules
 from django_protolint.rules.docs import rule_markdown
 
@@ -30,6 +34,29 @@ def _use_color(option: bool | None, stream: object) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _validate_command_line(layer: SelectionLayer, django_version: str | None) -> None:
+    """Checked before the configuration is read, so an error names the command line, not the pyproject.toml."""
+    known = load_rules()
+    for selectors in (layer.select or (), layer.extend_select, layer.ignore):
+        validate_selectors(selectors, known, "command line")
+    if django_version is not None:
+        try:
+            parse_version(django_version)
+        except ValueError as error:
+            raise ConfigError(f"--django-version: {error}") from None
+
+
+def _internal_error(error: Exception) -> NoReturn:
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    click.echo(
+        f"django-protolint: internal error: {type(error).__name__}: {error}{where}; "
+        "please report it at the django-protolint issue tracker",
+        err=True,
+    )
+    sys.exit(EXIT_ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,28 +100,32 @@ def check(
 
     targets = list(paths) or [Path(".")]
     try:
+        layer = SelectionLayer(_codes(select), _codes(extend_select) or (), _codes(ignore) or ())
+        _validate_command_line(layer, django_version)
         config = Config()
         if not no_config:
             pyproject = config_file or find_pyproject(targets[0])
             if pyproject is not None:
                 config = load_config(pyproject)
-        cli_select = _codes(select)
         config = config.merged(
-            select=cli_select,
-            extend_select=(*config.extend_select, *(_codes(extend_select) or ())),
-            ignore=(*config.ignore, *(_codes(ignore) or ())),
+            overrides=(*config.overrides, layer) if layer != SelectionLayer() else None,
             django_version=django_version,
         )
         report = lint(targets, config)
+        use_color = _use_color(color, sys.stdout) and output_file is None and output_format in ("full", "concise")
+        text = statistics(report) if show_statistics else FORMATS[output_format](report, use_color)
     except ConfigError as error:
         click.echo(f"django-protolint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
+    except Exception as error:  # noqa: BLE001 - a crash is exit 2 with one line, never a traceback in CI logs
+        _internal_error(error)
 
-    stream = click.get_text_stream("stdout")
-    use_color = _use_color(color, stream) and output_file is None and output_format in ("full", "concise")
-    text = statistics(report) if show_statistics else FORMATS[output_format](report, use_color)
     if output_file is not None:
-        output_file.write_text(text, encoding="utf-8")
+        try:
+            output_file.write_text(text, encoding="utf-8")
+        except OSError as error:
+            click.echo(f"django-protolint: error: cannot write {output_file}: {error.strerror or error}", err=True)
+            sys.exit(EXIT_ERROR)
     else:
         click.echo(text, nl=False, color=use_color)
     if report.findings and not exit_zero:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +21,16 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class SelectionLayer:
+    """Rule selection given on top of the configuration (the command line). As in ruff, a layer's `select` starts
+    afresh, and otherwise its `extend-select`/`ignore` win over every earlier layer for the codes they match."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     select: tuple[str, ...] | None = None  # None: the default selection (every rule)
     extend_select: tuple[str, ...] = ()
@@ -30,6 +41,12 @@ class Config:
     extra_blocking_calls: dict[str, str] = field(default_factory=dict)  # qualname -> what to use instead
     django_version: str | None = None
     source: str | None = None  # the pyproject.toml it came from
+    overrides: tuple[SelectionLayer, ...] = ()  # command-line selection, applied after select/extend-select/ignore
+
+    @property
+    def root(self) -> Path | None:
+        """The pyproject.toml's directory: path patterns in the configuration are relative to it."""
+        return Path(os.path.abspath(self.source)).parent if self.source else None
 
     def merged(self, **overrides: Any) -> Config:
         return replace(self, **{key: value for key, value in overrides.items() if value is not None})
@@ -43,7 +60,10 @@ def load_toml_text(text: str) -> dict[str, Any] | None:
 
 
 def find_pyproject(start: Path) -> Path | None:
-    start = start.resolve()
+    try:
+        start = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: its parents are still where to look
+        start = Path(os.path.abspath(start))
     for directory in (start, *start.parents) if start.is_dir() else start.parents:
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
@@ -88,9 +108,10 @@ def load_config(pyproject: Path) -> Config:
                 raise ConfigError(f"{pyproject}: `extra-blocking-calls` must map qualified names to hints")
             values["extra_blocking_calls"] = dict(value)
         elif key == "django-version":
-            if not isinstance(value, (str, float, int)):
-                raise ConfigError(f"{pyproject}: `django-version` must be a string such as \"4.2\"")
-            values["django_version"] = str(value)
+            # A string only: TOML reads an unquoted 4.10 as the float 4.1, which would silently mean another release.
+            if not isinstance(value, str):
+                raise ConfigError(f"{pyproject}: `django-version` must be a quoted string such as \"4.2\"")
+            values["django_version"] = value
         else:
             raise ConfigError(f"{pyproject}: unknown option `{key}` in [tool.{TABLE}]")
     return Config(**values)

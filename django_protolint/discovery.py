@@ -32,6 +32,7 @@ class Discovery:
     python: tuple[SourceFile, ...]
     other: tuple[tuple[Path, str], ...]  # (path, display) of dependency files
     missing: tuple[str, ...]  # paths given that do not exist
+    unreadable: tuple[tuple[str, str], ...] = ()  # (display, reason) of directories the walk could not list
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -40,6 +41,18 @@ def display_path(path: Path, cwd: Path) -> str:
         return absolute.relative_to(cwd).as_posix()
     except ValueError:
         return absolute.as_posix()
+
+
+def root_relative(path: Path, root: Path | None) -> str | None:
+    """`path` relative to the configuration's directory, or None outside it. Patterns in `exclude` and
+    `per-file-ignores` are anchored there, as in ruff, so they mean the same from any working directory."""
+    if root is None:
+        return None
+    try:
+        relative = Path(os.path.realpath(path)).relative_to(os.path.realpath(root)).as_posix()
+    except ValueError:
+        return None
+    return "" if relative == "." else relative
 
 
 def module_name(path: Path) -> tuple[str, bool]:
@@ -64,16 +77,28 @@ def _excluded(relative: str, name: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
+def _applicable(patterns: tuple[str, ...], prefix: str) -> tuple[str, ...]:
+    """A pattern that excludes the directory given (or one above it) does not apply inside it: naming a
+    directory on the command line asks for it, as in ruff."""
+    if not prefix:
+        return patterns
+    name = prefix.rsplit("/", 1)[-1]
+    return tuple(pattern for pattern in patterns if not _excluded(prefix, name, (pattern,)))
+
+
 def _is_virtualenv(directory: Path) -> bool:
     return (directory / "pyvenv.cfg").is_file()
 
 
-def discover(paths: list[Path], exclude: tuple[str, ...], cwd: Path | None = None) -> Discovery:
+def discover(
+    paths: list[Path], exclude: tuple[str, ...], cwd: Path | None = None, root: Path | None = None
+) -> Discovery:
     cwd = Path(os.path.abspath(cwd or Path.cwd()))
     directory_patterns = DEFAULT_EXCLUDED_DIRECTORIES + exclude
     python: dict[str, SourceFile] = {}
     other: dict[str, tuple[Path, str]] = {}
     missing: list[str] = []
+    unreadable: list[tuple[str, str]] = []
 
     def add(file: Path) -> None:
         display = display_path(file, cwd)
@@ -90,28 +115,38 @@ def discover(paths: list[Path], exclude: tuple[str, ...], cwd: Path | None = Non
         if not given.is_dir():
             add(given)  # an explicitly named file is linted even if an exclude pattern matches it
             continue
-        for directory, dirnames, filenames in _walk(given):
-            relative_dir = display_path(directory, Path(os.path.abspath(given)))
+        prefix = root_relative(given, root) or ""
+        skip_directories, skip_files = _applicable(directory_patterns, prefix), _applicable(exclude, prefix)
+        for directory, dirnames, filenames in _walk(given, unreadable, cwd):
+            relative_dir = _join(prefix, display_path(directory, Path(os.path.abspath(given))))
             dirnames[:] = sorted(
                 d
                 for d in dirnames
-                if not _excluded(_join(relative_dir, d), d, directory_patterns) and not _is_virtualenv(directory / d)
+                if not _excluded(_join(relative_dir, d), d, skip_directories) and not _is_virtualenv(directory / d)
             )
             for filename in sorted(filenames):
-                if not _excluded(_join(relative_dir, filename), filename, exclude):
+                if not _excluded(_join(relative_dir, filename), filename, skip_files):
                     add(directory / filename)
     return Discovery(
         python=tuple(python[key] for key in sorted(python)),
         other=tuple(other[key] for key in sorted(other)),
         missing=tuple(missing),
+        unreadable=tuple(unreadable),
     )
 
 
 def _join(directory: str, name: str) -> str:
+    if name in ("", "."):
+        return directory
     return name if directory in ("", ".") else f"{directory}/{name}"
 
 
-def _walk(root: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
+def _walk(root: Path, unreadable: list[tuple[str, str]], cwd: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
+    def record(error: OSError) -> None:
+        # A directory we cannot list would otherwise vanish from the report without a word.
+        where = Path(error.filename) if error.filename else root
+        unreadable.append((display_path(where, cwd), error.strerror or type(error).__name__))
+
     # followlinks=False: a symlinked directory loop cannot make us walk forever.
-    for directory, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda error: None):
+    for directory, dirnames, filenames in os.walk(root, followlinks=False, onerror=record):
         yield Path(directory), dirnames, filenames

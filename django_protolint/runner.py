@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from django_protolint.config import Config, ConfigError
-from django_protolint.discovery import Discovery, discover
+from django_protolint.discovery import Discovery, discover, root_relative
 from django_protolint.filters import filter_findings, selection, validate_selectors
 from django_protolint.project.dependencies import lowest_django_version, parse_version
 from django_protolint.project.model import ProjectModel
@@ -26,16 +28,34 @@ class Report:
 def read_facts(discovery: Discovery) -> list[FileFacts]:
     facts = []
     for source in discovery.python:
+        if source.path.exists() and not source.path.is_file():
+            # Reading a FIFO named `*.py` would wait for a writer forever.
+            facts.append(_problem(source.display, source.module, "Cannot read file: not a regular file"))
+            continue
         try:
             data = source.path.read_bytes()
         except OSError as error:
-            reason = error.strerror or type(error).__name__
-            facts.append(_problem(source.display, source.module, f"Cannot read file: {reason}"))
+            facts.append(_problem(source.display, source.module, _read_error(source.path, error)))
             continue
         facts.append(build_facts(data, source.display, source.module, source.is_package))
     for missing in discovery.missing:
         facts.append(_problem(missing, "", "No such file or directory"))
+    for directory, reason in discovery.unreadable:
+        facts.append(_problem(directory, "", f"Cannot read directory: {reason}"))
     return facts
+
+
+def _read_error(path: Path, error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "Cannot read file: symbolic link loop"
+    # A dangling symlink fails with ENOENT, which reads as if the walk had invented the file: name the link.
+    if error.errno == errno.ENOENT and path.is_symlink():
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return f"Cannot read file: broken symbolic link (points to `{target}`, which does not exist)"
+    return f"Cannot read file: {error.strerror or type(error).__name__}"
 
 
 def _problem(path: str, module: str, message: str) -> FileFacts:
@@ -69,16 +89,32 @@ def build_model(files: list[FileFacts], dependency_texts: dict[str, str], config
     )
 
 
+def _root_relative_paths(discovery: Discovery, root: Path) -> dict[str, str]:
+    """Shown path -> path relative to the configuration's directory, for `per-file-ignores`."""
+    located = [(source.path, source.display) for source in discovery.python] + list(discovery.other)
+    anchored = {}
+    for path, display in located:
+        relative = root_relative(path, root)
+        if relative:
+            anchored[display] = relative
+    return anchored
+
+
 def lint(paths: list[Path], config: Config, cwd: Path | None = None) -> Report:
     rules = load_rules()
     for selectors in (config.select or (), config.extend_select, config.ignore):
         validate_selectors(selectors, rules, config.source or "command line")
     for codes in config.per_file_ignores.values():
         validate_selectors(codes, rules, config.source or "command line")
-    discovery = discover(paths, config.exclude + config.extend_exclude, cwd=cwd)
+    for layer in config.overrides:
+        for selectors in (layer.select or (), layer.extend_select, layer.ignore):
+            validate_selectors(selectors, rules, "command line")
+    root = config.root or Path(os.path.abspath(cwd or Path.cwd()))
+    discovery = discover(paths, config.exclude + config.extend_exclude, cwd=cwd, root=root)
     files = read_facts(discovery)
     model = build_model(files, _dependency_texts(discovery), config)
     by_path = {facts.path: facts for facts in files}
     raw = REGISTRY.run(model, selection(config))
-    findings = sorted(set(filter_findings(raw, config, by_path)), key=lambda f: f.sort_key)
+    anchored = _root_relative_paths(discovery, root)
+    findings = sorted(set(filter_findings(raw, config, by_path, anchored)), key=lambda f: f.sort_key)
     return Report(findings=tuple(findings), files=by_path, model=model)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from django_protolint.cli import main
 from django_protolint.config import Config
 from django_protolint.runner import Report, lint
 
@@ -56,3 +61,33 @@ def found(report: Report) -> set[tuple[str, int, str]]:
 
 def noqa_variant(files: dict[str, str]) -> dict[str, str]:
     return {path: EXPECT.sub(lambda m: f"# noqa: {m.group('codes')}", body) for path, body in files.items()}
+
+
+BLOCKING_VIEW = "import time\n\n\nasync def view(request):\n    time.sleep(1)\n"  # DPL110 on line 5, column 5
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None
+
+
+def invoke(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> CliResult:
+    """The CLI in-process, run from `cwd`. A crash is returned as `exception` (CliRunner swallows tracebacks),
+    so callers assert it is None as well as reading the output."""
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2
+    except TypeError:
+        runner = CliRunner()
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        # The caller's environment must not choose the format or the colour behind a test's back.
+        base: dict[str, str | None] = {"DJANGO_PROTOLINT_OUTPUT_FORMAT": None, "NO_COLOR": None}
+        result = runner.invoke(main, args, env={**base, **(env or {})}, catch_exceptions=True)
+    finally:
+        os.chdir(previous)
+    exception = None if isinstance(result.exception, SystemExit) else result.exception
+    return CliResult(result.exit_code, result.stdout, result.stderr, exception)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,14 +11,20 @@ import click
 from django_protolint.output.concise import line, summary
 from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
+from django_protolint.source.decode import UndecodableSource, decode_source
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @lru_cache(maxsize=64)
 def _source_lines(path: str) -> tuple[str, ...]:
-    # Display only: the frame is read back from disk here, after the analysis has finished.
+    # Display only: the frame is read back from disk here, after the analysis has finished, and decoded as the
+    # analysis decoded it (coding cookie, BOM) so the text and the columns agree.
     try:
-        return tuple(Path(path).read_text(encoding="utf-8", errors="replace").splitlines())
-    except OSError:
+        # Not str.splitlines(): it also breaks at form feeds and other separators Python's tokenizer does not
+        # count as line ends, which would show the wrong line.
+        return tuple(_LINE_END.split(decode_source(Path(path).read_bytes())))
+    except (OSError, UndecodableSource):
         return ()
 
 
@@ -38,6 +45,9 @@ def frame(finding: Finding, color: bool) -> list[str]:
 
 
 def render(report: Report, color: bool) -> str:
+    # The cache is keyed by the shown (working-directory-relative) path: another report in the same process may
+    # show the same path for another file.
+    _source_lines.cache_clear()
     out: list[str] = []
     for finding in report.findings:
         out.append(line(finding, color))

@@ -1,8 +1,8 @@
 """`# noqa` comments, read from real comment tokens (a `# noqa` inside a string does not count).
 
 Same shape as flake8 and ruff: `# noqa` silences every code on the line, `# noqa: DPL101, DPL110` only those;
-matching is case-insensitive and text after the codes is ignored. A file-wide `# django-protolint: noqa[: codes]`
-is stored under line 0.
+matching is case-insensitive and text after the codes is ignored. On any line of a multi-line statement it covers
+the whole statement. A file-wide `# django-protolint: noqa[: codes]` is stored under line 0.
 """
 
 from __future__ import annotations
@@ -24,20 +24,48 @@ def _codes(match: re.Match[str]) -> frozenset[str]:
     return frozenset(code.upper() for code in _CODE.findall(codes)) if codes else ALL_CODES
 
 
+_NOT_CODE = frozenset({tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING})
+
+
 def noqa_lines(text: str) -> dict[int, frozenset[str]]:
     if "noqa" not in text.lower():
         return {}
     found: dict[int, frozenset[str]] = {}
+    statements: list[tuple[int, int]] = []  # (first, last) line of each statement that spans several lines
+    first: int | None = None
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type != tokenize.COMMENT:
-                continue
-            if file_match := _FILE_NOQA.match(token.string):
-                found[FILE_LEVEL_LINE] = _merge(found.get(FILE_LEVEL_LINE), _codes(file_match))
-            elif match := _NOQA.search(token.string):
-                found[token.start[0]] = _merge(found.get(token.start[0]), _codes(match))
+        # newline=None: a lone "\r" ends a line for libcst too, so the line numbers must agree with its spans.
+        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
+            if token.type == tokenize.COMMENT:
+                if file_match := _FILE_NOQA.match(token.string):
+                    found[FILE_LEVEL_LINE] = _merge(found.get(FILE_LEVEL_LINE), _codes(file_match))
+                elif match := _NOQA.search(token.string):
+                    found[token.start[0]] = _merge(found.get(token.start[0]), _codes(match))
+            elif token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                if first is not None and token.start[0] > first:
+                    statements.append((first, token.start[0]))
+                first = None
+            elif token.type not in _NOT_CODE and first is None:
+                first = token.start[0]
     except (tokenize.TokenError, SyntaxError, IndentationError):
         pass  # the comments read so far still count; the parser reports what is wrong with the file
+    return _spread_over_statements(found, statements)
+
+
+def _spread_over_statements(
+    found: dict[int, frozenset[str]], statements: list[tuple[int, int]]
+) -> dict[int, frozenset[str]]:
+    """Like Fixit, a `# noqa` on any line of a multi-line statement covers all of it: black moves a trailing
+    comment to the closing bracket, away from the call it was written for."""
+    for first, last in statements:
+        codes = [found[line] for line in range(first, last + 1) if line in found]
+        if not codes:
+            continue
+        merged = codes[0]
+        for more in codes[1:]:
+            merged = _merge(merged, more)
+        for line in range(first, last + 1):
+            found[line] = merged
     return found
 
 
