@@ -58,8 +58,13 @@ def _read_error(path: Path, error: OSError) -> str:
     return f"Cannot read file: {error.strerror or type(error).__name__}"
 
 
+# Not an encoding problem: the rule's default advice (save as UTF-8) would mislead.
+_READ_HELP = "check that the path exists and is readable, or exclude it with `exclude` in `[tool.django-protolint]`"
+
+
 def _problem(path: str, module: str, message: str) -> FileFacts:
-    return FileFacts(path=path, module=module, problem=FileProblem(CANNOT_READ, message, Span(1, 0, 1, 0)))
+    problem = FileProblem(CANNOT_READ, message, Span(1, 0, 1, 0), help=_READ_HELP)
+    return FileFacts(path=path, module=module, problem=problem)
 
 
 def _dependency_texts(discovery: Discovery) -> dict[str, str]:
@@ -85,6 +90,7 @@ def build_model(files: list[FileFacts], dependency_texts: dict[str, str], config
         files=tuple(files),
         django_version=version,
         django_version_evidence=evidence,
+        django_version_configured=config.django_version is not None,
         extra_blocking_calls=dict(config.extra_blocking_calls),
     )
 

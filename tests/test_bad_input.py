@@ -371,11 +371,6 @@ def test_real_process_never_prints_a_traceback(tmp_path, args, files):
         assert CONCISE.match(completed.stdout.splitlines()[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules/files.py: DPL002 has one fix text (save as UTF-8 / add a coding cookie), shown also for missing, "
-    "unreadable and dangling-symlink files, where it is wrong advice",
-)
 def test_read_error_help_fits_the_problem(tmp_path):
     root = write_project(tmp_path / "project", {"good.py": BLOCKING_VIEW})
     (root / "dangling.py").symlink_to("nowhere.py")

@@ -296,11 +296,6 @@ def test_unknown_version_offers_both(tmp_path):
     assert "aget" in text and "sync_to_async" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="project/model.py twin_advice always says \"the project's requirements allow X\", also when X came from "
-    "--django-version or `django-version`, not from any requirements file",
-)
 def test_advice_does_not_blame_requirements_for_a_configured_version(tmp_path):
     text = advice(project(tmp_path, table('django-version = "3.2"')))
     assert "3.2" in text and "requirements" not in text

@@ -40,6 +40,7 @@ class ProjectModel:
     files: tuple[FileFacts, ...]
     django_version: DjangoVersion | None = None
     django_version_evidence: VersionEvidence | None = None
+    django_version_configured: bool = False  # from --django-version / `django-version`, not requirements
     extra_blocking_calls: dict[str, str] = field(default_factory=dict)
     settings_module: str | None = None  # from configuration / --settings
 
@@ -162,8 +163,8 @@ class ProjectModel:
         if row.since is not None and self.django_version is not None:
             have = django_api.version_label(self.django_version)
             need = django_api.version_label(row.since)
-            return (
-                f"wrap the sync code in `sync_to_async` (`{async_form}` needs Django ≥ {need}; "
-                f"the project's requirements allow {have})"
+            origin = "the configured Django version is" if self.django_version_configured else (
+                "the project's requirements allow"
             )
+            return f"wrap the sync code in `sync_to_async` (`{async_form}` needs Django ≥ {need}; {origin} {have})"
         return "wrap the sync code in `sync_to_async` (Django has no async form of it)"

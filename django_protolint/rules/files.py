@@ -64,4 +64,6 @@ BY_CODE = {rule.code: rule for rule in (PARSE_ERROR, READ_ERROR, INTERNAL)}
 def file_problems(model: ProjectModel) -> Iterator[Finding]:
     for facts in model.files:
         if facts.problem is not None:
-            yield BY_CODE[facts.problem.code].finding(facts.path, facts.problem.span, problem=facts.problem.message)
+            yield BY_CODE[facts.problem.code].finding(
+                facts.path, facts.problem.span, problem=facts.problem.message, help=facts.problem.help or None
+            )

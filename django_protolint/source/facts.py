@@ -120,6 +120,7 @@ class FileProblem:
     code: str  # DPL001 (cannot parse), DPL002 (cannot read or decode)
     message: str
     span: Span
+    help: str = ""  # overrides the rule's fix text when the reason needs other advice
 
 
 @dataclass(frozen=True)
