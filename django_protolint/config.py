@@ -40,6 +40,8 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra_blocking_calls: dict[str, str] = field(default_factory=dict)  # qualname -> what to use instead
     django_version: str | None = None
+    server: str | None = None  # "wsgi" or "asgi": declared when the deployment lives elsewhere
+    settings: str | None = None  # DJANGO_SETTINGS_MODULE to use, when the code does not say
     source: str | None = None  # the pyproject.toml it came from
     overrides: tuple[SelectionLayer, ...] = ()  # command-line selection, applied after select/extend-select/ignore
 
@@ -50,6 +52,20 @@ class Config:
 
     def merged(self, **overrides: Any) -> Config:
         return replace(self, **{key: value for key, value in overrides.items() if value is not None})
+
+
+# `--server` takes a protocol or a server name; names map to the protocol they serve Django with.
+SERVER_PROTOCOLS = {
+    "wsgi": "wsgi", "asgi": "asgi", "gunicorn": "wsgi", "uwsgi": "wsgi", "mod_wsgi": "wsgi", "waitress": "wsgi",
+    "uvicorn": "asgi", "daphne": "asgi", "hypercorn": "asgi", "granian": "asgi",
+}  # fmt: skip
+
+
+def parse_server(value: object, origin: str) -> str:
+    if not isinstance(value, str) or value.lower() not in SERVER_PROTOCOLS:
+        choices = ", ".join(sorted(SERVER_PROTOCOLS))
+        raise ConfigError(f"{origin}: `server` must be one of {choices}")
+    return SERVER_PROTOCOLS[value.lower()]
 
 
 def load_toml_text(text: str) -> dict[str, Any] | None:
@@ -112,6 +128,12 @@ def load_config(pyproject: Path) -> Config:
             if not isinstance(value, str):
                 raise ConfigError(f"{pyproject}: `django-version` must be a quoted string such as \"4.2\"")
             values["django_version"] = value
+        elif key == "server":
+            values["server"] = parse_server(value, str(pyproject))
+        elif key == "settings":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{pyproject}: `settings` must be a dotted module name such as \"proj.settings\"")
+            values["settings"] = value
         else:
             raise ConfigError(f"{pyproject}: unknown option `{key}` in [tool.{TABLE}]")
     return Config(**values)

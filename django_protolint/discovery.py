@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django_protolint.project.dependencies import DEPENDENCY_FILE
+from django_protolint.project.deploy.files import reader_for
 
 # Directories that are never project code: environments, caches, installed packages, VCS metadata.
 # (Any other directory holding a `pyvenv.cfg` is a virtualenv too.)
@@ -105,7 +106,7 @@ def discover(
         if file.suffix == ".py":
             module, is_package = module_name(file)
             python.setdefault(display, SourceFile(file, display, module, is_package))
-        elif DEPENDENCY_FILE.search(display) or DEPENDENCY_FILE.search(file.name):
+        elif DEPENDENCY_FILE.search(display) or DEPENDENCY_FILE.search(file.name) or reader_for(display):
             other.setdefault(display, (file, display))
 
     for given in paths:

@@ -10,11 +10,13 @@ from pathlib import Path
 from django_protolint.config import Config, ConfigError
 from django_protolint.discovery import Discovery, discover, root_relative
 from django_protolint.filters import filter_findings, selection, validate_selectors
-from django_protolint.project.dependencies import lowest_django_version, parse_version
+from django_protolint.project.dependencies import DEPENDENCY_FILE, lowest_django_version, parse_version
+from django_protolint.project.deploy.files import reader_for
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules import REGISTRY, load_rules
 from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts, FileProblem, Span
+from django_protolint.source.noqa import comment_noqa_lines
 from django_protolint.source.parse import CANNOT_READ, build_facts
 
 
@@ -67,7 +69,8 @@ def _problem(path: str, module: str, message: str) -> FileFacts:
     return FileFacts(path=path, module=module, problem=problem)
 
 
-def _dependency_texts(discovery: Discovery) -> dict[str, str]:
+def _other_texts(discovery: Discovery) -> dict[str, str]:
+    """Dependency and deployment files, as text (read once; the project pass never touches the disk)."""
     texts = {}
     for path, display in discovery.other:
         try:
@@ -77,7 +80,8 @@ def _dependency_texts(discovery: Discovery) -> dict[str, str]:
     return texts
 
 
-def build_model(files: list[FileFacts], dependency_texts: dict[str, str], config: Config) -> ProjectModel:
+def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Config) -> ProjectModel:
+    dependency_texts = {path: text for path, text in other_texts.items() if DEPENDENCY_FILE.search(path)}
     evidence = lowest_django_version(dependency_texts)
     if config.django_version is not None:
         try:
@@ -92,6 +96,10 @@ def build_model(files: list[FileFacts], dependency_texts: dict[str, str], config
         django_version_evidence=evidence,
         django_version_configured=config.django_version is not None,
         extra_blocking_calls=dict(config.extra_blocking_calls),
+        dependency_texts=dependency_texts,
+        deployment_texts={path: text for path, text in other_texts.items() if reader_for(path)},
+        declared_server=config.server,
+        settings_module=config.settings,
     )
 
 
@@ -118,8 +126,11 @@ def lint(paths: list[Path], config: Config, cwd: Path | None = None) -> Report:
     root = config.root or Path(os.path.abspath(cwd or Path.cwd()))
     discovery = discover(paths, config.exclude + config.extend_exclude, cwd=cwd, root=root)
     files = read_facts(discovery)
-    model = build_model(files, _dependency_texts(discovery), config)
+    model = build_model(files, _other_texts(discovery), config)
     by_path = {facts.path: facts for facts in files}
+    for path, text in model.deployment_texts.items():
+        # Deployment files carry findings too; their `# noqa` comments are read here, as for Python files.
+        by_path.setdefault(path, FileFacts(path=path, module="", noqa=comment_noqa_lines(text)))
     raw = REGISTRY.run(model, selection(config))
     anchored = _root_relative_paths(discovery, root)
     findings = sorted(set(filter_findings(raw, config, by_path, anchored)), key=lambda f: f.sort_key)

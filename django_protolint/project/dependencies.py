@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from django_protolint.config import load_toml_text
@@ -128,3 +129,43 @@ def parse_version(text: str) -> DjangoVersion:
     if not match:
         raise ValueError(f"invalid Django version {text!r}: expected MAJOR.MINOR such as 4.2")
     return (int(match.group(1)), int(match.group(2)))
+
+
+def _names(lines: list[str]) -> set[str]:
+    names = set()
+    for line in lines:
+        try:
+            names.add(canonicalize_name(Requirement(line).name))
+        except InvalidRequirement:
+            continue
+    return names
+
+
+def requirement_names(files: dict[str, str]) -> set[str]:
+    """Every distribution the project's dependency files name (canonical: `uvicorn-worker`), any version."""
+    names: set[str] = set()
+    for path, text in files.items():
+        name = path.rsplit("/", 1)[-1]
+        if name in ("pyproject.toml", "Pipfile"):
+            data = load_toml_text(text) or {}
+            project = data.get("project", {}) or {}
+            names |= _names([d for d in project.get("dependencies", []) or [] if isinstance(d, str)])
+            for extra in (project.get("optional-dependencies", {}) or {}).values():
+                names |= _names([d for d in extra or [] if isinstance(d, str)])
+            poetry = data.get("tool", {}).get("poetry", {}) or {}
+            tables = [poetry.get("dependencies", {}), *[g.get("dependencies", {}) for g in
+                                                        (poetry.get("group", {}) or {}).values() if isinstance(g, dict)]]
+            tables += [data.get("packages", {}), data.get("dev-packages", {})]  # Pipfile
+            for table in tables:
+                if isinstance(table, dict):
+                    names |= {canonicalize_name(key) for key in table if key.lower() != "python"}
+        elif name == "setup.cfg":
+            parser = configparser.ConfigParser()
+            try:
+                parser.read_string(text)
+            except configparser.Error:
+                continue
+            names |= _names(_requirement_lines(parser.get("options", "install_requires", fallback="")))
+        else:
+            names |= _names(_requirement_lines(text))
+    return names

@@ -12,7 +12,10 @@ from functools import cached_property
 
 from django_protolint.knowledge import asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import BlockingCall, lookup
-from django_protolint.project.dependencies import DjangoVersion, VersionEvidence
+from django_protolint.project.dependencies import DjangoVersion, VersionEvidence, requirement_names
+from django_protolint.project.deploy.files import Deployment, DeployProblem, read_deployment
+from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to
+from django_protolint.project.verdict import Verdict, verdict_for
 from django_protolint.project.django_project import DjangoProject, build_projects
 from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.modules import ModuleIndex, source_root
@@ -43,6 +46,44 @@ class ProjectModel:
     django_version_configured: bool = False  # from --django-version / `django-version`, not requirements
     extra_blocking_calls: dict[str, str] = field(default_factory=dict)
     settings_module: str | None = None  # from configuration / --settings
+    dependency_texts: dict[str, str] = field(default_factory=dict)  # requirements*.txt, pyproject.toml, ...
+    deployment_texts: dict[str, str] = field(default_factory=dict)  # Procfile, Dockerfile, compose, ...
+    declared_server: str | None = None  # "wsgi"/"asgi" from --server
+
+    @cached_property
+    def requirement_names(self) -> set[str]:
+        return requirement_names(self.dependency_texts)
+
+    @cached_property
+    def deployment_entries(self) -> list[Deployment | DeployProblem]:
+        by_name: dict[str, str] = {}
+        for path, text in self.deployment_texts.items():
+            by_name.setdefault(path.rsplit("/", 1)[-1], text)
+
+        def script(reference: str) -> str | None:
+            return self.deployment_texts.get(reference.lstrip("./")) or by_name.get(reference.rsplit("/", 1)[-1])
+
+        entries: list[Deployment | DeployProblem] = []
+        for path, text in sorted(self.deployment_texts.items()):
+            entries.extend(read_deployment(path, text, script))
+        return [apply_gunicorn_config(entry, self) if isinstance(entry, Deployment) else entry for entry in entries]
+
+    @property
+    def deployments(self) -> list[Deployment]:
+        return [entry for entry in self.deployment_entries if isinstance(entry, Deployment)]
+
+    def deployments_for(self, project: DjangoProject) -> list[Deployment]:
+        return [d for d in self.deployments if belongs_to(d, project, self)]
+
+    @cached_property
+    def verdicts(self) -> dict[str, Verdict]:
+        """Project root -> its protocol-fit verdict."""
+        found = {}
+        for project in self.django_projects:
+            consumers = sorted(key for key in self.consumers if self.root_of(key[0]) == project.root)
+            found[project.root] = verdict_for(project, self.deployments_for(project), consumers,
+                                              self.requirement_names, self.declared_server)  # fmt: skip
+        return found
 
     @cached_property
     def modules(self) -> ModuleIndex:

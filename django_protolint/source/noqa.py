@@ -69,6 +69,17 @@ def _spread_over_statements(
     return found
 
 
+def comment_noqa_lines(text: str) -> dict[int, frozenset[str]]:
+    """`# noqa` in files that are not Python (Procfile, Dockerfile, compose, shell): `#` starts a comment."""
+    if "noqa" not in text.lower():
+        return {}
+    found: dict[int, frozenset[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "#" in line and (match := _NOQA.search(line[line.index("#"):])):
+            found[number] = _merge(found.get(number), _codes(match))
+    return found
+
+
 def _merge(old: frozenset[str] | None, new: frozenset[str]) -> frozenset[str]:
     if old is None:
         return new

@@ -1,0 +1,91 @@
+"""Servers: which protocol each speaks, how its command line names the app and the worker.
+
+Sources: benoitc/gunicorn `gunicorn/config.py` and its workers package; Kludex/uvicorn `uvicorn/main.py`;
+Kludex/uvicorn-worker README; django/daphne `daphne/cli.py`; pgjones/hypercorn usage docs;
+emmett-framework/granian `granian/cli.py`; unbit/uwsgi python plugin options; Pylons/waitress `runner.py`;
+GrahamDumpleton/mod_wsgi-express; Django 6.1 docs/howto/deployment (see ../shared/facts.md §6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WSGI, ASGI, RSGI, UNKNOWN = "wsgi", "asgi", "rsgi", "unknown"
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    protocol: str  # the fixed protocol, or UNKNOWN when options or the app decide
+    websockets: bool
+    package: str | None  # the distribution that provides it, for dependency checks
+    # options that take a value (so the next token is not the app), short and long
+    value_options: frozenset[str] = frozenset()
+
+
+_GUNICORN_VALUES = frozenset(
+    "-b --bind -w --workers -k --worker-class --threads -c --config -t --timeout --graceful-timeout --keep-alive "
+    "--worker-connections --max-requests --max-requests-jitter -n --name --chdir --pythonpath -e --env "
+    "--log-level --log-file --access-logfile --error-logfile --access-logformat --pid -p -u --user -g --group "
+    "--umask --forwarded-allow-ips --limit-request-line --limit-request-fields --limit-request-field_size "
+    "--worker-tmp-dir --log-config --statsd-host --statsd-prefix --certfile --keyfile --ca-certs --backlog "
+    "--paste --paster --proxy-allow-from --worker-class=".split()
+)
+_UVICORN_VALUES = frozenset(
+    "--host --port --uds --fd --workers --loop --http --ws --ws-max-size --lifespan --interface --env-file "
+    "--log-config --log-level --root-path --limit-concurrency --backlog --limit-max-requests --timeout-keep-alive "
+    "--ssl-keyfile --ssl-certfile --ssl-keyfile-password --ssl-version --ssl-cert-reqs --ssl-ca-certs "
+    "--ssl-ciphers --header --forwarded-allow-ips --app-dir --h11-max-incomplete-event-size --reload-dir "
+    "--reload-include --reload-exclude --reload-delay --timeout-graceful-shutdown --ws-ping-interval "
+    "--ws-ping-timeout --ws-per-message-deflate --factory".split()
+) - {"--factory"}
+_DAPHNE_VALUES = frozenset(
+    "-p --port -b --bind -u --unix-socket --fd -e --endpoint -v --verbosity -t --http-timeout --access-log "
+    "--log-fmt --ping-interval --ping-timeout --application-close-timeout --root-path --websocket_timeout "
+    "--websocket_connect_timeout --proxy-headers-host --proxy-headers-port -s --server-name".split()
+)
+_HYPERCORN_VALUES = frozenset(
+    "-b --bind -w --workers -k --worker-class -c --config --access-logfile --error-logfile --log-level "
+    "--root-path --keep-alive --certfile --keyfile --ca-certs --graceful-timeout -g --group -u --user "
+    "--backlog --insecure-bind --quic-bind --pid --server-name --websocket-ping-interval".split()
+)
+_GRANIAN_VALUES = frozenset(
+    "--interface --host --port --workers --threads --runtime-threads --blocking-threads --loop --http "
+    "--backlog --log-level --ssl-keyfile --ssl-certificate --url-path-prefix --working-dir --env-files "
+    "--workers-lifetime --respawn-interval --pid-file --task-impl --runtime-mode --backpressure".split()
+)
+_UWSGI_VALUES = frozenset(
+    "--module -w --wsgi-file --file --ini --yaml --xml --json --http --http-socket --socket -s --chdir "
+    "--processes -p --workers --threads --master-fifo --env --callable --mount --home -H --virtualenv "
+    "--venv --pythonpath --static-map --uid --gid --buffer-size --harakiri --max-requests".split()
+)
+_WAITRESS_VALUES = frozenset("--host --port --listen --unix-socket --threads --url-scheme --ident --call".split())
+
+SERVERS: dict[str, Server] = {
+    "gunicorn": Server("gunicorn", UNKNOWN, False, "gunicorn", _GUNICORN_VALUES),
+    "uvicorn": Server("uvicorn", ASGI, True, "uvicorn", _UVICORN_VALUES),
+    "daphne": Server("daphne", ASGI, True, "daphne", _DAPHNE_VALUES),
+    "hypercorn": Server("hypercorn", UNKNOWN, True, "hypercorn", _HYPERCORN_VALUES),
+    "granian": Server("granian", RSGI, True, "granian", _GRANIAN_VALUES),
+    "uwsgi": Server("uwsgi", WSGI, False, "uwsgi", _UWSGI_VALUES),
+    "waitress-serve": Server("waitress", WSGI, False, "waitress", _WAITRESS_VALUES),
+    "mod_wsgi-express": Server("mod_wsgi", WSGI, False, "mod-wsgi", frozenset({"--port", "--host", "--processes",
+                                                                               "--threads", "--user", "--group"})),
+    "runserver": Server("runserver", WSGI, False, None, frozenset()),
+}
+
+# gunicorn `-k` values that make it an ASGI server; every other worker class is WSGI.
+GUNICORN_ASGI_WORKERS = {
+    "uvicorn.workers.UvicornWorker": "uvicorn",  # deprecated since uvicorn 0.30.0
+    "uvicorn.workers.UvicornH11Worker": "uvicorn",
+    "uvicorn_worker.UvicornWorker": "uvicorn-worker",
+    "uvicorn_worker.UvicornH11Worker": "uvicorn-worker",
+    "asgi": "gunicorn",  # gunicorn's own ASGI worker: beta in 24.0.0, stable in 25.1.0
+}
+GRANIAN_INTERFACES = {"asgi": ASGI, "asginl": ASGI, "rsgi": RSGI, "wsgi": WSGI}
+
+# Wrappers in front of the real command: `exec`, `env`, runners of virtualenvs.
+COMMAND_PREFIXES = frozenset({"exec", "env", "nohup", "time", "sudo", "dumb-init", "tini", "--", "gosu"})
+RUNNER_PREFIXES = (("poetry", "run"), ("pipenv", "run"), ("uv", "run"), ("pdm", "run"), ("hatch", "run"),
+                   ("rye", "run"))  # fmt: skip
+PYTHONS = ("python", "python3", "pypy", "pypy3")

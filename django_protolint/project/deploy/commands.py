@@ -1,0 +1,226 @@
+"""One command line → the server it starts, the protocol, the app and the worker. Tokenised with shlex.
+
+Normalised first: environment prefixes (`VAR=x`), `exec`/`env`, `poetry run`-style runners, venv paths
+(`/venv/bin/gunicorn`), `python -m X`, one level of `sh -c "..."`; of `a && b; c` the last server command wins
+(the long-running one: `migrate && gunicorn ...`).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from django_protolint.knowledge.servers import (
+    ASGI,
+    COMMAND_PREFIXES,
+    GRANIAN_INTERFACES,
+    GUNICORN_ASGI_WORKERS,
+    PYTHONS,
+    RSGI,
+    RUNNER_PREFIXES,
+    SERVERS,
+    UNKNOWN,
+    WSGI,
+)
+
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_SEPARATORS = {"&&", "||", ";", "|", "&"}
+
+
+@dataclass(frozen=True)
+class ServerCommand:
+    server: str  # "gunicorn", "uvicorn", "daphne", "hypercorn", "granian", "uwsgi", "waitress", "mod_wsgi", "runserver"
+    protocol: str  # "wsgi", "asgi", "rsgi", "unknown"
+    app: str | None  # "proj.wsgi:application", "proj/wsgi.py"
+    worker: str | None  # gunicorn worker class, granian interface
+    command: str  # the normalised command, for evidence
+    config_file: str | None = None  # gunicorn -c / uwsgi --ini
+    environment: dict[str, str] = field(default_factory=dict)  # VAR=value prefixes
+    notes: tuple[str, ...] = ()
+
+    def with_protocol(self, protocol: str, note: str) -> ServerCommand:
+        return ServerCommand(self.server, protocol, self.app, self.worker, self.command, self.config_file,
+                             self.environment, (*self.notes, note))  # fmt: skip
+
+
+def split_shell(text: str) -> list[str] | None:
+    """shlex tokens of a shell command, or None when it does not tokenise (an unclosed quote)."""
+    try:
+        lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        return list(lexer)
+    except ValueError:
+        return None
+
+
+def commands_in(text: str) -> list[list[str]]:
+    """`cd /app && python manage.py migrate && exec gunicorn x` → [["cd", "/app"], [...migrate], ["exec", ...]]."""
+    tokens = split_shell(text.replace("\\\n", " "))
+    if tokens is None:
+        return []
+    commands: list[list[str]] = [[]]
+    for token in tokens:
+        if token in _SEPARATORS:
+            commands.append([])
+        else:
+            commands[-1].append(token)
+    return [command for command in commands if command]
+
+
+def parse_command(text: str, depth: int = 0) -> ServerCommand | None:
+    """The last server command in a shell command line, if any."""
+    found = None
+    for argv in commands_in(text):
+        parsed = parse_argv(argv, depth)
+        if parsed is not None:
+            found = parsed
+    return found
+
+
+def parse_argv(argv: list[str], depth: int = 0) -> ServerCommand | None:
+    environment: dict[str, str] = {}
+    tokens = list(argv)
+    while tokens:
+        head = tokens[0]
+        if _ASSIGNMENT.match(head):
+            name, _, value = head.partition("=")
+            environment[name] = value
+            tokens.pop(0)
+        elif head.rsplit("/", 1)[-1] in COMMAND_PREFIXES or head.startswith("-") and head in ("--",):
+            tokens.pop(0)
+        elif any(tokens[: len(prefix)] == list(prefix) for prefix in RUNNER_PREFIXES):
+            tokens = tokens[2:]
+        else:
+            break
+    if not tokens:
+        return None
+    program = tokens[0].rsplit("/", 1)[-1]
+    if program in ("sh", "bash", "ash", "dash", "zsh") and "-c" in tokens[1:] and depth < 2:
+        index = tokens.index("-c")
+        return parse_command(tokens[index + 1], depth + 1) if index + 1 < len(tokens) else None
+    if program.startswith(PYTHONS):
+        if len(tokens) >= 3 and tokens[1] == "-m":
+            tokens = [tokens[2], *tokens[3:]]
+            program = tokens[0]
+        elif len(tokens) >= 2 and tokens[1].rsplit("/", 1)[-1] == "manage.py":
+            return _manage(tokens[2:], environment)
+        else:
+            return None
+    if program == "manage.py" or program.endswith("/manage.py"):
+        return _manage(tokens[1:], environment)
+    if program == "django-admin":
+        return _manage(tokens[1:], environment)
+    if program not in SERVERS or program == "runserver":
+        return None
+    return _server(program, tokens[1:], environment)
+
+
+def _manage(arguments: list[str], environment: dict[str, str]) -> ServerCommand | None:
+    if not arguments:
+        return None
+    command = " ".join(["manage.py", *arguments])
+    if arguments[0] == "runserver":
+        return ServerCommand("runserver", WSGI, None, None, command, environment=environment,
+                             notes=("Django's development server",))  # fmt: skip
+    if arguments[0] == "runmodwsgi":
+        return ServerCommand("mod_wsgi", WSGI, None, None, command, environment=environment)
+    return None
+
+
+def _options(arguments: list[str], value_options: frozenset[str]) -> tuple[dict[str, str], list[str]]:
+    options: dict[str, str] = {}
+    positional: list[str] = []
+    index = 0
+    while index < len(arguments):
+        token = arguments[index]
+        if token.startswith("--") and "=" in token:
+            name, _, value = token.partition("=")
+            options[name] = value
+        elif token in value_options and index + 1 < len(arguments):
+            options[token] = arguments[index + 1]
+            index += 1
+        elif token.startswith("-") and len(token) > 2 and not token.startswith("--") and token[:2] in value_options:
+            options[token[:2]] = token[2:]  # -kuvicorn.workers.UvicornWorker, -w4
+        elif token.startswith("-"):
+            options[token] = ""
+        else:
+            positional.append(token)
+        index += 1
+    return options, positional
+
+
+def _first(options: dict[str, str], *names: str) -> str | None:
+    for name in names:
+        if name in options:
+            return options[name]
+    return None
+
+
+def _server(program: str, arguments: list[str], environment: dict[str, str]) -> ServerCommand:
+    server = SERVERS[program]
+    options, positional = _options(arguments, server.value_options)
+    command = " ".join([program, *arguments])
+    app = positional[0] if positional else None
+    if server.name == "gunicorn":
+        extra = environment.get("GUNICORN_CMD_ARGS")
+        if extra:
+            extra_options, _ = _options(split_shell(extra) or [], server.value_options)
+            options = {**extra_options, **options}  # the command line beats GUNICORN_CMD_ARGS
+        worker = _first(options, "-k", "--worker-class")
+        threads = _first(options, "--threads")
+        return gunicorn_command(app, worker, threads, command, _first(options, "-c", "--config"), environment)
+    if server.name == "uvicorn":
+        interface = _first(options, "--interface")
+        protocol = WSGI if interface == "wsgi" else ASGI
+        return ServerCommand("uvicorn", protocol, app, None, command, environment=environment)
+    if server.name == "hypercorn":
+        return ServerCommand("hypercorn", _app_protocol(app), app, _first(options, "-k", "--worker-class"), command,
+                             _first(options, "-c", "--config"), environment)  # fmt: skip
+    if server.name == "granian":
+        interface = _first(options, "--interface") or environment.get("GRANIAN_INTERFACE") or "rsgi"
+        return ServerCommand("granian", GRANIAN_INTERFACES.get(interface, UNKNOWN), app, interface, command,
+                             environment=environment)  # fmt: skip
+    if server.name == "uwsgi":
+        app = _first(options, "--module", "-w", "--wsgi-file", "--file") or app
+        return ServerCommand("uwsgi", WSGI, app, None, command, _first(options, "--ini", "--yaml", "--xml", "--json"),
+                             environment)  # fmt: skip
+    if server.name == "waitress":
+        return ServerCommand("waitress", WSGI, app or _first(options, "--call"), None, command, environment=environment)
+    return ServerCommand(server.name, server.protocol, app, None, command, environment=environment)
+
+
+def gunicorn_command(app: str | None, worker: str | None, threads: str | None, command: str,
+                     config_file: str | None, environment: dict[str, str]) -> ServerCommand:  # fmt: skip
+    worker_class = worker or "sync"
+    if worker_class == "sync" and threads and threads.isdigit() and int(threads) > 1:
+        worker_class = "gthread"  # gunicorn silently switches sync workers with --threads > 1 to gthread
+    protocol = ASGI if worker_class in GUNICORN_ASGI_WORKERS else WSGI
+    return ServerCommand("gunicorn", protocol, app, worker_class, command, config_file, environment)
+
+
+def _app_protocol(app: str | None) -> str:
+    """hypercorn picks the protocol from the app object: `asgi:`/`wsgi:` prefixes force it, else the module name."""
+    if not app:
+        return UNKNOWN
+    if app.startswith(("asgi:", "wsgi:")):
+        return app.split(":", 1)[0]
+    module = app.split(":", 1)[0]
+    if module.endswith(".asgi") or module == "asgi":
+        return ASGI
+    if module.endswith(".wsgi") or module == "wsgi":
+        return WSGI
+    return UNKNOWN
+
+
+def app_protocol(app: str | None) -> str:
+    """What an app path says about itself: `proj.asgi:application` is ASGI, `proj/wsgi.py` WSGI."""
+    if not app:
+        return UNKNOWN
+    module = app.split(":", 1)[0].removesuffix(".py").replace("/", ".")
+    tail = module.rsplit(".", 1)[-1]
+    return {"asgi": ASGI, "wsgi": WSGI}.get(tail, UNKNOWN)
+
+
+__all__ = ["ASGI", "RSGI", "UNKNOWN", "WSGI", "ServerCommand", "app_protocol", "parse_argv", "parse_command"]

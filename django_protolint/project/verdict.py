@@ -1,0 +1,163 @@
+"""The protocol-fit verdict: what the code needs, what serves it, whether they match, with evidence for each claim.
+
+needs:   "asgi-required"   websockets reachable (Channels routes, a raw ASGI websocket handler, consumers)
+         "asgi-beneficial" async views that await something (they run, but without concurrency, under WSGI)
+         "wsgi"            nothing above
+served:  from production deployment commands (or `--server`): "wsgi", "asgi", "both" or "unknown"
+fit:     "mismatch"   ASGI required, WSGI only
+         "suboptimal" ASGI would help, WSGI only
+         "fit"        otherwise (both protocols served counts as fit when ASGI is required: a split deployment)
+         "unknown"    no production server found: never a guess presented as fact
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django_protolint.knowledge.servers import ASGI, RSGI, UNKNOWN, WSGI
+from django_protolint.project.deploy.commands import ServerCommand
+from django_protolint.project.deploy.files import PRODUCTION, Deployment
+from django_protolint.project.django_project import DjangoProject
+
+NEEDS_WORDS = {"asgi-required": "ASGI required", "asgi-beneficial": "ASGI would help", "wsgi": "WSGI is enough"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    path: str
+    line: int
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"path": self.path, "line": self.line, "reason": self.reason}
+
+
+@dataclass
+class Verdict:
+    needs: str
+    needs_evidence: list[Evidence]
+    served: str
+    servers: list[Deployment]
+    fit: str
+    summary: str
+    recommendation: str | None = None
+    development_servers: list[Deployment] = field(default_factory=list)
+    declared_server: str | None = None
+
+
+def needs_of(project: DjangoProject, consumers: list[tuple[str, str]]) -> tuple[str, list[Evidence]]:
+    websocket: list[Evidence] = []
+    for app in project.asgi_applications:
+        for route in app.websocket_routes:
+            websocket.append(Evidence(route.path, route.line, f"websocket route `{route.route}` → {route.text}"))
+        for span in app.raw_websocket_checks:
+            websocket.append(Evidence(app.path, span.line, "hand-written ASGI app handles websocket connections"))
+        if not app.websocket_routes and "websocket" in app.protocols:
+            websocket.append(Evidence(app.path, app.line, "ProtocolTypeRouter routes websockets"))
+    if not websocket and consumers and not project.asgi_applications:
+        path, qualname = consumers[0]
+        websocket.append(Evidence(path, 1, f"Channels consumer `{qualname}` (and {len(consumers) - 1} more)"
+                                  if len(consumers) > 1 else f"Channels consumer `{qualname}`"))  # fmt: skip
+    if websocket:
+        return "asgi-required", websocket
+    beneficial = [
+        Evidence(facts.path, function.span.line, f"async view `{function.qualname}` awaits I/O")
+        for view in project.views.values()
+        for facts, function in view.async_functions
+        if function.awaits
+    ]
+    if beneficial:
+        return "asgi-beneficial", beneficial
+    sync = [view for view in project.views.values() if not view.is_async]
+    evidence = [Evidence(view.path, view.span.line, f"sync view `{view.qualname}`") for view in sync[:3]]
+    return "wsgi", evidence
+
+
+def _protocol(deployment: Deployment, project: DjangoProject) -> str:
+    command = deployment.command
+    if command.server == "runserver":
+        primary = project.primary
+        apps = primary.value("INSTALLED_APPS", []) if primary else []
+        return ASGI if isinstance(apps, (list, tuple)) and "daphne" in apps else WSGI
+    return command.protocol
+
+
+def served_by(protocols: set[str]) -> str:
+    speaking = protocols & {WSGI, ASGI}
+    if speaking == {WSGI, ASGI}:
+        return "both"
+    if speaking:
+        return next(iter(speaking))
+    return "unknown"
+
+
+def _label(deployment: Deployment) -> str:
+    command = deployment.command
+    worker = f" {command.worker}" if command.server == "gunicorn" and command.worker else ""
+    return f"{command.server}{worker}, {deployment.path}:{deployment.line}"
+
+
+def decide(needs: str, served: str) -> str:
+    if served == "unknown":
+        return "unknown"
+    if needs == "asgi-required":
+        return "mismatch" if served == WSGI else "fit"
+    if needs == "asgi-beneficial":
+        return "suboptimal" if served == WSGI else "fit"
+    return "fit"
+
+
+def asgi_app_path(project: DjangoProject) -> str:
+    if project.asgi_applications:
+        return f"{project.asgi_applications[0].module}:application"
+    primary = project.primary
+    package = primary.reference.module.split(".")[0] if primary else "<project>"
+    return f"{package}.asgi:application"
+
+
+def recommendation(project: DjangoProject, requirements: set[str]) -> str:
+    app = asgi_app_path(project)
+    if "gunicorn" in requirements:
+        return f"gunicorn {app} -k uvicorn_worker.UvicornWorker  (pip install uvicorn-worker)"
+    if "daphne" in requirements:
+        return f"daphne {app}"
+    if "uvicorn" in requirements:
+        return f"uvicorn {app}"
+    if "hypercorn" in requirements:
+        return f"hypercorn {app}"
+    if "granian" in requirements:
+        return f"granian --interface asgi {app}"
+    return f"uvicorn {app}  (pip install 'uvicorn[standard]')"
+
+
+def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers: list[tuple[str, str]],
+                requirements: set[str], declared_server: str | None = None) -> Verdict:  # fmt: skip
+    needs, needs_evidence = needs_of(project, consumers)
+    production = [d for d in deployments if d.environment == PRODUCTION]
+    development = [d for d in deployments if d.environment != PRODUCTION]
+    if declared_server is not None:
+        protocols = {declared_server}
+    else:
+        protocols = {_protocol(d, project) for d in production}
+    served = served_by(protocols)
+    fit = decide(needs, served)
+    code_words = NEEDS_WORDS[needs]
+    if needs != "wsgi":
+        code_words += f" ({len(needs_evidence)} {'websocket entr' if needs == 'asgi-required' else 'async view'}"
+        code_words += ("ies)" if len(needs_evidence) != 1 else "y)") if needs == "asgi-required" else (
+            "s)" if len(needs_evidence) != 1 else ")"
+        )
+    if declared_server is not None:
+        served_words = f"{declared_server.upper()} (declared with --server)"
+    elif production:
+        served_words = f"{served.upper() if served != 'both' else 'WSGI + ASGI'} ({'; '.join(_label(d) for d in production)})"
+        if protocols & {RSGI, UNKNOWN} and served == "unknown":
+            served_words = f"unknown ({'; '.join(_label(d) for d in production)})"
+    elif development:
+        served_words = "unknown (only development servers found: " + "; ".join(_label(d) for d in development) + ")"
+    else:
+        served_words = "unknown (no deployment files found; declare it with --server)"
+    summary = f"Protocol fit: {fit.upper()} — code: {code_words} · served: {served_words}"
+    advice = recommendation(project, requirements) if fit in ("mismatch", "suboptimal") else None
+    return Verdict(needs, needs_evidence, served, production, fit, summary, advice, development,
+                   declared_server)  # fmt: skip

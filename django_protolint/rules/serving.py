@@ -1,0 +1,275 @@
+"""DPL50x: how the project is served, against what its code needs (see project/verdict.py).
+
+Findings sit on the deployment line that starts the server, so they show up in the file a team would change.
+Facts: ../shared/facts.md §5.6 (websockets on each server, verified on loopback) and §6 (servers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django_protolint.knowledge.servers import ASGI, GUNICORN_ASGI_WORKERS, RSGI, WSGI
+from django_protolint.project.deploy.commands import app_protocol
+from django_protolint.project.deploy.files import PRODUCTION, Deployment, DeployProblem
+from django_protolint.project.model import ProjectModel
+from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.source.facts import Span
+
+ASYNC_VIEW = """
+import asyncio
+
+async def index(request):
+    await asyncio.sleep(0)
+"""
+CHANNELS_ASGI = """
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.core.asgi import get_asgi_application
+
+http = get_asgi_application()
+
+from app.routing import websocket_urlpatterns
+
+application = ProtocolTypeRouter(
+    {"http": http, "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns))}
+)
+"""
+ROUTING = """
+from django.urls import path
+from .consumers import Chat
+
+websocket_urlpatterns = [path("ws/", Chat.as_asgi())]
+"""
+CONSUMERS = """
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+class Chat(AsyncWebsocketConsumer):
+    async def connect(self):
+        await self.accept()
+"""
+
+
+def websocket_project(procfile: str) -> dict[str, str]:
+    return django_project("", proj__asgi_py=CHANNELS_ASGI, app__routing_py=ROUTING, app__consumers_py=CONSUMERS,
+                          Procfile=procfile)  # fmt: skip
+
+
+WEBSOCKETS_ON_WSGI = Rule(
+    code="DPL501",
+    slug="websockets-served-by-wsgi-only",
+    severity="error",
+    summary="The code routes websockets, but every production server speaks WSGI",
+    message="served by {server} ({protocol}), but the project routes websockets ({evidence}): every websocket "
+    "handshake fails",
+    rationale=(
+        "WSGI has no websocket support: behind `gunicorn proj.wsgi` or `runserver` without daphne a websocket "
+        "handshake gets 404 (verified on loopback, ../shared/facts.md §5.6). Websocket routes need an ASGI server "
+        "on the `asgi.py` application (daphne, uvicorn, hypercorn, granian --interface asgi, or gunicorn with a "
+        "uvicorn worker). A split deployment that also runs an ASGI server is not reported."
+    ),
+    fix="serve the ASGI app: `{recommendation}`",
+    examples=[
+        Invalid(websocket_project("web: gunicorn proj.wsgi:application --workers 3  # expect: DPL501\n")),
+        Valid(websocket_project("web: daphne -b 0.0.0.0 -p $PORT proj.asgi:application\n")),
+        Valid(
+            websocket_project("web: gunicorn proj.wsgi:application\n")
+            | {"docker-compose.yml": "services:\n  ws:\n    command: daphne proj.asgi:application\n"},
+            note="split deployment: gunicorn for HTTP, daphne for websockets",
+        ),
+    ],
+)
+
+ASYNC_VIEWS_ON_WSGI = Rule(
+    code="DPL502",
+    slug="async-views-served-by-wsgi",
+    severity="warning",
+    summary="Async views that await I/O, served only by WSGI workers",
+    message="served by {server} ({protocol}); {count} async view(s) await I/O and gain no concurrency under WSGI",
+    rationale=(
+        "Under WSGI Django runs each async view in a new event loop on a worker thread (`async_to_sync`): it "
+        "works, but a worker still serves one request at a time (3 concurrent 1 s sleeps took 3.0 s under "
+        "gunicorn sync, 1.0 s under uvicorn; ../shared/facts.md §3.2), and module-level async clients break "
+        "with `Event loop is closed` from the second request."
+    ),
+    fix="serve the ASGI app: `{recommendation}`",
+    examples=[
+        Invalid(django_project(ASYNC_VIEW, routes=("index",), Procfile="web: gunicorn proj.wsgi  # expect: DPL502\n")),
+        Valid(django_project(ASYNC_VIEW, routes=("index",),
+                             Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker\n")),  # fmt: skip
+        Valid(
+            django_project("def index(request):\n    return None\n", routes=("index",), Procfile="web: gunicorn proj.wsgi\n"),
+            note="sync views: WSGI is enough",
+        ),
+    ],
+)
+
+RUNSERVER_IN_PRODUCTION = Rule(
+    code="DPL503",
+    slug="runserver-in-production",
+    severity="error",
+    summary="`manage.py runserver` started by a production deployment file",
+    message="`{command}` in {where}: runserver is a development server",
+    rationale=(
+        "Django's docs: runserver \"has not gone through security audits or performance tests\" and must not be "
+        "used in production. A Procfile `web:`, a Dockerfile CMD or a compose service that is not named for "
+        "development counts as production."
+    ),
+    fix="start gunicorn, uvicorn or daphne there instead (keep runserver for a `dev` service)",
+    examples=[
+        Invalid(django_project("", Procfile="web: python manage.py runserver 0.0.0.0:$PORT  # expect: DPL503\n")),
+        Valid(
+            django_project(
+                "", **{"docker-compose.dev.yml": "services:\n  web:\n    command: python manage.py runserver\n"}
+            ),
+            note="a development compose file",
+        ),
+    ],
+)
+
+MALFORMED_PROCFILE = Rule(
+    code="DPL504",
+    slug="malformed-procfile-line",
+    severity="warning",
+    summary="A Procfile line that is not `name: command`",
+    message="Procfile line is not `name: command`: {problem}",
+    rationale="Platforms that read Procfiles skip or reject such lines, so the process may never start.",
+    fix="write it as `web: <command>`",
+    examples=[
+        Invalid(django_project("", Procfile="web: gunicorn proj.wsgi\ngunicorn proj.wsgi  # expect: DPL504\n")),
+        Valid(django_project("", Procfile="# comment\nrelease: python manage.py migrate\nweb: gunicorn proj.wsgi\n")),
+    ],
+)
+
+WORKER_NOT_INSTALLED = Rule(
+    code="DPL505",
+    slug="server-worker-not-in-dependencies",
+    severity="warning",
+    summary="gunicorn uses a uvicorn worker class whose package the dependencies do not list",
+    message="`-k {worker}` needs the `{package}` package, which no dependency file lists",
+    rationale=(
+        "gunicorn imports the worker class at start; without its package it exits with `Error: class uri "
+        "... invalid or not found`. `uvicorn.workers` is deprecated since uvicorn 0.30: Django's docs now "
+        "recommend the `uvicorn-worker` package. Only checked when the project has dependency files."
+    ),
+    fix="add `{package}` to the dependencies",
+    examples=[
+        Invalid(
+            django_project("", Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker  # expect: DPL505\n")
+            | {"requirements.txt": "Django>=5.0\ngunicorn\n"}
+        ),
+        Valid(
+            django_project("", Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker\n")
+            | {"requirements.txt": "Django>=5.0\ngunicorn\nuvicorn-worker\n"}
+        ),
+    ],
+)
+
+APP_PROTOCOL_MISMATCH = Rule(
+    code="DPL506",
+    slug="server-app-protocol-mismatch",
+    severity="error",
+    summary="An ASGI server pointed at `wsgi.py`'s application, or a WSGI server at `asgi.py`'s",
+    message="{server} speaks {protocol} but serves `{app}`, a {app_protocol} application: every request fails",
+    rationale=(
+        "Verified on loopback (../shared/facts.md §5.6): gunicorn's sync worker on `proj.asgi:application` "
+        "answers 500 to every request (`ProtocolTypeRouter.__call__() missing 1 required positional argument: "
+        "'send'`); uvicorn on `proj.wsgi:application` fails with `WSGIHandler.__call__() missing ... "
+        "'start_response'` unless `--interface wsgi`."
+    ),
+    fix="serve the application that matches the server's protocol",
+    examples=[
+        Invalid(django_project("", Procfile="web: gunicorn proj.asgi:application  # expect: DPL506\n")),
+        Valid(django_project("", Procfile="web: uvicorn proj.asgi:application\n")),
+    ],
+)
+
+GRANIAN_RSGI = Rule(
+    code="DPL507",
+    slug="granian-without-interface",
+    severity="error",
+    summary="granian started without `--interface asgi` or `wsgi` (it defaults to RSGI)",
+    message="granian serves `{app}` over RSGI (its default interface): Django speaks WSGI and ASGI only",
+    rationale="granian's default `--interface` is `rsgi`, its own protocol, which Django does not implement.",
+    fix="add `--interface asgi` (for `asgi.py`) or `--interface wsgi` (for `wsgi.py`)",
+    examples=[
+        Invalid(django_project("", Procfile="web: granian proj.asgi:application  # expect: DPL507\n")),
+        Valid(django_project("", Procfile="web: granian --interface asgi proj.asgi:application\n")),
+    ],
+)
+
+UNREADABLE_DEPLOYMENT = Rule(
+    code="DPL508",
+    slug="unreadable-deployment-file",
+    severity="warning",
+    summary="A deployment file that cannot be parsed",
+    message="{problem}",
+    rationale="A deployment file we cannot parse gives no evidence about the server; it is skipped, and the "
+    "verdict may be `unknown` because of it.",
+    fix="fix the file's syntax",
+    examples=[
+        Invalid(django_project("", **{"docker-compose.yml": "services: [unclosed  # expect: DPL508\n"})),
+        Valid(django_project("", **{"docker-compose.yml": "services:\n  web:\n    command: gunicorn proj.wsgi\n"})),
+    ],
+)
+
+
+def _span(line: int) -> Span:
+    return Span(line, 0, line, 0)
+
+
+def _server(deployment: Deployment) -> str:
+    command = deployment.command
+    return f"{command.server} {command.worker}" if command.server == "gunicorn" and command.worker else command.server
+
+
+@check(WEBSOCKETS_ON_WSGI, ASYNC_VIEWS_ON_WSGI)
+def served_protocol(model: ProjectModel) -> Iterator[Finding]:
+    for project in model.django_projects:
+        verdict = model.verdicts[project.root]
+        if verdict.declared_server or verdict.fit not in ("mismatch", "suboptimal"):
+            continue
+        for deployment in verdict.servers:
+            if deployment.command.protocol != WSGI and deployment.command.server != "runserver":
+                continue
+            if verdict.fit == "mismatch":
+                first = verdict.needs_evidence[0]
+                yield WEBSOCKETS_ON_WSGI.finding(
+                    deployment.path, _span(deployment.line), server=_server(deployment), protocol="WSGI",
+                    evidence=f"{first.path}:{first.line}", recommendation=verdict.recommendation,
+                )  # fmt: skip
+            else:
+                yield ASYNC_VIEWS_ON_WSGI.finding(
+                    deployment.path, _span(deployment.line), server=_server(deployment), protocol="WSGI",
+                    count=len(verdict.needs_evidence), recommendation=verdict.recommendation,
+                )  # fmt: skip
+
+
+@check(RUNSERVER_IN_PRODUCTION, WORKER_NOT_INSTALLED, APP_PROTOCOL_MISMATCH, GRANIAN_RSGI)
+def server_commands(model: ProjectModel) -> Iterator[Finding]:
+    for deployment in model.deployments:
+        command = deployment.command
+        span = _span(deployment.line)
+        if command.server == "runserver" and deployment.environment == PRODUCTION:
+            yield RUNSERVER_IN_PRODUCTION.finding(deployment.path, span, command=command.command,
+                                                  where=deployment.where)  # fmt: skip
+        if command.server == "gunicorn" and command.worker in GUNICORN_ASGI_WORKERS and model.dependency_texts:
+            package = GUNICORN_ASGI_WORKERS[command.worker]
+            if package not in model.requirement_names:
+                yield WORKER_NOT_INSTALLED.finding(deployment.path, span, worker=command.worker, package=package)
+        if command.protocol == RSGI and command.server == "granian":
+            yield GRANIAN_RSGI.finding(deployment.path, span, app=command.app or "the app")
+        app_kind = app_protocol(command.app)
+        if command.protocol in (WSGI, ASGI) and app_kind in (WSGI, ASGI) and app_kind != command.protocol:
+            yield APP_PROTOCOL_MISMATCH.finding(
+                deployment.path, span, server=_server(deployment), protocol=command.protocol.upper(),
+                app=command.app, app_protocol=app_kind.upper(),
+            )  # fmt: skip
+
+
+@check(MALFORMED_PROCFILE, UNREADABLE_DEPLOYMENT)
+def deployment_problems(model: ProjectModel) -> Iterator[Finding]:
+    for entry in model.deployment_entries:
+        if isinstance(entry, DeployProblem):
+            rule = MALFORMED_PROCFILE if entry.kind == "procfile" else UNREADABLE_DEPLOYMENT
+            problem = entry.message if entry.kind == "procfile" else f"{entry.path}: {entry.message}"
+            yield rule.finding(entry.path, _span(entry.line), problem=problem)
