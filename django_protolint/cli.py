@@ -11,7 +11,7 @@ from typing import NoReturn
 import click
 
 from django_protolint import __version__
-from django_protolint.config import Config, ConfigError, SelectionLayer, find_pyproject, load_config
+from django_protolint.config import Config, ConfigError, SelectionLayer, find_pyproject, load_config, parse_server
 from django_protolint.filters import validate_selectors
 from django_protolint.output import FORMATS
 from django_protolint.output.concise import statistics
@@ -80,6 +80,9 @@ def main() -> None:
 @click.option("--django-version", help="The Django version to advise for (default: from your requirements).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this pyproject.toml.")
 @click.option("--no-config", is_flag=True, help="Ignore pyproject.toml configuration.")
+@click.option("--server", help="Declare how the project is served (wsgi, asgi, or a server name such as gunicorn, "
+              "uvicorn, daphne) when the deployment lives elsewhere.")
+@click.option("--settings", "settings_module", help="The DJANGO_SETTINGS_MODULE to use when the code does not say.")
 @click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal, unless NO_COLOR).")
 def check(
     paths: tuple[Path, ...],
@@ -93,6 +96,8 @@ def check(
     django_version: str | None,
     config_file: Path | None,
     no_config: bool,
+    server: str | None,
+    settings_module: str | None,
     color: bool | None,
 ) -> None:
     """Lint PATHS (default: the current directory)."""
@@ -102,15 +107,7 @@ def check(
     try:
         layer = SelectionLayer(_codes(select), _codes(extend_select) or (), _codes(ignore) or ())
         _validate_command_line(layer, django_version)
-        config = Config()
-        if not no_config:
-            pyproject = config_file or find_pyproject(targets[0])
-            if pyproject is not None:
-                config = load_config(pyproject)
-        config = config.merged(
-            overrides=(*config.overrides, layer) if layer != SelectionLayer() else None,
-            django_version=django_version,
-        )
+        config = _configuration(targets, config_file, no_config, layer, django_version, server, settings_module)
         report = lint(targets, config)
         use_color = _use_color(color, sys.stdout) and output_file is None and output_format in ("full", "concise")
         text = statistics(report) if show_statistics else FORMATS[output_format](report, use_color)
@@ -120,6 +117,67 @@ def check(
     except Exception as error:  # noqa: BLE001 - a crash is exit 2 with one line, never a traceback in CI logs
         _internal_error(error)
 
+    _write(text, output_file, use_color)
+    if report.findings and not exit_zero:
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_CLEAN)
+
+
+def _configuration(targets: list[Path], config_file: Path | None, no_config: bool, layer: SelectionLayer,
+                   django_version: str | None, server: str | None, settings_module: str | None) -> Config:  # fmt: skip
+    config = Config()
+    if not no_config:
+        pyproject = config_file or find_pyproject(targets[0])
+        if pyproject is not None:
+            config = load_config(pyproject)
+    return config.merged(
+        overrides=(*config.overrides, layer) if layer != SelectionLayer() else None,
+        django_version=django_version,
+        server=parse_server(server, "--server") if server is not None else None,
+        settings=settings_module,
+    )
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="text for a terminal, json for tools, markdown for a pull-request comment.")  # fmt: skip
+@click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report to this file.")
+@click.option("--django-version", help="The Django version to advise for (default: from your requirements).")
+@click.option("--server", help="Declare how the project is served (wsgi, asgi, or a server name).")
+@click.option("--settings", "settings_module", help="The DJANGO_SETTINGS_MODULE to use when the code does not say.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this pyproject.toml.")
+@click.option("--no-config", is_flag=True, help="Ignore pyproject.toml configuration.")
+def report(path: Path | None, output_format: str, output_file: Path | None, django_version: str | None,
+           server: str | None, settings_module: str | None, config_file: Path | None, no_config: bool) -> None:  # fmt: skip
+    """The protocol-fit verdict for PATH (default: the current directory), with all its evidence.
+
+    Exit 0 when the serving fits (or cannot be known), 1 on a mismatch or a suboptimal fit.
+    """
+    from django_protolint.output.verdict import render_json, render_text
+    from django_protolint.runner import lint
+
+    targets = [path or Path(".")]
+    try:
+        _validate_command_line(SelectionLayer(), django_version)
+        config = _configuration(targets, config_file, no_config, SelectionLayer(), django_version, server,
+                                settings_module)  # fmt: skip
+        model = lint(targets, config).model
+        if output_format == "json":
+            text = render_json(model)
+        else:
+            text = render_text(model, markdown=output_format == "markdown")
+    except ConfigError as error:
+        click.echo(f"django-protolint: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+        _internal_error(error)
+    _write(text, output_file, color=False)
+    bad = any(verdict.fit in ("mismatch", "suboptimal") for verdict in model.verdicts.values())
+    sys.exit(EXIT_FINDINGS if bad else EXIT_CLEAN)
+
+
+def _write(text: str, output_file: Path | None, color: bool) -> None:
     if output_file is not None:
         try:
             output_file.write_text(text, encoding="utf-8")
@@ -127,10 +185,7 @@ def check(
             click.echo(f"django-protolint: error: cannot write {output_file}: {error.strerror or error}", err=True)
             sys.exit(EXIT_ERROR)
     else:
-        click.echo(text, nl=False, color=use_color)
-    if report.findings and not exit_zero:
-        sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_CLEAN)
+        click.echo(text, nl=False, color=color)
 
 
 @main.command()

@@ -6,6 +6,7 @@ from collections import Counter
 
 import click
 
+from django_protolint.output.verdict import summary_lines
 from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
 
@@ -29,6 +30,7 @@ def summary(report: Report) -> str:
 
 def render(report: Report, color: bool) -> str:
     lines = [line(finding, color) for finding in report.findings]
+    lines.extend(summary_lines(report.model, color))
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from django_protolint.output.concise import line, summary
+from django_protolint.output.verdict import summary_lines
 from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
 from django_protolint.source.decode import UndecodableSource, decode_source
@@ -56,5 +57,6 @@ def render(report: Report, color: bool) -> str:
             help_label = click.style("help", fg="cyan", bold=True) if color else "help"
             out.append(f"  = {help_label}: {finding.help}")
         out.append("")
+    out.extend(summary_lines(report.model, color))
     out.append(summary(report))
     return "\n".join(out) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django_protolint import __version__
+from django_protolint.output.projects import projects_records
 from django_protolint.rules import load_rules
 from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
@@ -30,19 +31,9 @@ def finding_record(finding: Finding) -> dict[str, object]:
 
 
 def render(report: Report, color: bool) -> str:
-    evidence = report.model.django_version_evidence
-    version = report.model.django_version
     document = {
         "version": __version__,
         "findings": [finding_record(finding) for finding in report.findings],
-        "projects": [
-            {
-                "root": ".",
-                "django_version": f"{version[0]}.{version[1]}" if version else None,
-                "django_version_evidence": (
-                    {"path": evidence.path, "requirement": evidence.requirement} if evidence else None
-                ),
-            }
-        ],
+        "projects": projects_records(report.model),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -7,6 +7,8 @@ from typing import Any
 from django_protolint.knowledge.django_api import version_label
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
+from django_protolint.project.deploy.files import Deployment
+from django_protolint.project.verdict import Verdict
 from django_protolint.project.views import View
 
 
@@ -34,6 +36,37 @@ def _settings_record(project: DjangoProject) -> list[dict[str, Any]]:
     ]
 
 
+def _deployment_record(deployment: Deployment) -> dict[str, Any]:
+    command = deployment.command
+    return {
+        "name": command.server,
+        "protocol": command.protocol,
+        "worker": command.worker,
+        "app": command.app,
+        "path": deployment.path,
+        "line": deployment.line,
+        "command": command.command,
+        "environment": deployment.environment,
+        "where": deployment.where,
+        "notes": list(command.notes),
+    }
+
+
+def verdict_record(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "needs": verdict.needs,
+        "needs_evidence": [evidence.as_dict() for evidence in verdict.needs_evidence],
+        "served": verdict.served,
+        "servers": [_deployment_record(d) for d in verdict.servers],
+        "development_servers": [_deployment_record(d) for d in verdict.development_servers],
+        "declared_server": verdict.declared_server,
+        "fit": verdict.fit,
+        "summary": verdict.summary,
+        "recommendation": verdict.recommendation,
+        "recommendation_note": verdict.recommendation_note or None,
+    }
+
+
 def project_record(project: DjangoProject, model: ProjectModel) -> dict[str, Any]:
     version = model.django_version
     evidence = model.django_version_evidence
@@ -54,6 +87,22 @@ def project_record(project: DjangoProject, model: ProjectModel) -> dict[str, Any
             "sync_views": [_view_record(v) for v in views if not v.is_async and not v.is_mixed],
             "mixed_views": [_view_record(v) for v in views if v.is_mixed],
         },
+        "websockets": [
+            {"path": route.path, "line": route.line, "route": route.route, "consumer": route.consumer}
+            for app in project.asgi_applications
+            for route in app.websocket_routes
+        ],
+        "asgi_applications": [
+            {"module": app.module, "path": app.path, "line": app.line, "kind": app.kind, "protocols": list(app.protocols),
+             "origin_validated": app.origin_validated}
+            for app in project.asgi_applications
+        ],
+        "middleware": [
+            {"middleware": m.dotted_path, "mode": m.mode, "path": m.path, "line": m.span.line if m.span else None,
+             "reason": m.reason}
+            for m in project.middleware
+        ],
+        "verdict": verdict_record(model.verdicts[project.root]),
         "unresolved_routes": [
             {"path": route.path, "line": route.line, "route": route.route, "view": route.text}
             for route in project.routes

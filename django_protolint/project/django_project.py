@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django_protolint.project.channels import AsgiApplication, AsgiReader
 from django_protolint.project.middleware import Middleware, MiddlewareReader
-from django_protolint.project.modules import ModuleIndex
+from django_protolint.project.modules import ModuleIndex, source_root
 from django_protolint.project.settings import (
     Evaluations,
     SettingsModule,
@@ -67,4 +67,12 @@ def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_
         asgi_setting = primary.value("ASGI_APPLICATION") if primary else None
         project.asgi_applications = AsgiReader(index).applications(files, root, asgi_setting)
         projects.append(project)
+    if not projects and files:
+        # No settings module in sight (a library, an app on its own, a partial checkout): still one project, so
+        # the report always has a place for the Django version and the verdict. Its root is the shallowest.
+        root = min((source_root(facts) for facts in files if facts.module), key=lambda r: (r.count("/"), r),
+                   default=".")  # fmt: skip
+        bare = DjangoProject(root=root, settings=[])
+        bare.asgi_applications = AsgiReader(index).applications(files, root, None)
+        projects.append(bare)
     return projects

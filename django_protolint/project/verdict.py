@@ -40,7 +40,8 @@ class Verdict:
     servers: list[Deployment]
     fit: str
     summary: str
-    recommendation: str | None = None
+    recommendation: str | None = None  # a command line
+    recommendation_note: str = ""
     development_servers: list[Deployment] = field(default_factory=list)
     declared_server: str | None = None
 
@@ -115,19 +116,18 @@ def asgi_app_path(project: DjangoProject) -> str:
     return f"{package}.asgi:application"
 
 
-def recommendation(project: DjangoProject, requirements: set[str]) -> str:
+def recommendation(project: DjangoProject, requirements: set[str]) -> tuple[str, str]:
+    """(command, note): an ASGI server the project already depends on first."""
     app = asgi_app_path(project)
     if "gunicorn" in requirements:
-        return f"gunicorn {app} -k uvicorn_worker.UvicornWorker  (pip install uvicorn-worker)"
-    if "daphne" in requirements:
-        return f"daphne {app}"
-    if "uvicorn" in requirements:
-        return f"uvicorn {app}"
-    if "hypercorn" in requirements:
-        return f"hypercorn {app}"
+        needed = "" if requirements & {"uvicorn-worker"} else "add `uvicorn-worker` to the dependencies"
+        return f"gunicorn {app} -k uvicorn_worker.UvicornWorker", needed
+    for server in ("daphne", "uvicorn", "hypercorn"):
+        if server in requirements:
+            return f"{server} {app}", ""
     if "granian" in requirements:
-        return f"granian --interface asgi {app}"
-    return f"uvicorn {app}  (pip install 'uvicorn[standard]')"
+        return f"granian --interface asgi {app}", ""
+    return f"uvicorn {app}", "add `uvicorn[standard]` to the dependencies (websockets need its extras)"
 
 
 def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers: list[tuple[str, str]],
@@ -158,6 +158,6 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
     else:
         served_words = "unknown (no deployment files found; declare it with --server)"
     summary = f"Protocol fit: {fit.upper()} — code: {code_words} · served: {served_words}"
-    advice = recommendation(project, requirements) if fit in ("mismatch", "suboptimal") else None
-    return Verdict(needs, needs_evidence, served, production, fit, summary, advice, development,
+    command, note = recommendation(project, requirements) if fit in ("mismatch", "suboptimal") else (None, "")
+    return Verdict(needs, needs_evidence, served, production, fit, summary, command, note, development,
                    declared_server)  # fmt: skip
