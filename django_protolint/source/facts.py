@@ -39,6 +39,7 @@ class FunctionFact:
     decorator_spans: tuple[Span, ...]  # one per decorator, same order
     parameters: tuple[str, ...]
     awaits: bool  # any await / async for / async with in its own body
+    yields: bool = False  # a generator (an async generator when is_async)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,16 @@ class QueryFact:
     scope: Scope
     awaited: bool
     discarded: bool
+
+
+@dataclass(frozen=True)
+class StreamingResponseFact:
+    """`StreamingHttpResponse(<iterator>)`: what kind of iterator feeds it decides whether it streams."""
+
+    span: Span
+    scope: Scope
+    iterator_callee: str | None  # `StreamingHttpResponse(events())` → qualified name of `events`
+    iterator_kind: str | None  # "sync"/"async" when the argument itself shows it (a generator expression)
 
 
 @dataclass(frozen=True)
@@ -136,7 +147,8 @@ class FileFacts:
     import_lines: tuple[ImportLine, ...] = ()
     statements: tuple[ModuleStatement, ...] = ()  # module-level assignments, in order
     environment_defaults: tuple[EnvironmentDefault, ...] = ()
-    websocket_checks: tuple[Span, ...] = ()  # comparisons with "websocket": raw ASGI websocket handling
+    websocket_checks: tuple[Span, ...] = ()
+    streaming_responses: tuple[StreamingResponseFact, ...] = ()  # comparisons with "websocket": raw ASGI websocket handling
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)
     problem: FileProblem | None = None

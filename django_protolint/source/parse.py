@@ -66,6 +66,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
         statements=tuple(visitor.statements),
         environment_defaults=tuple(visitor.environment_defaults),
         websocket_checks=tuple(visitor.websocket_checks),
+        streaming_responses=tuple(visitor.streaming_responses),
         noqa=noqa,
     )
 

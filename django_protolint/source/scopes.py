@@ -33,6 +33,7 @@ class Frame:
     class_qualname: str | None = None  # for a method: the class it is defined in
     bindings: dict[str, Binding] = field(default_factory=dict)
     awaits: bool = False
+    yields: bool = False
 
     @property
     def is_function(self) -> bool:

@@ -13,6 +13,7 @@ from django_protolint.source.facts import (
     ClassFact,
     EnvironmentDefault,
     ImportLine,
+    StreamingResponseFact,
     FunctionFact,
     QueryFact,
     RequestAccessFact,
@@ -39,6 +40,7 @@ EVALUATING_BUILTINS = {
     "list": "list", "tuple": "list", "set": "list", "frozenset": "list", "sorted": "list", "dict": "list",
     "sum": "list", "any": "list", "all": "list", "max": "list", "min": "list", "len": "len", "bool": "bool",
 }  # fmt: skip
+STREAMING_RESPONSES = frozenset({"django.http.StreamingHttpResponse", "django.http.response.StreamingHttpResponse"})
 # Session methods that load the session synchronously (the a-prefixed twins arrived in 5.1).
 SESSION_SYNC_METHODS = frozenset({"get", "set", "setdefault", "pop", "keys", "values", "items", "has_key", "update",
                                   "clear", "flush", "cycle_key", "save", "set_expiry", "get_expiry_age",
@@ -90,6 +92,7 @@ class FactsVisitor(cst.CSTVisitor):
         self.import_lines: list[ImportLine] = []
         self.environment_defaults: list[EnvironmentDefault] = []
         self.websocket_checks: list[Span] = []
+        self.streaming_responses: list[StreamingResponseFact] = []
         self._class_attributes: list[list[tuple[str, static.StaticExpr]]] = []
         self._module_blocks = 0  # compound statements open at module level: what runs there is conditional
         self._reported_request_nodes: set[int] = set()
@@ -389,6 +392,7 @@ class FactsVisitor(cst.CSTVisitor):
                 decorator_spans=tuple(self.span(d.decorator) for d in original_node.decorators),
                 parameters=tuple(_parameters(original_node.params)),
                 awaits=frame.awaits,
+                yields=frame.yields,
             )
         )
 
@@ -510,6 +514,10 @@ class FactsVisitor(cst.CSTVisitor):
 
     # ----------------------------------------------------------------- expressions
 
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if (function := self.scopes.function) is not None:
+            function.yields = True
+
     def visit_Await(self, node: cst.Await) -> None:
         self._awaited.add(id(node.expression))
         self.mark_await()
@@ -607,6 +615,8 @@ class FactsVisitor(cst.CSTVisitor):
         ):
             # INSTALLED_APPS.append("x"), MIDDLEWARE.insert(0, "x"), router.register("p", ViewSet): the whole call.
             self.record_statement(func.value.value, func.attr.value, node, node)
+        if callee in STREAMING_RESPONSES and node.args:
+            self._streaming_response(node)
         if callee == "os.environ.setdefault" and len(node.args) >= 2:
             self._environment_default(node.args[0].value, node.args[1].value, node)
         if isinstance(func, cst.Attribute):
@@ -639,6 +649,14 @@ class FactsVisitor(cst.CSTVisitor):
         if isinstance(value, cst.Attribute) and value.attr.value == "session" and _is_request(value.value):
             self._request_access("session", value, original_node)
 
+    def _streaming_response(self, node: cst.Call) -> None:
+        iterator = node.args[0].value
+        kind = None
+        if isinstance(iterator, cst.GeneratorExp):
+            kind = "async" if _has_async_for(iterator.for_in) else "sync"
+        callee = self.resolve_name(iterator.func) if isinstance(iterator, cst.Call) else None
+        self.streaming_responses.append(StreamingResponseFact(self.span(node), self.scope(), callee, kind))
+
     def _request_access(self, attribute: str, node: cst.CSTNode, whole: cst.CSTNode | None = None) -> None:
         self.request_accesses.append(
             RequestAccessFact(
@@ -648,6 +666,14 @@ class FactsVisitor(cst.CSTVisitor):
                 scope=self.scope(),
             )
         )
+
+
+def _has_async_for(comp: cst.CompFor | None) -> bool:
+    while comp is not None:
+        if comp.asynchronous is not None:
+            return True
+        comp = comp.inner_for_in
+    return False
 
 
 def _is_manager(expression: cst.BaseExpression) -> bool:
