@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django_protolint.output import concise, full, json_format
+from django_protolint.output import ci, concise, full, json_format
 from django_protolint.runner import Report
 
 Formatter = Callable[[Report, bool], str]
@@ -13,4 +13,10 @@ FORMATS: dict[str, Formatter] = {
     "full": full.render,
     "concise": concise.render,
     "json": json_format.render,
+    "json-lines": ci.render_json_lines,
+    "sarif": ci.render_sarif,
+    "github": ci.render_github,
+    "gitlab": ci.render_gitlab,
+    "junit": ci.render_junit,
+    "pylint": ci.render_pylint,
 }
