@@ -68,8 +68,7 @@ def verdict_record(verdict: Verdict) -> dict[str, Any]:
 
 
 def project_record(project: DjangoProject, model: ProjectModel) -> dict[str, Any]:
-    version = model.django_version
-    evidence = model.django_version_evidence
+    version, evidence = model.django_version_at(f"{project.root}/settings.py" if project.root != "." else "x.py")
     primary = project.primary
     views = sorted(project.views.values(), key=lambda view: (view.path, view.span.line))
     return {

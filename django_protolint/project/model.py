@@ -12,7 +12,12 @@ from functools import cached_property
 
 from django_protolint.knowledge import asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import BlockingCall, lookup
-from django_protolint.project.dependencies import DjangoVersion, VersionEvidence, requirement_names
+from django_protolint.project.dependencies import (
+    DjangoVersion,
+    VersionEvidence,
+    lowest_django_version,
+    requirement_names,
+)
 from django_protolint.project.deploy.files import Deployment, DeployProblem, read_deployment
 from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to
 from django_protolint.project.verdict import Verdict, verdict_for
@@ -126,31 +131,40 @@ class ProjectModel:
     def django_projects(self) -> list[DjangoProject]:
         return build_projects(self.files, self.modules, self.settings_module)
 
+    # Functions are keyed by (source root, qualified name): a monorepo's two `mysite.views` are different modules.
     @cached_property
-    def functions(self) -> dict[str, ProjectFunction]:
-        index: dict[str, ProjectFunction] = {}
+    def functions(self) -> dict[tuple[str, str], ProjectFunction]:
+        index: dict[tuple[str, str], ProjectFunction] = {}
         for facts in self.files:
+            root = source_root(facts)
             for function in facts.functions:
-                qualname = f"{facts.module}.{function.qualname}" if facts.module else function.qualname
-                index.setdefault(qualname, ProjectFunction(qualname, facts, function))
+                qualname = self._qualify(facts, function.qualname)
+                index.setdefault((root, qualname), ProjectFunction(qualname, facts, function))
         return index
 
     @cached_property
-    def _calls_by_function(self) -> dict[str, list[tuple[FileFacts, CallFact]]]:
-        grouped: dict[str, list[tuple[FileFacts, CallFact]]] = defaultdict(list)
-        for facts in self.files:
-            for call in facts.calls:
-                if call.scope.function is not None:
-                    grouped[self._qualify(facts, call.scope.function)].append((facts, call))
+    def _functions_by_name(self) -> dict[str, list[ProjectFunction]]:
+        grouped: dict[str, list[ProjectFunction]] = defaultdict(list)
+        for (_, qualname), function in self.functions.items():
+            grouped[qualname].append(function)
         return grouped
 
     @cached_property
-    def _queries_by_function(self) -> dict[str, list[tuple[FileFacts, QueryFact]]]:
-        grouped: dict[str, list[tuple[FileFacts, QueryFact]]] = defaultdict(list)
+    def _calls_by_function(self) -> dict[tuple[str, str], list[tuple[FileFacts, CallFact]]]:
+        grouped: dict[tuple[str, str], list[tuple[FileFacts, CallFact]]] = defaultdict(list)
+        for facts in self.files:
+            for call in facts.calls:
+                if call.scope.function is not None:
+                    grouped[(source_root(facts), self._qualify(facts, call.scope.function))].append((facts, call))
+        return grouped
+
+    @cached_property
+    def _queries_by_function(self) -> dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]]:
+        grouped: dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]] = defaultdict(list)
         for facts in self.files:
             for query in facts.queries:
                 if query.scope.function is not None:
-                    grouped[self._qualify(facts, query.scope.function)].append((facts, query))
+                    grouped[(source_root(facts), self._qualify(facts, query.scope.function))].append((facts, query))
         return grouped
 
     @staticmethod
@@ -174,14 +188,31 @@ class ProjectModel:
             for query in facts.queries:
                 yield facts, query
 
-    def calls_in(self, function_qualname: str) -> list[tuple[FileFacts, CallFact]]:
-        return self._calls_by_function.get(function_qualname, [])
+    def calls_in(self, function: ProjectFunction) -> list[tuple[FileFacts, CallFact]]:
+        return self._calls_by_function.get((source_root(function.facts), function.qualname), [])
 
-    def queries_in(self, function_qualname: str) -> list[tuple[FileFacts, QueryFact]]:
-        return self._queries_by_function.get(function_qualname, [])
+    def queries_in(self, function: ProjectFunction) -> list[tuple[FileFacts, QueryFact]]:
+        return self._queries_by_function.get((source_root(function.facts), function.qualname), [])
 
-    def function_named(self, qualname: str | None) -> ProjectFunction | None:
-        return self.functions.get(qualname) if qualname else None
+    def function_named(self, qualname: str | None, near: FileFacts | None = None) -> ProjectFunction | None:
+        """The project function a call from `near` reaches: in the caller's own source root first."""
+        if not qualname:
+            return None
+        if near is not None and (found := self.functions.get((source_root(near), qualname))) is not None:
+            return found
+        candidates = self._functions_by_name.get(qualname, [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    # ------------------------------------------------------------------ Django version, per place
+
+    def django_version_at(self, path: str) -> tuple[DjangoVersion | None, VersionEvidence | None]:
+        """The version for code at `path`: dependency files in its directory or above count (monorepos)."""
+        if self.django_version_configured or not self.dependency_texts:
+            return self.django_version, self.django_version_evidence
+        directory = path.rsplit("/", 1)[0] if "/" in path else ""
+        texts = {dependency: text for dependency, text in self.dependency_texts.items() if _applies(dependency, directory)}
+        evidence = lowest_django_version(texts)
+        return (evidence.version if evidence else None), evidence
 
     def blocking_call(self, qualname: str | None) -> BlockingCall | None:
         if qualname is None:
@@ -191,9 +222,10 @@ class ProjectModel:
             return BlockingCall(qualname, "configured", hint, "extra-blocking-calls")
         return lookup(qualname)
 
-    def twin_advice(self, row: django_api.AsyncTwin, async_form: str) -> str:
-        """Fix advice that never suggests an API the project's Django may not have."""
-        available = django_api.is_available(row, self.django_version)
+    def twin_advice(self, row: django_api.AsyncTwin, async_form: str, path: str = "") -> str:
+        """Fix advice that never suggests an API the Django of the code at `path` may not have."""
+        version = self.django_version_at(path)[0] if path else self.django_version
+        available = django_api.is_available(row, version)
         if available:
             return f"use `{async_form}`"
         if available is None and row.since is not None:
@@ -201,11 +233,23 @@ class ProjectModel:
                 f"use `{async_form}` (Django ≥ {django_api.version_label(row.since)}), "
                 "or wrap the call in `sync_to_async`"
             )
-        if row.since is not None and self.django_version is not None:
-            have = django_api.version_label(self.django_version)
+        if row.since is not None and version is not None:
+            have = django_api.version_label(version)
             need = django_api.version_label(row.since)
             origin = "the configured Django version is" if self.django_version_configured else (
                 "the project's requirements allow"
             )
             return f"wrap the sync code in `sync_to_async` (`{async_form}` needs Django ≥ {need}; {origin} {have})"
         return "wrap the sync code in `sync_to_async` (Django has no async form of it)"
+
+
+def _is_ancestor(parent: str, directory: str) -> bool:
+    return parent in ("", ".") or directory == parent or directory.startswith(parent + "/")
+
+
+def _applies(dependency: str, directory: str) -> bool:
+    """A dependency file governs the code in its directory and below; `requirements/*.txt`, its parent's."""
+    parent = dependency.rsplit("/", 1)[0] if "/" in dependency else ""
+    if parent.rsplit("/", 1)[-1] == "requirements":
+        parent = parent.rsplit("/", 1)[0] if "/" in parent else ""
+    return _is_ancestor(parent, directory)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from django_protolint.knowledge import asyncio_api, channels_api, django_api
 from django_protolint.project.model import ProjectModel
+from django_protolint.source.facts import FileFacts
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
 
 UNAWAITED = Rule(
@@ -98,7 +99,7 @@ UNAWAITED = Rule(
 )
 
 
-def _is_coroutine_call(model: ProjectModel, call_callee: str | None) -> bool:
+def _is_coroutine_call(model: ProjectModel, call_callee: str | None, near: FileFacts) -> bool:
     if call_callee is None:
         return False
     if call_callee in asyncio_api.COROUTINE_FUNCTIONS or call_callee in django_api.COROUTINE_FUNCTIONS:
@@ -106,7 +107,7 @@ def _is_coroutine_call(model: ProjectModel, call_callee: str | None) -> bool:
     layer, _, method = call_callee.rpartition(".")
     if layer == channels_api.GET_CHANNEL_LAYER and method in channels_api.CHANNEL_LAYER_COROUTINES:
         return True  # `get_channel_layer().group_send(...)` from a view or a task, without async_to_sync
-    function = model.function_named(call_callee)
+    function = model.function_named(call_callee, near)
     return function is not None and function.is_coroutine_function
 
 
@@ -124,7 +125,7 @@ def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
             yield UNAWAITED.finding(facts.path, query.span, call=f"{query.receiver}.{query.operation}")
     for facts, call in model.calls():
         if call.discarded and not call.awaited and (facts.path, call.span) not in seen:
-            if _is_coroutine_call(model, call.callee) or _is_consumer_coroutine(model, facts, call.text,
+            if _is_coroutine_call(model, call.callee, facts) or _is_consumer_coroutine(model, facts, call.text,
                                                                                 call.scope.function):
                 yield UNAWAITED.finding(facts.path, call.span, call=call.text)
 

@@ -382,21 +382,21 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
             row = django_api.QUERYSET_EXECUTING[query.operation]
             twin = f"{query.receiver}.{row.twin}(...)"
             async_form = f"async for x in {twin}" if row.twin == "aiterator" else f"await {twin}"
-            advice = model.twin_advice(row, async_form) + (f"; {row.note}" if row.note else "")
+            advice = model.twin_advice(row, async_form, facts.path) + (f"; {row.note}" if row.note else "")
             yield SYNC_QUERY.finding(
                 facts.path, query.span, call=f"{query.receiver}.{query.operation}", scope=scope, advice=advice
             )
         elif query.kind == "evaluate":
             template, twin_of = EVALUATION_ADVICE[query.operation]
             row = django_api.QUERYSET_EXECUTING[twin_of]
-            advice = model.twin_advice(row, template.format(receiver=query.receiver))
+            advice = model.twin_advice(row, template.format(receiver=query.receiver), facts.path)
             yield QUERYSET_EVALUATED.finding(
                 facts.path, query.span, receiver=query.receiver, how=EVALUATION_WORDS[query.operation], scope=scope,
                 advice=advice,
             )  # fmt: skip
         elif query.kind == "instance" and query.operation in django_api.MODEL_INSTANCE:
             row = django_api.MODEL_INSTANCE[query.operation]
-            advice = model.twin_advice(row, f"await {query.receiver}.{row.twin}()")
+            advice = model.twin_advice(row, f"await {query.receiver}.{row.twin}()", facts.path)
             yield INSTANCE_METHOD.finding(
                 facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice
             )
@@ -410,10 +410,12 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
                 continue
             scope = _scope_label(access.scope.function)
             if access.attribute == "user":
-                advice = model.twin_advice(django_api.REQUEST_USER, "user = await request.auser()")
+                advice = model.twin_advice(django_api.REQUEST_USER, "user = await request.auser()", facts.path)
                 yield REQUEST_USER.finding(facts.path, access.span, text=access.text, scope=scope, advice=advice)
             else:
-                advice = model.twin_advice(django_api.REQUEST_SESSION, "await request.session.aget(...)/aset(...)")
+                advice = model.twin_advice(
+                    django_api.REQUEST_SESSION, "await request.session.aget(...)/aset(...)", facts.path
+                )
                 yield REQUEST_SESSION.finding(facts.path, access.span, text=access.text, scope=scope, advice=advice)
 
 
@@ -426,7 +428,7 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
         if row.twin is None:
             advice = row.note
         else:
-            advice = model.twin_advice(row, f"await {row.twin.rsplit('.', 1)[-1]}(...)")
+            advice = model.twin_advice(row, f"await {row.twin.rsplit('.', 1)[-1]}(...)", facts.path)
         yield SYNC_FUNCTION.finding(
             facts.path, call.span, call=call.text, scope=_scope_label(call.scope.function), advice=advice,
             condition=row.condition,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django_protolint.project.model import ProjectModel
+from django_protolint.source.facts import FileFacts
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
 
 SYNC_STREAM = """
@@ -66,10 +67,10 @@ STREAMING_MISMATCH = Rule(
 )
 
 
-def _iterator_kind(model: ProjectModel, callee: str | None, literal_kind: str | None) -> str | None:
+def _iterator_kind(model: ProjectModel, callee: str | None, literal_kind: str | None, near: FileFacts) -> str | None:
     if literal_kind is not None:
         return literal_kind
-    function = model.function_named(callee)
+    function = model.function_named(callee, near)
     if function is None or not function.function.yields:
         return None
     return "async" if function.function.is_async else "sync"
@@ -86,7 +87,7 @@ def streaming_mismatch(model: ProjectModel) -> Iterator[Finding]:
         if verdict is None or verdict.served not in ("wsgi", "asgi"):
             continue
         for response in facts.streaming_responses:
-            kind = _iterator_kind(model, response.iterator_callee, response.iterator_kind)
+            kind = _iterator_kind(model, response.iterator_callee, response.iterator_kind, facts)
             if kind is None or (kind == "async") == (verdict.served == "asgi"):
                 continue
             wanted = "an async" if verdict.served == "asgi" else "a sync"

@@ -125,18 +125,19 @@ class ChainFinder:
 
     def __init__(self, model: ProjectModel) -> None:
         self.model = model
-        self.memo: dict[str, Reason | None] = {}
+        self.memo: dict[tuple[str, str], Reason | None] = {}
 
     def reason(self, function: ProjectFunction, depth: int = 0) -> Reason | None:
-        if function.qualname in self.memo:
-            return self.memo[function.qualname]
+        key = (function.facts.path, function.qualname)
+        if key in self.memo:
+            return self.memo[key]
         if depth >= MAX_DEPTH:
             return None
-        self.memo[function.qualname] = None  # a recursive call finds "nothing yet" instead of looping
+        self.memo[key] = None  # a recursive call finds "nothing yet" instead of looping
         found = self._direct(function)
         if found is None or not found.is_orm:
-            for _, call in self.model.calls_in(function.qualname):
-                callee = self.model.function_named(call.callee)
+            for _, call in self.model.calls_in(function):
+                callee = self.model.function_named(call.callee, function.facts)
                 if callee is None or callee.is_coroutine_function or callee.qualname == function.qualname:
                     continue
                 deeper = self.reason(callee, depth + 1)
@@ -144,11 +145,11 @@ class ChainFinder:
                     found = Reason((callee.function.name, *deeper.chain), deeper.is_orm)
                     if found.is_orm:
                         break
-        self.memo[function.qualname] = found
+        self.memo[key] = found
         return found
 
     def _direct(self, function: ProjectFunction) -> Reason | None:
-        for _, query in self.model.queries_in(function.qualname):
+        for _, query in self.model.queries_in(function):
             if query.kind == "method" and query.operation in django_api.QUERYSET_EXECUTING:
                 return Reason((f"{query.receiver}.{query.operation}",), True)
             if query.kind == "evaluate":
@@ -156,7 +157,7 @@ class ChainFinder:
             if query.kind == "instance" and query.operation in django_api.MODEL_INSTANCE:
                 return Reason((f"{query.receiver}.{query.operation}",), True)
         blocking = None
-        for _, call in self.model.calls_in(function.qualname):
+        for _, call in self.model.calls_in(function):
             if django_api.querying_function(call.callee, call.entered) is not None:
                 return Reason((call.text,), True)
             if blocking is None and not call.awaited and self.model.blocking_call(call.callee) is not None:
@@ -168,7 +169,7 @@ class ChainFinder:
 def transitive_calls(model: ProjectModel) -> Iterator[Finding]:
     finder = ChainFinder(model)
     for facts, call in model.calls_in_async():
-        callee = model.function_named(call.callee)
+        callee = model.function_named(call.callee, facts)
         if callee is None or callee.is_coroutine_function or call.awaited:
             continue
         reason = finder.reason(callee)

@@ -269,12 +269,12 @@ def never_awaits(model: ProjectModel) -> Iterator[Finding]:
 
 @check(SYNC_ONLY_DECORATOR)
 def sync_only_decorators(model: ProjectModel) -> Iterator[Finding]:
-    if model.django_version is None:
-        return
-    version = model.django_version
     for project in model.django_projects:
         for view in project.views.values():
             for facts, function in view.async_functions:
+                version = model.django_version_at(facts.path)[0]
+                if version is None:
+                    continue
                 for decorator, span in zip(function.decorators, function.decorator_spans):
                     if decorator not in ASYNC_CAPABLE_DECORATORS:
                         continue
