@@ -83,6 +83,9 @@ def main() -> None:
 @click.option("--server", help="Declare how the project is served (wsgi, asgi, or a server name such as gunicorn, "
               "uvicorn, daphne) when the deployment lives elsewhere.")
 @click.option("--settings", "settings_module", help="The DJANGO_SETTINGS_MODULE to use when the code does not say.")
+@click.option("--no-cache", is_flag=True, help="Analyse every file afresh (the cache is in ~/.cache/django-protolint).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the per-file pass (default: one per core).")  # fmt: skip
 @click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal, unless NO_COLOR).")
 def check(
     paths: tuple[Path, ...],
@@ -98,9 +101,13 @@ def check(
     no_config: bool,
     server: str | None,
     settings_module: str | None,
+    no_cache: bool,
+    jobs: int | None,
     color: bool | None,
 ) -> None:
     """Lint PATHS (default: the current directory)."""
+    from django_protolint.cache import FactsCache
+    from django_protolint.parallel import default_jobs
     from django_protolint.runner import lint
 
     targets = list(paths) or [Path(".")]
@@ -108,7 +115,7 @@ def check(
         layer = SelectionLayer(_codes(select), _codes(extend_select) or (), _codes(ignore) or ())
         _validate_command_line(layer, django_version)
         config = _configuration(targets, config_file, no_config, layer, django_version, server, settings_module)
-        report = lint(targets, config)
+        report = lint(targets, config, cache=None if no_cache else FactsCache(), jobs=jobs or default_jobs())
         use_color = _use_color(color, sys.stdout) and output_file is None and output_format in ("full", "concise")
         text = statistics(report) if show_statistics else FORMATS[output_format](report, use_color)
     except ConfigError as error:

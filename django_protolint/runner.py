@@ -17,7 +17,9 @@ from django_protolint.rules import REGISTRY, load_rules
 from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.source.noqa import comment_noqa_lines
-from django_protolint.source.parse import CANNOT_READ, build_facts
+from django_protolint.cache import FactsCache
+from django_protolint.parallel import Job, analyse_all
+from django_protolint.source.parse import CANNOT_READ
 
 
 @dataclass(frozen=True)
@@ -27,19 +29,30 @@ class Report:
     model: ProjectModel
 
 
-def read_facts(discovery: Discovery) -> list[FileFacts]:
-    facts = []
+def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int = 1) -> list[FileFacts]:
+    slots: list[FileFacts | None] = []
+    pending: list[tuple[int, str | None, Job]] = []  # (slot, cache key, job)
     for source in discovery.python:
         if source.path.exists() and not source.path.is_file():
             # Reading a FIFO named `*.py` would wait for a writer forever.
-            facts.append(_problem(source.display, source.module, "Cannot read file: not a regular file"))
+            slots.append(_problem(source.display, source.module, "Cannot read file: not a regular file"))
             continue
         try:
             data = source.path.read_bytes()
         except OSError as error:
-            facts.append(_problem(source.display, source.module, _read_error(source.path, error)))
+            slots.append(_problem(source.display, source.module, _read_error(source.path, error)))
             continue
-        facts.append(build_facts(data, source.display, source.module, source.is_package))
+        job: Job = (data, source.display, source.module, source.is_package)
+        key = FactsCache.key(*job) if cache is not None else None
+        cached = cache.get(key) if cache is not None and key is not None else None
+        slots.append(cached)
+        if cached is None:
+            pending.append((len(slots) - 1, key, job))
+    for (slot, key, _), found in zip(pending, analyse_all([job for _, _, job in pending], jobs)):
+        slots[slot] = found
+        if cache is not None and key is not None:
+            cache.put(key, found)
+    facts = [found for found in slots if found is not None]
     for missing in discovery.missing:
         facts.append(_problem(missing, "", "No such file or directory"))
     for directory, reason in discovery.unreadable:
@@ -114,7 +127,8 @@ def _root_relative_paths(discovery: Discovery, root: Path) -> dict[str, str]:
     return anchored
 
 
-def lint(paths: list[Path], config: Config, cwd: Path | None = None) -> Report:
+def lint(paths: list[Path], config: Config, cwd: Path | None = None, cache: FactsCache | None = None,
+         jobs: int = 1) -> Report:  # fmt: skip
     rules = load_rules()
     for selectors in (config.select or (), config.extend_select, config.ignore):
         validate_selectors(selectors, rules, config.source or "command line")
@@ -125,7 +139,7 @@ def lint(paths: list[Path], config: Config, cwd: Path | None = None) -> Report:
             validate_selectors(selectors, rules, "command line")
     root = config.root or Path(os.path.abspath(cwd or Path.cwd()))
     discovery = discover(paths, config.exclude + config.extend_exclude, cwd=cwd, root=root)
-    files = read_facts(discovery)
+    files = read_facts(discovery, cache, jobs)
     model = build_model(files, _other_texts(discovery), config)
     by_path = {facts.path: facts for facts in files}
     for path, text in model.deployment_texts.items():

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django_protolint.knowledge.servers import ASGI, RSGI, UNKNOWN, WSGI
-from django_protolint.project.deploy.commands import ServerCommand
+from django_protolint.project.deploy.commands import ServerCommand, app_protocol
 from django_protolint.project.deploy.files import PRODUCTION, Deployment
 from django_protolint.project.django_project import DjangoProject
 
@@ -83,6 +83,12 @@ def _protocol(deployment: Deployment, project: DjangoProject) -> str:
     return command.protocol
 
 
+def _serves_the_wrong_app(deployment: Deployment) -> bool:
+    command = deployment.command
+    kind = app_protocol(command.app)
+    return command.protocol in (WSGI, ASGI) and kind in (WSGI, ASGI) and kind != command.protocol
+
+
 def served_by(protocols: set[str]) -> str:
     speaking = protocols & {WSGI, ASGI}
     if speaking == {WSGI, ASGI}:
@@ -119,14 +125,16 @@ def asgi_app_path(project: DjangoProject) -> str:
 def recommendation(project: DjangoProject, requirements: set[str]) -> tuple[str, str]:
     """(command, note): an ASGI server the project already depends on first."""
     app = asgi_app_path(project)
-    if "gunicorn" in requirements:
-        needed = "" if requirements & {"uvicorn-worker"} else "add `uvicorn-worker` to the dependencies"
-        return f"gunicorn {app} -k uvicorn_worker.UvicornWorker", needed
+    if "gunicorn" in requirements and "uvicorn-worker" in requirements:
+        return f"gunicorn {app} -k uvicorn_worker.UvicornWorker", ""
+    # gunicorn alone is no ASGI server: one the project already lists beats adding uvicorn-worker
     for server in ("daphne", "uvicorn", "hypercorn"):
         if server in requirements:
             return f"{server} {app}", ""
     if "granian" in requirements:
         return f"granian --interface asgi {app}", ""
+    if "gunicorn" in requirements:
+        return f"gunicorn {app} -k uvicorn_worker.UvicornWorker", "add `uvicorn-worker` to the dependencies"
     return f"uvicorn {app}", "add `uvicorn[standard]` to the dependencies (websockets need its extras)"
 
 
@@ -141,6 +149,10 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         protocols = {_protocol(d, project) for d in production}
     served = served_by(protocols)
     fit = decide(needs, served)
+    if declared_server is None and any(_serves_the_wrong_app(d) for d in production):
+        # uvicorn on `proj.wsgi:application`, gunicorn sync on `proj.asgi:application`: every request fails
+        # (verified on loopback, tests/test_ground_truth_servers.py), whatever the code needs.
+        fit = "mismatch"
     code_words = NEEDS_WORDS[needs]
     if needs != "wsgi":
         code_words += f" ({len(needs_evidence)} {'websocket entr' if needs == 'asgi-required' else 'async view'}"

@@ -1,0 +1,69 @@
+"""The per-file pass over many files: in worker processes when there are enough files to pay for them.
+
+A file's analysis is pure (bytes in, FileFacts out), so it can run anywhere. A worker that dies (a hard crash in
+the parser) breaks the pool: the files it had not finished are then analysed one per process, so the crash
+costs only the file that causes it, reported as an internal-error finding.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from django_protolint.source.facts import FileFacts, FileProblem, Span
+from django_protolint.source.parse import INTERNAL_ERROR, build_facts
+
+Job = tuple[bytes, str, str, bool]  # (data, shown path, module, is_package)
+
+# Below this many files a pool's start-up (importing libcst in each worker) costs more than it saves.
+PARALLEL_THRESHOLD = 64
+_CHUNK = 16
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _analyse(job: Job) -> FileFacts:
+    return build_facts(*job)
+
+
+def _worker(job: Job) -> FileFacts:
+    # Looked up at call time, so a test can replace `_analyse` (forked workers inherit the module state).
+    return _analyse(job)
+
+
+def _crashed(job: Job) -> FileFacts:
+    message = (
+        "Internal error: the analysis of this file crashed its worker process; the file was skipped. "
+        "Please report it (with the file, or a reduced copy) at the django-protolint issue tracker"
+    )
+    return FileFacts(path=job[1], module=job[2], problem=FileProblem(INTERNAL_ERROR, message, Span(1, 0, 1, 0)))
+
+
+def analyse_all(jobs: list[Job], workers: int) -> list[FileFacts]:
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        return [_analyse(job) for job in jobs]
+    results: list[FileFacts | None] = [None] * len(jobs)
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for index, facts in enumerate(pool.map(_worker, jobs, chunksize=_CHUNK)):
+                results[index] = facts
+    except BrokenProcessPool:
+        _isolate([(index, jobs[index]) for index, found in enumerate(results) if found is None], results)
+    return [facts for facts in results if facts is not None]
+
+
+def _isolate(pending: Iterable[tuple[int, Job]], results: list[FileFacts | None]) -> None:
+    """One process per file, so a second crash is pinned on the file that causes it."""
+    for index, job in pending:
+        try:
+            with ProcessPoolExecutor(max_workers=1) as pool:
+                results[index] = pool.submit(_worker, job).result()
+        except BrokenProcessPool:
+            results[index] = _crashed(job)

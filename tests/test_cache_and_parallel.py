@@ -1,0 +1,97 @@
+"""The facts cache and the process pool change how fast the per-file pass is, never what it finds."""
+
+from __future__ import annotations
+
+import os
+import pickle
+
+import pytest
+
+from django_protolint import parallel
+from django_protolint.cache import FactsCache
+from django_protolint.config import Config
+from django_protolint.runner import lint
+from tests.helpers import found, write_project
+
+VIEW = """\
+import time
+from .models import Article
+
+
+async def view_{n}(request):
+    time.sleep(1)
+    return Article.objects.get(pk={n})
+"""
+
+
+@pytest.fixture
+def big_project(tmp_path):
+    files = {f"app/views_{n}.py": VIEW.format(n=n) for n in range(parallel.PARALLEL_THRESHOLD + 6)}
+    files["app/broken.py"] = "def broken(:\n"
+    return write_project(tmp_path / "project", files)
+
+
+def test_parallel_and_sequential_agree(big_project):
+    sequential = lint([big_project], Config(), cwd=big_project, jobs=1)
+    parallel_run = lint([big_project], Config(), cwd=big_project, jobs=2)
+    assert found(sequential) == found(parallel_run)
+    assert sequential.findings == parallel_run.findings  # same order, same messages
+    assert len(found(sequential)) == 2 * (parallel.PARALLEL_THRESHOLD + 6) + 1
+
+
+def test_second_run_reads_every_file_from_the_cache(big_project, tmp_path):
+    first_cache = FactsCache(tmp_path / "cache")
+    first = lint([big_project], Config(), cwd=big_project, cache=first_cache, jobs=2)
+    assert first_cache.hits == 0
+    second_cache = FactsCache(tmp_path / "cache")
+    second = lint([big_project], Config(), cwd=big_project, cache=second_cache, jobs=2)
+    assert second_cache.misses == 0 and second_cache.hits == len(second.files) - 0
+    assert first.findings == second.findings
+
+
+def test_an_edited_file_is_analysed_again(tmp_path):
+    root = write_project(tmp_path / "project", {"app/views.py": VIEW.format(n=1)})
+    cache = FactsCache(tmp_path / "cache")
+    assert len(lint([root], Config(), cwd=root, cache=cache).findings) == 2
+    (root / "app" / "views.py").write_text(VIEW.format(n=1).replace("time.sleep(1)", "pass"), encoding="utf-8")
+    again = FactsCache(tmp_path / "cache")
+    assert [f.code for f in lint([root], Config(), cwd=root, cache=again).findings] == ["DPL101"]
+    assert again.misses == 1
+
+
+def test_corrupt_and_foreign_entries_are_misses(tmp_path):
+    root = write_project(tmp_path / "project", {"app/views.py": VIEW.format(n=1)})
+    cache = FactsCache(tmp_path / "cache")
+    expected = lint([root], Config(), cwd=root, cache=cache).findings
+    entries = list(cache.directory.rglob("*.pickle"))
+    assert entries
+    entries[0].write_bytes(b"\x80\x04garbage")
+    for entry in entries[1:]:
+        entry.write_bytes(pickle.dumps({"not": "facts"}))
+    again = FactsCache(tmp_path / "cache")
+    assert lint([root], Config(), cwd=root, cache=again).findings == expected
+    assert again.hits == 0
+
+
+def test_unwritable_cache_directory_does_not_stop_the_run(tmp_path):
+    root = write_project(tmp_path / "project", {"app/views.py": VIEW.format(n=1)})
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("", encoding="utf-8")
+    assert len(lint([root], Config(), cwd=root, cache=FactsCache(blocker)).findings) == 2
+
+
+def test_a_worker_that_dies_costs_only_its_file(big_project, monkeypatch):
+    real = parallel._analyse
+
+    def crash_on_one_file(job):
+        if job[1].endswith("views_3.py"):
+            os._exit(70)  # a hard crash, as a segfault in the parser would be
+        return real(job)
+
+    monkeypatch.setattr(parallel, "_analyse", crash_on_one_file)  # workers are forked: they see the patch
+    report = lint([big_project], Config(), cwd=big_project, jobs=2)
+    crashed = [f for f in report.findings if f.code == "DPL003"]
+    assert [f.path for f in crashed] == ["app/views_3.py"]
+    assert {(f.path, f.code) for f in report.findings if f.path == "app/views_4.py"} == {
+        ("app/views_4.py", "DPL101"), ("app/views_4.py", "DPL110"),
+    }  # fmt: skip
