@@ -30,6 +30,12 @@ UNKNOWN: Any = _Unknown()
 # Calls whose value is their `default` argument: environment readers (os, django-environ, python-decouple).
 ENVIRONMENT_READERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
 _ENVIRONMENT_READER_TAILS = ("env", "config", "getenv")
+# django-environ readers that parse their (string) default into something else: `env.db("DATABASE_URL",
+# default="postgres:///app")` is a DATABASES entry (a dict), not the URL. Their value is unknown, not the default.
+_PARSING_ENVIRONMENT_READERS = frozenset(
+    {"db", "db_url", "cache", "cache_url", "email", "email_url", "search_url", "url", "path", "channels",
+     "channels_url"}  # fmt: skip
+)
 _CASTS = {"builtins.bool": bool, "builtins.int": int, "builtins.str": str, "builtins.list": list,
           "builtins.tuple": tuple, "bool": bool, "int": int, "str": str, "list": list, "tuple": tuple}  # fmt: skip
 
@@ -231,6 +237,8 @@ class Evaluator:
                 default = call.args[1]
             if default is None:
                 return Value(None if callee in ENVIRONMENT_READERS else UNKNOWN, True)
+            if callee.rsplit(".", 1)[-1] in _PARSING_ENVIRONMENT_READERS:
+                return Value(UNKNOWN, True)
             found = self.value(default)
             return Value(found.value, True)
         return Value(UNKNOWN, True)

@@ -8,7 +8,7 @@ says which one each conclusion used.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django_protolint.project.evaluate import Namespace, Value, evaluate_module
 from django_protolint.project.modules import ModuleIndex, source_root
@@ -96,13 +96,26 @@ def settings_references(files: tuple[FileFacts, ...], configured: str | None = N
             if "settings" in facts.module.split(".")[-1] or ".settings" in f".{facts.module}":
                 if any(isinstance(s, Assignment) and s.target == "INSTALLED_APPS" for s in facts.statements):
                     references.append(SettingsReference(facts.module, source_root(facts), "guessed", facts.path, 1))
-    return sorted(references, key=lambda ref: (ref.root, _SOURCE_RANK[ref.source], ref.path, ref.module))
+    return sorted(references, key=_reference_order)
+
+
+def _reference_order(reference: SettingsReference) -> tuple[str, int, str, str]:
+    return (reference.root, _SOURCE_RANK[reference.source], reference.path, reference.module)
 
 
 def load_settings(references: list[SettingsReference], evaluations: Evaluations) -> dict[str, list[SettingsModule]]:
     """Settings modules per root, the one the deployment uses first."""
-    by_root: dict[str, list[SettingsModule]] = {}
+    # A reference belongs to the root its settings module lives in, not to the root of the file that names it:
+    # a src/ layout's top-level manage.py (`sys.path.insert(0, "src")`) names `mysite.settings`, which lives in
+    # src/. Keyed by the file's own root, that manage.py made a second project at "." with the same settings.
+    rooted = []
     for reference in references:
+        facts = evaluations.index.find(reference.module, reference.root)
+        if facts is not None and source_root(facts) != reference.root:
+            reference = replace(reference, root=source_root(facts))
+        rooted.append(reference)
+    by_root: dict[str, list[SettingsModule]] = {}
+    for reference in sorted(rooted, key=_reference_order):
         modules = by_root.setdefault(reference.root, [])
         if any(existing.reference.module == reference.module for existing in modules):
             continue

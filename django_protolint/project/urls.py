@@ -61,17 +61,32 @@ class UrlResolver:
                 continue
             value = statement.value
             if statement.operator == "=":
-                items = (items if statement.conditional else []) + self._flatten(value)
+                new = self._expand(value, target, items)
+                items = items + [item for item in new if item not in items] if statement.conditional else new
             elif statement.operator == "+=":
-                items += self._flatten(value)
+                items += self._expand(value, target, items)
             elif isinstance(value, static.Call) and value.args:
                 if statement.operator == "append":
                     items.append(value.args[0])
                 elif statement.operator == "extend":
-                    items += self._flatten(value.args[0])
+                    items += self._expand(value.args[0], target, items)
                 elif statement.operator == "insert" and len(value.args) == 2:
                     items.append(value.args[1])
         return items
+
+    def _expand(
+        self, value: static.StaticExpr, target: str, before: list[static.StaticExpr]
+    ) -> list[static.StaticExpr]:
+        """The list's own name inside its new value stands for the list so far. DRF's tutorial ends its URLconf
+        with `urlpatterns = format_suffix_patterns(urlpatterns)`; read as a reference to itself, that recursed
+        until RecursionError and the whole run stopped with an internal error."""
+        expanded: list[static.StaticExpr] = []
+        for item in self._flatten(value):
+            if isinstance(item, static.Reference) and item.text == target:
+                expanded += before
+            else:
+                expanded.append(item)
+        return expanded
 
     def _flatten(self, value: static.StaticExpr) -> list[static.StaticExpr]:
         if isinstance(value, static.Sequence):
@@ -122,6 +137,8 @@ class UrlResolver:
         root = source_root(facts)
         if reference.text.endswith("site.urls"):
             return  # the admin: sync views, not the project's own
+        if depth > MAX_INCLUDE_DEPTH:
+            return  # lists naming each other in a cycle
         if "." not in reference.text:
             local = self._list_items(facts, reference.text)
             if local:
@@ -135,8 +152,36 @@ class UrlResolver:
                 return
         if reference.qualname and self.index.find(reference.qualname, root) is not None:
             self._module(reference.qualname, root, prefix, depth + 1)
-        elif reference.qualname and reference.qualname.endswith(".urlpatterns"):
+            return
+        if reference.qualname and reference.qualname.endswith(".urlpatterns"):
             self._module(reference.qualname.rsplit(".", 1)[0], root, prefix, depth + 1)
+            return
+        if self._imported_list(reference, root, prefix, depth):
+            return
+        qualname = reference.qualname or ""
+        if "." in qualname and self.index.find(qualname.split(".")[0], root) is None:
+            return  # imported from outside the project (`include(debug_toolbar.urls)`): not the project's views
+        # Anything else (a name we cannot find, a router we cannot read) stays visible as an unresolved route.
+        self.routes.append(Route(prefix, None, "unresolved", (), facts.path, reference.line or 0, reference.text))
+
+    def _imported_list(self, reference: static.Reference, root: str, prefix: str, depth: int) -> bool:
+        """A router or a pattern list imported from another project module (`from .api import router`, the
+        `config/api_router.py` of cookiecutter-django): read it where it is defined. Before, both were dropped
+        without a trace, which hid every viewset registered on an imported router."""
+        parts = (reference.qualname or "").split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            other = self.index.find(".".join(parts[:cut]), root)
+            if other is None:
+                continue
+            local = parts[cut:]
+            if len(local) == 2 and local[1] == "urls" and self._router_viewsets(other, local[0], prefix):
+                return True
+            if len(local) != 1 or depth > MAX_INCLUDE_DEPTH:
+                return False
+            for item in self._list_items(other, local[0]):
+                self._item(item, other, prefix, depth + 1)
+            return any(isinstance(s, static.Assignment) and s.target == local[0] for s in other.statements)
+        return False
 
     def _router_viewsets(self, facts: FileFacts, router: str, prefix: str) -> bool:
         found = False

@@ -63,6 +63,10 @@ class View:
     @property
     def async_functions(self) -> list[tuple[FileFacts, FunctionFact]]:
         """The async code Django runs for this view (the function, or each async handler)."""
+        if self.drf:
+            # DRF's sync dispatch calls an `async def` handler and gets a coroutine it never awaits (DPL204): the
+            # body never runs, so it awaits no I/O and is no reason to serve the project with ASGI.
+            return []
         if self.function is not None and self.facts is not None:
             return [(self.facts, self.function)] if self.function.is_async else []
         return [
