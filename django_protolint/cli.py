@@ -76,6 +76,9 @@ def main() -> None:
 )  # fmt: skip
 @click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report to this file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--fix", "apply_fix", is_flag=True, help="Apply safe fixes, then report what remains.")
+@click.option("--diff", "show_diff", is_flag=True, help="Show the fixes as a unified diff; change nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
 @click.option("--statistics", "show_statistics", is_flag=True, help="Print a count per rule instead of findings.")
 @click.option("--django-version", help="The Django version to advise for (default: from your requirements).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this pyproject.toml.")
@@ -95,6 +98,9 @@ def check(
     output_format: str,
     output_file: Path | None,
     exit_zero: bool,
+    apply_fix: bool,
+    show_diff: bool,
+    unsafe_fixes: bool,
     show_statistics: bool,
     django_version: str | None,
     config_file: Path | None,
@@ -115,7 +121,24 @@ def check(
         layer = SelectionLayer(_codes(select), _codes(extend_select) or (), _codes(ignore) or ())
         _validate_command_line(layer, django_version)
         config = _configuration(targets, config_file, no_config, layer, django_version, server, settings_module)
-        report = lint(targets, config, cache=None if no_cache else FactsCache(), jobs=jobs or default_jobs())
+        cache = None if no_cache else FactsCache()
+        report = lint(targets, config, cache=cache, jobs=jobs or default_jobs())
+        if show_diff or apply_fix:
+            from django_protolint.fixes.apply import apply_fixes, write_changes
+
+            outcome = apply_fixes(report.findings, Path.cwd(), unsafe=unsafe_fixes)
+            for failure in outcome.failures:
+                click.echo(f"django-protolint: warning: {failure}", err=True)
+            if show_diff:
+                click.echo("".join(change.diff() for change in outcome.changes), nl=False)
+                click.echo(f"Would fix {outcome.fixed_count} problem{'s' if outcome.fixed_count != 1 else ''}.",
+                           err=True)  # fmt: skip
+                sys.exit(EXIT_FINDINGS if outcome.changes and not exit_zero else EXIT_CLEAN)
+            write_changes(outcome, Path.cwd())
+            if outcome.changes:
+                # Report what is left, as the files now are.
+                report = lint(targets, config, cache=cache, jobs=jobs or default_jobs())
+            click.echo(f"Fixed {outcome.fixed_count} problem{'s' if outcome.fixed_count != 1 else ''}.", err=True)
         use_color = _use_color(color, sys.stdout) and output_file is None and output_format in ("full", "concise")
         text = statistics(report) if show_statistics else FORMATS[output_format](report, use_color)
     except ConfigError as error:

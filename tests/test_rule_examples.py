@@ -3,7 +3,10 @@ ones nothing, and the same project with each `# expect:` turned into `# noqa:` m
 
 from __future__ import annotations
 
+import libcst
 import pytest
+
+from django_protolint.fixes.apply import apply_fixes, write_changes
 
 from django_protolint.rules import load_rules
 from django_protolint.rules.base import Example, Rule
@@ -32,6 +35,30 @@ def test_example(rule: Rule, example: Example, tmp_path):
     columns = column_expectations(files)
     if columns:
         assert {(f.path, f.span.line, f.span.column + 1) for f in report.findings} >= columns
+
+
+FIXED = [case for case in CASES if case.values[1].fixed is not None]
+
+
+@pytest.mark.parametrize(("rule", "example"), FIXED)
+def test_example_fix(rule: Rule, example: Example, tmp_path):
+    """The fix turns the example into `fixed`, which parses and no longer triggers the rule."""
+    files = example.files
+    root = write_project(tmp_path / "project", files)
+    report = run(root, select=(rule.code,), django_version=example.django_version)
+    assert any(finding.fix is not None for finding in report.findings), "a fixed= example must offer a fix"
+    outcome = apply_fixes(report.findings, root, unsafe=True)
+    assert not outcome.failures
+    write_changes(outcome, root)
+    after = (root / "app" / "views.py").read_text(encoding="utf-8")
+    assert after == example.fixed
+    libcst.parse_module(after)
+    assert run(root, select=(rule.code,), django_version=example.django_version).findings == ()
+
+
+def test_fixable_rules_show_a_fix():
+    fixable = {rule.code for rule, _ in (case.values for case in FIXED)}
+    assert {"DPL101", "DPL103", "DPL104", "DPL106", "DPL110", "DPL120"} <= fixable
 
 
 @pytest.mark.parametrize(("rule", "example"), [case for case in CASES if not case.values[1].valid])

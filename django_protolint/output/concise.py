@@ -18,14 +18,17 @@ def location(finding: Finding) -> str:
 def line(finding: Finding, color: bool) -> str:
     code = click.style(finding.code, fg="red", bold=True) if color else finding.code
     where = click.style(location(finding), bold=True) if color else location(finding)
-    return f"{where}: {code} {finding.message}"
+    fixable = " [*]" if finding.fix is not None and finding.fix.applicability == "safe" else ""
+    return f"{where}: {code}{fixable} {finding.message}"
 
 
 def summary(report: Report) -> str:
     count = len(report.findings)
     if not count:
         return "All checks passed!"
-    return f"Found {count} problem{'s' if count != 1 else ''}."
+    fixable = sum(1 for f in report.findings if f.fix is not None and f.fix.applicability == "safe")
+    hint = f"\n[*] {fixable} fixable with the `--fix` option." if fixable else ""
+    return f"Found {count} problem{'s' if count != 1 else ''}.{hint}"
 
 
 def render(report: Report, color: bool) -> str:

@@ -11,6 +11,22 @@ from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
 
 
+def _fix_record(finding: Finding) -> dict[str, object] | None:
+    fix = finding.fix
+    if fix is None:
+        return None
+    return {
+        "applicability": fix.applicability,
+        "message": fix.message,
+        "edits": [
+            {"content": edit.content, "location": {"row": edit.line, "column": edit.column + 1},
+             "end_location": {"row": edit.end_line, "column": edit.end_column + 1}}
+            for edit in fix.edits
+        ],
+        "imports": list(fix.imports),
+    }  # fmt: skip
+
+
 def finding_record(finding: Finding) -> dict[str, object]:
     rules = load_rules()
     rule = rules.get(finding.code)
@@ -25,7 +41,7 @@ def finding_record(finding: Finding) -> dict[str, object]:
         "end_column": finding.span.end_column + 1,
         "message": finding.message,
         "help": finding.help or None,
-        "fix": None,
+        "fix": _fix_record(finding),
         "url": rule.url if rule else None,
     }
 

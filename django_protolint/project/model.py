@@ -222,6 +222,10 @@ class ProjectModel:
             return BlockingCall(qualname, "configured", hint, "extra-blocking-calls")
         return lookup(qualname)
 
+    def twin_available(self, row: django_api.AsyncTwin, path: str) -> bool:
+        """True only when the Django version is known and has the twin: a fix never guesses."""
+        return bool(django_api.is_available(row, self.django_version_at(path)[0]))
+
     def twin_advice(self, row: django_api.AsyncTwin, async_form: str, path: str = "") -> str:
         """Fix advice that never suggests an API the Django of the code at `path` may not have."""
         version = self.django_version_at(path)[0] if path else self.django_version

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from django_protolint.knowledge import asyncio_api, channels_api, django_api
 from django_protolint.project.model import ProjectModel
 from django_protolint.source.facts import FileFacts
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+from django_protolint.fixes.edits import awaited
+from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
 
 UNAWAITED = Rule(
     code="DPL120",
@@ -42,7 +43,21 @@ UNAWAITED = Rule(
                 asyncio.sleep(1)  # expect: DPL120
                 notify(article)  # expect: DPL120
                 Article.objects.filter(pk=pk).aupdate(published=True)  # expect: DPL120
-            """
+            """,
+            fixed="""
+            import asyncio
+            from .models import Article
+
+            async def notify(article):
+                return None
+
+            async def publish(request, pk):
+                article = await Article.objects.aget(pk=pk)
+                await article.asave()  # expect: DPL120
+                await asyncio.sleep(1)  # expect: DPL120
+                await notify(article)  # expect: DPL120
+                await Article.objects.filter(pk=pk).aupdate(published=True)  # expect: DPL120
+            """,
         ),
         Invalid(
             """
@@ -122,12 +137,14 @@ def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
             is_async_method = query.operation.startswith("a") and query.operation[1:] in django_api.MODEL_INSTANCE
         if is_async_method:
             seen.add((facts.path, query.span))
-            yield UNAWAITED.finding(facts.path, query.span, call=f"{query.receiver}.{query.operation}")
+            fix = Fix("safe", "add `await`", awaited(query.span, query.chained)) if query.scope.is_async else None
+            yield UNAWAITED.finding(facts.path, query.span, call=f"{query.receiver}.{query.operation}", fix=fix)
     for facts, call in model.calls():
         if call.discarded and not call.awaited and (facts.path, call.span) not in seen:
             if _is_coroutine_call(model, call.callee, facts) or _is_consumer_coroutine(model, facts, call.text,
                                                                                 call.scope.function):
-                yield UNAWAITED.finding(facts.path, call.span, call=call.text)
+                fix = Fix("safe", "add `await`", awaited(call.span, call.chained)) if call.scope.is_async else None
+                yield UNAWAITED.finding(facts.path, call.span, call=call.text, fix=fix)
 
 
 def _is_consumer_coroutine(model: ProjectModel, facts, text: str, function: str | None) -> bool:  # noqa: ANN001

@@ -21,6 +21,27 @@ DOCS_URL = "https://github.com/django-protolint/django-protolint/blob/main/docs/
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the text between two positions (lines 1-based, columns 0-based, end exclusive) with `content`.
+    An insertion has start == end."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: str  # "safe": --fix applies it; "unsafe": only with --unsafe-fixes
+    message: str
+    edits: tuple[Edit, ...]
+    imports: tuple[str, ...] = ()  # import lines the fix needs, added once per file if missing
+    import_line: int = 1  # where new imports go (FileFacts.import_line)
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     severity: str
@@ -28,6 +49,7 @@ class Finding:
     span: Span  # lines 1-based, columns 0-based; output converts
     message: str
     help: str = ""
+    fix: Fix | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -45,6 +67,7 @@ class Example:
     valid: bool
     django_version: str | None = None
     note: str = ""
+    fixed: str | None = None  # for a single-file Invalid example: app/views.py after `--fix`
 
     @property
     def files(self) -> dict[str, str]:
@@ -57,8 +80,10 @@ def Valid(source: str | dict[str, str], *, django_version: str | None = None, no
     return Example(source, valid=True, django_version=django_version, note=note)
 
 
-def Invalid(source: str | dict[str, str], *, django_version: str | None = None, note: str = "") -> Example:  # noqa: N802
-    return Example(source, valid=False, django_version=django_version, note=note)
+def Invalid(source: str | dict[str, str], *, django_version: str | None = None, note: str = "",  # noqa: N802
+            fixed: str | None = None) -> Example:  # fmt: skip
+    return Example(source, valid=False, django_version=django_version, note=note,
+                   fixed=textwrap.dedent(fixed).lstrip("\n") if fixed is not None else None)  # fmt: skip
 
 
 @dataclass(eq=False)  # identity: a rule is one declaration
@@ -82,7 +107,8 @@ class Rule:
     def url(self) -> str:
         return DOCS_URL.format(anchor=f"{self.code.lower()}-{self.slug}")
 
-    def finding(self, path: str, span: Span, *, help: str | None = None, **values: object) -> Finding:
+    def finding(self, path: str, span: Span, *, help: str | None = None, fix: Fix | None = None,
+                **values: object) -> Finding:  # fmt: skip
         return Finding(
             code=self.code,
             severity=self.severity,
@@ -90,6 +116,7 @@ class Rule:
             span=span,
             message=self.message.format(**values),
             help=help if help is not None else self.fix.format(**values),
+            fix=fix,
         )
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+from django_protolint.fixes.edits import awaited, replace
+from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/"
 MESSAGE = "`{call}()` blocks the event loop inside {scope}"
 
 
-def _blocking_rule(code: str, slug: str, what: str, why: str, invalid: str, valid: str) -> Rule:
+def _blocking_rule(code: str, slug: str, what: str, why: str, invalid: str, valid: str,
+                   fixed: str | None = None) -> Rule:  # fmt: skip
     return Rule(
         code=code,
         slug=slug,
@@ -25,7 +27,7 @@ def _blocking_rule(code: str, slug: str, what: str, why: str, invalid: str, vali
         message=MESSAGE,
         rationale=f"{why} While it waits, the event loop cannot run any other request on this worker. See {ASYNC_DOCS}.",
         fix="{advice}",
-        examples=[Invalid(invalid), Valid(valid)],
+        examples=[Invalid(invalid, fixed=fixed), Valid(valid)],
     )
 
 
@@ -51,6 +53,15 @@ SLEEP = _blocking_rule(
 
     def sync_view(request):
         time.sleep(1)
+    """,
+    fixed="""
+    import time
+    import asyncio
+
+    async def slow(request):
+        def helper():
+            time.sleep(1)  # a nested sync def is not async code
+        await asyncio.sleep(1)  # expect: DPL110
     """,
 )  # fmt: skip
 
@@ -272,7 +283,11 @@ def blocking_calls(model: ProjectModel) -> Iterator[Finding]:
         if blocking is None:
             continue
         rule = RULE_BY_CATEGORY[blocking.category]
+        fix = None
+        if call.callee == "time.sleep" and call.callee_span is not None:
+            edits = (replace(call.callee_span, "asyncio.sleep"), *awaited(call.span, call.chained))
+            fix = Fix("safe", "use `await asyncio.sleep(...)`", edits, ("import asyncio",), facts.import_line)
         yield rule.finding(
             facts.path, call.span, call=call.text, scope=f"async function `{call.scope.function}`",
-            advice=blocking.alternative,
+            advice=blocking.alternative, fix=fix,
         )  # fmt: skip

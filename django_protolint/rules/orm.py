@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 from django_protolint.knowledge import django_api
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+from django_protolint.fixes.edits import awaited, replace
+from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm"
 
@@ -41,8 +42,19 @@ SYNC_QUERY = Rule(
             async def article_detail(request, pk):
                 article = Article.objects.get(pk=pk)  # expect: DPL101
                 total = Article.objects.filter(published=True).count()  # expect: DPL101
-                return article, total
-            """
+                title = Article.objects.filter(pk=pk).first().title  # expect: DPL101
+                return article, total, title
+            """,
+            django_version="4.2",
+            fixed="""
+            from .models import Article
+
+            async def article_detail(request, pk):
+                article = await Article.objects.aget(pk=pk)  # expect: DPL101
+                total = await Article.objects.filter(published=True).acount()  # expect: DPL101
+                title = (await Article.objects.filter(pk=pk).afirst()).title  # expect: DPL101
+                return article, total, title
+            """,
         ),
         Invalid(
             """
@@ -173,7 +185,16 @@ INSTANCE_METHOD = Rule(
                 article = await Article.objects.aget(pk=pk)
                 article.published = True
                 article.save()  # expect: DPL103
-            """
+            """,
+            django_version="4.2",
+            fixed="""
+            from .models import Article
+
+            async def publish(request, pk):
+                article = await Article.objects.aget(pk=pk)
+                article.published = True
+                await article.asave()  # expect: DPL103
+            """,
         ),
         Valid(
             """
@@ -209,7 +230,13 @@ REQUEST_USER = Rule(
             async def dashboard(request):
                 if request.user.is_authenticated:  # expect: DPL104
                     return "hello"
-            """
+            """,
+            django_version="5.0",
+            fixed="""
+            async def dashboard(request):
+                if (await request.auser()).is_authenticated:  # expect: DPL104
+                    return "hello"
+            """,
         ),
         Valid(
             """
@@ -289,6 +316,24 @@ SYNC_FUNCTION = Rule(
                     pass
                 return article
             """
+        ),
+        Invalid(
+            """
+            from django.shortcuts import get_object_or_404
+            from .models import Article
+
+            async def detail(request, pk):
+                return get_object_or_404(Article, pk=pk)  # expect: DPL106
+            """,
+            django_version="5.0",
+            fixed="""
+            from django.shortcuts import get_object_or_404
+            from .models import Article
+            from django.shortcuts import aget_object_or_404
+
+            async def detail(request, pk):
+                return await aget_object_or_404(Article, pk=pk)  # expect: DPL106
+            """,
         ),
         Valid(
             """
@@ -383,9 +428,14 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
             twin = f"{query.receiver}.{row.twin}(...)"
             async_form = f"async for x in {twin}" if row.twin == "aiterator" else f"await {twin}"
             advice = model.twin_advice(row, async_form, facts.path) + (f"; {row.note}" if row.note else "")
+            fix = None
+            if row.twin and row.twin != "aiterator" and query.method_span and model.twin_available(row, facts.path):
+                edits = (replace(query.method_span, row.twin), *awaited(query.span, query.chained))
+                fix = Fix("safe", f"use `await ….{row.twin}()`", edits)
             yield SYNC_QUERY.finding(
-                facts.path, query.span, call=f"{query.receiver}.{query.operation}", scope=scope, advice=advice
-            )
+                facts.path, query.span, call=f"{query.receiver}.{query.operation}", scope=scope, advice=advice,
+                fix=fix,
+            )  # fmt: skip
         elif query.kind == "evaluate":
             template, twin_of = EVALUATION_ADVICE[query.operation]
             row = django_api.QUERYSET_EXECUTING[twin_of]
@@ -397,9 +447,14 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
         elif query.kind == "instance" and query.operation in django_api.MODEL_INSTANCE:
             row = django_api.MODEL_INSTANCE[query.operation]
             advice = model.twin_advice(row, f"await {query.receiver}.{row.twin}()", facts.path)
+            fix = None
+            if row.twin and query.method_span and model.twin_available(row, facts.path):
+                edits = (replace(query.method_span, row.twin), *awaited(query.span, query.chained))
+                fix = Fix("safe", f"use `await {query.receiver}.{row.twin}()`", edits)
             yield INSTANCE_METHOD.finding(
-                facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice
-            )
+                facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice,
+                fix=fix,
+            )  # fmt: skip
 
 
 @check(REQUEST_USER, REQUEST_SESSION)
@@ -411,7 +466,13 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
             scope = _scope_label(access.scope.function)
             if access.attribute == "user":
                 advice = model.twin_advice(django_api.REQUEST_USER, "user = await request.auser()", facts.path)
-                yield REQUEST_USER.finding(facts.path, access.span, text=access.text, scope=scope, advice=advice)
+                fix = None
+                if model.twin_available(django_api.REQUEST_USER, facts.path) and access.text.endswith(".user"):
+                    call = f"await {access.text[: -len('user')]}auser()"
+                    fix = Fix("safe", "use `await request.auser()`",
+                              (replace(access.span, f"({call})" if access.chained else call),))  # fmt: skip
+                yield REQUEST_USER.finding(facts.path, access.span, text=access.text, scope=scope, advice=advice,
+                                           fix=fix)  # fmt: skip
             else:
                 advice = model.twin_advice(
                     django_api.REQUEST_SESSION, "await request.session.aget(...)/aset(...)", facts.path
@@ -429,9 +490,15 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
             advice = row.note
         else:
             advice = model.twin_advice(row, f"await {row.twin.rsplit('.', 1)[-1]}(...)", facts.path)
+        fix = None
+        if row.twin and call.callee_span and "." not in call.text and model.twin_available(row, facts.path):
+            # `get_object_or_404(...)` imported by name: call the twin, imported from the same module.
+            module, _, twin = row.twin.rpartition(".")
+            edits = (replace(call.callee_span, twin), *awaited(call.span, call.chained))
+            fix = Fix("safe", f"use `await {twin}(...)`", edits, (f"from {module} import {twin}",), facts.import_line)
         yield SYNC_FUNCTION.finding(
             facts.path, call.span, call=call.text, scope=_scope_label(call.scope.function), advice=advice,
-            condition=row.condition,
+            condition=row.condition, fix=fix,
         )  # fmt: skip
 
 

@@ -51,6 +51,8 @@ class CallFact:
     awaited: bool
     discarded: bool  # the call is a whole expression statement: its result is thrown away
     entered: bool = False  # the call is a `with` item: its context manager is entered
+    callee_span: Span | None = None  # `time.sleep` in `time.sleep(1)`: what a fix renames
+    chained: bool = False  # `f().x`, `f()[0]`, `f()()`: an `await` put in front must be parenthesised
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class QueryFact:
     scope: Scope
     awaited: bool
     discarded: bool
+    method_span: Span | None = None  # the method name (`get` in `Article.objects.get()`), for a fix
+    chained: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class RequestAccessFact:
     text: str
     span: Span
     scope: Scope
+    chained: bool = False  # `request.user.x`: a replacement with `await` must be parenthesised
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,8 @@ class FileFacts:
     statements: tuple[ModuleStatement, ...] = ()  # module-level assignments, in order
     environment_defaults: tuple[EnvironmentDefault, ...] = ()
     websocket_checks: tuple[Span, ...] = ()
-    streaming_responses: tuple[StreamingResponseFact, ...] = ()  # comparisons with "websocket": raw ASGI websocket handling
+    streaming_responses: tuple[StreamingResponseFact, ...] = ()
+    import_line: int = 1  # where a fix inserts a new import: after the module's last top-level import  # comparisons with "websocket": raw ASGI websocket handling
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)
     problem: FileProblem | None = None

@@ -88,6 +88,8 @@ class FactsVisitor(cst.CSTVisitor):
         self._awaited: set[int] = set()
         self._discarded: set[int] = set()
         self._entered: set[int] = set()
+        self._chained: set[int] = set()  # nodes that are the value of an attribute, subscript or call
+        self.import_line = 1
         self.statements: list[static.ModuleStatement] = []
         self.import_lines: list[ImportLine] = []
         self.environment_defaults: list[EnvironmentDefault] = []
@@ -241,6 +243,7 @@ class FactsVisitor(cst.CSTVisitor):
                 self.bind_target(element.value, Binding(LOCAL, ""))
 
     def query(self, kind: str, operation: str, model: str, receiver: cst.BaseExpression, node: cst.CSTNode) -> None:
+        method = node.func.attr if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) else None
         self.queries.append(
             QueryFact(
                 kind=kind,
@@ -251,6 +254,8 @@ class FactsVisitor(cst.CSTVisitor):
                 scope=self.scope(),
                 awaited=id(node) in self._awaited,
                 discarded=id(node) in self._discarded,
+                method_span=self.span(method) if method is not None else None,
+                chained=id(node) in self._chained,
             )
         )
 
@@ -269,6 +274,9 @@ class FactsVisitor(cst.CSTVisitor):
                 for small in statement.body:
                     if isinstance(small, (cst.Import, cst.ImportFrom)):
                         self._record_import(small)
+                        self.import_line = self.span(statement).end_line + 1
+                if self.import_line == 1 and _is_docstring(statement) and statement is node.body[0]:
+                    self.import_line = self.span(statement).end_line + 1
         # Then module-level objects (`client = httpx.Client()`), which functions defined above them may use.
         for statement in node.body:
             if isinstance(statement, cst.SimpleStatementLine):
@@ -578,6 +586,7 @@ class FactsVisitor(cst.CSTVisitor):
                     self.query("evaluate", "contains", model, target.comparator, node)
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._chained.add(id(node.value))
         if (model := self.queryset_model(node.value)) is None:
             return
         if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
@@ -586,6 +595,7 @@ class FactsVisitor(cst.CSTVisitor):
             self.query("evaluate", "step-slice", model, node.value, node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._chained.add(id(node.value))
         # request.user.<attr>: reading any attribute evaluates the lazy user, which loads the session and the user.
         if isinstance(node.value, cst.Attribute) and node.value.attr.value == "user" and _is_request(node.value.value):
             if id(node.value) not in self._reported_request_nodes:
@@ -593,6 +603,7 @@ class FactsVisitor(cst.CSTVisitor):
                 self._request_access("user", node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._chained.add(id(node.func))
         callee = self.resolve_name(node.func)
         self.calls.append(
             CallFact(
@@ -603,6 +614,8 @@ class FactsVisitor(cst.CSTVisitor):
                 awaited=id(node) in self._awaited,
                 discarded=id(node) in self._discarded,
                 entered=id(node) in self._entered,
+                callee_span=self.span(node.func),
+                chained=id(node) in self._chained,
             )
         )
         func = node.func
@@ -664,8 +677,15 @@ class FactsVisitor(cst.CSTVisitor):
                 text=dotted(whole) if isinstance(whole, cst.BaseExpression) else dotted(node),  # type: ignore[arg-type]
                 span=self.span(node),
                 scope=self.scope(),
+                chained=id(node) in self._chained,
             )
         )
+
+
+def _is_docstring(statement: cst.SimpleStatementLine) -> bool:
+    return len(statement.body) == 1 and isinstance(statement.body[0], cst.Expr) and isinstance(
+        statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
+    )
 
 
 def _has_async_for(comp: cst.CompFor | None) -> bool:

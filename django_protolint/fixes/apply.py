@@ -1,0 +1,128 @@
+"""Apply the fixes findings carry: in reverse position order, skipping any fix that overlaps one already taken,
+adding the imports they need once, and writing a file only if the result still parses."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from django_protolint.rules.base import Edit, Finding, Fix
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # libcst's line breaks (str.splitlines also splits on \f, \v, ...)
+_BOM = "\ufeff"
+
+
+@dataclass
+class FileChange:
+    path: str
+    before: str
+    after: str
+    fixed: list[Finding] = field(default_factory=list)
+
+    def diff(self) -> str:
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
+                fromfile=f"a/{self.path}", tofile=f"b/{self.path}",
+            )
+        )  # fmt: skip
+
+
+@dataclass
+class FixOutcome:
+    changes: list[FileChange] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # files left alone, with why
+
+    @property
+    def fixed_count(self) -> int:
+        return sum(len(change.fixed) for change in self.changes)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for match in _LINE_BREAK.finditer(text):
+        starts.append(match.end())
+    return starts
+
+
+def _offset(starts: list[int], line: int, column: int) -> int:
+    return starts[line - 1] + column if 0 < line <= len(starts) else starts[-1]
+
+
+def _missing_imports(text: str, imports: Iterable[str]) -> list[str]:
+    present = {line.strip() for line in _LINE_BREAK.split(text)}
+    return [statement for statement in dict.fromkeys(imports) if statement not in present]
+
+
+def fix_text(text: str, fixes: list[tuple[Finding, Fix]]) -> tuple[str, list[Finding]]:
+    starts = _line_starts(text)
+    taken: list[tuple[int, int]] = []
+    accepted: list[tuple[Finding, list[tuple[int, int, str]]]] = []
+    for finding, fix in sorted(fixes, key=lambda item: (item[1].edits[0].line, item[1].edits[0].column)):
+        ranges = [(_offset(starts, e.line, e.column), _offset(starts, e.end_line, e.end_column), e.content)
+                  for e in fix.edits]  # fmt: skip
+        if any(not (end < start_taken or start > end_taken) for start, end, _ in ranges
+               for start_taken, end_taken in taken):  # fmt: skip
+            continue  # overlaps a fix already taken: a second `--fix` run picks it up
+        taken.extend((start, end) for start, end, _ in ranges)
+        accepted.append((finding, ranges))
+    edits = sorted((edit for _, ranges in accepted for edit in ranges), key=lambda edit: (edit[0], edit[1]), reverse=True)
+    result = text
+    for start, end, content in edits:
+        result = result[:start] + content + result[end:]
+    needed = [statement for finding, _ in accepted for statement in (finding.fix.imports if finding.fix else ())]
+    missing = _missing_imports(text, needed)
+    if missing and accepted:
+        # Edits never add line breaks, so the facts' import line still points at the right place.
+        line = min(finding.fix.import_line for finding, _ in accepted if finding.fix)
+        new_starts = _line_starts(result)
+        position = new_starts[line - 1] if line - 1 < len(new_starts) else len(result)
+        separator = "\n" if position == len(result) and result and not result.endswith(("\n", "\r")) else ""
+        block = "".join(f"{statement}\n" for statement in missing)
+        result = result[:position] + separator + block + result[position:]
+    return result, [finding for finding, _ in accepted]
+
+
+def apply_fixes(findings: Iterable[Finding], base: Path, unsafe: bool = False) -> FixOutcome:
+    outcome = FixOutcome()
+    by_path: dict[str, list[tuple[Finding, Fix]]] = defaultdict(list)
+    for finding in findings:
+        fix = finding.fix
+        if fix is not None and fix.edits and (fix.applicability == "safe" or unsafe):
+            by_path[finding.path].append((finding, fix))
+    for path, fixes in sorted(by_path.items()):
+        file = base / path
+        try:
+            raw = file.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            outcome.failures.append(f"{path}: not fixed, cannot read it as UTF-8 ({error})")
+            continue
+        bom = raw.startswith(_BOM)
+        text = raw[1:] if bom else raw
+        after, fixed = fix_text(text, fixes)
+        if not fixed or after == text:
+            continue
+        try:
+            cst.parse_module(after)
+        except cst.ParserSyntaxError:
+            outcome.failures.append(f"{path}: not fixed, the fixed code would not parse (please report this)")
+            continue
+        outcome.changes.append(FileChange(path, text, after, fixed))
+    return outcome
+
+
+def write_changes(outcome: FixOutcome, base: Path) -> None:
+    for change in outcome.changes:
+        target = base / change.path
+        original = target.read_bytes().decode("utf-8")
+        prefix = _BOM if original.startswith(_BOM) else ""
+        target.write_bytes((prefix + change.after).encode("utf-8"))
+
+
+__all__ = ["Edit", "FileChange", "FixOutcome", "apply_fixes", "fix_text", "write_changes"]
