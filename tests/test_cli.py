@@ -113,21 +113,22 @@ def test_exit_zero_does_not_hide_usage_errors(project):
 def test_concise_lines_match_the_editor_regex(project):
     result = run(project, "check", "--format", "concise")
     lines = result.stdout.splitlines()
-    assert lines[-1] == "Found 3 problems."
-    for line in lines[:-1]:
+    assert lines[-2:] == ["Found 3 problems.", "[*] 1 fixable with the `--fix` option."]
+    for line in lines[:-2]:
         assert CONCISE.match(line), line
     assert concise_findings(result.stdout) == [("app/views.py", *where) for where in EXPECTED]
 
 
 def test_concise_summary_singular(project):
     result = run(project, "check", "--format", "concise", "--select", "DPL110")
-    assert result.stdout.splitlines()[-1] == "Found 1 problem."
+    assert result.stdout.splitlines()[-2:] == ["Found 1 problem.", "[*] 1 fixable with the `--fix` option."]
 
 
 def test_full_format_shows_the_line_and_help(project):
     result = run(project, "check", "--format", "full", "--select", "DPL110")
     lines = result.stdout.splitlines()
-    assert lines[0] == "app/views.py:9:5: DPL110 `time.sleep()` blocks the event loop inside async function `detail`"
+    # [*]: a safe fix exists (ruff's marker)
+    assert lines[0] == "app/views.py:9:5: DPL110 [*] `time.sleep()` blocks the event loop inside async function `detail`"
     assert lines[2] == "9 |     time.sleep(1)"
     assert lines[3] == "  |     ^^^^^^^^^^^^^"
     assert "  = help: use `await asyncio.sleep(...)`" in lines
