@@ -48,6 +48,37 @@ def _validate_command_line(layer: SelectionLayer, django_version: str | None) ->
             raise ConfigError(f"--django-version: {error}") from None
 
 
+def _is_terminal(stream: object) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class ProgressBar:
+    """On stderr, only once a run has taken ~2 s: short runs (a pre-commit hook) stay silent."""
+
+    DELAY = 2.0
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._started = self._clock()
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._clock() - self._started < self.DELAY or not total:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        sys.stderr.flush()
+        self._shown = True
+
+    def finish(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
 def _internal_error(error: Exception) -> NoReturn:
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
@@ -89,6 +120,7 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Analyse every file afresh (the cache is in ~/.cache/django-protolint).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for the per-file pass (default: one per core).")  # fmt: skip
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--color/--no-color", default=None, help="Colour the output (default: on a terminal, unless NO_COLOR).")
 def check(
     paths: tuple[Path, ...],
@@ -109,6 +141,7 @@ def check(
     settings_module: str | None,
     no_cache: bool,
     jobs: int | None,
+    quiet: bool,
     color: bool | None,
 ) -> None:
     """Lint PATHS (default: the current directory)."""
@@ -122,7 +155,10 @@ def check(
         _validate_command_line(layer, django_version)
         config = _configuration(targets, config_file, no_config, layer, django_version, server, settings_module)
         cache = None if no_cache else FactsCache()
-        report = lint(targets, config, cache=cache, jobs=jobs or default_jobs())
+        progress = None if quiet or not _is_terminal(sys.stderr) else ProgressBar()
+        report = lint(targets, config, cache=cache, jobs=jobs or default_jobs(), progress=progress)
+        if progress is not None:
+            progress.finish()
         if show_diff or apply_fix:
             from django_protolint.fixes.apply import apply_fixes, write_changes
 

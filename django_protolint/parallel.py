@@ -8,7 +8,7 @@ costs only the file that causes it, reported as an internal-error finding.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -46,14 +46,26 @@ def _crashed(job: Job) -> FileFacts:
     return FileFacts(path=job[1], module=job[2], problem=FileProblem(INTERNAL_ERROR, message, Span(1, 0, 1, 0)))
 
 
-def analyse_all(jobs: list[Job], workers: int) -> list[FileFacts]:
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+def analyse_all(jobs: list[Job], workers: int, progress: Progress = _no_progress) -> list[FileFacts]:
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        return [_analyse(job) for job in jobs]
+        done = []
+        for job in jobs:
+            done.append(_analyse(job))
+            progress(len(done), len(jobs))
+        return done
     results: list[FileFacts | None] = [None] * len(jobs)
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for index, facts in enumerate(pool.map(_worker, jobs, chunksize=_CHUNK)):
                 results[index] = facts
+                progress(index + 1, len(jobs))
     except BrokenProcessPool:
         _isolate([(index, jobs[index]) for index, found in enumerate(results) if found is None], results)
     return [facts for facts in results if facts is not None]

@@ -18,7 +18,11 @@ from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.source.noqa import comment_noqa_lines
 from django_protolint.cache import FactsCache
-from django_protolint.parallel import Job, analyse_all
+from django_protolint.parallel import Job, Progress, analyse_all
+
+
+def _quiet(done: int, total: int) -> None:
+    return None
 from django_protolint.source.parse import CANNOT_READ
 
 
@@ -29,7 +33,8 @@ class Report:
     model: ProjectModel
 
 
-def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int = 1) -> list[FileFacts]:
+def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int = 1,
+               progress: Progress | None = None) -> list[FileFacts]:  # fmt: skip
     slots: list[FileFacts | None] = []
     pending: list[tuple[int, str | None, Job]] = []  # (slot, cache key, job)
     for source in discovery.python:
@@ -48,7 +53,7 @@ def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int 
         slots.append(cached)
         if cached is None:
             pending.append((len(slots) - 1, key, job))
-    for (slot, key, _), found in zip(pending, analyse_all([job for _, _, job in pending], jobs)):
+    for (slot, key, _), found in zip(pending, analyse_all([job for _, _, job in pending], jobs, progress or _quiet)):
         slots[slot] = found
         if cache is not None and key is not None:
             cache.put(key, found)
@@ -128,7 +133,7 @@ def _root_relative_paths(discovery: Discovery, root: Path) -> dict[str, str]:
 
 
 def lint(paths: list[Path], config: Config, cwd: Path | None = None, cache: FactsCache | None = None,
-         jobs: int = 1) -> Report:  # fmt: skip
+         jobs: int = 1, progress: Progress | None = None) -> Report:  # fmt: skip
     rules = load_rules()
     for selectors in (config.select or (), config.extend_select, config.ignore):
         validate_selectors(selectors, rules, config.source or "command line")
@@ -139,7 +144,7 @@ def lint(paths: list[Path], config: Config, cwd: Path | None = None, cache: Fact
             validate_selectors(selectors, rules, "command line")
     root = config.root or Path(os.path.abspath(cwd or Path.cwd()))
     discovery = discover(paths, config.exclude + config.extend_exclude, cwd=cwd, root=root)
-    files = read_facts(discovery, cache, jobs)
+    files = read_facts(discovery, cache, jobs, progress)
     model = build_model(files, _other_texts(discovery), config)
     by_path = {facts.path: facts for facts in files}
     for path, text in model.deployment_texts.items():

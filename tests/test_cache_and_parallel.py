@@ -95,3 +95,22 @@ def test_a_worker_that_dies_costs_only_its_file(big_project, monkeypatch):
     assert {(f.path, f.code) for f in report.findings if f.path == "app/views_4.py"} == {
         ("app/views_4.py", "DPL101"), ("app/views_4.py", "DPL110"),
     }  # fmt: skip
+
+
+def test_progress_is_reported_for_every_file(big_project):
+    seen: list[tuple[int, int]] = []
+    lint([big_project], Config(), cwd=big_project, jobs=2, progress=lambda done, total: seen.append((done, total)))
+    total = parallel.PARALLEL_THRESHOLD + 8  # the views, broken.py and app/__init__.py
+    assert seen[-1] == (total, total) and len(seen) == total
+
+
+def test_progress_bar_waits_before_drawing(monkeypatch, capsys):
+    from django_protolint.cli import ProgressBar
+
+    bar = ProgressBar()
+    bar(1, 10)
+    assert capsys.readouterr().err == ""  # a short run draws nothing
+    monkeypatch.setattr(bar, "_started", bar._started - 5)
+    bar(5, 10)
+    bar.finish()
+    assert "5/10 files" in capsys.readouterr().err
