@@ -32,40 +32,7 @@ UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 # expects the current wrong one in that one place, so everything else stays pinned, and a strict xfail per entry
 # fails as soon as the bug is fixed (then delete the entry). Update mode writes the right value back.
 # (fixture, (project root, key, ...), what the linter says now, what is right, why)
-_MONOREPO_SERVERS = ("project/deploy/project.py belongs_to: a Procfile's app `mysite.wsgi:application` matches "
-                     "every root that has a mysite/wsgi.py, so blog/Procfile and shop/Procfile both serve both "
-                     "projects; the directory the Procfile sits in is only a fallback")
-_PER_HANDLER = ("project/verdict.py counts async *handlers* that await as 'async views': EntryView.get and .post "
-                "make 2, so 6 views that await I/O read as 7")
-_BLOG_GUNICORN = {
-    "name": "gunicorn", "protocol": "wsgi", "worker": "sync", "app": "mysite.wsgi:application", "path": "blog/Procfile",
-    "line": 1, "command": "gunicorn mysite.wsgi:application --workers 2", "environment": "production",
-    "where": "Procfile process `web`", "notes": [],
-}  # fmt: skip
-_SHOP_UVICORN = {
-    "name": "uvicorn", "protocol": "asgi", "worker": None, "app": "mysite.asgi:application", "path": "shop/Procfile",
-    "line": 1, "command": "uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT", "environment": "production",
-    "where": "Procfile process `web`", "notes": [],
-}  # fmt: skip
-_BOTH = "served: WSGI + ASGI (gunicorn sync, blog/Procfile:1; uvicorn, shop/Procfile:1)"
-KNOWN_WRONG: list[tuple[str, tuple[str, ...], Any, Any, str]] = [
-    ("monorepo", ("blog", "verdict", "served"), "both", "wsgi", _MONOREPO_SERVERS),
-    ("monorepo", ("blog", "verdict", "servers"), [_BLOG_GUNICORN, _SHOP_UVICORN], [_BLOG_GUNICORN], _MONOREPO_SERVERS),
-    ("monorepo", ("blog", "verdict", "summary"),
-     f"Protocol fit: FIT — code: WSGI is enough · {_BOTH}",
-     "Protocol fit: FIT — code: WSGI is enough · served: WSGI (gunicorn sync, blog/Procfile:1)",
-     _MONOREPO_SERVERS),
-    ("monorepo", ("shop", "verdict", "served"), "both", "asgi", _MONOREPO_SERVERS),
-    ("monorepo", ("shop", "verdict", "servers"), [_BLOG_GUNICORN, _SHOP_UVICORN], [_SHOP_UVICORN], _MONOREPO_SERVERS),
-    ("monorepo", ("shop", "verdict", "summary"),
-     f"Protocol fit: FIT — code: ASGI would help (3 async views) · {_BOTH}",
-     "Protocol fit: FIT — code: ASGI would help (3 async views) · served: ASGI (uvicorn, shop/Procfile:1)",
-     _MONOREPO_SERVERS),
-    ("async_views", (".", "verdict", "summary"),
-     "Protocol fit: FIT — code: ASGI would help (7 async views) · served: ASGI (uvicorn, Procfile:1)",
-     "Protocol fit: FIT — code: ASGI would help (6 async views) · served: ASGI (uvicorn, Procfile:1)",
-     _PER_HANDLER),
-]
+KNOWN_WRONG: list[tuple[str, tuple[str, ...], Any, Any, str]] = []
 
 
 def _at(records: list[dict[str, Any]], path: tuple[str, ...]) -> tuple[Any, str]:

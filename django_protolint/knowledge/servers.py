@@ -84,8 +84,16 @@ GUNICORN_ASGI_WORKERS = {
 }
 GRANIAN_INTERFACES = {"asgi": ASGI, "asginl": ASGI, "rsgi": RSGI, "wsgi": WSGI}
 
-# Wrappers in front of the real command: `exec`, `env`, runners of virtualenvs.
-COMMAND_PREFIXES = frozenset({"exec", "env", "nohup", "time", "sudo", "dumb-init", "tini", "--", "gosu"})
+# Wrappers in front of the real command: `exec`, `env`, init processes, APM launchers, runners of virtualenvs.
+COMMAND_PREFIXES = frozenset({"exec", "env", "nohup", "time", "sudo", "dumb-init", "tini", "--", "ddtrace-run",
+                              "opentelemetry-instrument"})  # fmt: skip
+# `gosu USER cmd`, `su-exec USER cmd` (Docker entrypoints dropping root): the user is not the program.
+USER_SWITCHERS = frozenset({"gosu", "su-exec"})
+# Their options (`uv run --frozen`, `doppler run --`) come before the command and are skipped.
 RUNNER_PREFIXES = (("poetry", "run"), ("pipenv", "run"), ("uv", "run"), ("pdm", "run"), ("hatch", "run"),
-                   ("rye", "run"))  # fmt: skip
+                   ("rye", "run"), ("newrelic-admin", "run-program"), ("doppler", "run"))  # fmt: skip
 PYTHONS = ("python", "python3", "pypy", "pypy3")
+# Interpreter options that take a value: `python -W ignore -m gunicorn`, `python -X dev manage.py`.
+PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X"})
+# mod_wsgi-express's subcommand comes before the script: `mod_wsgi-express start-server proj/wsgi.py`.
+MOD_WSGI_SUBCOMMANDS = frozenset({"start-server", "setup-server"})

@@ -61,6 +61,7 @@ def needs_of(project: DjangoProject, consumers: list[tuple[str, str]]) -> tuple[
                                   if len(consumers) > 1 else f"Channels consumer `{qualname}`"))  # fmt: skip
     if websocket:
         return "asgi-required", websocket
+    # One entry per awaiting handler (each is evidence), but the summary counts views: see awaiting_views().
     beneficial = [
         Evidence(facts.path, function.span.line, f"async view `{function.qualname}` awaits I/O")
         for view in project.views.values()
@@ -87,6 +88,10 @@ def _serves_the_wrong_app(deployment: Deployment) -> bool:
     command = deployment.command
     kind = app_protocol(command.app)
     return command.protocol in (WSGI, ASGI) and kind in (WSGI, ASGI) and kind != command.protocol
+
+
+def awaiting_views(project: DjangoProject) -> int:
+    return sum(1 for view in project.views.values() if any(f.awaits for _, f in view.async_functions))
 
 
 def served_by(protocols: set[str]) -> str:
@@ -154,11 +159,12 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         # (verified on loopback, tests/test_ground_truth_servers.py), whatever the code needs.
         fit = "mismatch"
     code_words = NEEDS_WORDS[needs]
-    if needs != "wsgi":
-        code_words += f" ({len(needs_evidence)} {'websocket entr' if needs == 'asgi-required' else 'async view'}"
-        code_words += ("ies)" if len(needs_evidence) != 1 else "y)") if needs == "asgi-required" else (
-            "s)" if len(needs_evidence) != 1 else ")"
-        )
+    if needs == "asgi-required":
+        count = len(needs_evidence)
+        code_words += f" ({count} websocket entr{'ies' if count != 1 else 'y'})"
+    elif needs == "asgi-beneficial":
+        count = awaiting_views(project)
+        code_words += f" ({count} async view{'s' if count != 1 else ''})"
     if declared_server is not None:
         served_words = f"{declared_server.upper()} (declared with --server)"
     elif production:

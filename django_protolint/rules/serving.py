@@ -169,7 +169,7 @@ APP_PROTOCOL_MISMATCH = Rule(
     slug="server-app-protocol-mismatch",
     severity="error",
     summary="An ASGI server pointed at `wsgi.py`'s application, or a WSGI server at `asgi.py`'s",
-    message="{server} speaks {protocol} but serves `{app}`, a {app_protocol} application: every request fails",
+    message="{server} speaks {protocol} but serves the {app_protocol} application `{app}`: every request fails",
     rationale=(
         "Verified on loopback (../shared/facts.md §5.6): gunicorn's sync worker on `proj.asgi:application` "
         "answers 500 to every request (`ProtocolTypeRouter.__call__() missing 1 required positional argument: "
@@ -226,12 +226,14 @@ def _server(deployment: Deployment) -> str:
 def served_protocol(model: ProjectModel) -> Iterator[Finding]:
     for project in model.django_projects:
         verdict = model.verdicts[project.root]
-        if verdict.declared_server or verdict.fit not in ("mismatch", "suboptimal"):
+        # Only when every production server speaks WSGI. A server on the wrong app also makes the fit a mismatch,
+        # whatever the code needs: that is DPL506's finding, and a WSGI-only project has no evidence to cite here.
+        if verdict.declared_server or verdict.served != WSGI or verdict.needs == "wsgi":
             continue
         for deployment in verdict.servers:
             if deployment.command.protocol != WSGI and deployment.command.server != "runserver":
                 continue
-            if verdict.fit == "mismatch":
+            if verdict.needs == "asgi-required":
                 first = verdict.needs_evidence[0]
                 yield WEBSOCKETS_ON_WSGI.finding(
                     deployment.path, _span(deployment.line), server=_server(deployment), protocol="WSGI",

@@ -16,16 +16,20 @@ from django_protolint.knowledge.servers import (
     COMMAND_PREFIXES,
     GRANIAN_INTERFACES,
     GUNICORN_ASGI_WORKERS,
+    MOD_WSGI_SUBCOMMANDS,
+    PYTHON_VALUE_OPTIONS,
     PYTHONS,
     RSGI,
     RUNNER_PREFIXES,
     SERVERS,
     UNKNOWN,
+    USER_SWITCHERS,
     WSGI,
 )
 
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SEPARATORS = {"&&", "||", ";", "|", "&"}
+_SHELL_C = re.compile(r"^-[a-z]*c[a-z]*$")  # -c, -ec, -lc, -xec
 
 
 @dataclass(frozen=True)
@@ -88,24 +92,38 @@ def parse_argv(argv: list[str], depth: int = 0) -> ServerCommand | None:
             name, _, value = head.partition("=")
             environment[name] = value
             tokens.pop(0)
-        elif head.rsplit("/", 1)[-1] in COMMAND_PREFIXES or head.startswith("-") and head in ("--",):
+        elif head.rsplit("/", 1)[-1] in COMMAND_PREFIXES:
             tokens.pop(0)
+        elif head.rsplit("/", 1)[-1] in USER_SWITCHERS:
+            tokens = tokens[2:]  # `gosu app gunicorn ...`: the user is not the program
         elif any(tokens[: len(prefix)] == list(prefix) for prefix in RUNNER_PREFIXES):
             tokens = tokens[2:]
+            while tokens and tokens[0].startswith("-") and tokens[0] != "--":
+                tokens.pop(0)  # `uv run --frozen gunicorn ...`
         else:
             break
     if not tokens:
         return None
     program = tokens[0].rsplit("/", 1)[-1]
-    if program in ("sh", "bash", "ash", "dash", "zsh") and "-c" in tokens[1:] and depth < 2:
-        index = tokens.index("-c")
-        return parse_command(tokens[index + 1], depth + 1) if index + 1 < len(tokens) else None
+    if program in ("sh", "bash", "ash", "dash", "zsh") and depth < 2:
+        # `sh -c "..."`, and the combined flags entrypoints use: `sh -ec "..."`, `bash -lc "..."`
+        index = 1
+        while index < len(tokens) and tokens[index].startswith("-") and not _SHELL_C.match(tokens[index]):
+            index += 1
+        if index < len(tokens) and _SHELL_C.match(tokens[index]):
+            return parse_command(tokens[index + 1], depth + 1) if index + 1 < len(tokens) else None
     if program.startswith(PYTHONS):
-        if len(tokens) >= 3 and tokens[1] == "-m":
-            tokens = [tokens[2], *tokens[3:]]
+        index = 1
+        while index < len(tokens) and tokens[index].startswith("-") and tokens[index] not in ("-m", "-c", "-"):
+            index += 2 if tokens[index] in PYTHON_VALUE_OPTIONS else 1  # `python -u -m gunicorn`
+        rest = tokens[index:]
+        if len(rest) >= 2 and rest[0] == "-m":
+            tokens = rest[1:]
             program = tokens[0]
-        elif len(tokens) >= 2 and tokens[1].rsplit("/", 1)[-1] == "manage.py":
-            return _manage(tokens[2:], environment)
+            if program == "django":  # `python -m django runserver` is django-admin
+                return _manage(tokens[1:], environment)
+        elif rest and rest[0].rsplit("/", 1)[-1] == "manage.py":
+            return _manage(rest[1:], environment)
         else:
             return None
     if program == "manage.py" or program.endswith("/manage.py"):
@@ -183,11 +201,16 @@ def _server(program: str, arguments: list[str], environment: dict[str, str]) -> 
         return ServerCommand("granian", GRANIAN_INTERFACES.get(interface, UNKNOWN), app, interface, command,
                              environment=environment)  # fmt: skip
     if server.name == "uwsgi":
-        app = _first(options, "--module", "-w", "--wsgi-file", "--file") or app
-        return ServerCommand("uwsgi", WSGI, app, None, command, _first(options, "--ini", "--yaml", "--xml", "--json"),
-                             environment)  # fmt: skip
+        # `uwsgi uwsgi.ini`: uWSGI loads a lone argument with a config extension as its configuration
+        config = _first(options, "--ini", "--yaml", "--xml", "--json") or next(
+            (p for p in positional if p.endswith((".ini", ".yaml", ".yml", ".xml", ".json"))), None
+        )
+        app = _first(options, "--module", "-w", "--wsgi-file", "--file") or (app if app != config else None)
+        return ServerCommand("uwsgi", WSGI, app, None, command, config, environment)
     if server.name == "waitress":
         return ServerCommand("waitress", WSGI, app or _first(options, "--call"), None, command, environment=environment)
+    if server.name == "mod_wsgi":
+        app = next((p for p in positional if p not in MOD_WSGI_SUBCOMMANDS), None)
     return ServerCommand(server.name, server.protocol, app, None, command, environment=environment)
 
 

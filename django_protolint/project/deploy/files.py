@@ -10,6 +10,7 @@ from __future__ import annotations
 import configparser
 import json
 import re
+import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -51,7 +52,9 @@ def _basename(path: str) -> str:
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Physical lines joined at trailing backslashes; yields (first line number, joined text)."""
+    """Physical lines joined at trailing backslashes; yields (first line number, joined text).
+
+    The first line keeps its indentation: a Makefile recipe is a line that starts with a tab."""
     buffer: list[str] = []
     start = 0
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -61,10 +64,14 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
             buffer.append(raw.rstrip()[:-1])
             continue
         buffer.append(raw)
-        yield start, " ".join(part.strip() for part in buffer)
+        yield start, _join_continued(buffer)
         buffer = []
     if buffer:
-        yield start, " ".join(part.strip() for part in buffer)
+        yield start, _join_continued(buffer)
+
+
+def _join_continued(parts: list[str]) -> str:
+    return " ".join([parts[0].rstrip(), *(part.strip() for part in parts[1:])])
 
 
 # ----------------------------------------------------------------------------- Procfile
@@ -80,7 +87,8 @@ def read_procfile(path: str, text: str, scripts: ScriptLookup) -> Found:
             continue
         match = _PROCESS.match(stripped)
         if match is None or not match.group(2).strip():
-            yield DeployProblem("procfile", path, number, f"not a `name: command` line: {stripped[:60]!r}")
+            # DPL504's message already says what is wrong: the problem is the line itself
+            yield DeployProblem("procfile", path, number, repr(stripped[:60]))
             continue
         name, command = match.group(1), match.group(2)
         if name != "web":
@@ -106,36 +114,80 @@ def _instruction_argv(arguments: str) -> list[str] | str:
     return stripped
 
 
-def read_dockerfile(path: str, text: str, scripts: ScriptLookup) -> Found:
-    environment = _environment(_basename(path).removeprefix("Dockerfile"), path.rsplit("/", 1)[0])
-    env: dict[str, str] = {}
+@dataclass
+class _Stage:
+    env: dict[str, str]
     cmd: tuple[int, list[str] | str] | None = None
     entrypoint: tuple[int, list[str] | str] | None = None
+
+
+def read_dockerfile(path: str, text: str, scripts: ScriptLookup) -> Found:
+    # Only the directory the file sits in (`docker/dev/Dockerfile`): the path above the project is the user's
+    # (`~/dev/shop/Dockerfile`, `/tmp/ci/...`) and says nothing about this image.
+    parent = _basename(path.rsplit("/", 1)[0]) if "/" in path else ""
+    environment = _environment(_basename(path).removeprefix("Dockerfile"), parent)
+    stages: dict[str, _Stage] = {}
+    stage = _Stage({})
     for number, line in _logical_lines(text):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        instruction, _, arguments = stripped.partition(" ")
-        instruction = instruction.upper()
+        instruction, *rest = stripped.split(None, 1)
+        instruction, arguments = instruction.upper(), rest[0] if rest else ""
         if instruction == "FROM":  # a new stage: only the last one runs
-            env, cmd, entrypoint = {}, None, None
+            words = arguments.split()
+            # `FROM base AS prod` inherits ENV, CMD and ENTRYPOINT from an earlier stage named `base`
+            parent = next((stages[word.lower()] for word in words if word.lower() in stages), None)
+            stage = _Stage(dict(parent.env), parent.cmd, parent.entrypoint) if parent else _Stage({})
+            if len(words) >= 3 and words[-2].upper() == "AS":
+                stages[words[-1].lower()] = stage
         elif instruction == "ENV":
-            env.update(_env_pairs(arguments))
+            stage.env.update(_env_pairs(arguments))
         elif instruction == "CMD":
-            cmd = (number, _instruction_argv(arguments))
+            stage.cmd = (number, _instruction_argv(arguments))
         elif instruction == "ENTRYPOINT":
-            entrypoint = (number, _instruction_argv(arguments))
-    prefix = [f"{name}={value}" for name, value in env.items() if name in ("GUNICORN_CMD_ARGS", "GRANIAN_INTERFACE")]
-    candidates: list[tuple[int, str, ServerCommand | None]] = []
-    if entrypoint is not None:
-        parsed = _run(entrypoint[1], prefix, scripts, cmd[1] if cmd else None)
-        candidates.append((entrypoint[0], "ENTRYPOINT", parsed))
-    if cmd is not None:
-        candidates.append((cmd[0], "CMD", _run(cmd[1], prefix, scripts, None)))
-    for number, where, parsed in candidates:
-        if parsed is not None:
-            yield Deployment(parsed, path, number, environment, f"Dockerfile {where}")
-            return
+            stage.entrypoint = (number, _instruction_argv(arguments))
+    env = {name: value for name, value in stage.env.items() if name in ("GUNICORN_CMD_ARGS", "GRANIAN_INTERFACE")}
+    found = _docker_command(stage, env, scripts)
+    if found is not None:
+        number, where, parsed = found
+        yield Deployment(parsed, path, number, environment, f"Dockerfile {where}")
+
+
+def _docker_command(stage: _Stage, env: dict[str, str],
+                    scripts: ScriptLookup) -> tuple[int, str, ServerCommand] | None:  # fmt: skip
+    """The server the container starts, and the instruction to change: with an exec-form ENTRYPOINT, CMD is its
+    arguments (`ENTRYPOINT ["gunicorn"]` + `CMD ["proj.wsgi"]`); through `tini --` or a script ending in
+    `exec "$@"` the server is CMD's. A shell-form ENTRYPOINT ignores CMD."""
+    prefix = [f"{name}={value}" for name, value in env.items()]
+    cmd, entrypoint = stage.cmd, stage.entrypoint
+    cmd_argv = None if cmd is None else cmd[1] if isinstance(cmd[1], list) else ["/bin/sh", "-c", cmd[1]]
+    if entrypoint is not None and isinstance(entrypoint[1], list) and entrypoint[1]:
+        alone = parse_argv([*prefix, *entrypoint[1]])
+        if alone is not None:
+            if cmd_argv is not None:
+                alone = parse_argv([*prefix, *entrypoint[1], *cmd_argv]) or alone
+            return entrypoint[0], "ENTRYPOINT", alone
+        script = scripts(entrypoint[1][0])
+        if script is not None:
+            parsed, from_arguments = _script_command(script, cmd_argv)
+            if parsed is not None and from_arguments and cmd is not None:
+                return cmd[0], "CMD", _with_prefix(parsed, cmd_argv, prefix)
+            if parsed is not None:
+                return entrypoint[0], "ENTRYPOINT", parsed
+        elif cmd_argv is not None and (parsed := parse_argv([*prefix, *entrypoint[1], *cmd_argv])) is not None:
+            return cmd[0], "CMD", parsed  # `ENTRYPOINT ["tini", "--"]`
+    elif entrypoint is not None and isinstance(entrypoint[1], str):
+        if (parsed := _run(entrypoint[1], env, scripts)) is not None:
+            return entrypoint[0], "ENTRYPOINT", parsed
+    if cmd is not None and (parsed := _run(cmd[1], env, scripts)) is not None:
+        return cmd[0], "CMD", parsed
+    return None
+
+
+def _with_prefix(parsed: ServerCommand, argv: list[str] | None, prefix: list[str]) -> ServerCommand:
+    """CMD reached through an entrypoint script still sees the image's ENV."""
+    return (parse_argv([*prefix, *argv]) or parsed) if argv is not None and prefix else parsed
 
 
 def _env_pairs(arguments: str) -> dict[str, str]:
@@ -147,17 +199,17 @@ def _env_pairs(arguments: str) -> dict[str, str]:
     return dict(token.split("=", 1) for token in tokens if "=" in token)
 
 
-def _run(command: list[str] | str, prefix: list[str], scripts: ScriptLookup,
-         arguments: list[str] | str | None) -> ServerCommand | None:  # fmt: skip
+def _run(command: list[str] | str, env: dict[str, str], scripts: ScriptLookup) -> ServerCommand | None:
     if isinstance(command, list):
-        parsed = parse_argv([*prefix, *command])
+        parsed = parse_argv([*(f"{name}={value}" for name, value in env.items()), *command])
         if parsed is None and command:
             script = scripts(command[0])
             if script is not None:
-                parsed = _script_command(script, arguments)
+                parsed = _script_command(script, None)[0]
         return parsed
-    text = " ".join([*prefix, command]) if prefix else command
-    return parse_command(text) or _via_script(command, scripts)
+    # Quoted: `ENV GUNICORN_CMD_ARGS "-k uvicorn_worker.UvicornWorker"` is one value, not three words.
+    prefix = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
+    return parse_command(f"{prefix} {command}" if prefix else command) or _via_script(command, scripts)
 
 
 def _via_script(command: str, scripts: ScriptLookup) -> ServerCommand | None:
@@ -168,22 +220,24 @@ def _via_script(command: str, scripts: ScriptLookup) -> ServerCommand | None:
         candidate = argv[1] if argv[0] in ("sh", "bash") and len(argv) > 1 else argv[0]
         script = scripts(candidate)
         if script is not None:
-            return _script_command(script, None)
+            return _script_command(script, None)[0]
     return None
 
 
-def _script_command(script: str, arguments: list[str] | str | None) -> ServerCommand | None:
+def _script_command(script: str, arguments: list[str] | str | None) -> tuple[ServerCommand | None, bool]:
+    """The server a script starts, and whether it is the one handed in as arguments (`exec "$@"`)."""
     found = None
     for _, line in _logical_lines(script):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
         if re.match(r'^exec\s+"?\$@"?\s*$', stripped) and arguments is not None:
-            return parse_argv(arguments) if isinstance(arguments, list) else parse_command(arguments)
+            parsed = parse_argv(arguments) if isinstance(arguments, list) else parse_command(arguments)
+            return parsed, True
         parsed = parse_command(stripped)
         if parsed is not None:
             found = parsed
-    return found
+    return found, False
 
 
 # ----------------------------------------------------------------------------- shell scripts, Makefile, systemd
@@ -216,8 +270,9 @@ def read_makefile(path: str, text: str, scripts: ScriptLookup) -> Found:
 def read_systemd(path: str, text: str, scripts: ScriptLookup) -> Found:
     for number, line in _logical_lines(text):
         stripped = line.strip()
-        if stripped.startswith("ExecStart="):
-            command = stripped.removeprefix("ExecStart=").lstrip("-@+!:")
+        # systemd ignores whitespace around `=`; `-`, `@`, `+`, `!`, `:` prefixes change how it runs, not what
+        if (match := re.match(r"ExecStart\s*=\s*(.*)$", stripped)) is not None:
+            command = match.group(1).lstrip("-@+!:")
             if (parsed := parse_command(command)) is not None:
                 yield Deployment(parsed, path, number, _environment(_basename(path)), "systemd ExecStart")
 
@@ -230,13 +285,18 @@ def _ini(path: str, text: str) -> configparser.ConfigParser | DeployProblem:
     try:
         parser.read_string(text)
     except configparser.Error as error:
-        return DeployProblem("parse", path, getattr(error, "lineno", 1) or 1, f"cannot parse: {error.message}")
+        # ParsingError keeps (line, text) pairs in `errors`; MissingSectionHeaderError has `lineno`
+        errors = getattr(error, "errors", None) or [(getattr(error, "lineno", 1) or 1, "")]
+        line, _ = errors[0]
+        return DeployProblem("parse", path, line, f"cannot parse line {line} as INI")
     return parser
 
 
-def _line_of(text: str, pattern: str) -> int:
+def _line_of(text: str, pattern: str, after: str | None = None) -> int:
+    """The first line matching `pattern`; with `after`, the first one below the line matching `after`."""
+    start = _line_of(text, after) if after is not None else 0
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(pattern, line.strip()):
+        if number > start and re.match(pattern, line.strip()):
             return number
     return 1
 
@@ -252,11 +312,12 @@ def read_ini(path: str, text: str, scripts: ScriptLookup) -> Found:
         if section.startswith(("program:", "fcgi-program:")) and parser.has_option(section, "command"):
             parsed = parse_command(parser.get(section, "command"))
             if parsed is not None:
-                yield Deployment(parsed, path, _line_of(text, r"command\s*="), _environment(section, _basename(path)),
-                                 f"supervisor [{section}]")  # fmt: skip
+                line = _line_of(text, r"command\s*[=:]", after=rf"\[{re.escape(section)}\]")
+                yield Deployment(parsed, path, line, _environment(section, _basename(path)), f"supervisor [{section}]")
         if section == "uwsgi":
             app = next((parser.get(section, key) for key in ("module", "wsgi", "wsgi-file", "file", "mount")
                         if parser.has_option(section, key)), None)  # fmt: skip
+            app = app.split("=", 1)[-1] if app else None  # `mount = /app=proj/wsgi.py`
             command = ServerCommand("uwsgi", "wsgi", app, None, f"uwsgi --ini {_basename(path)}")
             yield Deployment(command, path, _line_of(text, r"\[uwsgi\]"), _environment(_basename(path)), "uWSGI ini")
 
@@ -275,26 +336,53 @@ def _yaml_documents(path: str, text: str) -> list[tuple[object, yaml.Node | None
     return list(zip(values, nodes)) if len(values) == len(nodes) else [(v, None) for v in values]
 
 
-def _node_line(node: yaml.Node | None, *keys: str) -> int | None:
+def _child(node: yaml.Node | None, key: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """One step down a composed YAML tree: (the key's node, the value's node). A mapping key also looks
+    through `<<: *anchor` merges, so an inherited command is found where the anchor writes it."""
+    if isinstance(key, int):
+        if isinstance(node, yaml.SequenceNode) and key < len(node.value):
+            return node.value[key], node.value[key]
+        return None, None
+    if not isinstance(node, yaml.MappingNode):
+        return None, None
+    merged: list[yaml.Node] = []
+    for name, value in node.value:
+        if getattr(name, "value", None) == key:
+            return name, value
+        if getattr(name, "tag", None) == "tag:yaml.org,2002:merge":
+            merged.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
+    return next((found for base in merged if (found := _child(base, key))[1] is not None), (None, None))
+
+
+def _node_line(node: yaml.Node | None, *keys: str | int) -> int | None:
+    """The line of the last key (`command:`, not the first item of the block list under it)."""
+    name: yaml.Node | None = None
     for key in keys:
-        if not isinstance(node, yaml.MappingNode):
-            return None
-        node = next((value for name, value in node.value if getattr(name, "value", None) == key), None)
-    return node.start_mark.line + 1 if node is not None else None
+        name, node = _child(node, key)
+    return name.start_mark.line + 1 if name is not None else None
 
 
-def _as_command(value: object) -> ServerCommand | None:
+def _as_command(value: object, scripts: ScriptLookup | None = None) -> ServerCommand | None:
     if isinstance(value, str):
-        return parse_command(value)
-    if isinstance(value, list) and all(isinstance(item, (str, int)) for item in value):
-        return parse_argv([str(item) for item in value])
+        return parse_command(value) or (_via_script(value, scripts) if scripts else None)
+    if isinstance(value, list) and value and all(isinstance(item, (str, int)) for item in value):
+        argv = [str(item) for item in value]
+        parsed = parse_argv(argv)
+        if parsed is None and scripts is not None and (script := scripts(argv[0])) is not None:
+            parsed = _script_command(script, None)[0]  # cookiecutter-django's `command: /start`
+        return parsed
     return None
+
+
+# Render service types that receive HTTP; `worker` and `cron` do not.
+_RENDER_HTTP_TYPES = ("web", "pserv", None)
 
 
 def read_yaml(path: str, text: str, scripts: ScriptLookup) -> Found:
     documents = _yaml_documents(path, text)
     if isinstance(documents, DeployProblem):
-        yield documents
+        if "{{" not in text:  # Helm and other templates are not YAML until rendered: not evidence, not a problem
+            yield documents
         return
     name = _basename(path)
     for data, node in documents:
@@ -305,35 +393,53 @@ def read_yaml(path: str, text: str, scripts: ScriptLookup) -> Found:
                 if not isinstance(spec, dict):
                     continue
                 for key in ("command", "entrypoint"):
-                    parsed = _as_command(spec.get(key))
+                    parsed = _as_command(spec.get(key), scripts)
                     if parsed is not None:
-                        line = _node_line(node, "services", str(service), key) or _node_line(node, "services") or 1
+                        line = (_node_line(node, "services", str(service), key)
+                                or _node_line(node, "services", str(service)) or 1)  # fmt: skip
                         environment = _environment(str(service), name.replace("override", "dev"))
                         yield Deployment(parsed, path, line, environment, f"compose service `{service}`")
                         break
         elif isinstance(data.get("services"), list):  # render.yaml
             for index, spec in enumerate(data["services"]):
-                if isinstance(spec, dict) and (parsed := _as_command(spec.get("startCommand"))) is not None:
-                    yield Deployment(parsed, path, _line_of(text, r"-?\s*startCommand:"), PRODUCTION,
-                                     f"render service `{spec.get('name', index)}`")  # fmt: skip
+                if not isinstance(spec, dict) or spec.get("type") not in _RENDER_HTTP_TYPES:
+                    continue
+                if (parsed := _as_command(spec.get("startCommand"), scripts)) is not None:
+                    line = _node_line(node, "services", index, "startCommand") or 1
+                    yield Deployment(parsed, path, line, PRODUCTION, f"render service `{spec.get('name', index)}`")
         elif "entrypoint" in data and isinstance(data.get("entrypoint"), str):  # App Engine app.yaml
-            if (parsed := parse_command(data["entrypoint"])) is not None:
+            if (parsed := _as_command(data["entrypoint"], scripts)) is not None:
                 yield Deployment(parsed, path, _node_line(node, "entrypoint") or 1, PRODUCTION, "App Engine entrypoint")
+        elif isinstance(data.get("run"), dict) and name.startswith("heroku."):  # heroku.yml
+            web = data["run"].get("web")
+            command = web.get("command") if isinstance(web, dict) else web
+            if (parsed := _as_command(command, scripts)) is not None:
+                line = _node_line(node, "run", "web") or 1
+                yield Deployment(parsed, path, line, PRODUCTION, "heroku.yml process `web`")
         elif data.get("kind") in ("Deployment", "StatefulSet", "DaemonSet", "Pod", "ReplicaSet"):
-            yield from _kubernetes(path, text, data)
+            yield from _kubernetes(path, data, node)
 
 
-def _kubernetes(path: str, text: str, data: dict) -> Found:
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _kubernetes(path: str, data: dict, node: yaml.Node | None) -> Found:
     spec = data.get("spec", {}) if isinstance(data.get("spec"), dict) else {}
-    template = spec.get("template", {}).get("spec", {}) if data.get("kind") != "Pod" else spec
-    for container in template.get("containers", []) if isinstance(template, dict) else []:
+    pod = ("spec",) if data.get("kind") == "Pod" else ("spec", "template", "spec")
+    template = spec if data.get("kind") == "Pod" else spec.get("template")
+    template = template.get("spec") if isinstance(template, dict) and data.get("kind") != "Pod" else template
+    containers = template.get("containers", []) if isinstance(template, dict) else []
+    for index, container in enumerate(containers if isinstance(containers, list) else []):
         if not isinstance(container, dict):
             continue
-        command = [*(container.get("command") or []), *(container.get("args") or [])]
+        # `command` replaces the image's ENTRYPOINT, `args` its CMD
+        command = [*_list(container.get("command")), *_list(container.get("args"))]
         parsed = _as_command(command) if command else None
         if parsed is not None:
-            yield Deployment(parsed, path, _line_of(text, r"-?\s*command:"), PRODUCTION,
-                             f"Kubernetes container `{container.get('name', '?')}`")  # fmt: skip
+            where = (*pod, "containers", index)
+            line = _node_line(node, *where, "command") or _node_line(node, *where, "args") or 1
+            yield Deployment(parsed, path, line, PRODUCTION, f"Kubernetes container `{container.get('name', '?')}`")
 
 
 # ----------------------------------------------------------------------------- TOML / JSON
@@ -347,11 +453,12 @@ def read_fly_toml(path: str, text: str, scripts: ScriptLookup) -> Found:
     processes = data.get("processes") if isinstance(data.get("processes"), dict) else {}
     for name, command in processes.items():
         if (parsed := _as_command(command)) is not None:
-            yield Deployment(parsed, path, _line_of(text, rf"{re.escape(str(name))}\s*="), _environment(str(name)),
-                             f"fly process `{name}`")  # fmt: skip
+            line = _line_of(text, rf"[\"']?{re.escape(str(name))}[\"']?\s*=", after=r"\[processes\]")
+            yield Deployment(parsed, path, line, _environment(str(name)), f"fly process `{name}`")
     experimental = data.get("experimental") if isinstance(data.get("experimental"), dict) else {}
     if (parsed := _as_command(experimental.get("cmd"))) is not None:
-        yield Deployment(parsed, path, _line_of(text, r"cmd\s*="), PRODUCTION, "fly [experimental] cmd")
+        line = _line_of(text, r"cmd\s*=", after=r"\[experimental\]")
+        yield Deployment(parsed, path, line, PRODUCTION, "fly [experimental] cmd")
 
 
 def read_package_json(path: str, text: str, scripts: ScriptLookup) -> Found:
@@ -360,7 +467,8 @@ def read_package_json(path: str, text: str, scripts: ScriptLookup) -> Found:
     except json.JSONDecodeError as error:
         yield DeployProblem("parse", path, error.lineno, f"invalid JSON: {error.msg}")
         return
-    for name, command in (data.get("scripts") or {}).items() if isinstance(data, dict) else ():
+    scripts_table = data.get("scripts") if isinstance(data, dict) else None
+    for name, command in scripts_table.items() if isinstance(scripts_table, dict) else ():
         if isinstance(command, str) and (parsed := parse_command(command)) is not None:
             environment = PRODUCTION if re.search(r"prod", name, re.I) else DEVELOPMENT
             yield Deployment(parsed, path, _line_of(text, rf'"{re.escape(name)}"\s*:'), environment,
@@ -371,6 +479,9 @@ def read_package_json(path: str, text: str, scripts: ScriptLookup) -> Found:
 _DEPLOYMENT_YAML = re.compile(r"^((docker-)?compose[^/]*|render|app|fly|heroku)\.ya?ml$")
 _MANIFEST_DIRECTORY = re.compile(r"(^|/)(k8s|kube|kubernetes|manifests|deploy|deployment|helm|charts|openshift)/")
 
+# `Procfile.md` explains a Procfile; `Procfile.dev`, `Procfile.worker` are Procfiles.
+_DOCUMENTS = (".md", ".rst", ".txt", ".html")
+
 ScriptLookup = Callable[[str], "str | None"]
 Reader = Callable[[str, str, ScriptLookup], Found]
 
@@ -378,7 +489,7 @@ Reader = Callable[[str, str, ScriptLookup], Found]
 def reader_for(path: str) -> Reader | None:
     name = _basename(path)
     lowered = name.lower()
-    if name == "Procfile" or name.startswith("Procfile."):
+    if name == "Procfile" or name.startswith("Procfile.") and not lowered.endswith(_DOCUMENTS):
         return read_procfile
     if name.startswith(("Dockerfile", "Containerfile")) or lowered.endswith((".dockerfile", ".containerfile")):
         return read_dockerfile

@@ -1,0 +1,381 @@
+"""The protocol-fit verdict of each deployment fixture, checked by hand, and the `report` command's contract.
+
+Every expectation below was worked out by reading the fixture (which line routes a websocket, which async view
+awaits, which line starts which server), not by running the linter and copying its output.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from django_protolint.config import Config
+from django_protolint.project.verdict import Verdict
+from django_protolint.rules.base import django_project
+from django_protolint.runner import lint
+from tests.helpers import invoke, run, write_project
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+Server = tuple[str, str, str | None, str, int]  # (name, protocol, worker, path, line)
+
+
+@dataclass(frozen=True)
+class Expected:
+    needs: str
+    needs_evidence: set[tuple[str, int]]
+    served: str
+    servers: list[Server]
+    fit: str
+    development: list[Server] = field(default_factory=list)
+    recommendation: str | None = None
+    note: str = ""
+    summary: str | None = None  # checked whole where given
+
+
+EXPECTED: dict[str, Expected] = {
+    "blogsite": Expected(
+        needs="asgi-beneficial",
+        # `publish` and `preview` await; `index`, `article_detail` and `stats` are async but never await
+        needs_evidence={("articles/views.py", 26), ("articles/views.py", 39)},
+        served="wsgi",
+        servers=[("gunicorn", "wsgi", "sync", "Procfile", 2)],
+        fit="suboptimal",
+        recommendation="gunicorn blogsite.asgi:application -k uvicorn_worker.UvicornWorker",
+        note="add `uvicorn-worker` to the dependencies",
+        summary="Protocol fit: SUBOPTIMAL — code: ASGI would help (2 async views) · served: WSGI (gunicorn sync, "
+        "Procfile:2)",
+    ),
+    "deploy_channels_wsgi_only": Expected(
+        needs="asgi-required",
+        needs_evidence={("alerts/routing.py", 6)},
+        served="wsgi",
+        # ENTRYPOINT is a script ending in `exec "$@"`: the server is CMD's, on CMD's line
+        servers=[("gunicorn", "wsgi", "sync", "Dockerfile", 19)],
+        development=[("runserver", "wsgi", None, "docker-compose.yml", 17)],
+        fit="mismatch",
+        # daphne is listed: it beats adding uvicorn-worker to gunicorn
+        recommendation="daphne notifier.asgi:application",
+        summary="Protocol fit: MISMATCH — code: ASGI required (1 websocket entry) · served: WSGI (gunicorn sync, "
+        "Dockerfile:19)",
+    ),
+    "deploy_split_servers": Expected(
+        needs="asgi-required",
+        needs_evidence={("matches/routing.py", 6)},
+        served="both",
+        servers=[
+            ("daphne", "asgi", None, "deploy/supervisor/daphne.conf", 10),
+            ("gunicorn", "wsgi", "sync", "deploy/systemd/gunicorn.service", 12),
+            ("gunicorn", "wsgi", "sync", "docker-compose.yml", 8),  # `web` inherits the anchor's command
+            ("daphne", "asgi", None, "docker-compose.yml", 15),
+        ],
+        development=[("runserver", "wsgi", None, "docker-compose.override.yml", 4)],
+        fit="fit",
+    ),
+    "deploy_uwsgi_async": Expected(
+        needs="asgi-beneficial",
+        needs_evidence={("prices/views.py", 12), ("prices/views.py", 20)},
+        served="wsgi",
+        servers=[("uwsgi", "wsgi", None, "uwsgi.ini", 1)],
+        development=[("runserver", "wsgi", None, "Makefile", 7)],
+        fit="suboptimal",
+        recommendation="uvicorn pricewatch.asgi:application",
+        note="add `uvicorn[standard]` to the dependencies (websockets need its extras)",
+    ),
+    "deploy_uvicorn_worker_missing": Expected(
+        needs="asgi-beneficial",
+        needs_evidence={("accounts/views.py", 7), ("accounts/views.py", 13)},
+        served="asgi",
+        servers=[("gunicorn", "asgi", "uvicorn_worker.UvicornWorker", "Procfile", 2)],
+        development=[("runserver", "wsgi", None, "Procfile.dev", 1)],
+        fit="fit",
+    ),
+    "deploy_heroku_runserver": Expected(
+        needs="wsgi",
+        needs_evidence={("entries/views.py", 6)},
+        served="wsgi",
+        servers=[("runserver", "wsgi", None, "Procfile", 2)],
+        development=[("runserver", "wsgi", None, "docker-compose.yml", 5)],
+        fit="fit",  # runserver speaks WSGI, which is all the code needs; DPL503 says it is the wrong server
+    ),
+    "deploy_platforms": Expected(
+        needs="asgi-beneficial",
+        needs_evidence={("stories/views.py", 9), ("stories/views.py", 14)},
+        served="asgi",  # granian's RSGI speaks neither protocol and counts for nothing
+        servers=[
+            ("gunicorn", "asgi", "uvicorn_worker.UvicornWorker", "app.yaml", 3),
+            ("granian", "rsgi", "rsgi", "fly.toml", 8),
+            ("uvicorn", "asgi", None, "render.yaml", 10),  # the `worker` service is not served
+        ],
+        fit="fit",
+    ),
+    "deploy_k8s_wrong_app": Expected(
+        needs="wsgi",
+        needs_evidence={("stock/views.py", 6), ("stock/views.py", 10)},
+        served="asgi",
+        servers=[("uvicorn", "asgi", None, "k8s/deployment.yaml", 33)],
+        fit="mismatch",  # uvicorn on `inventory.wsgi:application` answers 500 to every request
+        recommendation="uvicorn inventory.asgi:application",
+    ),
+    "deploy_sync_uvicorn": Expected(
+        needs="wsgi",
+        needs_evidence={("books/views.py", 7), ("books/views.py", 12)},
+        served="asgi",
+        servers=[("uvicorn", "asgi", None, "deploy/bookshelf.service", 9)],
+        development=[
+            ("runserver", "wsgi", None, "Makefile", 6),
+            ("runserver", "wsgi", None, "frontend/package.json", 6),
+        ],
+        fit="fit",
+        summary="Protocol fit: FIT — code: WSGI is enough · served: ASGI (uvicorn, deploy/bookshelf.service:9)",
+    ),
+    "deploy_none": Expected(
+        needs="asgi-beneficial",
+        needs_evidence={("polls/views.py", 6)},
+        served="unknown",
+        servers=[],
+        fit="unknown",
+        summary="Protocol fit: UNKNOWN — code: ASGI would help (1 async view) · served: unknown (no deployment "
+        "files found; declare it with --server)",
+    ),
+}
+
+DEPLOY_FIXTURES = sorted(path.name for path in FIXTURES.iterdir() if path.name.startswith("deploy_"))
+
+
+def test_every_deploy_fixture_has_a_hand_checked_verdict():
+    assert set(DEPLOY_FIXTURES) == set(EXPECTED) - {"blogsite"}
+
+
+def verdict_of(name: str) -> Verdict:
+    root = FIXTURES / name
+    verdicts = lint([root], Config(), cwd=root).model.verdicts
+    assert list(verdicts) == ["."]
+    return verdicts["."]
+
+
+def _servers(deployments: list) -> list[Server]:  # noqa: ANN001 - list[Deployment]
+    return [(d.command.server, d.command.protocol, d.command.worker, d.path, d.line) for d in deployments]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_verdict(name: str):
+    expected = EXPECTED[name]
+    verdict = verdict_of(name)
+    assert (verdict.needs, verdict.served, verdict.fit) == (expected.needs, expected.served, expected.fit)
+    assert {(e.path, e.line) for e in verdict.needs_evidence} == expected.needs_evidence
+    assert _servers(verdict.servers) == expected.servers
+    assert _servers(verdict.development_servers) == expected.development
+    assert (verdict.recommendation, verdict.recommendation_note) == (expected.recommendation, expected.note)
+    if expected.summary is not None:
+        assert verdict.summary == expected.summary
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_summary_names_the_fit_and_every_production_server(name: str):
+    expected, verdict = EXPECTED[name], verdict_of(name)
+    assert verdict.summary.startswith(f"Protocol fit: {expected.fit.upper()} — code: ")
+    for _, _, _, path, line in expected.servers:
+        assert f"{path}:{line}" in verdict.summary
+
+
+def test_websocket_evidence_names_the_route():
+    [evidence] = verdict_of("deploy_channels_wsgi_only").needs_evidence
+    assert evidence.reason == "websocket route `ws/alerts/` → consumers.AlertConsumer.as_asgi"
+
+
+def test_async_view_evidence_names_the_view():
+    [evidence] = verdict_of("deploy_none").needs_evidence
+    assert evidence.reason == "async view `results` awaits I/O"
+
+
+def test_server_commands_are_the_normalised_command_lines():
+    verdict = verdict_of("deploy_split_servers")
+    assert [d.command.command for d in verdict.servers] == [
+        "daphne -u /run/daphne/daphne%(process_num)d.sock --fd 0 --access-log - --proxy-headers "
+        "scoreboard.asgi:application",
+        "gunicorn --access-logfile - --workers 3 --bind unix:/run/gunicorn.sock scoreboard.wsgi:application",
+        "gunicorn scoreboard.wsgi:application --bind 0.0.0.0:8000 --workers 4",
+        "daphne --bind 0.0.0.0 --port 8001 --proxy-headers scoreboard.asgi:application",
+    ]
+
+
+# ============================================================================================ `report`
+
+MISMATCH_OR_SUBOPTIMAL = sorted(name for name, e in EXPECTED.items() if e.fit in ("mismatch", "suboptimal"))
+FIT_OR_UNKNOWN = sorted(name for name, e in EXPECTED.items() if e.fit in ("fit", "unknown"))
+
+
+def report(name: str, *options: str) -> tuple[int, str]:
+    result = invoke(["report", ".", *options], cwd=FIXTURES / name)
+    assert result.exception is None, result.exception
+    return result.exit_code, result.stdout
+
+
+def test_the_exit_code_tables_cover_both_outcomes():
+    assert MISMATCH_OR_SUBOPTIMAL and FIT_OR_UNKNOWN
+
+
+@pytest.mark.parametrize("name", MISMATCH_OR_SUBOPTIMAL)
+@pytest.mark.parametrize("output_format", ["text", "json", "markdown"])
+def test_report_exits_1_on_mismatch_or_suboptimal(name: str, output_format: str):
+    assert report(name, "--format", output_format)[0] == 1
+
+
+@pytest.mark.parametrize("name", FIT_OR_UNKNOWN)
+@pytest.mark.parametrize("output_format", ["text", "json", "markdown"])
+def test_report_exits_0_on_fit_or_unknown(name: str, output_format: str):
+    assert report(name, "--format", output_format)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("server", "fit", "code"),
+    [
+        pytest.param("asgi", "fit", 0, id="declared ASGI fits async views"),
+        pytest.param("wsgi", "suboptimal", 1, id="declared WSGI is suboptimal for async views"),
+        pytest.param("gunicorn", "suboptimal", 1, id="a declared server name counts as its protocol"),
+    ],
+)
+def test_report_with_a_declared_server(server: str, fit: str, code: int):
+    exit_code, out = report("deploy_none", "--format", "json", "--server", server)
+    [project] = json.loads(out)["projects"]
+    assert (project["verdict"]["fit"], project["verdict"]["declared_server"], exit_code) == (
+        fit, "wsgi" if server == "gunicorn" else server, code
+    )  # fmt: skip
+
+
+def _json_verdict(name: str) -> dict:
+    exit_code, out = report(name, "--format", "json")
+    data = json.loads(out)
+    assert list(data) == ["projects"]
+    [project] = data["projects"]
+    assert project["root"] == "."
+    return project["verdict"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_json_verdict_contract(name: str):
+    verdict = _json_verdict(name)
+    assert {"needs", "needs_evidence", "served", "servers", "fit", "summary"} <= set(verdict)
+    assert verdict["needs"] in ("asgi-required", "asgi-beneficial", "wsgi")
+    assert verdict["served"] in ("wsgi", "asgi", "both", "unknown")
+    assert verdict["fit"] in ("fit", "suboptimal", "mismatch", "unknown")
+    assert isinstance(verdict["summary"], str)
+    for evidence in verdict["needs_evidence"]:
+        assert set(evidence) == {"path", "line", "reason"}
+        assert (type(evidence["path"]), type(evidence["line"]), type(evidence["reason"])) == (str, int, str)
+    for server in verdict["servers"] + verdict["development_servers"]:
+        assert {"name", "protocol", "worker", "path", "line", "command"} <= set(server)
+        assert isinstance(server["name"], str) and isinstance(server["command"], str)
+        assert isinstance(server["line"], int) and isinstance(server["path"], str)
+        assert server["protocol"] in ("wsgi", "asgi", "rsgi", "unknown")
+        assert server["worker"] is None or isinstance(server["worker"], str)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_json_verdict_values(name: str):
+    expected, verdict = EXPECTED[name], _json_verdict(name)
+    assert (verdict["needs"], verdict["served"], verdict["fit"]) == (expected.needs, expected.served, expected.fit)
+    assert {(e["path"], e["line"]) for e in verdict["needs_evidence"]} == expected.needs_evidence
+    servers = [(s["name"], s["protocol"], s["worker"], s["path"], s["line"]) for s in verdict["servers"]]
+    assert servers == expected.servers
+    assert verdict["recommendation"] == expected.recommendation
+    assert verdict["recommendation_note"] == (expected.note or None)
+    if expected.summary is not None:
+        assert verdict["summary"] == expected.summary
+
+
+def test_json_server_record_in_full():
+    [server] = _json_verdict("deploy_uvicorn_worker_missing")["servers"]
+    assert server == {
+        "name": "gunicorn",
+        "protocol": "asgi",
+        "worker": "uvicorn_worker.UvicornWorker",
+        "app": "ledger.asgi:application",
+        "path": "Procfile",
+        "line": 2,
+        "command": "gunicorn ledger.asgi:application -k uvicorn_worker.UvicornWorker --workers 3 --log-file -",
+        "environment": "production",
+        "where": "Procfile process `web`",
+        "notes": [],
+    }
+
+
+def test_report_text_shape():
+    exit_code, out = report("deploy_channels_wsgi_only")
+    assert exit_code == 1
+    assert out.splitlines() == [
+        "Project . (settings: notifier.settings)",
+        "",
+        EXPECTED["deploy_channels_wsgi_only"].summary,
+        "",
+        "What the code needs:",
+        "  - alerts/routing.py:6: websocket route `ws/alerts/` → consumers.AlertConsumer.as_asgi",
+        "What serves it:",
+        "  - gunicorn (wsgi, worker sync) at Dockerfile:19 [production, Dockerfile CMD]: "
+        "`gunicorn notifier.wsgi:application --bind 0.0.0.0:8000 --workers 3`",
+        "  - runserver (wsgi) at docker-compose.yml:17 [development, compose service `dev`]: "
+        "`manage.py runserver 0.0.0.0:8000`",
+        "Settings: notifier/asgi.py:8 sets DJANGO_SETTINGS_MODULE=notifier.settings",
+        "Recommendation: `daphne notifier.asgi:application`",
+    ]
+
+
+def test_report_text_without_deployment_files_says_how_to_declare_the_server():
+    exit_code, out = report("deploy_none")
+    assert exit_code == 0
+    assert "  - no deployment file found (declare the server with --server)" in out.splitlines()
+    assert "Recommendation:" not in out
+
+
+def test_report_markdown_shape():
+    exit_code, out = report("deploy_uwsgi_async", "--format", "markdown")
+    lines = out.splitlines()
+    assert exit_code == 1
+    assert lines[0] == "## Project . (settings: pricewatch.settings)"
+    assert f"**{verdict_of('deploy_uwsgi_async').summary}**" in lines
+    headings = [line for line in lines if line.startswith("### ")]
+    assert headings == ["### What the code needs", "### What serves it", "### Settings", "### Recommendation"]
+    assert "- uwsgi (wsgi) at uwsgi.ini:1 [production, uWSGI ini]: `uwsgi --ini uwsgi.ini`" in lines
+    assert lines[-1] == (
+        "- `uvicorn pricewatch.asgi:application` (add `uvicorn[standard]` to the dependencies (websockets need its "
+        "extras))"
+    )
+
+
+def test_report_markdown_without_a_recommendation_has_no_recommendation_heading():
+    _, out = report("deploy_split_servers", "--format", "markdown")
+    assert "### Recommendation" not in out
+    assert out.count("\n- ") == 1 + 5 + 1  # one needs line, five servers, the settings line
+
+
+# ============================================================================================ a server on the wrong app
+
+SYNC_VIEW = "def index(request):\n    return None\n"
+AWAITING_VIEW = "import asyncio\n\n\nasync def index(request):\n    await asyncio.sleep(0)\n"
+
+
+@pytest.mark.parametrize(
+    ("views", "procfile", "needs", "codes"),
+    [
+        pytest.param("", "web: gunicorn proj.asgi:application", "wsgi", {"DPL506"},
+                     id="gunicorn sync on asgi.py with no views: DPL506 alone, no websocket claim"),  # fmt: skip
+        pytest.param(SYNC_VIEW, "web: gunicorn proj.asgi:application", "wsgi", {"DPL506"},
+                     id="gunicorn sync on asgi.py with sync views: DPL506 alone"),  # fmt: skip
+        pytest.param(SYNC_VIEW, "web: uvicorn proj.wsgi:application", "wsgi", {"DPL506"},
+                     id="uvicorn on wsgi.py with sync views: DPL506 alone"),  # fmt: skip
+        pytest.param(AWAITING_VIEW, "web: gunicorn proj.asgi:application", "asgi-beneficial", {"DPL502", "DPL506"},
+                     id="gunicorn sync on asgi.py with async views: DPL502 and DPL506"),  # fmt: skip
+    ],
+)
+def test_server_on_the_wrong_app_is_a_mismatch_reported_by_dpl506(
+    tmp_path: Path, views: str, procfile: str, needs: str, codes: set[str]
+):
+    files = django_project(views, routes=("index",) if views else (), Procfile=procfile + "\n")
+    report = run(write_project(tmp_path, files))
+    verdict = report.model.verdicts["."]
+    assert (verdict.needs, verdict.fit) == (needs, "mismatch")
+    assert {(f.path, f.span.line, f.code) for f in report.findings} == {("Procfile", 1, code) for code in codes}
