@@ -72,7 +72,8 @@ EXPECTED: dict[str, Expected] = {
             ("gunicorn", "wsgi", "sync", "docker-compose.yml", 8),  # `web` inherits the anchor's command
             ("daphne", "asgi", None, "docker-compose.yml", 15),
         ],
-        development=[("runserver", "wsgi", None, "docker-compose.override.yml", 4)],
+        # daphne is in INSTALLED_APPS, so this runserver is daphne's: ASGI
+        development=[("runserver", "asgi", None, "docker-compose.override.yml", 4)],
         fit="fit",
     ),
     "deploy_uwsgi_async": Expected(

@@ -12,7 +12,7 @@ fit:     "mismatch"   ASGI required, WSGI only
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django_protolint.knowledge.servers import ASGI, RSGI, UNKNOWN, WSGI
 from django_protolint.project.deploy.commands import ServerCommand, app_protocol
@@ -84,6 +84,14 @@ def _protocol(deployment: Deployment, project: DjangoProject) -> str:
     return command.protocol
 
 
+def _effective(deployment: Deployment, project: DjangoProject) -> Deployment:
+    protocol = _protocol(deployment, project)
+    if protocol == deployment.command.protocol:
+        return deployment
+    command = deployment.command.with_protocol(protocol, "daphne in INSTALLED_APPS: runserver is daphne's (ASGI)")
+    return replace(deployment, command=command)
+
+
 def _serves_the_wrong_app(deployment: Deployment) -> bool:
     command = deployment.command
     kind = app_protocol(command.app)
@@ -146,6 +154,8 @@ def recommendation(project: DjangoProject, requirements: set[str]) -> tuple[str,
 def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers: list[tuple[str, str]],
                 requirements: set[str], declared_server: str | None = None) -> Verdict:  # fmt: skip
     needs, needs_evidence = needs_of(project, consumers)
+    # runserver speaks ASGI when daphne is installed as an app: say so wherever the server is shown.
+    deployments = [_effective(d, project) for d in deployments]
     production = [d for d in deployments if d.environment == PRODUCTION]
     development = [d for d in deployments if d.environment != PRODUCTION]
     if declared_server is not None:
