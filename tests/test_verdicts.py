@@ -84,7 +84,7 @@ EXPECTED: dict[str, Expected] = {
         development=[("runserver", "wsgi", None, "Makefile", 7)],
         fit="suboptimal",
         recommendation="uvicorn pricewatch.asgi:application",
-        note="add `uvicorn[standard]` to the dependencies (websockets need its extras)",
+        note="add `uvicorn` to the dependencies",  # only async views: no websocket library needed
     ),
     "deploy_uvicorn_worker_missing": Expected(
         needs="asgi-beneficial",
@@ -341,10 +341,7 @@ def test_report_markdown_shape():
     headings = [line for line in lines if line.startswith("### ")]
     assert headings == ["### What the code needs", "### What serves it", "### Settings", "### Recommendation"]
     assert "- uwsgi (wsgi) at uwsgi.ini:1 [production, uWSGI ini]: `uwsgi --ini uwsgi.ini`" in lines
-    assert lines[-1] == (
-        "- `uvicorn pricewatch.asgi:application` (add `uvicorn[standard]` to the dependencies (websockets need its "
-        "extras))"
-    )
+    assert lines[-1] == "- `uvicorn pricewatch.asgi:application` (add `uvicorn` to the dependencies)"
 
 
 def test_report_markdown_without_a_recommendation_has_no_recommendation_heading():

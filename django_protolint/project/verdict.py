@@ -135,20 +135,23 @@ def asgi_app_path(project: DjangoProject) -> str:
     return f"{package}.asgi:application"
 
 
-def recommendation(project: DjangoProject, requirements: set[str]) -> tuple[str, str]:
+def recommendation(project: DjangoProject, requirements: set[str], websockets: bool = False) -> tuple[str, str]:
     """(command, note): an ASGI server the project already depends on first."""
     app = asgi_app_path(project)
+    # uvicorn (and its gunicorn worker) answer websocket upgrades only with a websocket library installed.
+    ws_note = "; websockets need `uvicorn[standard]` (or `websockets`)" if websockets else ""
     if "gunicorn" in requirements and "uvicorn-worker" in requirements:
-        return f"gunicorn {app} -k uvicorn_worker.UvicornWorker", ""
+        return f"gunicorn {app} -k uvicorn_worker.UvicornWorker", ws_note.lstrip("; ")
     # gunicorn alone is no ASGI server: one the project already lists beats adding uvicorn-worker
     for server in ("daphne", "uvicorn", "hypercorn"):
         if server in requirements:
-            return f"{server} {app}", ""
+            return f"{server} {app}", ws_note.lstrip("; ") if server == "uvicorn" else ""
     if "granian" in requirements:
         return f"granian --interface asgi {app}", ""
     if "gunicorn" in requirements:
-        return f"gunicorn {app} -k uvicorn_worker.UvicornWorker", "add `uvicorn-worker` to the dependencies"
-    return f"uvicorn {app}", "add `uvicorn[standard]` to the dependencies (websockets need its extras)"
+        return f"gunicorn {app} -k uvicorn_worker.UvicornWorker", f"add `uvicorn-worker` to the dependencies{ws_note}"
+    extras = "uvicorn[standard]" if websockets else "uvicorn"
+    return f"uvicorn {app}", f"add `{extras}` to the dependencies"
 
 
 def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers: list[tuple[str, str]],
@@ -186,6 +189,10 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
     else:
         served_words = "unknown (no deployment files found; declare it with --server)"
     summary = f"Protocol fit: {fit.upper()} — code: {code_words} · served: {served_words}"
-    command, note = recommendation(project, requirements) if fit in ("mismatch", "suboptimal") else (None, "")
+    command, note = (
+        recommendation(project, requirements, websockets=needs == "asgi-required")
+        if fit in ("mismatch", "suboptimal")
+        else (None, "")
+    )
     return Verdict(needs, needs_evidence, served, production, fit, summary, command, note, development,
                    declared_server)  # fmt: skip
