@@ -23,6 +23,7 @@ from django_protolint.project.deploy.project import apply_gunicorn_config, belon
 from django_protolint.project.verdict import Verdict, verdict_for
 from django_protolint.project.django_project import DjangoProject, build_projects
 from django_protolint.project.classes import ClassHierarchy
+from django_protolint.project.models import ModelRelations
 from django_protolint.project.modules import ModuleIndex, source_root
 from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact
 
@@ -126,6 +127,10 @@ class ProjectModel:
         if not function_qualname or "." not in function_qualname:
             return None
         return self.consumers.get((facts.path, function_qualname.rsplit(".", 1)[0]))
+
+    @cached_property
+    def model_relations(self) -> ModelRelations:
+        return ModelRelations(self.files, self.modules)
 
     @cached_property
     def django_projects(self) -> list[DjangoProject]:

@@ -398,6 +398,85 @@ ATOMIC_ON_ASYNC = Rule(
     ],
 )
 
+RELATED_ACCESS = Rule(
+    code="DPL108",
+    slug="related-object-access-in-async",
+    severity="error",
+    summary="A related object or related manager query reached through a model instance inside async code",
+    message="`{text}` runs a query ({relation}) inside {scope}: Django raises SynchronousOnlyOperation",
+    rationale=(
+        "Reading a ForeignKey or OneToOne attribute that the query did not fetch (`book.author` without "
+        "`select_related(\"author\")`) loads the related row with a synchronous query, and so does a query method "
+        "on a related manager (`book.tags.count()`). Both raise `SynchronousOnlyOperation` on the event loop "
+        "(verified, ../shared/facts.md §1.4). Only relations declared on the project's own models are known, "
+        "and only instances the rule sees come from the ORM are checked; `book.author_id` never queries."
+    ),
+    fix="{advice}",
+    examples=[
+        Invalid(
+            {
+                "app/models.py": """
+                    from django.db import models
+
+                    class Author(models.Model):
+                        name = models.CharField(max_length=100)
+
+                    class Tag(models.Model):
+                        name = models.CharField(max_length=30)
+
+                    class Book(models.Model):
+                        author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+                        tags = models.ManyToManyField(Tag)
+                """,
+                "app/views.py": """
+                    from .models import Author, Book
+
+                    async def detail(request, pk):
+                        book = await Book.objects.aget(pk=pk)
+                        name = book.author.name  # expect: DPL108
+                        count = book.tags.count()  # expect: DPL108
+                        author = await Author.objects.aget(pk=1)
+                        books = author.books.exists()  # expect: DPL108
+                        return name, count, books
+                """,
+            }
+        ),
+        Valid(
+            {
+                "app/models.py": """
+                    from django.db import models
+
+                    class Author(models.Model):
+                        name = models.CharField(max_length=100)
+
+                    class Tag(models.Model):
+                        name = models.CharField(max_length=30)
+
+                    class Book(models.Model):
+                        author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+                        tags = models.ManyToManyField(Tag)
+                """,
+                "app/views.py": """
+                    from .models import Book
+
+                    async def detail(request, pk):
+                        book = await Book.objects.select_related("author").aget(pk=pk)
+                        name = book.author.name
+                        count = await book.tags.acount()
+                        author_id = book.author_id
+                        async for other in Book.objects.prefetch_related("tags").filter(author_id=author_id):
+                            print(other.tags.count())
+                        return name, count
+
+                    def sync_detail(request, pk):
+                        return Book.objects.get(pk=pk).author.name
+                """,
+            },
+            note="fetched with select_related/prefetch_related, the async manager methods, the raw _id, sync code",
+        ),
+    ],
+)
+
 EVALUATION_ADVICE = {
     "iterate": ("async for x in {receiver}", "iterator"),
     "comprehension": ("[... async for x in {receiver}]", "iterator"),
@@ -455,6 +534,35 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
                 facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice,
                 fix=fix,
             )  # fmt: skip
+
+
+@check(RELATED_ACCESS)
+def related_access_in_async(model: ProjectModel) -> Iterator[Finding]:
+    relations_of = model.model_relations
+    for facts in model.files:
+        for access in facts.related_accesses:
+            if not access.scope.is_async or access.awaited:
+                continue
+            if access.attribute in access.loaded or "*" in access.loaded:
+                continue  # fetched with the rows
+            relations = relations_of.of(access.model_qualname, model.root_of(facts.path) or ".")
+            if relations is None:
+                continue
+            scope = _scope_label(access.scope.function)
+            if access.method is None and access.attribute in relations.loads:
+                advice = (f'fetch it with the rows: `.select_related("{access.attribute}")` on the query, or read it '
+                          "in a sync function run with `sync_to_async`")  # fmt: skip
+                yield RELATED_ACCESS.finding(
+                    facts.path, access.span, text=access.text,
+                    relation=relations.loads[access.attribute], scope=scope, advice=advice,
+                )  # fmt: skip
+            elif access.method in django_api.QUERYSET_EXECUTING and access.attribute in relations.managers:
+                row = django_api.QUERYSET_EXECUTING[access.method]
+                advice = model.twin_advice(row, f"await ….{access.attribute}.{row.twin}()", facts.path)
+                yield RELATED_ACCESS.finding(
+                    facts.path, access.span, text=access.text,
+                    relation=relations.managers[access.attribute], scope=scope, advice=advice,
+                )  # fmt: skip
 
 
 @check(REQUEST_USER, REQUEST_SESSION)

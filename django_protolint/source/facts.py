@@ -77,6 +77,21 @@ class QueryFact:
 
 
 @dataclass(frozen=True)
+class RelatedAccessFact:
+    """`book.author` (an attribute of a model instance from the ORM) or `book.tags.count()` (a method on one)."""
+
+    model: str  # as written
+    model_qualname: str | None
+    attribute: str
+    method: str | None  # `count` in `book.tags.count()`; None for a plain read
+    loaded: tuple[str, ...]  # select_related/prefetch_related names on the query that fetched it ("*": all)
+    span: Span
+    scope: Scope
+    awaited: bool = False
+    text: str = ""  # as written: "book.author", "book.tags.count()"
+
+
+@dataclass(frozen=True)
 class StreamingResponseFact:
     """`StreamingHttpResponse(<iterator>)`: what kind of iterator feeds it decides whether it streams."""
 
@@ -154,6 +169,7 @@ class FileFacts:
     environment_defaults: tuple[EnvironmentDefault, ...] = ()
     websocket_checks: tuple[Span, ...] = ()
     streaming_responses: tuple[StreamingResponseFact, ...] = ()
+    related_accesses: tuple[RelatedAccessFact, ...] = ()
     import_line: int = 1  # where a fix inserts a new import: after the module's last top-level import  # comparisons with "websocket": raw ASGI websocket handling
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)

@@ -67,6 +67,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
         environment_defaults=tuple(visitor.environment_defaults),
         websocket_checks=tuple(visitor.websocket_checks),
         streaming_responses=tuple(visitor.streaming_responses),
+        related_accesses=tuple(visitor.related_accesses),
         import_line=visitor.import_line,
         noqa=noqa,
     )

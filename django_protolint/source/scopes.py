@@ -23,6 +23,10 @@ LOCAL = "local"  # a parameter or anything else we cannot type: resolves to noth
 class Binding:
     kind: str
     qualname: str
+    # For querysets and model instances: relations fetched with the rows (select_related/prefetch_related),
+    # and the model's qualified name when the import says it.
+    loaded: tuple[str, ...] = ()
+    model: str | None = None
 
 
 @dataclass

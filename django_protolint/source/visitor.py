@@ -13,6 +13,7 @@ from django_protolint.source.facts import (
     ClassFact,
     EnvironmentDefault,
     ImportLine,
+    RelatedAccessFact,
     StreamingResponseFact,
     FunctionFact,
     QueryFact,
@@ -89,6 +90,9 @@ class FactsVisitor(cst.CSTVisitor):
         self._discarded: set[int] = set()
         self._entered: set[int] = set()
         self._chained: set[int] = set()  # nodes that are the value of an attribute, subscript or call
+        self._call_funcs: set[int] = set()  # nodes that are called: `obj.save` in `obj.save()`
+        self._assigned: set[int] = set()  # assignment targets: `obj.title` in `obj.title = x`
+        self.related_accesses: list[RelatedAccessFact] = []
         self.import_line = 1
         self.statements: list[static.ModuleStatement] = []
         self.import_lines: list[ImportLine] = []
@@ -223,14 +227,51 @@ class FactsVisitor(cst.CSTVisitor):
             return Binding(INSTANCE, type_name)
         return Binding(LOCAL, "")
 
+    def loaded_relations(self, expression: cst.BaseExpression) -> tuple[str, ...]:
+        """Relations a QuerySet chain fetches with its rows: `select_related("author")` → ("author",)."""
+        found: list[str] = []
+        for _ in range(50):
+            if isinstance(expression, cst.Await):
+                expression = expression.expression
+            elif isinstance(expression, cst.Subscript):
+                expression = expression.value
+            elif isinstance(expression, cst.Name):
+                binding = self.scopes.lookup(expression.value)
+                if binding is not None and binding.kind in (QUERYSET, MODEL_INSTANCE):
+                    found.extend(binding.loaded)
+                break
+            elif isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
+                if expression.func.attr.value in ("select_related", "prefetch_related"):
+                    if not expression.args:
+                        found.append("*")  # select_related() follows every non-null foreign key
+                    for arg in expression.args:
+                        if isinstance(arg.value, cst.SimpleString) and isinstance(arg.value.evaluated_value, str):
+                            found.append(arg.value.evaluated_value.split("__")[0])
+                        else:
+                            found.append("*")  # Prefetch(...) or a variable: assume it covers what is read
+                expression = expression.func.value
+            else:
+                break
+        return tuple(found)
+
+    def model_qualname(self, model: str) -> str | None:
+        head, _, rest = model.partition(".")
+        binding = self.scopes.lookup(head)
+        if binding is None or binding.kind not in (IMPORT, DEFINITION):
+            return None
+        return f"{binding.qualname}.{rest}" if rest else binding.qualname
+
+    def model_binding(self, kind: str, model: str, value: cst.BaseExpression) -> Binding:
+        return Binding(kind, model, self.loaded_relations(value), self.model_qualname(model))
+
     def binding_for(self, value: cst.BaseExpression) -> Binding:
         if isinstance(value, cst.Name) and (copied := self.scopes.lookup(value.value)) is not None:
             if copied.kind in (INSTANCE, QUERYSET, MODEL_INSTANCE):
                 return copied
         if (model := self.queryset_model(value)) is not None:
-            return Binding(QUERYSET, model)
+            return self.model_binding(QUERYSET, model, value)
         if (model := self.model_instance(value)) is not None:
-            return Binding(MODEL_INSTANCE, model)
+            return self.model_binding(MODEL_INSTANCE, model, value)
         if isinstance(value, cst.Call) and (instance := self.instance_type(value)) is not None:
             return Binding(INSTANCE, instance)
         return Binding(LOCAL, "")
@@ -438,7 +479,7 @@ class FactsVisitor(cst.CSTVisitor):
             and (model := self.queryset_model(call.func.value)) is not None
             and elements
         ):
-            self.bind_target(elements[0].value, Binding(MODEL_INSTANCE, model))
+            self.bind_target(elements[0].value, self.model_binding(MODEL_INSTANCE, model, call))
             elements = elements[1:]
         for element in elements:
             self.bind_target(element.value, Binding(LOCAL, ""))
@@ -499,7 +540,9 @@ class FactsVisitor(cst.CSTVisitor):
             self._results_cached(node.iter)
         elif model is not None:
             self.query("evaluate", "iterate", model, node.iter, node.iter)
-        self.bind_target(node.target, Binding(MODEL_INSTANCE, model) if model is not None else Binding(LOCAL, ""))
+        self.bind_target(
+            node.target, self.model_binding(MODEL_INSTANCE, model, node.iter) if model is not None else Binding(LOCAL, "")
+        )
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         model = self.queryset_model(node.iter)
@@ -508,7 +551,9 @@ class FactsVisitor(cst.CSTVisitor):
             self._results_cached(node.iter)
         elif model is not None:
             self.query("evaluate", "comprehension", model, node.iter, node.iter)
-        self.bind_target(node.target, Binding(MODEL_INSTANCE, model) if model is not None else Binding(LOCAL, ""))
+        self.bind_target(
+            node.target, self.model_binding(MODEL_INSTANCE, model, node.iter) if model is not None else Binding(LOCAL, "")
+        )
 
     def _results_cached(self, iterated: cst.BaseExpression) -> None:
         # `async for` fills the QuerySet's result cache (QuerySet.__aiter__ runs _fetch_all in a thread), so
@@ -594,8 +639,15 @@ class FactsVisitor(cst.CSTVisitor):
         elif len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice) and node.slice[0].slice.step:
             self.query("evaluate", "step-slice", model, node.value, node)
 
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._assigned.add(id(node.target))
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._chained.add(id(node.value))
+        if isinstance(node.value, cst.Name) and id(node) not in self._call_funcs and id(node) not in self._assigned:
+            binding = self.scopes.lookup(node.value.value)
+            if binding is not None and binding.kind == MODEL_INSTANCE:
+                self._related_access(binding, node.attr.value, None, node)
         # request.user.<attr>: reading any attribute evaluates the lazy user, which loads the session and the user.
         if isinstance(node.value, cst.Attribute) and node.value.attr.value == "user" and _is_request(node.value.value):
             if id(node.value) not in self._reported_request_nodes:
@@ -604,6 +656,15 @@ class FactsVisitor(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         self._chained.add(id(node.func))
+        self._call_funcs.add(id(node.func))
+        if (
+            isinstance(node.func, cst.Attribute)
+            and isinstance(node.func.value, cst.Attribute)
+            and isinstance(node.func.value.value, cst.Name)
+            and (binding := self.scopes.lookup(node.func.value.value.value)) is not None
+            and binding.kind == MODEL_INSTANCE
+        ):
+            self._related_access(binding, node.func.value.attr.value, node.func.attr.value, node)
         callee = self.resolve_name(node.func)
         self.calls.append(
             CallFact(
@@ -661,6 +722,12 @@ class FactsVisitor(cst.CSTVisitor):
         value = original_node.value
         if isinstance(value, cst.Attribute) and value.attr.value == "session" and _is_request(value.value):
             self._request_access("session", value, original_node)
+
+    def _related_access(self, binding: Binding, attribute: str, method: str | None, node: cst.CSTNode) -> None:
+        self.related_accesses.append(
+            RelatedAccessFact(binding.qualname, binding.model, attribute, method, binding.loaded, self.span(node),
+                              self.scope(), id(node) in self._awaited, dotted(node))  # fmt: skip
+        )
 
     def _streaming_response(self, node: cst.Call) -> None:
         iterator = node.args[0].value

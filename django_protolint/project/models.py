@@ -1,0 +1,80 @@
+"""Model relations, read from the model classes' field declarations: which attribute of an instance loads another
+row when read (forward ForeignKey/OneToOne, reverse OneToOne) and which is a related manager (ManyToMany, reverse
+ForeignKey). Only project models are known; anything else is left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django_protolint.project.classes import ClassHierarchy
+from django_protolint.project.modules import ModuleIndex, source_root
+from django_protolint.source import static
+from django_protolint.source.facts import ClassFact, FileFacts
+
+_FIELDS = "django.db.models."
+FORWARD = frozenset({f"{_FIELDS}ForeignKey", f"{_FIELDS}OneToOneField", f"{_FIELDS}fields.related.ForeignKey",
+                     f"{_FIELDS}fields.related.OneToOneField"})  # fmt: skip
+MANY = frozenset({f"{_FIELDS}ManyToManyField", f"{_FIELDS}fields.related.ManyToManyField"})
+ONE_TO_ONE = frozenset({f"{_FIELDS}OneToOneField", f"{_FIELDS}fields.related.OneToOneField"})
+MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+
+
+@dataclass
+class Relations:
+    loads: dict[str, str] = field(default_factory=dict)  # attribute -> what it is ("ForeignKey to Author")
+    managers: dict[str, str] = field(default_factory=dict)  # attribute -> what it is
+
+
+def _target_name(target: static.StaticExpr | None, owner: str) -> str | None:
+    """The related model's class name: `Author`, `"Author"`, `"app.Author"`, `"self"`."""
+    if isinstance(target, static.Reference):
+        return (target.qualname or target.text).rsplit(".", 1)[-1]
+    if isinstance(target, static.Literal) and isinstance(target.value, str):
+        return owner if target.value == "self" else target.value.rsplit(".", 1)[-1]
+    return None
+
+
+class ModelRelations:
+    def __init__(self, files: tuple[FileFacts, ...], index: ModuleIndex) -> None:
+        self.hierarchy = ClassHierarchy(index)
+        self.by_qualname: dict[tuple[str, str], Relations] = {}
+        models: list[tuple[FileFacts, ClassFact]] = []
+        for facts in files:
+            for cls in facts.classes:
+                if cls.bases and self.hierarchy.ancestors(facts, cls) & MODEL_BASES:
+                    models.append((facts, cls))
+        by_name: dict[str, list[Relations]] = {}
+        for facts, cls in models:
+            relations = self.by_qualname.setdefault((source_root(facts), f"{facts.module}.{cls.qualname}"), Relations())
+            by_name.setdefault(cls.qualname.rsplit(".", 1)[-1], []).append(relations)
+        for facts, cls in models:
+            owner = cls.qualname.rsplit(".", 1)[-1]
+            own = self.by_qualname[(source_root(facts), f"{facts.module}.{cls.qualname}")]
+            for name, value in cls.attributes:
+                if not isinstance(value, static.Call) or value.callee not in FORWARD | MANY:
+                    continue
+                kind = (value.callee or "").rsplit(".", 1)[-1]
+                target = _target_name(value.argument(0, "to"), owner)
+                if value.callee in MANY:
+                    own.managers[name] = f"{kind} to {target}"
+                else:
+                    own.loads[name] = f"{kind} to {target}"
+                related_name = value.kwarg("related_name")
+                reverse = related_name.value if isinstance(related_name, static.Literal) else None
+                if reverse == "+" or target is None:
+                    continue
+                for other in by_name.get(target, []):
+                    if value.callee in ONE_TO_ONE:
+                        other.loads[str(reverse or owner.lower())] = f"reverse OneToOneField from {owner}"
+                    else:
+                        other.managers[str(reverse or f"{owner.lower()}_set")] = f"reverse {kind} from {owner}"
+
+    def of(self, model_qualname: str | None, root: str) -> Relations | None:
+        if model_qualname is None:
+            return None
+        found = self.by_qualname.get((root, model_qualname))
+        if found is not None:
+            return found
+        matches = [relations for (_, qualname), relations in self.by_qualname.items() if qualname == model_qualname]
+        return matches[0] if len(matches) == 1 else None
