@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django_protolint.project.dependencies import DEPENDENCY_FILE
 from django_protolint.project.deploy.files import reader_for
+from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 
 # Directories that are never project code: environments, caches, installed packages, VCS metadata.
 # (Any other directory holding a `pyvenv.cfg` is a virtualenv too.)
@@ -106,7 +107,12 @@ def discover(
         if file.suffix == ".py":
             module, is_package = module_name(file)
             python.setdefault(display, SourceFile(file, display, module, is_package))
-        elif DEPENDENCY_FILE.search(display) or DEPENDENCY_FILE.search(file.name) or reader_for(display):
+        elif (
+            DEPENDENCY_FILE.search(display)
+            or DEPENDENCY_FILE.search(file.name)
+            or reader_for(display)
+            or SETTINGS_CONFIG_FILE.search(display)
+        ):
             other.setdefault(display, (file, display))
 
     for given in paths:

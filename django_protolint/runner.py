@@ -13,6 +13,7 @@ from django_protolint.filters import filter_findings, selection, validate_select
 from django_protolint.project.dependencies import DEPENDENCY_FILE, lowest_django_version, parse_version
 from django_protolint.project.deploy.files import reader_for
 from django_protolint.project.model import ProjectModel
+from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 from django_protolint.rules import REGISTRY, load_rules
 from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts, FileProblem, Span
@@ -117,6 +118,7 @@ def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Con
         dependency_texts=dependency_texts,
         deployment_texts={path: text for path, text in other_texts.items() if reader_for(path)},
         declared_server=config.server,
+        settings_texts={path: text for path, text in other_texts.items() if SETTINGS_CONFIG_FILE.search(path)},
         settings_module=config.settings,
     )
 

@@ -41,9 +41,10 @@ class DjangoProject:
         return [view for view in self.views.values() if not view.is_async and not view.is_mixed]
 
 
-def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_settings: str | None) -> list[DjangoProject]:
+def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_settings: str | None,
+                   texts: dict[str, str] | None = None) -> list[DjangoProject]:  # fmt: skip
     evaluations = Evaluations(index)
-    references = settings_references(files, configured_settings)
+    references = settings_references(files, configured_settings, texts)
     projects = []
     for root, modules in sorted(load_settings(references, evaluations).items()):
         project = DjangoProject(root=root, settings=modules)

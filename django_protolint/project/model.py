@@ -55,6 +55,7 @@ class ProjectModel:
     dependency_texts: dict[str, str] = field(default_factory=dict)  # requirements*.txt, pyproject.toml, ...
     deployment_texts: dict[str, str] = field(default_factory=dict)  # Procfile, Dockerfile, compose, ...
     declared_server: str | None = None  # "wsgi"/"asgi" from --server
+    settings_texts: dict[str, str] = field(default_factory=dict)  # pytest.ini, tox.ini, .env, ...
 
     @cached_property
     def requirement_names(self) -> set[str]:
@@ -134,7 +135,7 @@ class ProjectModel:
 
     @cached_property
     def django_projects(self) -> list[DjangoProject]:
-        return build_projects(self.files, self.modules, self.settings_module)
+        return build_projects(self.files, self.modules, self.settings_module, self.settings_texts)
 
     # Functions are keyed by (source root, qualified name): a monorepo's two `mysite.views` are different modules.
     @cached_property

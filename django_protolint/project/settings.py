@@ -8,15 +8,21 @@ says which one each conclusion used.
 
 from __future__ import annotations
 
+import configparser
+import re
 from dataclasses import dataclass, field, replace
 
+from django_protolint.config import load_toml_text
 from django_protolint.project.evaluate import Namespace, Value, evaluate_module
 from django_protolint.project.modules import ModuleIndex, source_root
 from django_protolint.source.facts import FileFacts
 from django_protolint.source.static import Assignment
 
 SETTINGS_VARIABLE = "DJANGO_SETTINGS_MODULE"
-_SOURCE_RANK = {"configuration": 0, "asgi.py": 1, "wsgi.py": 1, "manage.py": 2, "environment": 3, "guessed": 4}
+_SOURCE_RANK = {"configuration": 0, "asgi.py": 1, "wsgi.py": 1, "manage.py": 2, "environment": 3, ".env": 3,
+                "pytest": 4, "guessed": 5}  # fmt: skip
+# Non-Python files that may name the settings module: pytest's configuration and dotenv files.
+SETTINGS_CONFIG_FILE = re.compile(r"(^|/)(pytest\.ini|tox\.ini|setup\.cfg|pyproject\.toml|\.env|[^/]*\.env)$")
 
 
 @dataclass(frozen=True)
@@ -80,8 +86,53 @@ def _file_kind(path: str) -> str:
     return name if name in ("asgi.py", "wsgi.py", "manage.py") else "environment"
 
 
-def settings_references(files: tuple[FileFacts, ...], configured: str | None = None) -> list[SettingsReference]:
-    references: list[SettingsReference] = []
+def _line_naming(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if SETTINGS_VARIABLE in line and not line.lstrip().startswith(("#", ";")):
+            return number
+    return 1
+
+
+def _from_config_file(path: str, text: str) -> str | None:
+    name = path.rsplit("/", 1)[-1]
+    if name == "pyproject.toml":
+        options = ((load_toml_text(text) or {}).get("tool", {}).get("pytest", {}) or {}).get("ini_options", {}) or {}
+        value = options.get(SETTINGS_VARIABLE) if isinstance(options, dict) else None
+        return value if isinstance(value, str) else None
+    if name.endswith(".env") or name == ".env":
+        for line in text.splitlines():
+            match = re.match(rf"^\s*(?:export\s+)?{SETTINGS_VARIABLE}\s*=\s*['\"]?([A-Za-z_][\w.]*)['\"]?\s*(#.*)?$", line)
+            if match:
+                return match.group(1)
+        return None
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    for section in ("pytest", "tool:pytest"):
+        if parser.has_option(section, SETTINGS_VARIABLE.lower()):
+            return parser.get(section, SETTINGS_VARIABLE.lower()).strip() or None
+    return None
+
+
+def text_references(texts: dict[str, str]) -> list[SettingsReference]:
+    """DJANGO_SETTINGS_MODULE named by pytest's configuration or a dotenv file (rooted at the file's directory)."""
+    references = []
+    for path, text in sorted(texts.items()):
+        if SETTINGS_VARIABLE not in text or not SETTINGS_CONFIG_FILE.search(path):
+            continue
+        module = _from_config_file(path, text)
+        if module:
+            root = path.rsplit("/", 1)[0] if "/" in path else "."
+            source = ".env" if path.endswith(".env") else "pytest"
+            references.append(SettingsReference(module, root, source, path, _line_naming(text)))
+    return references
+
+
+def settings_references(files: tuple[FileFacts, ...], configured: str | None = None,
+                        texts: dict[str, str] | None = None) -> list[SettingsReference]:  # fmt: skip
+    references: list[SettingsReference] = text_references(texts or {})
     for facts in files:
         for default in facts.environment_defaults:
             if default.name == SETTINGS_VARIABLE:
