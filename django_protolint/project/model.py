@@ -20,7 +20,7 @@ from django_protolint.project.dependencies import (
 )
 from django_protolint.project.deploy.files import Deployment, DeployProblem, read_deployment
 from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to
-from django_protolint.project.verdict import Verdict, verdict_for
+from django_protolint.project.verdict import Evidence, Verdict, verdict_for
 from django_protolint.project.django_project import DjangoProject, build_projects
 from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.models import ModelRelations
@@ -89,7 +89,8 @@ class ProjectModel:
         for project in self.django_projects:
             consumers = sorted(key for key in self.consumers if self.root_of(key[0]) == project.root)
             found[project.root] = verdict_for(project, self.deployments_for(project), consumers,
-                                              self.requirement_names, self.declared_server)  # fmt: skip
+                                              self.requirement_names, self.declared_server,
+                                              self.async_streams(project.root))  # fmt: skip
         return found
 
     @cached_property
@@ -128,6 +129,23 @@ class ProjectModel:
         if not function_qualname or "." not in function_qualname:
             return None
         return self.consumers.get((facts.path, function_qualname.rsplit(".", 1)[0]))
+
+    def async_streams(self, root: str) -> list[Evidence]:
+        """StreamingHttpResponse fed by an async generator, in the project at `root`: long-lived responses."""
+        found = []
+        for facts in self.files:
+            if not facts.streaming_responses or source_root(facts) != root:
+                continue
+            for response in facts.streaming_responses:
+                generator = self.function_named(response.iterator_callee, facts)
+                is_async = response.iterator_kind == "async" or (
+                    generator is not None and generator.function.is_async and generator.function.yields
+                )
+                if is_async:
+                    name = (response.iterator_callee or "generator").rsplit(".", 1)[-1]
+                    found.append(Evidence(facts.path, response.span.line,
+                                          f"StreamingHttpResponse fed by async generator `{name}` (a long-lived stream)"))  # fmt: skip
+        return found
 
     @cached_property
     def model_relations(self) -> ModelRelations:

@@ -44,9 +44,11 @@ class Verdict:
     recommendation_note: str = ""
     development_servers: list[Deployment] = field(default_factory=list)
     declared_server: str | None = None
+    stream_count: int = 0  # how many of needs_evidence are async streams (the rest are websockets)
 
 
-def needs_of(project: DjangoProject, consumers: list[tuple[str, str]]) -> tuple[str, list[Evidence]]:
+def needs_of(project: DjangoProject, consumers: list[tuple[str, str]],
+             streams: list[Evidence] | None = None) -> tuple[str, list[Evidence]]:  # fmt: skip
     websocket: list[Evidence] = []
     for app in project.asgi_applications:
         for route in app.websocket_routes:
@@ -59,8 +61,10 @@ def needs_of(project: DjangoProject, consumers: list[tuple[str, str]]) -> tuple[
         path, qualname = consumers[0]
         websocket.append(Evidence(path, 1, f"Channels consumer `{qualname}` (and {len(consumers) - 1} more)"
                                   if len(consumers) > 1 else f"Channels consumer `{qualname}`"))  # fmt: skip
-    if websocket:
-        return "asgi-required", websocket
+    # Server-sent events and other long-lived streams fed by async generators hold a connection open for as long
+    # as they run: under WSGI each one pins a worker, and Django buffers an async iterator whole anyway.
+    if websocket or streams:
+        return "asgi-required", websocket + list(streams or [])
     # One entry per awaiting handler (each is evidence), but the summary counts views: see awaiting_views().
     beneficial = [
         Evidence(facts.path, function.span.line, f"async view `{function.qualname}` awaits I/O")
@@ -155,8 +159,9 @@ def recommendation(project: DjangoProject, requirements: set[str], websockets: b
 
 
 def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers: list[tuple[str, str]],
-                requirements: set[str], declared_server: str | None = None) -> Verdict:  # fmt: skip
-    needs, needs_evidence = needs_of(project, consumers)
+                requirements: set[str], declared_server: str | None = None,
+                streams: list[Evidence] | None = None) -> Verdict:  # fmt: skip
+    needs, needs_evidence = needs_of(project, consumers, streams)
     # runserver speaks ASGI when daphne is installed as an app: say so wherever the server is shown.
     deployments = [_effective(d, project) for d in deployments]
     production = [d for d in deployments if d.environment == PRODUCTION]
@@ -173,8 +178,11 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         fit = "mismatch"
     code_words = NEEDS_WORDS[needs]
     if needs == "asgi-required":
-        count = len(needs_evidence)
-        code_words += f" ({count} websocket entr{'ies' if count != 1 else 'y'})"
+        stream_count = len(streams or [])
+        count = len(needs_evidence) - stream_count
+        parts = [f"{count} websocket entr{'ies' if count != 1 else 'y'}"] if count else []
+        parts += [f"{stream_count} async stream{'s' if stream_count != 1 else ''}"] if stream_count else []
+        code_words += f" ({', '.join(parts)})"
     elif needs == "asgi-beneficial":
         count = awaiting_views(project)
         code_words += f" ({count} async view{'s' if count != 1 else ''})"
@@ -195,4 +203,4 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         else (None, "")
     )
     return Verdict(needs, needs_evidence, served, production, fit, summary, command, note, development,
-                   declared_server)  # fmt: skip
+                   declared_server, len(streams or []) if needs == "asgi-required" else 0)  # fmt: skip

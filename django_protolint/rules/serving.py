@@ -234,6 +234,8 @@ def served_protocol(model: ProjectModel) -> Iterator[Finding]:
             if deployment.command.protocol != WSGI and deployment.command.server != "runserver":
                 continue
             if verdict.needs == "asgi-required":
+                if len(verdict.needs_evidence) == verdict.stream_count:
+                    continue  # only async streams: DPL509 reports each at its StreamingHttpResponse
                 first = verdict.needs_evidence[0]
                 yield WEBSOCKETS_ON_WSGI.finding(
                     deployment.path, _span(deployment.line), server=_server(deployment), protocol="WSGI",
