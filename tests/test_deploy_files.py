@@ -959,3 +959,41 @@ def test_gunicorn_conf_with_computed_values_keeps_what_it_can_read(tmp_path: Pat
     conf = 'import multiprocessing\n\nworkers = multiprocessing.cpu_count() * 2 + 1\nworker_class = "gevent"\n'
     result = served(tmp_path, {"Procfile": "web: gunicorn proj.wsgi\n", "gunicorn.conf.py": conf})
     assert result == (("proj.wsgi", "gevent", "wsgi"), "suboptimal", {("Procfile", 1, "DPL502")})
+
+
+# ----------------------------------------------------------------------------- servers started from Python
+
+
+@pytest.mark.parametrize(
+    ("script", "server", "protocol", "environment"),
+    [
+        pytest.param('import uvicorn\n\nuvicorn.run("proj.asgi:application", host="0.0.0.0")\n', "uvicorn", "asgi",
+                     "production", id="uvicorn.run in run.py is production"),
+        pytest.param('import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("proj.asgi:application", reload=True)\n',
+                     "uvicorn", "asgi", "development", id="reload=True is development"),
+        pytest.param("from waitress import serve\nfrom proj.wsgi import application\n\nserve(application, port=8080)\n",
+                     "waitress", "wsgi", "production", id="waitress.serve is WSGI"),
+        pytest.param('from granian import Granian\n\nGranian("proj.asgi:application").serve()\n', "granian", "rsgi",
+                     "production", id="granian without an interface is RSGI"),
+    ],
+)  # fmt: skip
+def test_servers_started_from_python(tmp_path, script, server, protocol, environment):
+    from django_protolint.config import Config
+    from django_protolint.runner import lint
+    from tests.helpers import write_project
+
+    root = write_project(tmp_path / "p", {"run.py": script})
+    (deployment,) = lint([root], Config(), cwd=root).model.deployments
+    assert (deployment.command.server, deployment.command.protocol, deployment.environment) == (
+        server, protocol, environment,
+    )  # fmt: skip
+    assert deployment.path == "run.py"
+
+
+def test_granian_started_from_python_without_interface_is_reported(tmp_path):
+    from django_protolint.config import Config
+    from django_protolint.runner import lint
+    from tests.helpers import write_project
+
+    root = write_project(tmp_path / "p", {"run.py": 'from granian import Granian\n\nGranian("proj.asgi:application").serve()\n'})
+    assert [(f.code, f.span.line) for f in lint([root], Config(), cwd=root).findings] == [("DPL507", 3)]

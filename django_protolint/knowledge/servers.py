@@ -97,3 +97,15 @@ PYTHONS = ("python", "python3", "pypy", "pypy3")
 PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X"})
 # mod_wsgi-express's subcommand comes before the script: `mod_wsgi-express start-server proj/wsgi.py`.
 MOD_WSGI_SUBCOMMANDS = frozenset({"start-server", "setup-server"})
+
+
+# Servers started from Python (`uvicorn.run("proj.asgi:application")` in a run.py): callee -> (server, protocol).
+PROGRAMMATIC_STARTS = {
+    "uvicorn.run": ("uvicorn", ASGI),
+    "daphne.server.Server": ("daphne", ASGI),
+    "hypercorn.asyncio.serve": ("hypercorn", ASGI),
+    "waitress.serve": ("waitress", WSGI),
+    "bjoern.run": ("bjoern", WSGI),
+    "granian.Granian": ("granian", RSGI),
+    "granian.server.Server": ("granian", RSGI),
+}

@@ -18,7 +18,7 @@ from django_protolint.project.dependencies import (
     lowest_django_version,
     requirement_names,
 )
-from django_protolint.project.deploy.files import Deployment, DeployProblem, read_deployment
+from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
 from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to
 from django_protolint.project.verdict import Evidence, Verdict, verdict_for
 from django_protolint.project.django_project import DjangoProject, build_projects
@@ -73,6 +73,8 @@ class ProjectModel:
         entries: list[Deployment | DeployProblem] = []
         for path, text in sorted(self.deployment_texts.items()):
             entries.extend(read_deployment(path, text, script))
+        for facts in self.files:
+            entries.extend(python_starts(facts))
         return [apply_gunicorn_config(entry, self) if isinstance(entry, Deployment) else entry for entry in entries]
 
     @property

@@ -92,6 +92,16 @@ class RelatedAccessFact:
 
 
 @dataclass(frozen=True)
+class ServerStartFact:
+    """`uvicorn.run("proj.asgi:application", reload=True)`: a server started from Python."""
+
+    callee: str
+    app: str | None  # the first argument when it is a string
+    options: tuple[tuple[str, str | bool | int | None], ...]  # literal keyword arguments
+    span: Span
+
+
+@dataclass(frozen=True)
 class StreamingResponseFact:
     """`StreamingHttpResponse(<iterator>)`: what kind of iterator feeds it decides whether it streams."""
 
@@ -170,6 +180,7 @@ class FileFacts:
     websocket_checks: tuple[Span, ...] = ()
     streaming_responses: tuple[StreamingResponseFact, ...] = ()
     related_accesses: tuple[RelatedAccessFact, ...] = ()
+    server_starts: tuple[ServerStartFact, ...] = ()
     import_line: int = 1  # where a fix inserts a new import: after the module's last top-level import  # comparisons with "websocket": raw ASGI websocket handling
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)

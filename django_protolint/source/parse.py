@@ -68,6 +68,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
         websocket_checks=tuple(visitor.websocket_checks),
         streaming_responses=tuple(visitor.streaming_responses),
         related_accesses=tuple(visitor.related_accesses),
+        server_starts=tuple(visitor.server_starts),
         import_line=visitor.import_line,
         noqa=noqa,
     )

@@ -7,6 +7,7 @@ from libcst.metadata import CodeRange, PositionProvider
 
 from django_protolint.knowledge import django_api
 from django_protolint.knowledge.blocking import FACTORY_RETURNS
+from django_protolint.knowledge.servers import PROGRAMMATIC_STARTS
 from django_protolint.source import static
 from django_protolint.source.facts import (
     CallFact,
@@ -14,6 +15,7 @@ from django_protolint.source.facts import (
     EnvironmentDefault,
     ImportLine,
     RelatedAccessFact,
+    ServerStartFact,
     StreamingResponseFact,
     FunctionFact,
     QueryFact,
@@ -93,6 +95,7 @@ class FactsVisitor(cst.CSTVisitor):
         self._call_funcs: set[int] = set()  # nodes that are called: `obj.save` in `obj.save()`
         self._assigned: set[int] = set()  # assignment targets: `obj.title` in `obj.title = x`
         self.related_accesses: list[RelatedAccessFact] = []
+        self.server_starts: list[ServerStartFact] = []
         self.import_line = 1
         self.statements: list[static.ModuleStatement] = []
         self.import_lines: list[ImportLine] = []
@@ -689,6 +692,8 @@ class FactsVisitor(cst.CSTVisitor):
         ):
             # INSTALLED_APPS.append("x"), MIDDLEWARE.insert(0, "x"), router.register("p", ViewSet): the whole call.
             self.record_statement(func.value.value, func.attr.value, node, node)
+        if callee in PROGRAMMATIC_STARTS:
+            self._server_start(callee, node)
         if callee in STREAMING_RESPONSES and node.args:
             self._streaming_response(node)
         if callee == "os.environ.setdefault" and len(node.args) >= 2:
@@ -728,6 +733,20 @@ class FactsVisitor(cst.CSTVisitor):
             RelatedAccessFact(binding.qualname, binding.model, attribute, method, binding.loaded, self.span(node),
                               self.scope(), id(node) in self._awaited, dotted(node))  # fmt: skip
         )
+
+    def _server_start(self, callee: str, node: cst.Call) -> None:
+        app = None
+        positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        if positional and isinstance(positional[0].value, cst.SimpleString):
+            value = positional[0].value.evaluated_value
+            app = value if isinstance(value, str) else None
+        options = []
+        for arg in node.args:
+            if arg.keyword is not None:
+                literal = self.to_static(arg.value)
+                if isinstance(literal, static.Literal) and not isinstance(literal.value, float):
+                    options.append((arg.keyword.value, literal.value))
+        self.server_starts.append(ServerStartFact(callee, app, tuple(options), self.span(node)))
 
     def _streaming_response(self, node: cst.Call) -> None:
         iterator = node.args[0].value

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import yaml
 
 from django_protolint.config import load_toml_text
+from django_protolint.knowledge.servers import GRANIAN_INTERFACES, PROGRAMMATIC_STARTS
 from django_protolint.project.deploy.commands import ServerCommand, parse_argv, parse_command
+from django_protolint.source.facts import FileFacts
 
 PRODUCTION, DEVELOPMENT = "production", "development"
 _DEV_WORDS = re.compile(r"(^|[^a-z])(dev|develop|development|local|test|tests|testing|debug|ci)([^a-z]|$)", re.I)
@@ -484,6 +486,25 @@ _DOCUMENTS = (".md", ".rst", ".txt", ".html")
 
 ScriptLookup = Callable[[str], "str | None"]
 Reader = Callable[[str, str, ScriptLookup], Found]
+
+
+def python_starts(facts: FileFacts) -> Found:
+    """Servers a project script starts from Python; `reload=True` or `debug=True` marks development."""
+    for start in facts.server_starts:
+        server, protocol = PROGRAMMATIC_STARTS[start.callee]
+        options = dict(start.options)
+        if server == "granian":
+            protocol = GRANIAN_INTERFACES.get(str(options.get("interface", "rsgi")).lower(), protocol)
+        if server == "uvicorn" and options.get("interface") == "wsgi":
+            protocol = "wsgi"
+        development = bool(options.get("reload") or options.get("debug")) or _environment(_basename(facts.path)) == (
+            DEVELOPMENT
+        )
+        rendered = ", ".join(([repr(start.app)] if start.app else []) + [f"{k}={v!r}" for k, v in start.options])
+        command = ServerCommand(server, protocol, start.app, options.get("interface") if server == "granian" else None,
+                                f"{start.callee}({rendered})")  # fmt: skip
+        yield Deployment(command, facts.path, start.span.line, DEVELOPMENT if development else PRODUCTION,
+                         f"Python script `{_basename(facts.path)}`")  # fmt: skip
 
 
 def reader_for(path: str) -> Reader | None:
