@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 import warnings
 
 import libcst as cst
@@ -40,7 +43,14 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
         )  # fmt: skip
     try:
         visitor = FactsVisitor(module, is_package)
-        MetadataWrapper(tree, unsafe_skip_copy=True).visit(visitor)
+        with _deeper_recursion():
+            MetadataWrapper(tree, unsafe_skip_copy=True).visit(visitor)
+    except RecursionError:
+        # Valid but very deep code (generated tables, long `a + b + ...` chains): libcst's visitors recurse.
+        return FileFacts(
+            path=path, module=module, noqa=noqa,
+            problem=FileProblem(CANNOT_PARSE, "File is nested too deeply to analyse", _FILE_START),
+        )  # fmt: skip
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
         return FileFacts(
             path=path,
@@ -91,6 +101,17 @@ def _too_deeply_nested(text: str) -> FileProblem | None:
     except ValueError:  # source text CPython will not compile at all (e.g. a NUL byte); libcst says why
         pass
     return None
+
+
+@contextmanager
+def _deeper_recursion(limit: int = 6000) -> Iterator[None]:
+    """libcst walks trees recursively; real files nested a few hundred levels deep need more than 1000 frames."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def _syntax_problem(text: str) -> FileProblem:
