@@ -398,6 +398,20 @@ ATOMIC_ON_ASYNC = Rule(
     ],
 )
 
+BOOK_MODELS = """
+from django.db import models
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+class Tag(models.Model):
+    name = models.CharField(max_length=30)
+
+class Book(models.Model):
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+    tags = models.ManyToManyField(Tag)
+"""
+
 RELATED_ACCESS = Rule(
     code="DPL108",
     slug="related-object-access-in-async",
@@ -415,19 +429,7 @@ RELATED_ACCESS = Rule(
     examples=[
         Invalid(
             {
-                "app/models.py": """
-                    from django.db import models
-
-                    class Author(models.Model):
-                        name = models.CharField(max_length=100)
-
-                    class Tag(models.Model):
-                        name = models.CharField(max_length=30)
-
-                    class Book(models.Model):
-                        author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
-                        tags = models.ManyToManyField(Tag)
-                """,
+                "app/models.py": BOOK_MODELS,
                 "app/views.py": """
                     from .models import Author, Book
 
@@ -443,19 +445,7 @@ RELATED_ACCESS = Rule(
         ),
         Valid(
             {
-                "app/models.py": """
-                    from django.db import models
-
-                    class Author(models.Model):
-                        name = models.CharField(max_length=100)
-
-                    class Tag(models.Model):
-                        name = models.CharField(max_length=30)
-
-                    class Book(models.Model):
-                        author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
-                        tags = models.ManyToManyField(Tag)
-                """,
+                "app/models.py": BOOK_MODELS,
                 "app/views.py": """
                     from .models import Book
 
