@@ -42,7 +42,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
             problem=FileProblem(CANNOT_PARSE, "File is nested too deeply to parse", _FILE_START),
         )  # fmt: skip
     try:
-        visitor = FactsVisitor(module, is_package)
+        visitor = FactsVisitor(module, is_package, text)
         with _deeper_recursion():
             MetadataWrapper(tree, unsafe_skip_copy=True).visit(visitor)
     except RecursionError:
