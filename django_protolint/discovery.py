@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django_protolint.project.dependencies import DEPENDENCY_FILE
@@ -69,14 +71,25 @@ def module_name(path: Path) -> tuple[str, bool]:
     return ".".join(reversed(parts)), is_package
 
 
+@lru_cache(maxsize=64)
+def _matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """One regex for names and one for relative paths: the walk asks for every file, so fnmatch per pattern
+    per file was a third of a warm run."""
+    if not patterns:
+        return None
+    stripped = [pattern.rstrip("/") for pattern in patterns]
+    names = "|".join(fnmatch.translate(pattern) for pattern in stripped)
+    paths = "|".join(
+        fnmatch.translate(form) for pattern in stripped for form in (pattern, f"{pattern}/*", f"*/{pattern}")
+    )
+    return re.compile(names), re.compile(paths)
+
+
 def _excluded(relative: str, name: str, patterns: tuple[str, ...]) -> bool:
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(relative, pattern):
-            return True
-        if fnmatch.fnmatch(relative, f"{pattern}/*") or fnmatch.fnmatch(relative, f"*/{pattern}"):
-            return True
-    return False
+    matchers = _matchers(patterns)
+    if matchers is None:
+        return False
+    return bool(matchers[0].match(name) or matchers[1].match(relative))
 
 
 def _applicable(patterns: tuple[str, ...], prefix: str) -> tuple[str, ...]:

@@ -7,12 +7,16 @@ Lines are 1-based and columns 0-based (libcst's convention); only the output lay
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 from django_protolint.source.static import ModuleStatement, StaticExpr
 
+# Slots cut the memory of a large project's facts; frozen slotted dataclasses pickle reliably from 3.11 on.
+_SLOTS: dict[str, bool] = {"slots": True} if sys.version_info >= (3, 11) else {}
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, **_SLOTS)
 class Span:
     line: int
     column: int
@@ -20,7 +24,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class Scope:
     """Where a fact happens: the innermost function, and whether that function runs on the event loop."""
 
@@ -28,7 +32,7 @@ class Scope:
     is_async: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class FunctionFact:
     qualname: str  # module-relative: "article_detail", "ArticleView.get", "outer.<locals>.inner"
     name: str
@@ -42,7 +46,7 @@ class FunctionFact:
     yields: bool = False  # a generator (an async generator when is_async)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class CallFact:
     callee: str | None  # qualified name ("time.sleep", "blog.services.count", "httpx.Client.get"), None if unknown
     text: str  # the callee as written ("r.get", "self.helper")
@@ -55,7 +59,7 @@ class CallFact:
     chained: bool = False  # `f().x`, `f()[0]`, `f()()`: an `await` put in front must be parenthesised
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class QueryFact:
     """A use of the Django ORM that matters in async code.
 
@@ -76,7 +80,7 @@ class QueryFact:
     chained: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class RelatedAccessFact:
     """`book.author` (an attribute of a model instance from the ORM) or `book.tags.count()` (a method on one)."""
 
@@ -91,7 +95,7 @@ class RelatedAccessFact:
     text: str = ""  # as written: "book.author", "book.tags.count()"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class ServerStartFact:
     """`uvicorn.run("proj.asgi:application", reload=True)`: a server started from Python."""
 
@@ -101,7 +105,7 @@ class ServerStartFact:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class StreamingResponseFact:
     """`StreamingHttpResponse(<iterator>)`: what kind of iterator feeds it decides whether it streams."""
 
@@ -111,7 +115,7 @@ class StreamingResponseFact:
     iterator_kind: str | None  # "sync"/"async" when the argument itself shows it (a generator expression)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class RequestAccessFact:
     """`request.user.<attr>` or `request.session...` read inside a function that has a request."""
 
@@ -122,7 +126,7 @@ class RequestAccessFact:
     chained: bool = False  # `request.user.x`: a replacement with `await` must be parenthesised
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class ClassFact:
     qualname: str
     bases: tuple[str, ...]  # resolved qualnames where possible, else source text
@@ -137,7 +141,7 @@ class ClassFact:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class EnvironmentDefault:
     """`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")` or `os.environ[...] = ...`."""
 
@@ -146,7 +150,7 @@ class EnvironmentDefault:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class ImportLine:
     """A module-level import, in source order: what `asgi.py` imports before `get_asgi_application()`."""
 
@@ -154,7 +158,7 @@ class ImportLine:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class FileProblem:
     """Why a file could not be analysed: it is reported as a finding and the run goes on."""
 

@@ -8,41 +8,44 @@ calls (with their callee resolved). What we cannot represent becomes `Unknown`, 
 from __future__ import annotations
 
 from collections.abc import Callable
+import sys
 from dataclasses import dataclass
 
 import libcst as cst
 
+_SLOTS: dict[str, bool] = {"slots": True} if sys.version_info >= (3, 11) else {}  # see facts.py
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, **_SLOTS)
 class Literal:
     value: str | int | float | bool | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class Sequence:
     kind: str  # "list", "tuple", "set"
     items: tuple[StaticExpr, ...]
     has_star: bool = False  # `[*BASE, "x"]`: the starred part is in `items` as a Starred
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class Starred:
     value: StaticExpr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class Mapping:
     items: tuple[tuple[StaticExpr, StaticExpr], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class Reference:
     qualname: str | None  # through imports: "django.conf.settings.DEBUG"; local names: "<module>.NAME"
     text: str  # as written: "settings.DEBUG", "BASE"
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class Call:
     callee: str | None
     text: str  # the callee as written
@@ -64,27 +67,27 @@ class Call:
         return self.kwarg(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class BinaryOp:
     operator: str  # "+", "|", ...
     left: StaticExpr
     right: StaticExpr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class Choice:
     """`a if cond else b`: either, we do not know which."""
 
     options: tuple[StaticExpr, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class Subscript:
     value: StaticExpr
     index: StaticExpr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class Unknown:
     text: str
 
@@ -182,7 +185,7 @@ def to_static(expression: cst.BaseExpression, resolve: Resolver, position: Posit
 MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "remove", "register"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class Assignment:
     """`NAME = value`, `NAME += value` (operator "+="), `NAME.append(x)` (operator "append", value the Call)."""
 
@@ -193,7 +196,7 @@ class Assignment:
     conditional: bool  # under an `if`/`try`/`for`/`with` at module level: may or may not run
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **_SLOTS)
 class StarImport:
     module: str
     line: int
