@@ -1,0 +1,184 @@
+"""Where a cold run's time goes, one process (as `--jobs 1 --no-cache`), in two independent ways.
+
+    python benchmarks/profile_phases.py phases TREE      # each step of the per-file pass timed on its own
+    python benchmarks/profile_phases.py cprofile TREE    # cProfile of the whole lint(), grouped by phase
+
+`phases` repeats, file by file, exactly the steps of `source.parse.build_facts` (decode, noqa comments, CPython's
+depth pre-check, libcst parse, position metadata, our visitor, building the FileFacts), then pickling the result
+(what the process pool and the cache pay), then the project pass (discovery, model, rules, filters) on those
+facts. No profiler: the numbers are wall times of the real code.
+
+`cprofile` runs `runner.lint(TREE, jobs=1, cache=None)` under cProfile and reports the cumulative time of the
+functions that make up each phase. cProfile slows Python-level code (our visitor, libcst's metadata and visitor
+dispatch) much more than native code (libcst's parser), so its shares lean towards the Python parts; read it
+with `phases`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pickle
+import pstats
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from django_protolint import runner
+from django_protolint.config import Config
+from django_protolint.discovery import discover
+from django_protolint.source import parse
+from django_protolint.source.decode import UndecodableSource, decode_source
+from django_protolint.source.noqa import noqa_lines
+from django_protolint.source.visitor import FactsVisitor
+
+
+def phases(tree: Path) -> None:
+    totals: dict[str, float] = defaultdict(float)
+    clock = time.perf_counter
+    started = clock()
+    discovery = discover([tree], (), cwd=tree.parent, root=tree.parent)
+    totals["discover files"] = clock() - started
+    facts = []
+    lines = 0
+    for source in discovery.python:
+        t = clock()
+        data = source.path.read_bytes()
+        lines += data.count(b"\n")
+        totals["read bytes"] += clock() - t
+        t = clock()
+        try:
+            text = decode_source(data)
+        except UndecodableSource:
+            facts.append(parse.build_facts(data, source.display, source.module, source.is_package))
+            continue
+        totals["decode"] += clock() - t
+        t = clock()
+        noqa_lines(text)
+        totals["noqa comments"] += clock() - t
+        t = clock()
+        too_deep = parse._too_deeply_nested(text)
+        totals["ast.parse depth pre-check"] += clock() - t
+        if too_deep:
+            facts.append(parse.build_facts(data, source.display, source.module, source.is_package))
+            continue
+        t = clock()
+        try:
+            module = cst.parse_module(text)
+        except Exception:  # noqa: BLE001
+            totals["libcst parse"] += clock() - t
+            facts.append(parse.build_facts(data, source.display, source.module, source.is_package))
+            continue
+        totals["libcst parse"] += clock() - t
+        t = clock()
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        try:
+            wrapper.resolve(PositionProvider)
+        except RecursionError:
+            pass
+        totals["libcst PositionProvider"] += clock() - t
+        t = clock()
+        try:
+            wrapper.visit(FactsVisitor(source.module, source.is_package))  # positions are cached in the wrapper
+        except RecursionError:
+            pass
+        totals["our visitor (FactsVisitor)"] += clock() - t
+        t = clock()
+        try:
+            MetadataWrapper(module, unsafe_skip_copy=True).visit(cst.CSTVisitor())  # traversal, no callbacks
+        except RecursionError:
+            pass
+        totals["(libcst traversal alone, no-op visitor, for reference)"] += clock() - t
+        t = clock()
+        built = parse.build_facts(data, source.display, source.module, source.is_package)
+        totals["(whole build_facts again, for reference)"] += clock() - t
+        facts.append(built)
+        t = clock()
+        pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
+        totals["pickle FileFacts"] += clock() - t
+    original = runner.read_facts
+    runner.read_facts = lambda *_args, **_kwargs: list(facts)  # the project pass alone, on the facts built above
+    try:
+        t = clock()
+        report = runner.lint([tree], Config(), cwd=tree.parent)
+        totals["project pass (discover, model, rules, filters)"] += clock() - t
+    finally:
+        runner.read_facts = original
+    excluded = ("discover files", "pickle FileFacts")
+    per_file = sum(v for k, v in totals.items() if k not in excluded and "project" not in k and "reference" not in k)
+    print(f"{len(discovery.python)} files, {lines} lines, {len(report.findings)} findings")
+    print("| phase | seconds | share of the per-file pass |")
+    print("|---|---:|---:|")
+    for name, seconds in totals.items():
+        counted = name not in excluded and "project" not in name and "reference" not in name
+        share = f"{100 * seconds / per_file:.1f}%" if per_file and counted else ""
+        print(f"| {name} | {seconds:.2f} | {share} |")
+    print(f"| per-file pass, sum of its steps | {per_file:.2f} | 100% |")
+
+
+GROUPS = {
+    # phase: functions (file suffix, function name) whose cumulative time makes it up
+    "libcst parse (native)": [("libcst/_parser/entrypoints.py", "parse_module")],
+    "libcst PositionProvider": [("libcst/metadata/position_provider.py", "_gen_impl")],
+    "our visitor + libcst dispatch": [("libcst/metadata/wrapper.py", "visit")],
+    "ast.parse depth pre-check": [("django_protolint/source/parse.py", "_too_deeply_nested")],
+    "noqa comments": [("django_protolint/source/noqa.py", "noqa_lines")],
+    "decode": [("django_protolint/source/decode.py", "decode_source")],
+    "per-file pass (build_facts)": [("django_protolint/source/parse.py", "build_facts")],
+    "project model": [("django_protolint/runner.py", "build_model")],
+    "rules": [("django_protolint/rules/base.py", "run")],
+    "filters": [("django_protolint/filters.py", "filter_findings")],
+    "discovery": [("django_protolint/discovery.py", "discover")],
+    "whole lint()": [("django_protolint/runner.py", "lint")],
+}
+
+
+def profile(tree: Path, output: Path) -> None:
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    report = runner.lint([tree], Config(), cwd=tree.parent, cache=None, jobs=1)
+    profiler.disable()
+    wall = time.perf_counter() - started
+    profiler.dump_stats(str(output))
+    stats = pstats.Stats(str(output))
+    cumulative: dict[tuple[str, str], float] = {}
+    for (filename, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        cumulative[(filename, name)] = cumulative.get((filename, name), 0.0) + ct
+    print(f"{len(report.files)} files, {len(report.findings)} findings, {wall:.1f} s under cProfile")
+    print("| phase (cProfile, cumulative) | seconds | share of lint() |")
+    print("|---|---:|---:|")
+    whole = sum(ct for (f, n), ct in cumulative.items() if f.endswith("django_protolint/runner.py") and n == "lint")
+    for phase, functions in GROUPS.items():
+        seconds = sum(ct for (f, n), ct in cumulative.items() for (suffix, name) in functions
+                      if f.endswith(suffix) and n == name)  # fmt: skip
+        print(f"| {phase} | {seconds:.1f} | {100 * seconds / whole:.1f}% |" if whole else f"| {phase} | {seconds:.1f} | |")
+    ours = sum(tt for (filename, _line, _name), (_cc, _nc, tt, _ct, _callers) in stats.stats.items()  # type: ignore[attr-defined]
+               if "/django_protolint/" in filename)  # fmt: skip
+    print(f"| own time in django_protolint's code (all of it) | {ours:.1f} | {100 * ours / whole:.1f}% |" if whole else "")
+    print()
+    print("Top 25 functions by own time:")
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=("phases", "cprofile"))
+    parser.add_argument("tree", type=Path)
+    parser.add_argument("--output", type=Path, default=Path("/tmp/dpl-profile.pstats"))
+    args = parser.parse_args(argv)
+    tree = args.tree.resolve()
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
+    if args.mode == "phases":
+        phases(tree)
+    else:
+        profile(tree, args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
