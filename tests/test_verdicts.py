@@ -379,35 +379,25 @@ def test_server_on_the_wrong_app_is_a_mismatch_reported_by_dpl506(
     assert {(f.path, f.span.line, f.code) for f in report.findings} == {("Procfile", 1, code) for code in codes}
 
 
-def test_async_event_stream_requires_asgi(tmp_path):
-    from django_protolint.rules.base import django_project
-    from tests.helpers import run as lint_project
-    from tests.helpers import write_project
+EVENT_STREAM = (
+    "import asyncio\nfrom django.http import StreamingHttpResponse\n\n"
+    "async def ticks():\n    while True:\n        yield 'data: tick\\n\\n'\n        await asyncio.sleep(1)\n\n"
+    "async def events(request):\n    return StreamingHttpResponse(ticks(), content_type='text/event-stream')\n"
+)
 
-    views = (
-        "import asyncio\nfrom django.http import StreamingHttpResponse\n\n"
-        "async def ticks():\n    while True:\n        yield 'data: tick\\n\\n'\n        await asyncio.sleep(1)\n\n"
-        "async def events(request):\n    return StreamingHttpResponse(ticks(), content_type='text/event-stream')\n"
-    )
-    files = django_project(views, routes=("events",), Procfile="web: gunicorn proj.wsgi:application\n")
-    root = write_project(tmp_path / "p", files)
-    (verdict,) = lint_project(root).model.verdicts.values()
+
+def lint_event_stream(tmp_path):
+    files = django_project(EVENT_STREAM, routes=("events",), Procfile="web: gunicorn proj.wsgi:application\n")
+    return run(write_project(tmp_path / "p", files))
+
+
+def test_async_event_stream_requires_asgi(tmp_path):
+    (verdict,) = lint_event_stream(tmp_path).model.verdicts.values()
     assert verdict.needs == "asgi-required" and verdict.fit == "mismatch"
     assert any("async generator `ticks`" in evidence.reason for evidence in verdict.needs_evidence)
     assert "1 async stream" in verdict.summary
 
 
 def test_stream_only_mismatch_is_reported_at_the_stream_not_as_websockets(tmp_path):
-    from django_protolint.rules.base import django_project
-    from tests.helpers import run as lint_project
-    from tests.helpers import write_project
-
-    views = (
-        "import asyncio\nfrom django.http import StreamingHttpResponse\n\n"
-        "async def ticks():\n    yield 'data: tick\\n\\n'\n    await asyncio.sleep(1)\n\n"
-        "async def events(request):\n    return StreamingHttpResponse(ticks())\n"
-    )
-    files = django_project(views, routes=("events",), Procfile="web: gunicorn proj.wsgi:application\n")
-    root = write_project(tmp_path / "p", files)
-    codes = {f.code for f in lint_project(root).findings}
+    codes = {f.code for f in lint_event_stream(tmp_path).findings}
     assert "DPL509" in codes and "DPL501" not in codes
