@@ -3,8 +3,8 @@
     python benchmarks/profile_phases.py phases TREE      # each step of the per-file pass timed on its own
     python benchmarks/profile_phases.py cprofile TREE    # cProfile of the whole lint(), grouped by phase
 
-`phases` repeats, file by file, exactly the steps of `source.parse.build_facts` (decode, noqa comments, CPython's
-depth pre-check, libcst parse, position metadata, our visitor, building the FileFacts), then pickling the result
+`phases` repeats, file by file, the steps of `source.parse.build_facts` (decode, noqa comments, CPython's depth
+pre-check, libcst parse, the metadata the visitor declares, the walk with our visitor), then pickling the result
 (what the process pool and the cache pay), then the project pass (discovery, model, rules, filters) on those
 facts. No profiler: the numbers are wall times of the real code.
 
@@ -17,6 +17,7 @@ with `phases`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import pickle
 import pstats
@@ -26,7 +27,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from django_protolint import runner
 from django_protolint.config import Config
@@ -35,6 +36,18 @@ from django_protolint.source import parse
 from django_protolint.source.decode import UndecodableSource, decode_source
 from django_protolint.source.noqa import noqa_lines
 from django_protolint.source.visitor import FactsVisitor
+
+
+def _visitor(module: str, is_package: bool, text: str) -> FactsVisitor:
+    try:
+        return FactsVisitor(module, is_package, text)  # newer visitors take the source text
+    except TypeError:
+        return FactsVisitor(module, is_package)
+
+
+def parse_deeper():
+    deeper = getattr(parse, "_deeper_recursion", None)
+    return deeper() if deeper else contextlib.nullcontext()
 
 
 def phases(tree: Path) -> None:
@@ -74,22 +87,27 @@ def phases(tree: Path) -> None:
             facts.append(parse.build_facts(data, source.display, source.module, source.is_package))
             continue
         totals["libcst parse"] += clock() - t
+        visitor = _visitor(source.module, source.is_package, text)
+        providers = tuple(visitor.METADATA_DEPENDENCIES)
         t = clock()
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         try:
-            wrapper.resolve(PositionProvider)
+            with parse_deeper():
+                wrapper.resolve_many(providers)
         except RecursionError:
             pass
-        totals["libcst PositionProvider"] += clock() - t
+        totals[f"libcst metadata ({', '.join(p.__name__ for p in providers)})"] += clock() - t
         t = clock()
         try:
-            wrapper.visit(FactsVisitor(source.module, source.is_package))  # positions are cached in the wrapper
+            with parse_deeper():
+                wrapper.visit(visitor)  # the metadata is cached in the wrapper: this is the walk and our callbacks
         except RecursionError:
             pass
         totals["our visitor (FactsVisitor)"] += clock() - t
         t = clock()
         try:
-            MetadataWrapper(module, unsafe_skip_copy=True).visit(cst.CSTVisitor())  # traversal, no callbacks
+            with parse_deeper():
+                module.visit(cst.CSTVisitor())  # libcst's walk alone, no callbacks
         except RecursionError:
             pass
         totals["(libcst traversal alone, no-op visitor, for reference)"] += clock() - t
@@ -123,7 +141,8 @@ def phases(tree: Path) -> None:
 GROUPS = {
     # phase: functions (file suffix, function name) whose cumulative time makes it up
     "libcst parse (native)": [("libcst/_parser/entrypoints.py", "parse_module")],
-    "libcst PositionProvider": [("libcst/metadata/position_provider.py", "_gen_impl")],
+    "libcst position metadata": [("libcst/metadata/position_provider.py", "_gen_impl"),
+                                 ("libcst/metadata/span_provider.py", "_gen_impl")],
     "our visitor + libcst dispatch": [("libcst/metadata/wrapper.py", "visit")],
     "ast.parse depth pre-check": [("django_protolint/source/parse.py", "_too_deeply_nested")],
     "noqa comments": [("django_protolint/source/noqa.py", "noqa_lines")],

@@ -155,31 +155,28 @@ def test_json_columns_match_concise_columns_on_non_ascii_crlf(tmp_path):
     assert findings[0]["end_column"] == findings[0]["column"] + len("time.sleep(1)")
 
 
-DEEP_NESTING_BUG = (
-    "source/parse.py build_facts: a RecursionError in libcst's recursive visit (PositionProvider, FactsVisitor) "
-    "on valid code is reported as DPL003 'Internal error' instead of a DPL001 'nested too deeply' finding"
-)
 DEEP = {
-    # name: (source, too deep for the per-file pass today). CPython compiles every one of these.
-    "binary_chain_250": ("x = " + " + ".join(["a"] * 250) + "\n", False),
-    "nested_lists_110": ("x = " + "[" * 110 + "1" + "]" * 110 + "\n", False),
-    "binary_chain_324": ("x = " + " + ".join(["a"] * 324) + "\n", False),
-    "boolean_chain_400": ("x = " + " and ".join(["a"] * 400) + "\n", False),
-    "nested_lists_139": ("x = " + "[" * 139 + "1" + "]" * 139 + "\n", False),
-    "nested_calls_150": ("x = " + "f(" * 150 + "1" + ")" * 150 + "\n", False),
-    "nested_dicts_150": ("x = " + "{1: " * 150 + "1" + "}" * 150 + "\n", False),
+    # CPython compiles every one of these. Before the per-file pass raised its recursion limit, those from ~139
+    # brackets or ~324 operands in one chain on were DPL003 "Internal error" (a RecursionError in libcst's walk).
+    "binary_chain_250": "x = " + " + ".join(["a"] * 250) + "\n",
+    "binary_chain_324": "x = " + " + ".join(["a"] * 324) + "\n",
+    "binary_chain_1900": "x = " + " + ".join(["a"] * 1900) + "\n",
+    "boolean_chain_400": "x = " + " and ".join(["a"] * 400) + "\n",
+    "nested_lists_110": "x = " + "[" * 110 + "1" + "]" * 110 + "\n",
+    "nested_lists_139": "x = " + "[" * 139 + "1" + "]" * 139 + "\n",
+    "nested_lists_199": "x = " + "[" * 199 + "1" + "]" * 199 + "\n",
+    "nested_calls_150": "x = " + "f(" * 150 + "1" + ")" * 150 + "\n",
+    "nested_dicts_150": "x = " + "{1: " * 150 + "1" + "}" * 150 + "\n",
+    "attribute_chain_1900": "x = a" + ".b" * 1900 + "\n",
+    "call_chain_900": "x = a" + "()" * 900 + "\n",
 }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=DEEP_NESTING_BUG)) if deep else name
-     for name, (_, deep) in sorted(DEEP.items())],
-)  # fmt: skip
+@pytest.mark.parametrize("name", sorted(DEEP))
 def test_deep_but_valid_code_is_never_an_internal_error(name):
     from django_protolint.source.parse import build_facts
 
-    source, _ = DEEP[name]
+    source = DEEP[name]
     compile(source, "deep.py", "exec")  # CPython accepts it
     facts = build_facts(source.encode(), "deep.py", "deep", False)
     assert facts.problem is None or facts.problem.code == CANNOT_PARSE, facts.problem
