@@ -9,6 +9,7 @@ from django_protolint.config import Config, ConfigError, SelectionLayer
 from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts
 from django_protolint.source.noqa import is_suppressed
+from django_protolint.source.parse import FILE_PROBLEM_CODES
 
 
 def validate_selectors(selectors: Iterable[str], known_codes: Iterable[str], origin: str) -> None:
@@ -86,6 +87,8 @@ def filter_findings(
         facts = files.get(finding.path)
         if facts is not None and facts.noqa:
             lines = range(finding.span.line, finding.span.end_line + 1)
-            if is_suppressed(facts.noqa, lines, finding.code):
+            # A bare `# noqa` written for a rule must not hide that the whole file went unanalysed.
+            blanket = finding.code not in FILE_PROBLEM_CODES
+            if is_suppressed(facts.noqa, lines, finding.code, blanket=blanket):
                 continue
         yield finding

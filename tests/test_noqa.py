@@ -88,6 +88,27 @@ def test_noqa_on_a_syntax_error_line(tmp_path):
     assert found(run(root)) == {("app/bad.py", 1, "DPL001")}
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("def broken(:  # noqa\n    pass\n", id="bare-line"),
+        pytest.param("# django-protolint: noqa\ndef broken(:\n    pass\n", id="bare-file"),
+        pytest.param("def broken(:  # noqa: DPL110\n    pass\n", id="other-code"),
+    ],
+)
+def test_a_bare_noqa_does_not_hide_an_unparsable_file(tmp_path, source):
+    """Django's tests/test_runner_apps/tagged/tests_syntax_error.py has a bare `# noqa` on its syntax error: it was
+    written for flake8, and honouring it would silently drop the whole file from the analysis."""
+    root = write_project(tmp_path / "project", {"app/bad.py": source})
+    assert {code for _, _, code in found(run(root))} == {"DPL001"}
+
+
+@pytest.mark.parametrize("noqa", ["# noqa: DPL001", "# noqa:DPL0", "# django-protolint: noqa: DPL001"])
+def test_naming_the_code_still_silences_an_unparsable_file(tmp_path, noqa):
+    root = write_project(tmp_path / "project", {"app/bad.py": f"{noqa}\ndef broken(:  {noqa}\n    pass\n"})
+    assert found(run(root)) == set()
+
+
 def test_noqa_lines_reads_only_comments():
     text = 's = "# noqa"\nt = 1  # noqa: dpl110,DPL111 why\n# django-protolint: noqa: DPL2\n'
     assert noqa_lines(text) == {2: frozenset({"DPL110", "DPL111"}), 0: frozenset({"DPL2"})}

@@ -14,8 +14,11 @@ PARSE_ERROR = Rule(
     severity="error",
     summary="A Python file cannot be parsed",
     message="{problem}",
-    rationale="A file that does not parse cannot be analysed, and Django would fail to import it too.",
-    fix="fix the syntax error (or exclude the file with `exclude` in `[tool.django-protolint]`)",
+    rationale=(
+        "A file that does not parse cannot be analysed, and Django would fail to import it too. A bare `# noqa` "
+        "(often written for flake8) does not silence this: it would hide the whole file. Name the code to do so."
+    ),
+    fix="fix the syntax error, or silence it on purpose with `# noqa: DPL001` or `exclude` in `[tool.django-protolint]`",
     examples=[
         Invalid(
             """

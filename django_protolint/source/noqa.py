@@ -88,9 +88,15 @@ def _merge(old: frozenset[str] | None, new: frozenset[str]) -> frozenset[str]:
     return old | new
 
 
-def is_suppressed(noqa: dict[int, frozenset[str]], lines: range, code: str) -> bool:
+def is_suppressed(noqa: dict[int, frozenset[str]], lines: range, code: str, *, blanket: bool = True) -> bool:
+    """`blanket=False`: only a `# noqa` that names the code counts (for findings a bare `# noqa` must not hide)."""
     for line in (FILE_LEVEL_LINE, *lines):
         codes = noqa.get(line)
-        if codes is not None and (codes == ALL_CODES or any(code.startswith(c) for c in codes)):
+        if codes is None:
+            continue
+        if codes == ALL_CODES:
+            if blanket:
+                return True
+        elif any(code.startswith(c) for c in codes):
             return True
     return False

@@ -19,6 +19,7 @@ from django_protolint.source.visitor import FactsVisitor
 CANNOT_PARSE = "DPL001"
 CANNOT_READ = "DPL002"
 INTERNAL_ERROR = "DPL003"
+FILE_PROBLEM_CODES = frozenset({CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR})
 
 _FILE_START = Span(1, 0, 1, 0)
 
