@@ -17,7 +17,7 @@ from django_protolint.source.parse import INTERNAL_ERROR, build_facts
 
 Job = tuple[bytes, str, str, bool]  # (data, shown path, module, is_package)
 
-# Below this many files a pool's start-up (importing libcst in each worker) costs more than it saves.
+# Below this many files a pool's start-up (a process and our imports per worker) costs more than it saves.
 PARALLEL_THRESHOLD = 64
 _CHUNK = 16
 

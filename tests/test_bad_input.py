@@ -48,7 +48,7 @@ UNREADABLE_SOURCES = [
     ("latin-1-no-cookie-line-1", b'name = "caf\xe9"\n', "bad.py:1:1", "DPL002", ["not valid utf-8", "0xe9", "line 1"]),
     ("unknown-coding-cookie", b"# -*- coding: klingon -*-\nx = 1\n", "bad.py:1:1", "DPL002", ["klingon"]),
     ("utf-16", "x = 1\n".encode("utf-16"), "bad.py:1:1", "DPL002", ["UTF-16"]),
-    # libcst's native parser overflows the C stack (a segfault) on nesting CPython refuses cleanly.
+    # Nesting CPython refuses cleanly; libcst's native parser (asked about files CPython refuses) would overflow.
     ("nested-too-deeply", b"x = " + b"-" * 20000 + b"1\n", "bad.py:1:", "DPL001", ["nested too deeply"]),
     ("too-many-parentheses", b"x = " + b"[" * 3000 + b"]" * 3000 + b"\n", "bad.py:1:", "DPL001", ["nested"]),
 ]  # fmt: skip
@@ -379,3 +379,19 @@ def test_read_error_help_fits_the_problem(tmp_path):
     assert len(problems) == 2
     for finding in problems:
         assert "UTF-8" not in finding["help"] and "coding" not in finding["help"], finding
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="needs a Python older than the syntax in the file")
+def test_syntax_newer_than_the_running_python_says_so(tmp_path):
+    root = project_with(tmp_path, "typed.py", b"type Pair = tuple[int, int]\n")
+    _, lines, _ = check(root)
+    (line,) = lines_about(lines, "typed.py")
+    assert "DPL001" in line and "newer than Python 3." in line
+    assert any(line.startswith(GOOD_FINDING) for line in lines)
+
+
+def test_a_plain_syntax_error_is_not_called_newer_syntax(tmp_path):
+    root = project_with(tmp_path, "bad.py", b"def broken(:\n    pass\n")
+    _, lines, _ = check(root)
+    (line,) = lines_about(lines, "bad.py")
+    assert "SyntaxError" in line and "newer" not in line

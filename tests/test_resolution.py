@@ -34,6 +34,29 @@ CASES = {
             os.path.isfile("x")  # expect: DPL114
             os.path.join("a", "b")
     """,
+    "import-under-module-level-try": """
+        try:
+            from orjson import dumps
+        except ImportError:
+            from requests import get as dumps
+        async def view(request):
+            dumps("x")  # expect: DPL111
+    """,
+    "import-under-module-level-if": """
+        import sys
+        if sys.platform != "win32":
+            import time
+        async def view(request):
+            time.sleep(1)  # expect: DPL110
+    """,
+    "decorator-and-default-run-when-defined": """
+        import time
+        def cached(seconds):
+            return lambda function: function
+        @cached(time.sleep(0) or 5)
+        async def view(request, started=time.time(), pause=time.sleep(0)):
+            return started
+    """,
     "import-inside-function": """
         async def view(request):
             import time

@@ -10,11 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import libcst as cst
-
 from django_protolint.rules.base import Edit, Finding, Fix
+from django_protolint.source.parse import parse_source
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # libcst's line breaks (str.splitlines also splits on \f, \v, ...)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the parser's line breaks (str.splitlines also splits on \f, \v, ...)
 _BOM = "\ufeff"
 
 
@@ -109,8 +108,8 @@ def apply_fixes(findings: Iterable[Finding], base: Path, unsafe: bool = False) -
         if not fixed or after == text:
             continue
         try:
-            cst.parse_module(after)
-        except cst.ParserSyntaxError:
+            parse_source(after)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             outcome.failures.append(f"{path}: not fixed, the fixed code would not parse (please report this)")
             continue
         outcome.changes.append(FileChange(path, text, after, fixed))

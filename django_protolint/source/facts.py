@@ -2,7 +2,7 @@
 
 The per-file pass turns bytes into a `FileFacts` and nothing else; the project pass and the rules read only
 these. They are picklable so that they can be cached by content hash and built in worker processes.
-Lines are 1-based and columns 0-based (libcst's convention); only the output layer converts columns.
+Lines are 1-based and columns 0-based, in characters as editors count them; only the output layer converts columns.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def noqa_lines(text: str) -> dict[int, frozenset[str]]:
     statements: list[tuple[int, int]] = []  # (first, last) line of each statement that spans several lines
     first: int | None = None
     try:
-        # newline=None: a lone "\r" ends a line for libcst too, so the line numbers must agree with its spans.
+        # newline=None: a lone "\r" ends a line for CPython's parser too, so the line numbers agree with its positions.
         for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if token.type == tokenize.COMMENT:
                 if file_match := _FILE_NOQA.match(token.string):

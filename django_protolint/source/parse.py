@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import ast
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-import warnings
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from django_protolint.source.decode import UndecodableSource, decode_source
 from django_protolint.source.facts import FileFacts, FileProblem, Span
@@ -31,27 +28,22 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
         where = Span(reason.line, 0, reason.line, 0)
         return FileFacts(path=path, module=module, problem=FileProblem(CANNOT_READ, f"File {reason}", where))
     noqa = noqa_lines(text)
-    if too_deep := _too_deeply_nested(text):
-        return FileFacts(path=path, module=module, noqa=noqa, problem=too_deep)
     try:
-        tree = cst.parse_module(text)
-    except cst.ParserSyntaxError:
-        return FileFacts(path=path, module=module, noqa=noqa, problem=_syntax_problem(text))
-    except RecursionError:
-        return FileFacts(
-            path=path, module=module, noqa=noqa,
-            problem=FileProblem(CANNOT_PARSE, "File is nested too deeply to parse", _FILE_START),
-        )  # fmt: skip
+        tree = parse_source(text)
+    except SyntaxError as error:
+        return FileFacts(path=path, module=module, noqa=noqa, problem=_syntax_problem(error, text))
+    except (RecursionError, MemoryError):
+        return FileFacts(path=path, module=module, noqa=noqa, problem=_too_deep("parse"))
+    except ValueError as error:  # text CPython will not compile at all
+        problem = FileProblem(CANNOT_PARSE, f"Cannot parse: {error}", _FILE_START)
+        return FileFacts(path=path, module=module, noqa=noqa, problem=problem)
     try:
         visitor = FactsVisitor(module, is_package, text)
         with _deeper_recursion():
-            MetadataWrapper(tree, unsafe_skip_copy=True).visit(visitor)
+            visitor.visit(tree)
     except RecursionError:
-        # Valid but very deep code (generated tables, long `a + b + ...` chains): libcst's visitors recurse.
-        return FileFacts(
-            path=path, module=module, noqa=noqa,
-            problem=FileProblem(CANNOT_PARSE, "File is nested too deeply to analyse", _FILE_START),
-        )  # fmt: skip
+        # Valid but very deep code (generated tables, long `a + b + ...` chains): the walk recurses.
+        return FileFacts(path=path, module=module, noqa=noqa, problem=_too_deep("analyse"))
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
         return FileFacts(
             path=path,
@@ -85,28 +77,21 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
     )
 
 
-def _too_deeply_nested(text: str) -> FileProblem | None:
-    """libcst's native parser overflows its stack, killing the whole process, on nesting a few thousand deep
-    (`x = ((((…` or `- - - …`). CPython refuses such files cleanly, so ask it first (about 2% of the parse time).
-    Any other SyntaxError is left to libcst, which knows newer syntax than the running Python may."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-    except (RecursionError, MemoryError):
-        return FileProblem(CANNOT_PARSE, "File is nested too deeply to parse", _FILE_START)
-    except SyntaxError as error:
-        if "too many nested parentheses" in (error.msg or ""):
-            line = error.lineno or 1
-            return FileProblem(CANNOT_PARSE, f"SyntaxError: {error.msg}", Span(line, 0, line, 0))
-    except ValueError:  # source text CPython will not compile at all (e.g. a NUL byte); libcst says why
-        pass
-    return None
+def parse_source(text: str) -> ast.Module:
+    """CPython's own parser: the grammar of the Python running us. Raises SyntaxError, RecursionError, ValueError."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning for `"\d"` and friends: not our business
+        return ast.parse(text)
+
+
+def _too_deep(step: str) -> FileProblem:
+    return FileProblem(CANNOT_PARSE, f"File is nested too deeply to {step}", _FILE_START)
 
 
 @contextmanager
 def _deeper_recursion(limit: int = 6000) -> Iterator[None]:
-    """libcst walks trees recursively; real files nested a few hundred levels deep need more than 1000 frames."""
+    """The walk recurses once per nesting level; real files nested a few hundred levels deep need more than the
+    default 1000 frames. CPython's parser refuses anything deeper than this long before."""
     previous = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous, limit))
     try:
@@ -115,23 +100,44 @@ def _deeper_recursion(limit: int = 6000) -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-def _syntax_problem(text: str) -> FileProblem:
-    """Python's own message and position: clearer than the CST parser's."""
+def _syntax_problem(error: SyntaxError, text: str) -> FileProblem:
+    line = error.lineno or 1
+    column = max((error.offset or 1) - 1, 0)
+    message = error.msg or "invalid syntax"
+    hint = ""
+    if "print" in (error.text or "") or "Missing parentheses" in message:
+        hint = " (Python 2 code?)"
+    elif "too many nested parentheses" in message:
+        column = 0
+    elif _newer_grammar_accepts(text):
+        running = f"{sys.version_info.major}.{sys.version_info.minor}"
+        hint = (
+            f" (the file uses syntax newer than Python {running}, which runs django-protolint: run it with the "
+            "Python your project targets)"
+        )
+    return FileProblem(CANNOT_PARSE, f"SyntaxError: {message}{hint}", Span(line, column, line, column))
+
+
+def _newer_grammar_accepts(text: str) -> bool:
+    """Whether libcst, whose grammar runs ahead of older CPythons (3.12's `type X = ...`, PEP 695 generics, ...),
+    accepts what the running CPython refused: then the file is fine and the interpreter is too old."""
+    if _bracket_depth(text) > 150:
+        return False  # libcst's native parser overflows its stack (killing the process) on very deep nesting
+    import libcst  # only for files CPython refused: most runs never pay its import
+
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-    except SyntaxError as error:
-        line = error.lineno or 1
-        column = max((error.offset or 1) - 1, 0)
-        hint = ""
-        if "print" in (error.text or "") or "Missing parentheses" in (error.msg or ""):
-            hint = " (Python 2 code?)"
-        return FileProblem(CANNOT_PARSE, f"SyntaxError: {error.msg}{hint}", Span(line, column, line, column))
-    except (ValueError, RecursionError, MemoryError) as error:
-        return FileProblem(CANNOT_PARSE, f"Cannot parse: {error}", _FILE_START)
-    return FileProblem(
-        CANNOT_PARSE,
-        "Cannot parse this file with libcst although Python accepts it (newer syntax than libcst supports?)",
-        _FILE_START,
-    )
+        libcst.parse_module(text)
+    except Exception:  # noqa: BLE001 - any refusal means "not newer syntax", which is all we ask
+        return False
+    return True
+
+
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for character in text:
+        if character in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in ")]}":
+            depth -= 1
+    return deepest

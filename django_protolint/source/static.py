@@ -7,11 +7,11 @@ calls (with their callee resolved). What we cannot represent becomes `Unknown`, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import libcst as cst
 
 _SLOTS: dict[str, bool] = {"slots": True} if sys.version_info >= (3, 11) else {}  # see facts.py
 
@@ -94,87 +94,84 @@ class Unknown:
 
 StaticExpr = Literal | Sequence | Starred | Mapping | Reference | Call | BinaryOp | Choice | Subscript | Unknown
 
-Resolver = Callable[[cst.BaseExpression], str | None]
-Positioner = Callable[[cst.CSTNode], tuple[int, int]]
+Resolver = Callable[[ast.expr], str | None]
+Positioner = Callable[[ast.expr], tuple[int, int]]
 
-_OPERATORS = {cst.Add: "+", cst.BitOr: "|", cst.Subtract: "-", cst.Multiply: "*", cst.Divide: "/"}
+_OPERATORS = {ast.Add: "+", ast.BitOr: "|", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_CONTAINERS = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}
 
 
-def _short_text(expression: cst.BaseExpression) -> str:
-    if isinstance(expression, cst.Name):
-        return expression.value
-    if isinstance(expression, cst.Attribute):
-        return f"{_short_text(expression.value)}.{expression.attr.value}"
-    if isinstance(expression, cst.Call):
+def _short_text(expression: ast.expr) -> str:
+    if isinstance(expression, ast.Name):
+        return expression.id
+    if isinstance(expression, ast.Attribute):
+        return f"{_short_text(expression.value)}.{expression.attr}"
+    if isinstance(expression, ast.Call):
         return f"{_short_text(expression.func)}(…)"
     return type(expression).__name__
 
 
-def to_static(expression: cst.BaseExpression, resolve: Resolver, position: Positioner, depth: int = 0) -> StaticExpr:
+def _constant(value: object) -> StaticExpr:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return Literal(value)
+    if isinstance(value, bytes):
+        return Literal(None)  # a bytes literal is not a setting's string: known to be no string
+    return Unknown(type(value).__name__)  # complex, Ellipsis
+
+
+def to_static(expression: ast.expr, resolve: Resolver, position: Positioner, depth: int = 0) -> StaticExpr:
     if depth > 40:
         return Unknown("…")
 
-    def again(child: cst.BaseExpression) -> StaticExpr:
+    def again(child: ast.expr) -> StaticExpr:
         return to_static(child, resolve, position, depth + 1)
 
-    if isinstance(expression, (cst.SimpleString, cst.ConcatenatedString)):
-        value = expression.evaluated_value
-        return Literal(value if isinstance(value, str) else None) if value is not None else Unknown("string")
-    if isinstance(expression, cst.Integer):
-        return Literal(int(expression.evaluated_value))
-    if isinstance(expression, cst.Float):
-        return Literal(float(expression.evaluated_value))
-    if isinstance(expression, cst.Name) and expression.value in ("True", "False", "None"):
-        return Literal({"True": True, "False": False, "None": None}[expression.value])
-    if isinstance(expression, cst.UnaryOperation) and isinstance(expression.operator, cst.Minus):
-        inner = again(expression.expression)
+    if isinstance(expression, ast.Constant):
+        return _constant(expression.value)
+    if isinstance(expression, ast.JoinedStr):
+        return Unknown("string")  # an f-string: its value is only known at run time
+    if isinstance(expression, ast.UnaryOp) and isinstance(expression.op, ast.USub):
+        inner = again(expression.operand)
         if isinstance(inner, Literal) and isinstance(inner.value, (int, float)) and not isinstance(inner.value, bool):
             return Literal(-inner.value)
         return Unknown("-…")
-    if isinstance(expression, (cst.List, cst.Tuple, cst.Set)):
-        kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(expression)]
-        items = []
+    if isinstance(expression, (ast.List, ast.Tuple, ast.Set)):
+        items: list[StaticExpr] = []
         has_star = False
-        for element in expression.elements:
-            if isinstance(element, cst.StarredElement):
+        for element in expression.elts:
+            if isinstance(element, ast.Starred):
                 has_star = True
                 items.append(Starred(again(element.value)))
             else:
-                items.append(again(element.value))
-        return Sequence(kind, tuple(items), has_star)
-    if isinstance(expression, cst.Dict):
+                items.append(again(element))
+        return Sequence(_CONTAINERS[type(expression)], tuple(items), has_star)
+    if isinstance(expression, ast.Dict):
         pairs = []
-        for element in expression.elements:
-            if isinstance(element, cst.DictElement):
-                pairs.append((again(element.key), again(element.value)))
-            else:
-                pairs.append((Unknown("**"), again(element.value)))
+        for key, value in zip(expression.keys, expression.values):
+            pairs.append((again(key) if key is not None else Unknown("**"), again(value)))
         return Mapping(tuple(pairs))
-    if isinstance(expression, (cst.Name, cst.Attribute)):
+    if isinstance(expression, (ast.Name, ast.Attribute)):
         return Reference(resolve(expression), _short_text(expression), position(expression)[0])
-    if isinstance(expression, cst.Call):
-        args = []
+    if isinstance(expression, ast.Call):
+        args: list[StaticExpr] = []
         kwargs = []
         for arg in expression.args:
-            if arg.keyword is not None:
-                kwargs.append((arg.keyword.value, again(arg.value)))
-            elif arg.star:
-                args.append(Starred(again(arg.value)))
+            args.append(Starred(again(arg.value)) if isinstance(arg, ast.Starred) else again(arg))
+        for keyword in expression.keywords:
+            if keyword.arg is None:
+                args.append(Starred(again(keyword.value)))  # `**options`
             else:
-                args.append(again(arg.value))
+                kwargs.append((keyword.arg, again(keyword.value)))
         line, column = position(expression)
         return Call(resolve(expression.func), _short_text(expression.func), tuple(args), tuple(kwargs), line, column)
-    if isinstance(expression, cst.BinaryOperation):
-        operator = _OPERATORS.get(type(expression.operator), "?")
-        return BinaryOp(operator, again(expression.left), again(expression.right))
-    if isinstance(expression, cst.IfExp):
+    if isinstance(expression, ast.BinOp):
+        return BinaryOp(_OPERATORS.get(type(expression.op), "?"), again(expression.left), again(expression.right))
+    if isinstance(expression, ast.IfExp):
         return Choice((again(expression.body), again(expression.orelse)))
-    if isinstance(expression, cst.BooleanOperation):
-        return Choice((again(expression.left), again(expression.right)))
-    if isinstance(expression, cst.Subscript) and len(expression.slice) == 1:
-        index = expression.slice[0].slice
-        if isinstance(index, cst.Index):
-            return Subscript(again(expression.value), again(index.value))
+    if isinstance(expression, ast.BoolOp):
+        return Choice(tuple(again(value) for value in expression.values))  # `a or b or c`: any of them
+    if isinstance(expression, ast.Subscript) and not isinstance(expression.slice, (ast.Slice, ast.Tuple)):
+        return Subscript(again(expression.value), again(expression.slice))
     return Unknown(_short_text(expression))
 
 
