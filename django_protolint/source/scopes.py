@@ -9,6 +9,10 @@ resolves to nothing rather than to a guess).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_protolint.source.facts import Scope
 
 # Binding kinds
 IMPORT = "import"  # qualname: what was imported ("requests", "time.sleep")
@@ -38,6 +42,7 @@ class Frame:
     bindings: dict[str, Binding] = field(default_factory=dict)
     awaits: bool = False
     yields: bool = False
+    scope: Scope | None = None  # the facts' Scope for this function, made once
 
     @property
     def is_function(self) -> bool:

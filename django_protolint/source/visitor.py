@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Callable, Iterable
 
 from django_protolint.knowledge import django_api
@@ -58,6 +59,7 @@ SESSION_SYNC_METHODS = frozenset({"get", "set", "setdefault", "pop", "keys", "va
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what CPython's tokenizer ends a line on (not \f or \v)
 _DEFINITION_KEYWORD = re.compile(r"(?:async\s+)?def\s+|class\s+")
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_MODULE_SCOPE = Scope(function=None, is_async=False)
 
 
 class LinePositions:
@@ -211,10 +213,14 @@ class FactsVisitor:
         return whole  # an identifier NFKC-normalised by the parser: its written length differs
 
     def scope(self) -> Scope:
+        # One Scope object per function, shared by all its facts: pickle (the cache, worker processes) then
+        # writes and rebuilds it once instead of once per call.
         function = self.scopes.function
         if function is None:
-            return Scope(function=None, is_async=False)
-        return Scope(function=function.qualname, is_async=function.is_async)
+            return _MODULE_SCOPE
+        if function.scope is None:
+            function.scope = Scope(function=function.qualname, is_async=function.is_async)
+        return function.scope
 
     def qualify(self, local_qualname: str) -> str:
         return f"{self.module}.{local_qualname}" if self.module else local_qualname
@@ -781,15 +787,15 @@ class FactsVisitor:
         callee = self.resolve_name(func)
         self.calls.append(
             CallFact(
-                callee=callee,
-                text=dotted(func),
-                span=self.span(node),
+                # Interned: a file calls the same few names over and over, and pickle writes a shared string once.
+                callee=sys.intern(callee) if callee is not None else None,
+                text=sys.intern(dotted(func)),
                 scope=self.scope(),
                 awaited=id(node) in self._awaited,
                 discarded=id(node) in self._discarded,
                 entered=id(node) in self._entered,
-                callee_span=self.span(func),
                 chained=id(node) in self._chained,
+                positions=(*self.span(node), *self.span(func)),
             )
         )
         if (
