@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -18,6 +18,9 @@ from django_protolint.output.concise import statistics
 from django_protolint.project.dependencies import parse_version
 from django_protolint.rules import load_rules
 from django_protolint.rules.docs import rule_markdown
+
+if TYPE_CHECKING:
+    from django_protolint.runner import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -79,6 +82,11 @@ class ProgressBar:
             sys.stderr.flush()
 
 
+def internal_errors(report: Report) -> int:
+    """Files the analysis itself failed on, whatever the filters hide: --strict is about the tool, not the code."""
+    return sum(1 for facts in report.files.values() if facts.problem is not None and facts.problem.code == "DPL003")
+
+
 def _internal_error(error: Exception) -> NoReturn:
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
@@ -107,6 +115,8 @@ def main() -> None:
 )  # fmt: skip
 @click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report to this file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--strict", is_flag=True, help="Exit 2 when django-protolint itself failed on a file (DPL003), "
+              "instead of reporting it as a finding and going on.")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply safe fixes, then report what remains.")
 @click.option("--diff", "show_diff", is_flag=True, help="Show the fixes as a unified diff; change nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
@@ -130,6 +140,7 @@ def check(
     output_format: str,
     output_file: Path | None,
     exit_zero: bool,
+    strict: bool,
     apply_fix: bool,
     show_diff: bool,
     unsafe_fixes: bool,
@@ -184,6 +195,10 @@ def check(
         _internal_error(error)
 
     _write(text, output_file, use_color)
+    if strict and (failed := internal_errors(report)):
+        click.echo(f"django-protolint: error: the analysis failed on {failed} file{'s' if failed != 1 else ''} "
+                   "(DPL003 above) and --strict was given", err=True)  # fmt: skip
+        sys.exit(EXIT_ERROR)
     if report.findings and not exit_zero:
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)

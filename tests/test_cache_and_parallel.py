@@ -114,3 +114,40 @@ def test_progress_bar_waits_before_drawing(monkeypatch, capsys):
     bar(5, 10)
     bar.finish()
     assert "5/10 files" in capsys.readouterr().err
+
+
+def _hang_on_views_3(real):
+    def analyse(job):
+        if job[1].endswith("views_3.py"):
+            import time
+
+            time.sleep(60)  # a loop that never ends, as far as a pre-commit hook can tell
+        return real(job)
+
+    return analyse
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_that_takes_too_long_costs_only_that_file(big_project, monkeypatch, jobs):
+    monkeypatch.setattr(parallel, "FILE_TIME_LIMIT", 0.5)
+    monkeypatch.setattr(parallel, "_analyse", _hang_on_views_3(parallel._analyse))
+    report = lint([big_project], Config(), cwd=big_project, jobs=jobs)
+    stopped = [f for f in report.findings if f.code == "DPL003"]
+    assert [f.path for f in stopped] == ["app/views_3.py"]
+    assert "longer than 0.5 s" in stopped[0].message
+    assert {f.code for f in report.findings if f.path == "app/views_4.py"} == {"DPL101", "DPL110"}
+
+
+def test_strict_turns_an_internal_error_into_exit_2(big_project, monkeypatch):
+    from tests.helpers import invoke
+
+    real = parallel._analyse
+    monkeypatch.setattr(parallel, "FILE_TIME_LIMIT", 0.5)
+    monkeypatch.setattr(parallel, "_analyse", _hang_on_views_3(real))
+    lenient = invoke(["check", "--format", "concise", "--jobs", "1", "--no-cache"], cwd=big_project)
+    assert lenient.exit_code == 1 and "app/views_3.py:1:1: DPL003" in lenient.stdout
+    strict = invoke(["check", "--format", "concise", "--jobs", "1", "--no-cache", "--strict"], cwd=big_project)
+    assert strict.exit_code == 2 and "failed on 1 file" in strict.stderr
+    # Strictness is about the tool failing, not about the code: findings alone do not make it exit 2.
+    monkeypatch.setattr(parallel, "_analyse", real)
+    assert invoke(["check", "--format", "concise", "--no-cache", "--strict", "--exit-zero"], cwd=big_project).exit_code == 0
