@@ -3,21 +3,19 @@
     python benchmarks/profile_phases.py phases TREE      # each step of the per-file pass timed on its own
     python benchmarks/profile_phases.py cprofile TREE    # cProfile of the whole lint(), grouped by phase
 
-`phases` repeats, file by file, the steps of `source.parse.build_facts` (decode, noqa comments, CPython's depth
-pre-check, libcst parse, the metadata the visitor declares, the walk with our visitor), then pickling the result
-(what the process pool and the cache pay), then the project pass (discovery, model, rules, filters) on those
-facts. No profiler: the numbers are wall times of the real code.
+`phases` repeats, file by file, the steps of `source.parse.build_facts` (decode, noqa comments, CPython's
+`ast.parse`, the walk with our visitor), then pickling and unpickling the result (what the process pool and the
+cache pay), then the project pass (discovery, model, rules, filters) on those facts. No profiler: the numbers
+are wall times of the real code.
 
 `cprofile` runs `runner.lint(TREE, jobs=1, cache=None)` under cProfile and reports the cumulative time of the
-functions that make up each phase. cProfile slows Python-level code (our visitor, libcst's metadata and visitor
-dispatch) much more than native code (libcst's parser), so its shares lean towards the Python parts; read it
-with `phases`.
+functions that make up each phase. cProfile slows Python-level code (our visitor) much more than native code
+(CPython's parser), so its shares lean towards the Python parts; read it with `phases`.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import pickle
 import pstats
@@ -25,9 +23,6 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from django_protolint import runner
 from django_protolint.config import Config
@@ -37,17 +32,7 @@ from django_protolint.source.decode import UndecodableSource, decode_source
 from django_protolint.source.noqa import noqa_lines
 from django_protolint.source.visitor import FactsVisitor
 
-
-def _visitor(module: str, is_package: bool, text: str) -> FactsVisitor:
-    try:
-        return FactsVisitor(module, is_package, text)  # newer visitors take the source text
-    except TypeError:
-        return FactsVisitor(module, is_package)
-
-
-def parse_deeper():
-    deeper = getattr(parse, "_deeper_recursion", None)
-    return deeper() if deeper else contextlib.nullcontext()
+REFERENCE = "(for reference)"
 
 
 def phases(tree: Path) -> None:
@@ -63,61 +48,40 @@ def phases(tree: Path) -> None:
         data = source.path.read_bytes()
         lines += data.count(b"\n")
         totals["read bytes"] += clock() - t
+        built = parse.build_facts(data, source.display, source.module, source.is_package)
+        facts.append(built)
         t = clock()
         try:
             text = decode_source(data)
         except UndecodableSource:
-            facts.append(parse.build_facts(data, source.display, source.module, source.is_package))
             continue
         totals["decode"] += clock() - t
         t = clock()
         noqa_lines(text)
         totals["noqa comments"] += clock() - t
         t = clock()
-        too_deep = parse._too_deeply_nested(text)
-        totals["ast.parse depth pre-check"] += clock() - t
-        if too_deep:
-            facts.append(parse.build_facts(data, source.display, source.module, source.is_package))
+        try:
+            module = parse.parse_source(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            totals["ast.parse"] += clock() - t
             continue
+        totals["ast.parse"] += clock() - t
         t = clock()
         try:
-            module = cst.parse_module(text)
-        except Exception:  # noqa: BLE001
-            totals["libcst parse"] += clock() - t
-            facts.append(parse.build_facts(data, source.display, source.module, source.is_package))
-            continue
-        totals["libcst parse"] += clock() - t
-        visitor = _visitor(source.module, source.is_package, text)
-        providers = tuple(visitor.METADATA_DEPENDENCIES)
-        t = clock()
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        try:
-            with parse_deeper():
-                wrapper.resolve_many(providers)
-        except RecursionError:
-            pass
-        totals[f"libcst metadata ({', '.join(p.__name__ for p in providers)})"] += clock() - t
-        t = clock()
-        try:
-            with parse_deeper():
-                wrapper.visit(visitor)  # the metadata is cached in the wrapper: this is the walk and our callbacks
+            with parse._deeper_recursion():
+                FactsVisitor(source.module, source.is_package, text).visit(module)
         except RecursionError:
             pass
         totals["our visitor (FactsVisitor)"] += clock() - t
         t = clock()
-        try:
-            with parse_deeper():
-                module.visit(cst.CSTVisitor())  # libcst's walk alone, no callbacks
-        except RecursionError:
-            pass
-        totals["(libcst traversal alone, no-op visitor, for reference)"] += clock() - t
+        parse.build_facts(data, source.display, source.module, source.is_package)
+        totals[f"whole build_facts again {REFERENCE}"] += clock() - t
         t = clock()
-        built = parse.build_facts(data, source.display, source.module, source.is_package)
-        totals["(whole build_facts again, for reference)"] += clock() - t
-        facts.append(built)
+        blob = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
+        totals["pickle FileFacts (worker → main, cache write)"] += clock() - t
         t = clock()
-        pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
-        totals["pickle FileFacts"] += clock() - t
+        pickle.loads(blob)
+        totals["unpickle FileFacts (main, cache read)"] += clock() - t
     original = runner.read_facts
     runner.read_facts = lambda *_args, **_kwargs: list(facts)  # the project pass alone, on the facts built above
     try:
@@ -126,25 +90,21 @@ def phases(tree: Path) -> None:
         totals["project pass (discover, model, rules, filters)"] += clock() - t
     finally:
         runner.read_facts = original
-    excluded = ("discover files", "pickle FileFacts")
-    per_file = sum(v for k, v in totals.items() if k not in excluded and "project" not in k and "reference" not in k)
+    per_file_steps = ("read bytes", "decode", "noqa comments", "ast.parse", "our visitor (FactsVisitor)")
+    per_file = sum(totals[name] for name in per_file_steps)
     print(f"{len(discovery.python)} files, {lines} lines, {len(report.findings)} findings")
     print("| phase | seconds | share of the per-file pass |")
     print("|---|---:|---:|")
     for name, seconds in totals.items():
-        counted = name not in excluded and "project" not in name and "reference" not in name
-        share = f"{100 * seconds / per_file:.1f}%" if per_file and counted else ""
+        share = f"{100 * seconds / per_file:.1f}%" if per_file and name in per_file_steps else ""
         print(f"| {name} | {seconds:.2f} | {share} |")
     print(f"| per-file pass, sum of its steps | {per_file:.2f} | 100% |")
 
 
 GROUPS = {
     # phase: functions (file suffix, function name) whose cumulative time makes it up
-    "libcst parse (native)": [("libcst/_parser/entrypoints.py", "parse_module")],
-    "libcst position metadata": [("libcst/metadata/position_provider.py", "_gen_impl"),
-                                 ("libcst/metadata/span_provider.py", "_gen_impl")],
-    "our visitor + libcst dispatch": [("libcst/metadata/wrapper.py", "visit")],
-    "ast.parse depth pre-check": [("django_protolint/source/parse.py", "_too_deeply_nested")],
+    "ast.parse (native)": [("django_protolint/source/parse.py", "parse_source")],
+    "our visitor": [("django_protolint/source/visitor.py", "visit_Module")],
     "noqa comments": [("django_protolint/source/noqa.py", "noqa_lines")],
     "decode": [("django_protolint/source/decode.py", "decode_source")],
     "per-file pass (build_facts)": [("django_protolint/source/parse.py", "build_facts")],

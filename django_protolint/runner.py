@@ -19,7 +19,7 @@ from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.source.noqa import comment_noqa_lines
 from django_protolint.cache import FactsCache
-from django_protolint.parallel import Job, Progress, analyse_all
+from django_protolint.parallel import Job, Progress, analyse_all, paused_gc
 
 
 def _quiet(done: int, total: int) -> None:
@@ -134,6 +134,7 @@ def _root_relative_paths(discovery: Discovery, root: Path) -> dict[str, str]:
     return anchored
 
 
+@paused_gc()
 def lint(paths: list[Path], config: Config, cwd: Path | None = None, cache: FactsCache | None = None,
          jobs: int = 1, progress: Progress | None = None) -> Report:  # fmt: skip
     rules = load_rules()

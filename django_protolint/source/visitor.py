@@ -119,6 +119,9 @@ def _child_fields(node_type: type) -> tuple[str, ...]:
     return fields
 
 
+_DISPATCH: dict[type, Callable[[FactsVisitor, ast.AST], None]] = {}
+
+
 class FactsVisitor:
     def __init__(self, module: str, is_package: bool, source: str = "") -> None:
         self._positions = LinePositions(source)
@@ -148,17 +151,18 @@ class FactsVisitor:
         self._class_attributes: list[list[tuple[str, static.StaticExpr]]] = []
         self._module_blocks = 0  # compound statements open at module level: what runs there is conditional
         self._reported_request_nodes: set[int] = set()
-        self._dispatch: dict[type, Callable[[ast.AST], None]] = {}
 
     # ----------------------------------------------------------------- walking
 
     def visit(self, node: ast.AST) -> None:
         node_type = type(node)
-        handler = self._dispatch.get(node_type)
+        handler = _DISPATCH.get(node_type)
         if handler is None:
-            handler = getattr(self, f"visit_{node_type.__name__}", self.generic_visit)
-            self._dispatch[node_type] = handler
-        handler(node)
+            # Plain functions kept on the class, not bound methods on the instance: a visitor that referred to
+            # itself would be a reference cycle, freed only by the cyclic GC, which the run keeps paused.
+            handler = getattr(FactsVisitor, f"visit_{node_type.__name__}", FactsVisitor.generic_visit)
+            _DISPATCH[node_type] = handler
+        handler(self, node)
 
     def generic_visit(self, node: ast.AST) -> None:
         for name in _CHILD_FIELDS.get(type(node)) or _child_fields(type(node)):
