@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import traceback
@@ -82,6 +83,17 @@ class ProgressBar:
             sys.stderr.flush()
 
 
+def only_in(report: Report, paths: list[Path]) -> Report:
+    """The findings in `paths` (files, or directories holding them); the analysis itself saw the whole project."""
+    wanted = [os.path.abspath(path) for path in paths]
+
+    def wanted_path(shown: str) -> bool:
+        absolute = os.path.abspath(shown)
+        return any(absolute == path or absolute.startswith(path.rstrip(os.sep) + os.sep) for path in wanted)
+
+    return dataclasses.replace(report, findings=tuple(f for f in report.findings if wanted_path(f.path)))
+
+
 def internal_errors(report: Report) -> int:
     """Files the analysis itself failed on, whatever the filters hide: --strict is about the tool, not the code."""
     return sum(1 for facts in report.files.values() if facts.problem is not None and facts.problem.code == "DPL003")
@@ -115,6 +127,8 @@ def main() -> None:
 )  # fmt: skip
 @click.option("--output-file", "-o", type=click.Path(path_type=Path), help="Write the report to this file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--report-only", is_flag=True, help="Analyse the whole project (the directory of its pyproject.toml, "
+              "else the current one) but report findings only in PATHS: for pre-commit's list of staged files.")
 @click.option("--strict", is_flag=True, help="Exit 2 when django-protolint itself failed on a file (DPL003), "
               "instead of reporting it as a finding and going on.")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply safe fixes, then report what remains.")
@@ -140,6 +154,7 @@ def check(
     output_format: str,
     output_file: Path | None,
     exit_zero: bool,
+    report_only: bool,
     strict: bool,
     apply_fix: bool,
     show_diff: bool,
@@ -162,14 +177,23 @@ def check(
 
     targets = list(paths) or [Path(".")]
     try:
+        if report_only and (apply_fix or show_diff):
+            raise ConfigError("--report-only cannot be combined with --fix or --diff")
         layer = SelectionLayer(_codes(select), _codes(extend_select) or (), _codes(ignore) or ())
         _validate_command_line(layer, django_version)
+        if report_only:
+            reported, targets = targets, [Path(".")]
         config = _configuration(targets, config_file, no_config, layer, django_version, server, settings_module)
+        if report_only:
+            pyproject = config_file or find_pyproject(Path("."))
+            targets = [pyproject.parent if pyproject is not None else Path(".")]
         cache = None if no_cache else FactsCache()
         progress = None if quiet or not _is_terminal(sys.stderr) else ProgressBar()
         report = lint(targets, config, cache=cache, jobs=jobs or default_jobs(), progress=progress)
         if progress is not None:
             progress.finish()
+        if report_only:
+            report = only_in(report, reported)
         if show_diff or apply_fix:
             from django_protolint.fixes.apply import apply_fixes, write_changes
 

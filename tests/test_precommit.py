@@ -29,7 +29,8 @@ from django_protolint.project.deploy.files import reader_for
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
-HOOK_IDS = ("django-protolint", "django-protolint-report")
+HOOK_IDS = ("django-protolint", "django-protolint-staged", "django-protolint-report")
+WHOLE_PROJECT_HOOKS = ("django-protolint", "django-protolint-report")
 
 GIT_ENV = {
     # A private, predictable git: no global hooks, signing or templates from the machine's configuration.
@@ -60,10 +61,15 @@ def test_the_manifest_is_a_list_of_our_hooks():
     main, verdict = hooks()["django-protolint"], hooks()["django-protolint-report"]
     assert main["entry"] == "django-protolint check"
     assert verdict["entry"] == "django-protolint report"
+    staged = hooks()["django-protolint-staged"]
+    assert staged["entry"] == "django-protolint check --report-only"
+    assert staged["pass_filenames"] is True  # the staged files say which findings to show, not what to read
+    assert staged["files"] == main["files"]
     for hook in manifest:
         assert hook["language"] == "python"
         # The whole project, once: findings span files (see the comment in the manifest).
-        assert hook["pass_filenames"] is False
+        if hook["id"] in WHOLE_PROJECT_HOOKS:
+            assert hook["pass_filenames"] is False
         assert hook["always_run"] is False
         assert hook["require_serial"] is True
         assert hook["minimum_pre_commit_version"] == "2.9.2"
@@ -274,7 +280,7 @@ def test_the_readme_configuration_lints_the_whole_project_when_a_deployment_file
     repository, rev = hook_repository
     project = make_project(tmp_path / "project", GOOD_VIEW)
     # The README's snippet, pointed at the snapshot (both hooks share one installed environment).
-    hook_ids = "".join(f"      - id: {hook_id}\n" for hook_id in HOOK_IDS)
+    hook_ids = "".join(f"      - id: {hook_id}\n" for hook_id in WHOLE_PROJECT_HOOKS)
     (project / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {repository}\n    rev: {rev}\n    hooks:\n{hook_ids}", encoding="utf-8"
     )
@@ -301,3 +307,33 @@ def test_the_readme_configuration_lints_the_whole_project_when_a_deployment_file
     # The verdict hook: async views served by runserver's WSGI is a suboptimal fit, and it shows its evidence.
     assert re.search(r"^django-protolint protocol-fit verdict\.+Failed$", text, re.MULTILINE), text
     assert "Protocol fit: SUBOPTIMAL" in text
+
+
+def test_the_staged_files_hook_judges_a_commit_by_the_files_it_touches(tmp_path, wheelhouse, hook_repository):
+    repository, rev = hook_repository
+    project = make_project(tmp_path / "project", BLOCKING_VIEW)  # an old finding in blog/views.py
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repository}\n    rev: {rev}\n    hooks:\n      - id: django-protolint-staged\n",
+        encoding="utf-8",
+    )
+    _git(project, "add", "--all")
+    _git(project, "commit", "--quiet", "--no-verify", "--message", "a project with a finding")
+    env = precommit_env(wheelhouse, tmp_path)
+    run = [sys.executable, "-m", "pre_commit", "run", "--color", "never"]
+
+    # A new, clean module is staged: the old finding elsewhere does not fail the commit.
+    (project / "blog" / "feeds.py").write_text("FEED_SIZE = 20\n", encoding="utf-8")
+    _git(project, "add", "blog/feeds.py")
+    passed = _run(run, project, env)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r"^django-protolint \(staged files\)\.+Passed$", passed.stdout, re.MULTILINE), passed.stdout
+    _git(project, "commit", "--quiet", "--no-verify", "--message", "feeds")
+
+    # The view itself is staged: its finding is the commit's.
+    with (project / "blog" / "views.py").open("a", encoding="utf-8") as view:
+        view.write("\n\nasync def about(request):\n    return HttpResponse('about')\n")
+    _git(project, "add", "blog/views.py")
+    failed = _run(run, project, env)
+    text = failed.stdout + failed.stderr
+    assert failed.returncode == 1, text
+    assert "blog/views.py:8:5: DPL110" in text
