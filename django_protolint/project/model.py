@@ -179,18 +179,20 @@ class ProjectModel:
     def _calls_by_function(self) -> dict[tuple[str, str], list[tuple[FileFacts, CallFact]]]:
         grouped: dict[tuple[str, str], list[tuple[FileFacts, CallFact]]] = defaultdict(list)
         for facts in self.files:
+            root = source_root(facts)
             for call in facts.calls:
                 if call.scope.function is not None:
-                    grouped[(source_root(facts), self._qualify(facts, call.scope.function))].append((facts, call))
+                    grouped[(root, self._qualify(facts, call.scope.function))].append((facts, call))
         return grouped
 
     @cached_property
     def _queries_by_function(self) -> dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]]:
         grouped: dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]] = defaultdict(list)
         for facts in self.files:
+            root = source_root(facts)
             for query in facts.queries:
                 if query.scope.function is not None:
-                    grouped[(source_root(facts), self._qualify(facts, query.scope.function))].append((facts, query))
+                    grouped[(root, self._qualify(facts, query.scope.function))].append((facts, query))
         return grouped
 
     @staticmethod
@@ -205,9 +207,12 @@ class ProjectModel:
                 yield facts, call
 
     def calls_in_async(self) -> Iterator[tuple[FileFacts, CallFact]]:
-        for facts, call in self.calls():
-            if call.scope.is_async:
-                yield facts, call
+        return iter(self._calls_in_async)
+
+    @cached_property
+    def _calls_in_async(self) -> list[tuple[FileFacts, CallFact]]:
+        # Several rules ask; a large project has hundreds of thousands of calls, few of them in async code.
+        return [(facts, call) for facts in self.files for call in facts.calls if call.scope.is_async]
 
     def queries(self) -> Iterator[tuple[FileFacts, QueryFact]]:
         for facts in self.files:

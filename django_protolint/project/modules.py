@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import lru_cache
 
 from django_protolint.source.facts import FileFacts
 
 
 def source_root(facts: FileFacts) -> str:
     """`fixtures/blogsite/articles/views.py` as `articles.views` → `fixtures/blogsite` ("." for the cwd)."""
-    parts = facts.path.split("/")
-    depth = len(facts.module.split(".")) if facts.module else 1
+    return _source_root(facts.path, facts.module)
+
+
+@lru_cache(maxsize=65536)  # asked for every call and query of a large project: hundreds of thousands of times
+def _source_root(path: str, module: str) -> str:
+    parts = path.split("/")
+    depth = len(module.split(".")) if module else 1
     if parts[-1] != "__init__.py":
         depth -= 1
     directory = parts[:-1]
