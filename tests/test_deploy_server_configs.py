@@ -1,5 +1,5 @@
 """Servers configured by their own files: uWSGI (YAML, XML, JSON), Apache mod_wsgi, NGINX Unit, Heroku app.json,
-read by what they hold.
+and a command that loads a config file read on its own (one server, both files as evidence).
 
 Each format: the files we must recognise, then near-misses that must yield nothing, then bad input (a problem
 at most, never an exception). Rows as in test_deploy_files.py: (line, environment, server, protocol, app, worker).
@@ -317,12 +317,74 @@ def test_expo_app_json_is_not_heroku():
     assert rows("app.json", '{"expo": {"name": "shop", "slug": "shop"}}') == []
 
 
-# ============================================================================================ verdicts end to end
+# ============================================================================================ one server, two files
 
 
 def report_for(tmp_path: Path, files: dict[str, str]):
     return run(write_project(tmp_path, PROJECT | files))
 
+
+UWSGI_INI = "[uwsgi]\nmodule = proj.wsgi:application\nhttp-socket = :8000\nprocesses = 4\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        pytest.param({"Dockerfile": 'FROM python:3.12\nCMD ["uwsgi", "--ini", "uwsgi.ini"]\n', "uwsgi.ini": UWSGI_INI},
+                     ("Dockerfile", 2, "uwsgi.ini", 1), id="Dockerfile CMD + uwsgi.ini"),
+        pytest.param({"Dockerfile": "FROM python:3.12\nCMD uwsgi --ini /app/deploy/uwsgi.ini:prod\n",
+                      "deploy/uwsgi.ini": UWSGI_INI},
+                     ("Dockerfile", 2, "deploy/uwsgi.ini", 1), id="absolute path in the image, :section"),
+        pytest.param({"Procfile": "web: uwsgi uwsgi.yaml\n", "uwsgi.yaml": "uwsgi:\n  module: proj.wsgi:application\n"},
+                     ("Procfile", 1, "uwsgi.yaml", 1), id="Procfile + uwsgi.yaml as a lone argument"),
+        pytest.param({"deploy/supervisord.conf": "[program:web]\ncommand=uwsgi --xml /etc/uwsgi/uwsgi.xml\n",
+                      "deploy/uwsgi.xml": "<uwsgi>\n<module>proj.wsgi:application</module>\n</uwsgi>\n"},
+                     ("deploy/supervisord.conf", 2, "deploy/uwsgi.xml", 1), id="supervisor + uwsgi.xml"),
+    ],
+)  # fmt: skip
+def test_command_and_the_config_it_loads_are_one_deployment(tmp_path: Path, files: dict[str, str], where):
+    report = report_for(tmp_path, files)
+    [deployment] = report.model.deployments
+    assert (deployment.path, deployment.line, *deployment.config) == where
+    assert deployment.command.app == "proj.wsgi:application"
+    verdict = report.model.verdicts["."]
+    assert [d.path for d in verdict.servers] == [where[0]]
+    assert f"uwsgi, {where[0]}:{where[1]} + {where[2]}:{where[3]}" in verdict.summary
+    # one finding, on the line that starts the server
+    assert found(report) == {(where[0], where[1], "DPL502")}
+
+
+def test_command_options_beat_the_config_it_loads(tmp_path: Path):
+    files = {"Dockerfile": "FROM python:3.12\nCMD uwsgi --ini uwsgi.ini --module proj.asgi\n", "uwsgi.ini": UWSGI_INI}
+    [deployment] = report_for(tmp_path, files).model.deployments
+    assert (deployment.command.app, deployment.config) == ("proj.asgi", ("uwsgi.ini", 1))
+
+
+def test_config_loaded_only_by_a_development_command_stays_a_production_deployment(tmp_path: Path):
+    files = {"Makefile": "run:\n\tuwsgi --ini uwsgi.ini --py-autoreload 1\n", "uwsgi.ini": UWSGI_INI}
+    report = report_for(tmp_path, files)
+    shown = sorted((d.path, d.environment, d.config) for d in report.model.deployments)
+    assert shown == [("Makefile", D, ("uwsgi.ini", 1)), ("uwsgi.ini", P, None)]
+
+
+def test_config_nobody_loads_is_its_own_deployment(tmp_path: Path):
+    files = {"Dockerfile": "FROM python:3.12\nCMD uwsgi --ini other.ini\n", "uwsgi.ini": UWSGI_INI}
+    report = report_for(tmp_path, files)
+    assert sorted((d.path, d.config) for d in report.model.deployments) == [("Dockerfile", None), ("uwsgi.ini", None)]
+
+
+def test_merged_deployment_shows_both_files_in_json_and_text(tmp_path: Path):
+    from django_protolint.output.projects import verdict_record
+    from django_protolint.output.verdict import render_text
+
+    files = {"Dockerfile": 'FROM python:3.12\nCMD ["uwsgi", "--ini", "uwsgi.ini"]\n', "uwsgi.ini": UWSGI_INI}
+    report = report_for(tmp_path, files)
+    [record] = verdict_record(report.model.verdicts["."])["servers"]
+    assert (record["path"], record["line"], record["config"]) == ("Dockerfile", 2, {"path": "uwsgi.ini", "line": 1})
+    assert "(configured in uwsgi.ini:1)" in render_text(report.model)
+
+
+# ============================================================================================ verdicts end to end
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,9 @@ class Deployment:
     line: int
     environment: str  # PRODUCTION or DEVELOPMENT
     where: str  # "Procfile process `web`", "Dockerfile CMD", "compose service `web`"
+    # The configuration file the server loads (`uwsgi --ini uwsgi.ini`, gunicorn.conf.py), as (path, line),
+    # when its settings completed the command: evidence next to the line that starts the server.
+    config: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
