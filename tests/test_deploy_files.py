@@ -901,6 +901,7 @@ def test_gunicorn_conf_py_notes_where_the_worker_came_from(tmp_path: Path):
     report = run(write_project(tmp_path, PROJECT | {"Procfile": "web: gunicorn\n", "gunicorn.conf.py": ASGI_CONF}))
     [deployment] = report.model.deployments
     assert deployment.command.notes == ("worker and app completed from gunicorn.conf.py",)
+    assert deployment.config == ("gunicorn.conf.py", 1)  # the file is evidence, as uwsgi.ini is for uwsgi --ini
 
 
 def test_gunicorn_command_line_app_beats_wsgi_app(tmp_path: Path):
