@@ -14,7 +14,7 @@ import pytest
 
 from django_protolint.config import Config
 from django_protolint.runner import lint
-from tests.helpers import BLOCKING_VIEW, invoke, write_project
+from tests.helpers import BLOCKING_VIEW, found, invoke, run, write_project
 
 GOOD_FINDING = "good.py:5:5: DPL110 "
 CONCISE = re.compile(r"^(.+?):(\d+):(\d+): ([A-Z]{2,4}\d{3}) (.*)$")
@@ -395,3 +395,35 @@ def test_a_plain_syntax_error_is_not_called_newer_syntax(tmp_path):
     _, lines, _ = check(root)
     (line,) = lines_about(lines, "bad.py")
     assert "SyntaxError" in line and "newer" not in line
+
+
+GARBLED_SERVER_CONFIGS = {
+    "uwsgi.xml": b"\x00\x01<uwsgi>\xff\xfe",
+    "uwsgi.json": b'{"uwsgi": {"module": ',
+    "deploy/uwsgi.yaml": b"uwsgi:\n  module: [proj.wsgi\n",
+    "unit.json": b"\x89PNG\r\n\x1a\n\x00\x00",
+    "config.json": b"{ // not JSON }",
+    "app.json": b"\xff\xfe\x00",
+    "apache/site.conf": b"\x00WSGIScriptAlias\x00\xff",
+    ".htaccess": b"\x00\x01\x02",
+}
+
+
+def test_garbled_server_configs_are_problems_and_the_rest_is_linted(tmp_path):
+    root = write_project(tmp_path / "project", {"views.py": BLOCKING_VIEW})
+    for name, data in GARBLED_SERVER_CONFIGS.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    report = run(root)
+    # Files named for a server report that they cannot be read; config.json and app.json may be anyone's.
+    assert found(report) == {
+        ("views.py", 5, "DPL110"),
+        ("uwsgi.xml", 1, "DPL508"),
+        ("uwsgi.json", 1, "DPL508"),
+        ("deploy/uwsgi.yaml", 2, "DPL508"),
+        ("unit.json", 1, "DPL508"),
+    }
+    completed = subprocess.run([sys.executable, "-m", "django_protolint", "check", "--format", "concise"], cwd=root,
+                               capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert "Traceback" not in completed.stdout + completed.stderr
+    assert completed.returncode == 1

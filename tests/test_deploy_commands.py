@@ -173,6 +173,23 @@ SERVES = [
          "mod_wsgi-express start-server --port 8000 --processes 2 proj/wsgi.py",
          "mod_wsgi", "wsgi", "proj/wsgi.py", None),
     case("manage.py runmodwsgi is mod_wsgi", "python manage.py runmodwsgi --port 8000", "mod_wsgi", "wsgi", None, None),
+    case("uwsgi --gevent N is WSGI on the gevent loop engine, N is not the app",
+         "uwsgi --gevent 100 --http :8000 --module proj.wsgi", "uwsgi", "wsgi", "proj.wsgi", "gevent"),
+    case("uwsgi --asyncio N is still WSGI: the loop engine calls the WSGI app",
+         "uwsgi --asyncio 10 --greenlet --wsgi-file proj/wsgi.py", "uwsgi", "wsgi", "proj/wsgi.py", "asyncio"),
+    case("uwsgi --mount POINT=APP names the app", "uwsgi --mount /=proj/wsgi.py", "uwsgi", "wsgi", "proj/wsgi.py", None),
+    case("mod_wsgi-express valued options are not the script, whatever they are",
+         "mod_wsgi-express start-server --working-directory /srv --log-level info proj/wsgi.py",
+         "mod_wsgi", "wsgi", "proj/wsgi.py", None),
+    case("mod_wsgi-express two-valued options (--url-alias URL PATH) are not the script",
+         "mod_wsgi-express start-server --url-alias /static static --log-to-terminal proj/wsgi.py",
+         "mod_wsgi", "wsgi", "proj/wsgi.py", None),
+    case("mod_wsgi-express --entry-point names the app (module type)",
+         "mod_wsgi-express start-server --application-type module --entry-point proj.wsgi",
+         "mod_wsgi", "wsgi", "proj.wsgi", None),
+    case("mod_wsgi-express setup-server writes the server apachectl starts",
+         "mod_wsgi-express setup-server proj/wsgi.py --port=80 --user www-data --server-root=/etc/mod_wsgi-express-80",
+         "mod_wsgi", "wsgi", "proj/wsgi.py", None),
     # ------------------------------------------------------------------ runserver
     case("python manage.py runserver is the development server",
          "python manage.py runserver 0.0.0.0:8000", "runserver", "wsgi", None, None),
@@ -209,6 +226,8 @@ NO_SERVER = [
     pytest.param("sh -c", id="sh -c without its command is not a server"),
     pytest.param("exec", id="exec alone is not a server"),
     pytest.param("env", id="env alone is not a server"),
+    pytest.param("mod_wsgi-express module-config", id="mod_wsgi-express module-config prints Apache config"),
+    pytest.param("mod_wsgi-express install-module", id="mod_wsgi-express install-module serves nothing"),
 ]
 
 

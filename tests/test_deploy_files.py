@@ -18,6 +18,7 @@ from django_protolint.project.deploy.files import (
     read_deployment,
     read_dockerfile,
     read_fly_toml,
+    read_conf,
     read_ini,
     read_makefile,
     read_package_json,
@@ -81,7 +82,7 @@ READERS = [
     pytest.param("Makefile", read_makefile, id="Makefile"),
     pytest.param("deploy/gunicorn.service", read_systemd, id="systemd *.service"),
     pytest.param("uwsgi.ini", read_ini, id="*.ini"),
-    pytest.param("supervisor/web.conf", read_ini, id="*.conf"),
+    pytest.param("supervisor/web.conf", read_conf, id="*.conf (INI or Apache, by content)"),
     pytest.param("fly.toml", read_fly_toml, id="fly.toml"),
     pytest.param("pyproject.toml", None, id="pyproject.toml is not a deployment file"),
     pytest.param("frontend/package.json", read_package_json, id="package.json"),
@@ -900,6 +901,7 @@ def test_gunicorn_conf_py_notes_where_the_worker_came_from(tmp_path: Path):
     report = run(write_project(tmp_path, PROJECT | {"Procfile": "web: gunicorn\n", "gunicorn.conf.py": ASGI_CONF}))
     [deployment] = report.model.deployments
     assert deployment.command.notes == ("worker and app completed from gunicorn.conf.py",)
+    assert deployment.config == ("gunicorn.conf.py", 1)  # the file is evidence, as uwsgi.ini is for uwsgi --ini
 
 
 def test_gunicorn_command_line_app_beats_wsgi_app(tmp_path: Path):

@@ -92,9 +92,12 @@ READ = [
     "fly.toml", "heroku.yml", "k8s/deployment.yaml", "deploy/helm/values.yaml", "bin/start.sh", "entrypoint",
     "docker-entrypoint", "Makefile", "etc/gunicorn.service", "uwsgi.ini", "supervisord.conf", "package.json",
     "requirements.txt", "requirements-dev.in", "requirements/prod.txt", "pyproject.toml", "setup.cfg", "Pipfile",
-    "tox.ini", "poetry.lock", "uv.lock",
+    "tox.ini", "poetry.lock", "uv.lock", "uwsgi.yaml", "deploy/uwsgi-prod.yml", "uwsgi.xml", "uwsgi.json",
+    "unit.json", "deploy/nginx-unit.json", "config/config.json", "docker-entrypoint.d/web.json", "app.json",
+    "apache/site.conf", "etc/apache2/sites-available/shop", "public/.htaccess",
 ]  # fmt: skip
-NOT_READ = ["README.md", "docs/index.rst", "notes.txt", ".github/workflows/ci.yml", "static/app.js", "logo.png"]
+NOT_READ = ["README.md", "docs/index.rst", "notes.txt", ".github/workflows/ci.yml", "static/app.js", "logo.png",
+            "pom.xml", "tsconfig.json", "community.json", "sites-available/README.md"]  # fmt: skip
 
 
 @pytest.mark.parametrize("hook_id", HOOK_IDS)

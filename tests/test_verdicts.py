@@ -86,6 +86,19 @@ EXPECTED: dict[str, Expected] = {
         recommendation="uvicorn pricewatch.asgi:application",
         note="add `uvicorn` to the dependencies",  # only async views: no websocket library needed
     ),
+    "deploy_uwsgi_container": Expected(
+        # The Dockerfile starts uWSGI with deploy/uwsgi.yaml, which names the app and the gevent loop engine:
+        # one server on the CMD line, the YAML as its configuration, still WSGI.
+        needs="asgi-beneficial",
+        needs_evidence={("stations/views.py", 7)},
+        served="wsgi",
+        servers=[("uwsgi", "wsgi", "gevent", "Dockerfile", 10)],
+        fit="suboptimal",
+        recommendation="uvicorn forecast.asgi:application",
+        note="add `uvicorn` to the dependencies",
+        summary="Protocol fit: SUBOPTIMAL — code: ASGI would help (1 async view) · served: WSGI (uwsgi, "
+        "Dockerfile:10 + deploy/uwsgi.yaml:1)",
+    ),
     "deploy_uvicorn_worker_missing": Expected(
         needs="asgi-beneficial",
         needs_evidence={("accounts/views.py", 7), ("accounts/views.py", 13)},
@@ -274,6 +287,8 @@ def test_json_verdict_contract(name: str):
         assert isinstance(server["line"], int) and isinstance(server["path"], str)
         assert server["protocol"] in ("wsgi", "asgi", "rsgi", "unknown")
         assert server["worker"] is None or isinstance(server["worker"], str)
+        config = server["config"]  # the configuration file the server loads, when it completed the command
+        assert config is None or (isinstance(config["path"], str) and isinstance(config["line"], int))
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -302,6 +317,7 @@ def test_json_server_record_in_full():
         "environment": "production",
         "where": "Procfile process `web`",
         "notes": [],
+        "config": None,
     }
 
 

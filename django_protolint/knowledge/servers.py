@@ -57,7 +57,8 @@ _GRANIAN_VALUES = frozenset(
 _UWSGI_VALUES = frozenset(
     "--module -w --wsgi-file --file --ini --yaml --xml --json --http --http-socket --socket -s --chdir "
     "--processes -p --workers --threads --master-fifo --env --callable --mount --home -H --virtualenv "
-    "--venv --pythonpath --static-map --uid --gid --buffer-size --harakiri --max-requests".split()
+    "--venv --pythonpath --static-map --uid --gid --buffer-size --harakiri --max-requests "
+    "--gevent --asyncio --tornado --async".split()
 )
 _WAITRESS_VALUES = frozenset("--host --port --listen --unix-socket --threads --url-scheme --ident --call".split())
 
@@ -96,7 +97,36 @@ PYTHONS = ("python", "python3", "pypy", "pypy3")
 # Interpreter options that take a value: `python -W ignore -m gunicorn`, `python -X dev manage.py`.
 PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X"})
 # mod_wsgi-express's subcommand comes before the script: `mod_wsgi-express start-server proj/wsgi.py`.
+# `setup-server` writes an apachectl that starts the same server later; `module-config`/`install-module` serve
+# nothing. Its options are optparse's: every `--name` takes one value except these flags and the pairs
+# (`--url-alias /static static`). Source: GrahamDumpleton/mod_wsgi `src/express/options.py`.
 MOD_WSGI_SUBCOMMANDS = frozenset({"start-server", "setup-server"})
+MOD_WSGI_NOT_SERVING = frozenset({"module-config", "install-module"})
+MOD_WSGI_EXPRESS_FLAGS = frozenset(
+    "--http2 --ssl-environment --https-only --allow-localhost --enable-sendfile --disable-reloading "
+    "--reload-on-changes --directory-listing --error-override --compress-responses --server-metrics "
+    "--enable-telemetry --free-threading --server-status --access-log --startup-log --verbose-debugging "
+    "--log-to-terminal --rotate-logs --chunked-request --with-php5 --with-cgi --orphan-interpreter --embedded-mode "
+    "--enable-docs --debug-mode --enable-debugger --debugger-startup --enable-coverage --enable-profiler "
+    "--enable-recorder --enable-gdb --setup-only".split()
+)
+MOD_WSGI_EXPRESS_PAIRS = frozenset(
+    "--url-alias --error-document --proxy-mount-point --proxy-url-alias --proxy-virtual-host --setenv --add-handler "
+    "--service-script --service-user --service-group --service-log-file".split()
+)
+
+# uWSGI options, the same on the command line (`--module`) and in ini/yaml/xml/json configs (`module =`).
+# Source: unbit/uwsgi `plugins/python/python_plugin.c` (module/wsgi/-w, wsgi-file/file, callable, mount) and the
+# loop-engine plugins. Every loop engine still calls Django's WSGI handler: none makes uWSGI an ASGI server.
+UWSGI_APP_OPTIONS = ("module", "wsgi", "w", "wsgi-file", "file", "mount")
+UWSGI_LOOP_ENGINES = ("gevent", "asyncio", "tornado", "greenlet", "ugreen")
+
+# NGINX Unit: a Python application is `{"type": "python[ 3.x]", "module": ..., "callable": ..., "protocol": ...}`
+# under `applications` (nginx/unit-docs `source/configuration/index.rst`). Without `protocol` Unit inspects the
+# callable: a coroutine function, or an object whose `__call__` is one (Django's ASGIHandler), or a one-argument
+# callable (legacy ASGI 2) is ASGI, anything else WSGI (nginx/unit `src/python/nxt_python_asgi.c`,
+# `nxt_python_asgi_check`).
+UNIT_SERVER = "nginx-unit"
 
 
 # Servers started from Python (`uvicorn.run("proj.asgi:application")` in a run.py): callee -> (server, protocol).

@@ -49,6 +49,7 @@ def _deployment_record(deployment: Deployment) -> dict[str, Any]:
         "environment": deployment.environment,
         "where": deployment.where,
         "notes": list(command.notes),
+        "config": {"path": deployment.config[0], "line": deployment.config[1]} if deployment.config else None,
     }
 
 

@@ -38,6 +38,7 @@ def _servers(verdict: Verdict) -> list[str]:
         rows.append(
             f"{command.server} ({command.protocol}{', worker ' + command.worker if command.worker else ''}) "
             f"at {deployment.path}:{deployment.line} [{deployment.environment}, {deployment.where}]: `{command.command}`"
+            + (f" (configured in {deployment.config[0]}:{deployment.config[1]})" if deployment.config else "")
         )
     return rows
 

@@ -19,7 +19,7 @@ from django_protolint.project.dependencies import (
     requirement_names,
 )
 from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
-from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to
+from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to, merge_loaded_configs
 from django_protolint.project.verdict import Evidence, Verdict, verdict_for
 from django_protolint.project.django_project import DjangoProject, build_projects
 from django_protolint.project.classes import ClassHierarchy
@@ -75,6 +75,7 @@ class ProjectModel:
             entries.extend(read_deployment(path, text, script))
         for facts in self.files:
             entries.extend(python_starts(facts))
+        entries = merge_loaded_configs(entries)
         return [apply_gunicorn_config(entry, self) if isinstance(entry, Deployment) else entry for entry in entries]
 
     @property

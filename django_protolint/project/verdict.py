@@ -118,7 +118,8 @@ def served_by(protocols: set[str]) -> str:
 def _label(deployment: Deployment) -> str:
     command = deployment.command
     worker = f" {command.worker}" if command.server == "gunicorn" and command.worker else ""
-    return f"{command.server}{worker}, {deployment.path}:{deployment.line}"
+    config = f" + {deployment.config[0]}:{deployment.config[1]}" if deployment.config else ""
+    return f"{command.server}{worker}, {deployment.path}:{deployment.line}{config}"
 
 
 def decide(needs: str, served: str) -> str:

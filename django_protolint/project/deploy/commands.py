@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django_protolint.knowledge.servers import (
@@ -16,6 +17,9 @@ from django_protolint.knowledge.servers import (
     COMMAND_PREFIXES,
     GRANIAN_INTERFACES,
     GUNICORN_ASGI_WORKERS,
+    MOD_WSGI_EXPRESS_FLAGS,
+    MOD_WSGI_EXPRESS_PAIRS,
+    MOD_WSGI_NOT_SERVING,
     MOD_WSGI_SUBCOMMANDS,
     PYTHON_VALUE_OPTIONS,
     PYTHONS,
@@ -23,6 +27,8 @@ from django_protolint.knowledge.servers import (
     RUNNER_PREFIXES,
     SERVERS,
     UNKNOWN,
+    UWSGI_APP_OPTIONS,
+    UWSGI_LOOP_ENGINES,
     USER_SWITCHERS,
     WSGI,
 )
@@ -176,7 +182,7 @@ def _first(options: dict[str, str], *names: str) -> str | None:
     return None
 
 
-def _server(program: str, arguments: list[str], environment: dict[str, str]) -> ServerCommand:
+def _server(program: str, arguments: list[str], environment: dict[str, str]) -> ServerCommand | None:
     server = SERVERS[program]
     options, positional = _options(arguments, server.value_options)
     command = " ".join([program, *arguments])
@@ -189,6 +195,8 @@ def _server(program: str, arguments: list[str], environment: dict[str, str]) -> 
         worker = _first(options, "-k", "--worker-class")
         threads = _first(options, "--threads")
         return gunicorn_command(app, worker, threads, command, _first(options, "-c", "--config"), environment)
+    if server.name == "mod_wsgi":
+        return _mod_wsgi_express(arguments, command, environment)
     if server.name == "uvicorn":
         interface = _first(options, "--interface")
         protocol = WSGI if interface == "wsgi" else ASGI
@@ -205,13 +213,52 @@ def _server(program: str, arguments: list[str], environment: dict[str, str]) -> 
         config = _first(options, "--ini", "--yaml", "--xml", "--json") or next(
             (p for p in positional if p.endswith((".ini", ".yaml", ".yml", ".xml", ".json"))), None
         )
-        app = _first(options, "--module", "-w", "--wsgi-file", "--file") or (app if app != config else None)
-        return ServerCommand("uwsgi", WSGI, app, None, command, config, environment)
+        named = {name.lstrip("-"): value for name, value in options.items()}
+        if app is not None and app != config and not any(named.get(name) for name in UWSGI_APP_OPTIONS):
+            named["module"] = app  # `uwsgi proj.wsgi`: not how uWSGI is usually started, but unambiguous
+        return uwsgi_command(named, command, config, environment)
     if server.name == "waitress":
         return ServerCommand("waitress", WSGI, app or _first(options, "--call"), None, command, environment=environment)
-    if server.name == "mod_wsgi":
-        app = next((p for p in positional if p not in MOD_WSGI_SUBCOMMANDS), None)
     return ServerCommand(server.name, server.protocol, app, None, command, environment=environment)
+
+
+def uwsgi_command(options: Mapping[str, str], command: str, config_file: str | None = None,
+                  environment: dict[str, str] | None = None) -> ServerCommand:  # fmt: skip
+    """uWSGI from its options, named as its config files name them (`module`, `wsgi-file`, `mount`, `gevent`):
+    the same reading for a command line and for an ini, YAML, XML or JSON configuration."""
+    app = next((options[name] for name in UWSGI_APP_OPTIONS if options.get(name)), None)
+    if app is not None and options.get("mount") == app:
+        app = app.split("=", 1)[-1]  # `mount = /app=proj/wsgi.py`, `mount = example.com|=proj/wsgi.py`
+    engine = next((name for name in UWSGI_LOOP_ENGINES if options.get(name, "0").lower() not in ("0", "false")),
+                  None)  # fmt: skip
+    notes = (f"uWSGI's {engine} loop engine still calls the WSGI application",) if engine else ()
+    return ServerCommand("uwsgi", WSGI, app, engine, command, config_file, dict(environment or {}), notes)
+
+
+def _mod_wsgi_express(arguments: list[str], command: str, environment: dict[str, str]) -> ServerCommand | None:
+    """`mod_wsgi-express start-server [options] SCRIPT`: optparse options, so every `--name` takes a value
+    unless it is a flag; `--entry-point` names the app as the positional argument does."""
+    positional: list[str] = []
+    options: dict[str, str] = {}
+    index = 0
+    while index < len(arguments):
+        token = arguments[index]
+        if token.startswith("--") and "=" in token:
+            name, _, value = token.partition("=")
+            options[name] = value
+        elif token in MOD_WSGI_EXPRESS_PAIRS:
+            index += 2
+        elif token.startswith("--") and token not in MOD_WSGI_EXPRESS_FLAGS and index + 1 < len(arguments):
+            options[token] = arguments[index + 1]
+            index += 1
+        elif not token.startswith("-"):
+            positional.append(token)
+        index += 1
+    if positional and positional[0] in MOD_WSGI_NOT_SERVING:
+        return None
+    scripts = [p for p in positional if p not in MOD_WSGI_SUBCOMMANDS]
+    app = options.get("--entry-point") or (scripts[0] if scripts else None)
+    return ServerCommand("mod_wsgi", WSGI, app, None, command, environment=environment)
 
 
 def gunicorn_command(app: str | None, worker: str | None, threads: str | None, command: str,
@@ -246,4 +293,5 @@ def app_protocol(app: str | None) -> str:
     return {"asgi": ASGI, "wsgi": WSGI}.get(tail, UNKNOWN)
 
 
-__all__ = ["ASGI", "RSGI", "UNKNOWN", "WSGI", "ServerCommand", "app_protocol", "parse_argv", "parse_command"]
+__all__ = ["ASGI", "RSGI", "UNKNOWN", "WSGI", "ServerCommand", "app_protocol", "parse_argv", "parse_command",
+           "uwsgi_command"]

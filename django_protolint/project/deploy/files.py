@@ -11,69 +11,28 @@ import configparser
 import json
 import re
 import shlex
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import yaml
 
 from django_protolint.config import load_toml_text
 from django_protolint.knowledge.servers import GRANIAN_INTERFACES, PROGRAMMATIC_STARTS
+from django_protolint.project.deploy import apache, unit, uwsgi
+from django_protolint.project.deploy.base import (
+    DEVELOPMENT,
+    PRODUCTION,
+    Deployment,
+    DeployProblem,
+    Found,
+    Reader,
+    ScriptLookup,
+    basename,
+    environment_of,
+    line_of,
+    logical_lines,
+)
 from django_protolint.project.deploy.commands import ServerCommand, parse_argv, parse_command
 from django_protolint.source.facts import FileFacts
-
-PRODUCTION, DEVELOPMENT = "production", "development"
-_DEV_WORDS = re.compile(r"(^|[^a-z])(dev|develop|development|local|test|tests|testing|debug|ci)([^a-z]|$)", re.I)
-
-
-@dataclass(frozen=True)
-class Deployment:
-    command: ServerCommand
-    path: str
-    line: int
-    environment: str  # PRODUCTION or DEVELOPMENT
-    where: str  # "Procfile process `web`", "Dockerfile CMD", "compose service `web`"
-
-
-@dataclass(frozen=True)
-class DeployProblem:
-    kind: str  # "procfile" (a malformed Procfile line) or "parse" (a file we could not read)
-    path: str
-    line: int
-    message: str
-
-
-Found = Iterator[Deployment | DeployProblem]
-
-
-def _environment(*names: str) -> str:
-    return DEVELOPMENT if any(_DEV_WORDS.search(name) for name in names if name) else PRODUCTION
-
-
-def _basename(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
-
-
-def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Physical lines joined at trailing backslashes; yields (first line number, joined text).
-
-    The first line keeps its indentation: a Makefile recipe is a line that starts with a tab."""
-    buffer: list[str] = []
-    start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not buffer:
-            start = number
-        if raw.rstrip().endswith("\\"):
-            buffer.append(raw.rstrip()[:-1])
-            continue
-        buffer.append(raw)
-        yield start, _join_continued(buffer)
-        buffer = []
-    if buffer:
-        yield start, _join_continued(buffer)
-
-
-def _join_continued(parts: list[str]) -> str:
-    return " ".join([parts[0].rstrip(), *(part.strip() for part in parts[1:])])
 
 
 # ----------------------------------------------------------------------------- Procfile
@@ -82,7 +41,7 @@ _PROCESS = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*)$")
 
 
 def read_procfile(path: str, text: str, scripts: ScriptLookup) -> Found:
-    environment = _environment(_basename(path).removeprefix("Procfile"))
+    environment = environment_of(basename(path).removeprefix("Procfile"))
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -126,11 +85,11 @@ class _Stage:
 def read_dockerfile(path: str, text: str, scripts: ScriptLookup) -> Found:
     # Only the directory the file sits in (`docker/dev/Dockerfile`): the path above the project is the user's
     # (`~/dev/shop/Dockerfile`, `/tmp/ci/...`) and says nothing about this image.
-    parent = _basename(path.rsplit("/", 1)[0]) if "/" in path else ""
-    environment = _environment(_basename(path).removeprefix("Dockerfile"), parent)
+    parent = basename(path.rsplit("/", 1)[0]) if "/" in path else ""
+    environment = environment_of(basename(path).removeprefix("Dockerfile"), parent)
     stages: dict[str, _Stage] = {}
     stage = _Stage({})
-    for number, line in _logical_lines(text):
+    for number, line in logical_lines(text):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -229,7 +188,7 @@ def _via_script(command: str, scripts: ScriptLookup) -> ServerCommand | None:
 def _script_command(script: str, arguments: list[str] | str | None) -> tuple[ServerCommand | None, bool]:
     """The server a script starts, and whether it is the one handed in as arguments (`exec "$@"`)."""
     found = None
-    for _, line in _logical_lines(script):
+    for _, line in logical_lines(script):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -246,9 +205,9 @@ def _script_command(script: str, arguments: list[str] | str | None) -> tuple[Ser
 
 
 def read_shell_script(path: str, text: str, scripts: ScriptLookup) -> Found:
-    environment = _environment(_basename(path))
+    environment = environment_of(basename(path))
     last: tuple[int, ServerCommand] | None = None
-    for number, line in _logical_lines(text):
+    for number, line in logical_lines(text):
         stripped = line.strip()
         if stripped and not stripped.startswith("#") and (parsed := parse_command(stripped)) is not None:
             last = (number, parsed)
@@ -258,7 +217,7 @@ def read_shell_script(path: str, text: str, scripts: ScriptLookup) -> Found:
 
 def read_makefile(path: str, text: str, scripts: ScriptLookup) -> Found:
     target = ""
-    for number, line in _logical_lines(text):
+    for number, line in logical_lines(text):
         if line.startswith("\t"):
             recipe = line.strip().lstrip("@-+")
             if (parsed := parse_command(recipe)) is not None:
@@ -270,13 +229,13 @@ def read_makefile(path: str, text: str, scripts: ScriptLookup) -> Found:
 
 
 def read_systemd(path: str, text: str, scripts: ScriptLookup) -> Found:
-    for number, line in _logical_lines(text):
+    for number, line in logical_lines(text):
         stripped = line.strip()
         # systemd ignores whitespace around `=`; `-`, `@`, `+`, `!`, `:` prefixes change how it runs, not what
         if (match := re.match(r"ExecStart\s*=\s*(.*)$", stripped)) is not None:
             command = match.group(1).lstrip("-@+!:")
             if (parsed := parse_command(command)) is not None:
-                yield Deployment(parsed, path, number, _environment(_basename(path)), "systemd ExecStart")
+                yield Deployment(parsed, path, number, environment_of(basename(path)), "systemd ExecStart")
 
 
 # ----------------------------------------------------------------------------- INI: supervisor, uWSGI
@@ -294,15 +253,6 @@ def _ini(path: str, text: str) -> configparser.ConfigParser | DeployProblem:
     return parser
 
 
-def _line_of(text: str, pattern: str, after: str | None = None) -> int:
-    """The first line matching `pattern`; with `after`, the first one below the line matching `after`."""
-    start = _line_of(text, after) if after is not None else 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if number > start and re.match(pattern, line.strip()):
-            return number
-    return 1
-
-
 def read_ini(path: str, text: str, scripts: ScriptLookup) -> Found:
     if not re.search(r"^\s*\[(program:|fcgi-program:|uwsgi\])", text, re.M):
         return  # tox.ini, pytest.ini, nginx.conf...: not deployment files of ours
@@ -314,14 +264,25 @@ def read_ini(path: str, text: str, scripts: ScriptLookup) -> Found:
         if section.startswith(("program:", "fcgi-program:")) and parser.has_option(section, "command"):
             parsed = parse_command(parser.get(section, "command"))
             if parsed is not None:
-                line = _line_of(text, r"command\s*[=:]", after=rf"\[{re.escape(section)}\]")
-                yield Deployment(parsed, path, line, _environment(section, _basename(path)), f"supervisor [{section}]")
+                line = line_of(text, r"command\s*[=:]", after=rf"\[{re.escape(section)}\]")
+                yield Deployment(parsed, path, line, environment_of(section, basename(path)), f"supervisor [{section}]")
         if section == "uwsgi":
-            app = next((parser.get(section, key) for key in ("module", "wsgi", "wsgi-file", "file", "mount")
-                        if parser.has_option(section, key)), None)  # fmt: skip
-            app = app.split("=", 1)[-1] if app else None  # `mount = /app=proj/wsgi.py`
-            command = ServerCommand("uwsgi", "wsgi", app, None, f"uwsgi --ini {_basename(path)}")
-            yield Deployment(command, path, _line_of(text, r"\[uwsgi\]"), _environment(_basename(path)), "uWSGI ini")
+            yield uwsgi.deployment(path, dict(parser.items(section)), line_of(text, r"\[uwsgi\]"))
+
+
+def read_conf(path: str, text: str, scripts: ScriptLookup) -> Found:
+    """`.conf` is Apache's (mod_wsgi), supervisor's and uWSGI's (INI), nginx's...: the content decides."""
+    if apache.MOD_WSGI_DIRECTIVES.search(text):
+        return apache.read_apache(path, text)
+    return read_ini(path, text, scripts)
+
+
+def read_apache(path: str, text: str, scripts: ScriptLookup) -> Found:
+    return apache.read_apache(path, text)
+
+
+def read_uwsgi_xml(path: str, text: str, scripts: ScriptLookup) -> Found:
+    return uwsgi.read_xml(path, text)
 
 
 # ----------------------------------------------------------------------------- YAML: compose, render, app.yaml, k8s
@@ -386,11 +347,13 @@ def read_yaml(path: str, text: str, scripts: ScriptLookup) -> Found:
         if "{{" not in text:  # Helm and other templates are not YAML until rendered: not evidence, not a problem
             yield documents
         return
-    name = _basename(path)
+    name = basename(path)
     for data, node in documents:
         if not isinstance(data, dict):
             continue
-        if isinstance(data.get("services"), dict):  # docker compose
+        if isinstance(data.get("uwsgi"), dict) and "uwsgi" in name:  # `uwsgi --yaml uwsgi.yaml`
+            yield uwsgi.deployment(path, uwsgi.from_mapping(data["uwsgi"]), _node_line(node, "uwsgi") or 1)
+        elif isinstance(data.get("services"), dict):  # docker compose
             for service, spec in data["services"].items():
                 if not isinstance(spec, dict):
                     continue
@@ -399,7 +362,7 @@ def read_yaml(path: str, text: str, scripts: ScriptLookup) -> Found:
                     if parsed is not None:
                         line = (_node_line(node, "services", str(service), key)
                                 or _node_line(node, "services", str(service)) or 1)  # fmt: skip
-                        environment = _environment(str(service), name.replace("override", "dev"))
+                        environment = environment_of(str(service), name.replace("override", "dev"))
                         yield Deployment(parsed, path, line, environment, f"compose service `{service}`")
                         break
         elif isinstance(data.get("services"), list):  # render.yaml
@@ -455,11 +418,11 @@ def read_fly_toml(path: str, text: str, scripts: ScriptLookup) -> Found:
     processes = data.get("processes") if isinstance(data.get("processes"), dict) else {}
     for name, command in processes.items():
         if (parsed := _as_command(command)) is not None:
-            line = _line_of(text, rf"[\"']?{re.escape(str(name))}[\"']?\s*=", after=r"\[processes\]")
-            yield Deployment(parsed, path, line, _environment(str(name)), f"fly process `{name}`")
+            line = line_of(text, rf"[\"']?{re.escape(str(name))}[\"']?\s*=", after=r"\[processes\]")
+            yield Deployment(parsed, path, line, environment_of(str(name)), f"fly process `{name}`")
     experimental = data.get("experimental") if isinstance(data.get("experimental"), dict) else {}
     if (parsed := _as_command(experimental.get("cmd"))) is not None:
-        line = _line_of(text, r"cmd\s*=", after=r"\[experimental\]")
+        line = line_of(text, r"cmd\s*=", after=r"\[experimental\]")
         yield Deployment(parsed, path, line, PRODUCTION, "fly [experimental] cmd")
 
 
@@ -473,19 +436,65 @@ def read_package_json(path: str, text: str, scripts: ScriptLookup) -> Found:
     for name, command in scripts_table.items() if isinstance(scripts_table, dict) else ():
         if isinstance(command, str) and (parsed := parse_command(command)) is not None:
             environment = PRODUCTION if re.search(r"prod", name, re.I) else DEVELOPMENT
-            yield Deployment(parsed, path, _line_of(text, rf'"{re.escape(name)}"\s*:'), environment,
+            yield Deployment(parsed, path, line_of(text, rf'"{re.escape(name)}"\s*:'), environment,
                              f"package.json script `{name}`")  # fmt: skip
 
 
+# Heroku app.json: `scripts` (postdeploy, pr-predestroy) and each `environments.<name>.scripts` run once, around a
+# deploy or in CI; none is the web process (the Procfile's `web:` is). `formation` sizes processes without
+# commands, and `buildpacks` name none: the Python buildpack adds no default web process (heroku/
+# heroku-buildpack-python#309). A server in a script is evidence, never production. devcenter.heroku.com/articles/
+# app-json-schema
+def _heroku_app_json(path: str, text: str, data: dict) -> Found:
+    tables: list[tuple[str | None, object]] = [(None, data.get("scripts"))]
+    environments = data.get("environments")
+    for name, spec in environments.items() if isinstance(environments, dict) else ():
+        if isinstance(spec, dict):
+            tables.append((str(name), spec.get("scripts")))
+    for environment, table in tables:
+        for name, command in table.items() if isinstance(table, dict) else ():
+            if isinstance(command, str) and (parsed := parse_command(command)) is not None:
+                after = rf'"{re.escape(environment)}"\s*:' if environment else None
+                line = line_of(text, rf'"{re.escape(str(name))}"\s*:\s*"', after=after)
+                label = f"{environment}.{name}" if environment else str(name)
+                yield Deployment(parsed, path, line, DEVELOPMENT, f"app.json script `{label}`")
+
+
+# Names that are deployment files whatever they hold; `config.json` and `app.json` (Expo's app config too) may be
+# anything, so their parse errors are not ours to report.
+_OWN_JSON = re.compile(r"uwsgi|(^|[^a-z])unit([^a-z]|$)")
+
+
+def read_json(path: str, text: str, scripts: ScriptLookup) -> Found:
+    """uWSGI's `{"uwsgi": {...}}`, NGINX Unit's `{"applications": {...}}`, Heroku's app.json: by content."""
+    name = basename(path).lower()
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        if _OWN_JSON.search(name):
+            line = getattr(error, "lineno", 1)
+            yield DeployProblem("parse", path, line, f"invalid JSON: {getattr(error, 'msg', 'nested too deeply')}")
+        return
+    if not isinstance(data, dict):
+        return
+    if isinstance(data.get("uwsgi"), dict) and "uwsgi" in name:
+        yield uwsgi.deployment(path, uwsgi.from_mapping(data["uwsgi"]), line_of(text, r'"uwsgi"\s*:'))
+    elif unit.is_unit_config(data):
+        yield from unit.read_unit(path, text, data)
+    elif name == "app.json":
+        yield from _heroku_app_json(path, text, data)
+
+
 # YAML is everywhere (CI workflows, mkdocs, OpenAPI): only these names and directories are deployment files.
-_DEPLOYMENT_YAML = re.compile(r"^((docker-)?compose[^/]*|render|app|fly|heroku)\.ya?ml$")
+_DEPLOYMENT_YAML = re.compile(r"^((docker-)?compose[^/]*|render|app|fly|heroku|[^/]*uwsgi[^/]*)\.ya?ml$")
 _MANIFEST_DIRECTORY = re.compile(r"(^|/)(k8s|kube|kubernetes|manifests|deploy|deployment|helm|charts|openshift)/")
+
+# Apache's configuration directories; NGINX Unit's Docker image loads every `*.json` in /docker-entrypoint.d/.
+_APACHE_DIRECTORY = re.compile(r"(^|/)(apache2?|httpd|sites-available|sites-enabled|vhosts?)/")
+_UNIT_DIRECTORY = re.compile(r"(^|/)docker-entrypoint\.d/[^/]+$")
 
 # `Procfile.md` explains a Procfile; `Procfile.dev`, `Procfile.worker` are Procfiles.
 _DOCUMENTS = (".md", ".rst", ".txt", ".html")
-
-ScriptLookup = Callable[[str], "str | None"]
-Reader = Callable[[str, str, ScriptLookup], Found]
 
 
 def python_starts(facts: FileFacts) -> Found:
@@ -497,18 +506,18 @@ def python_starts(facts: FileFacts) -> Found:
             protocol = GRANIAN_INTERFACES.get(str(options.get("interface", "rsgi")).lower(), protocol)
         if server == "uvicorn" and options.get("interface") == "wsgi":
             protocol = "wsgi"
-        development = bool(options.get("reload") or options.get("debug")) or _environment(_basename(facts.path)) == (
+        development = bool(options.get("reload") or options.get("debug")) or environment_of(basename(facts.path)) == (
             DEVELOPMENT
         )
         rendered = ", ".join(([repr(start.app)] if start.app else []) + [f"{k}={v!r}" for k, v in start.options])
         command = ServerCommand(server, protocol, start.app, options.get("interface") if server == "granian" else None,
                                 f"{start.callee}({rendered})")  # fmt: skip
         yield Deployment(command, facts.path, start.span.line, DEVELOPMENT if development else PRODUCTION,
-                         f"Python script `{_basename(facts.path)}`")  # fmt: skip
+                         f"Python script `{basename(facts.path)}`")  # fmt: skip
 
 
 def reader_for(path: str) -> Reader | None:
-    name = _basename(path)
+    name = basename(path)
     lowered = name.lower()
     if name == "Procfile" or name.startswith("Procfile.") and not lowered.endswith(_DOCUMENTS):
         return read_procfile
@@ -524,8 +533,17 @@ def reader_for(path: str) -> Reader | None:
         return read_makefile
     if lowered.endswith(".service"):
         return read_systemd
-    if lowered.endswith((".ini", ".conf")):
+    if lowered.endswith(".ini"):
         return read_ini
+    if lowered.endswith(".conf"):
+        return read_conf
+    if lowered == ".htaccess" or _APACHE_DIRECTORY.search(path) and "." not in name:
+        return read_apache  # Debian's sites-available/ files had no extension before Apache 2.4
+    if lowered.endswith(".xml") and "uwsgi" in lowered:
+        return read_uwsgi_xml
+    if lowered.endswith(".json") and (lowered in ("app.json", "config.json") or _OWN_JSON.search(lowered)
+                                      or _UNIT_DIRECTORY.search(path)):  # fmt: skip
+        return read_json
     if lowered == "fly.toml":
         return read_fly_toml
     if lowered == "package.json":

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django_protolint.project.deploy.commands import gunicorn_command
-from django_protolint.project.deploy.files import Deployment
+from django_protolint.project.deploy.files import Deployment, DeployProblem
 from django_protolint.project.evaluate import evaluate_module
 from django_protolint.project.modules import source_root
 
@@ -53,21 +55,59 @@ def _related(directory: str, root: str) -> bool:
     )
 
 
+def _project_path(wanted: str, directory: str, paths: Collection[str]) -> str | None:
+    """The project file a command names, relative to the directory of the deployment file (where the command
+    runs in the usual layouts: the Dockerfile's context, the Procfile's app root). An absolute path inside the
+    image (`/app/deploy/uwsgi.ini`) is matched by its tail."""
+    parts = [part for part in wanted.split("/") if part not in ("", ".")]
+    tails = [parts[index:] for index in range(len(parts))] if wanted.startswith("/") else [parts]
+    for tail in tails:
+        candidate = posixpath.normpath(posixpath.join(directory, *tail)) if tail else None
+        if candidate in paths:
+            return candidate
+    return None
+
+
 def _config_file(option: str | None, directory: str, model: ProjectModel) -> FileFacts | None:
-    """The file `-c` names (`PATH`, `file:PATH`, `python:MODULE`), else ./gunicorn.conf.py, relative to the
-    directory of the deployment file (where the command runs in the usual layouts: the Dockerfile's context,
-    the Procfile's app root). An absolute path inside the image is matched by its tail."""
+    """The file `-c` names (`PATH`, `file:PATH`, `python:MODULE`), else ./gunicorn.conf.py."""
     wanted = (option or "gunicorn.conf.py").removeprefix("file:")
     if wanted.startswith("python:"):
         wanted = wanted.removeprefix("python:").replace(".", "/") + ".py"
-    parts = [part for part in wanted.split("/") if part not in ("", ".")]
-    tails = [parts[index:] for index in range(len(parts))] if wanted.startswith("/") else [parts]
     by_path = {facts.path: facts for facts in model.files}
-    for tail in tails:
-        candidate = posixpath.normpath(posixpath.join(directory, *tail)) if tail else None
-        if candidate in by_path:
-            return by_path[candidate]
-    return None
+    found = _project_path(wanted, directory, by_path)
+    return by_path[found] if found is not None else None
+
+
+def _loaded_config(deployment: Deployment) -> bool:
+    """A deployment read from a server's own configuration file (uwsgi.ini, uwsgi.yaml, ...), not a command."""
+    return deployment.command.config_file == deployment.path
+
+
+def merge_loaded_configs(entries: list[Deployment | DeployProblem]) -> list[Deployment | DeployProblem]:
+    """`uwsgi --ini uwsgi.ini` in a Dockerfile and uwsgi.ini itself are one server: the command (the line to
+    change) completed by the file's app and loop engine, with the file as evidence. The file stays a deployment
+    of its own only when no command of its environment loads it (a Makefile's dev target, say)."""
+    configs = {entry.path: entry for entry in entries if isinstance(entry, Deployment) and _loaded_config(entry)}
+    absorbed: set[tuple[str, str]] = set()  # (config path, environment of a command that loads it)
+    merged: list[Deployment | DeployProblem] = []
+    for entry in entries:
+        option = entry.command.config_file if isinstance(entry, Deployment) and not _loaded_config(entry) else None
+        # `uwsgi --ini uwsgi.ini:prod` reads the [prod] section of uwsgi.ini
+        wanted = re.sub(r"(\.(ini|ya?ml|xml|json)):[^/]*$", r"\1", option) if option else None
+        found = _project_path(wanted, _directory(entry.path), configs) if wanted else None
+        config = configs.get(found) if found else None
+        if config is None or config.command.server != entry.command.server:
+            merged.append(entry)
+            continue
+        absorbed.add((config.path, entry.environment))
+        command, loaded = entry.command, config.command
+        completed = replace(command, app=command.app or loaded.app, worker=command.worker or loaded.worker,
+                            notes=(*command.notes, *(n for n in loaded.notes if n not in command.notes)))  # fmt: skip
+        merged.append(replace(entry, command=completed, config=(config.path, config.line)))
+    return [
+        entry for entry in merged
+        if not (isinstance(entry, Deployment) and _loaded_config(entry) and (entry.path, entry.environment) in absorbed)
+    ]  # fmt: skip
 
 
 def apply_gunicorn_config(deployment: Deployment, model: ProjectModel) -> Deployment:
@@ -95,4 +135,4 @@ def apply_gunicorn_config(deployment: Deployment, model: ProjectModel) -> Deploy
     if (updated.worker, updated.app) == (command.worker, command.app):
         return deployment
     note = f"worker and app completed from {config.path}"
-    return replace(deployment, command=replace(updated, notes=(*command.notes, note)))
+    return replace(deployment, command=replace(updated, notes=(*command.notes, note)), config=(config.path, 1))
