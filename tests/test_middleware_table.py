@@ -36,6 +36,7 @@ CORS = TABLE["corsheaders.middleware.CorsMiddleware"]
         pytest.param(TOOLBAR, {"requirements.txt": "django-debug-toolbar==0.9.4\n"}, "unknown", id="before-read"),
         pytest.param(TOOLBAR, {"requirements.txt": "django-debug-toolbar==4.2.*\n"}, "sync", id="wildcard"),
         pytest.param(CORS, {"requirements.txt": "django-cors-headers==3.13.0\n"}, "both", id="cors-mixin"),
+        pytest.param(CORS, {"requirements.txt": "django-cors-headers>=3.0\n"}, "both", id="both-for-two-reasons"),
         pytest.param(TOOLBAR, {"pyproject.toml": '[tool.poetry.dependencies]\ndjango-debug-toolbar = "^4.1"\n'},
                      "sync", id="poetry-caret"),
         pytest.param(TOOLBAR, {"pyproject.toml": '[project]\ndependencies = ["django-debug-toolbar==4.3.0"]\n'},

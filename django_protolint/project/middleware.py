@@ -75,10 +75,11 @@ def third_party(row: ThirdPartyMiddleware, dependency_texts: dict[str, str]) -> 
     if allowed.empty:
         return "unknown", f"the dependency files allow no release of it ({allowed.label()})"
     modes = _modes_within(row, allowed)
-    (mode, why), *others = sorted(modes)
-    if others or mode == "unknown":
+    kinds = {mode for mode, _ in modes}
+    if len(kinds) != 1 or kinds == {"unknown"}:
         return "unknown", f"{allowed.label()} allows releases that differ or that were not read (read up to {row.checked})"
-    return mode, f"{why} in {allowed.label()}"
+    # Same mode for different reasons (corsheaders: MiddlewareMixin, then its own flags) is still one mode.
+    return kinds.pop(), f"{' or '.join(sorted(why for _, why in modes))} in {allowed.label()}"
 
 
 class MiddlewareReader:
