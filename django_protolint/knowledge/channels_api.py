@@ -50,3 +50,17 @@ CHANNEL_LAYER_COROUTINES = frozenset({"send", "receive", "new_channel", "group_a
                                       "flush", "close"})  # fmt: skip
 GET_CHANNEL_LAYER = "channels.layers.get_channel_layer"
 IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
+CHANNEL_LAYERS_SETTING = "CHANNEL_LAYERS"
+# Generic consumers that join `groups = [...]` on connect (channels/generic/websocket.py): with no layer, the
+# connection fails with InvalidChannelLayerError("BACKEND is unconfigured or doesn't support groups").
+GROUP_CONSUMERS = frozenset(
+    {
+        "channels.generic.websocket.WebsocketConsumer",
+        "channels.generic.websocket.JsonWebsocketConsumer",
+        "channels.generic.websocket.AsyncWebsocketConsumer",
+        "channels.generic.websocket.AsyncJsonWebsocketConsumer",
+    }
+)
+# Calls that set settings our static evaluation of the settings module cannot see: a project that makes them
+# may define CHANNEL_LAYERS somewhere we do not look (settings.configure(**...), django-split-settings).
+SETTINGS_WRITERS = frozenset({"django.conf.settings.configure", "split_settings.tools.include"})

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -169,3 +170,146 @@ def requirement_names(files: dict[str, str]) -> set[str]:
         else:
             names |= _names(_requirement_lines(text))
     return names
+
+
+# ---------------------------------------------------------------------------------------------- any distribution
+
+
+@dataclass(frozen=True)
+class VersionRange:
+    """The releases of one distribution that the dependency files allow: [low, high], None for unbounded."""
+
+    low: Version | None
+    high: Version | None
+    high_inclusive: bool
+    evidence: tuple[tuple[str, str], ...]  # (file, requirement as read): ("requirements.txt", "whitenoise==6.5.1")
+
+    @property
+    def empty(self) -> bool:
+        if self.low is None or self.high is None:
+            return False
+        return self.low > self.high or (self.low == self.high and not self.high_inclusive)
+
+    def label(self) -> str:
+        """`whitenoise==6.5.1` (requirements.txt)"""
+        return ", ".join(f"`{requirement}` ({path})" for path, requirement in self.evidence)
+
+
+def _poetry_specifier(constraint: str) -> str:
+    """Poetry's `^1.2`, `~1.2` and bare `1.2` as PEP 440 specifiers."""
+    constraint = constraint.strip()
+    match = re.fullmatch(r"([\^~])=?\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?", constraint)
+    if match:
+        major, minor = int(match.group(2)), match.group(3)
+        base = ".".join(part for part in match.group(2, 3, 4) if part is not None)
+        if match.group(1) == "^":
+            upper = f"{major + 1}" if major > 0 or minor is None else f"0.{int(minor) + 1}"
+        else:
+            upper = f"{major}.{int(minor) + 1}" if minor is not None else f"{major + 1}"
+        return f">={base},<{upper}"
+    if re.fullmatch(r"\d+(\.\d+)*(\.\*)?", constraint):
+        return f"=={constraint}"
+    return "" if constraint in ("", "*") else constraint
+
+
+def _requirement_texts(path: str, text: str) -> list[tuple[str, str]]:
+    """(distribution, PEP 440 specifier) for every requirement one dependency file states."""
+    name = path.rsplit("/", 1)[-1]
+    lines: list[str] = []
+    pairs: list[tuple[str, str]] = []
+    if name in ("pyproject.toml", "Pipfile"):
+        data = load_toml_text(text) or {}
+        project = data.get("project", {}) or {}
+        lines += [d for d in project.get("dependencies", []) or [] if isinstance(d, str)]
+        for extra in (project.get("optional-dependencies", {}) or {}).values():
+            lines += [d for d in extra or [] if isinstance(d, str)]
+        poetry = data.get("tool", {}).get("poetry", {}) or {}
+        tables = [poetry.get("dependencies", {}), *[g.get("dependencies", {}) for g in
+                                                    (poetry.get("group", {}) or {}).values() if isinstance(g, dict)]]
+        for table in tables:
+            for key, value in (table or {}).items() if isinstance(table, dict) else ():
+                constraint = value.get("version", "") if isinstance(value, dict) else str(value)
+                pairs.append((key, _poetry_specifier(constraint)))
+        for table in (data.get("packages", {}), data.get("dev-packages", {})):  # Pipfile
+            for key, value in (table or {}).items() if isinstance(table, dict) else ():
+                constraint = value.get("version", "") if isinstance(value, dict) else str(value)
+                pairs.append((key, "" if constraint.strip() == "*" else constraint))
+    elif name == "setup.cfg":
+        parser = configparser.ConfigParser()
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            return []
+        lines = _requirement_lines(parser.get("options", "install_requires", fallback=""))
+    else:
+        lines = _requirement_lines(text)
+    for line in lines:
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        pairs.append((requirement.name, str(requirement.specifier)))
+    return pairs
+
+
+def version_range(files: dict[str, str], distribution: str) -> VersionRange | None:
+    """What every dependency file together allows for `distribution`; None when no file names it. A range whose
+    bounds cannot be read (`!=` only, a URL, a marker-only line) is unbounded on that side: callers stay unsure."""
+    wanted = canonicalize_name(distribution)
+    low: Version | None = None
+    high: Version | None = None
+    high_inclusive = False
+    evidence = []
+    for path, text in sorted(files.items()):
+        for name, specifier_text in _requirement_texts(path, text):
+            if canonicalize_name(name) != wanted:
+                continue
+            evidence.append((path, f"{name}{specifier_text}"))
+            try:
+                specifiers = SpecifierSet(specifier_text)
+            except InvalidSpecifier:
+                continue
+            for spec in specifiers:
+                bounds = _bounds(spec.operator, spec.version)
+                if bounds is None:
+                    continue
+                lower, upper, inclusive = bounds
+                if lower is not None and (low is None or lower > low):
+                    low = lower
+                if upper is not None and (high is None or upper < high or (upper == high and not inclusive)):
+                    high, high_inclusive = upper, inclusive
+    return VersionRange(low, high, high_inclusive, tuple(evidence)) if evidence else None
+
+
+def _bounds(operator: str, text: str) -> tuple[Version | None, Version | None, bool] | None:
+    """(lower, upper, upper inclusive) one specifier sets."""
+    wildcard = text.endswith(".*")
+    try:
+        version = Version(text[:-2] if wildcard else text)
+    except InvalidVersion:
+        return None
+    if operator in ("==", "===") and wildcard:
+        parts = list(version.release)
+        parts[-1] += 1
+        return version, Version(".".join(map(str, parts))), False
+    if operator in ("==", "==="):
+        return version, version, True
+    if operator in (">=", ">"):
+        return version, None, False
+    if operator == "<":
+        return None, version, False
+    if operator == "<=":
+        return None, version, True
+    if operator == "~=":
+        parts = list(version.release[:-1]) or [version.release[0]]
+        parts[-1] += 1
+        return version, Version(".".join(map(str, parts))), False
+    return None  # `!=` excludes single releases: the range stays as wide as it was
+
+
+def applies_to(dependency: str, directory: str) -> bool:
+    """A dependency file governs the code in its directory and below; `requirements/*.txt`, its parent's."""
+    parent = dependency.rsplit("/", 1)[0] if "/" in dependency else ""
+    if parent.rsplit("/", 1)[-1] == "requirements":
+        parent = parent.rsplit("/", 1)[0] if "/" in parent else ""
+    return parent in ("", ".") or directory == parent or directory.startswith(parent + "/")

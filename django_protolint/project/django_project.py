@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django_protolint.project.channels import AsgiApplication, AsgiReader
+from django_protolint.project.dependencies import applies_to
 from django_protolint.project.middleware import Middleware, MiddlewareReader
 from django_protolint.project.modules import ModuleIndex, source_root
 from django_protolint.project.settings import (
@@ -42,7 +43,8 @@ class DjangoProject:
 
 
 def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_settings: str | None,
-                   texts: dict[str, str] | None = None) -> list[DjangoProject]:  # fmt: skip
+                   texts: dict[str, str] | None = None,
+                   dependency_texts: dict[str, str] | None = None) -> list[DjangoProject]:  # fmt: skip
     evaluations = Evaluations(index)
     references = settings_references(files, configured_settings, texts)
     projects = []
@@ -63,7 +65,10 @@ def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_
                     project.views.setdefault(route.view, view)
         listed = primary.value("MIDDLEWARE") if primary else None
         if isinstance(listed, (list, tuple)):
-            reader = MiddlewareReader(index)
+            # Third-party middleware modes depend on the installed release: the dependency files that govern
+            # this project's root say which (a monorepo's other projects pin their own).
+            governing = {path: text for path, text in (dependency_texts or {}).items() if applies_to(path, root)}
+            reader = MiddlewareReader(index, governing)
             project.middleware = [reader.read(entry, root) for entry in listed if isinstance(entry, str)]
         asgi_setting = primary.value("ASGI_APPLICATION") if primary else None
         project.asgi_applications = AsgiReader(index).applications(files, root, asgi_setting)

@@ -4,14 +4,19 @@
 - `MiddlewareMixin` subclasses are both; so is every middleware Django ships (../shared/facts.md §3.3).
 - `@sync_only_middleware`, `@async_only_middleware`, `@sync_and_async_middleware`, or the two attributes set on
   the class, say otherwise.
-Third-party middleware we have no data for is "unknown", and no rule guesses about it.
+Third-party middleware is looked up in knowledge/middleware.py, by the releases the project's dependency files
+allow; without a row, or when those releases may differ in mode, it is "unknown", and no rule guesses about it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from packaging.version import Version
+
+from django_protolint.knowledge.middleware import TABLE, ThirdPartyMiddleware
 from django_protolint.project.classes import ClassHierarchy
+from django_protolint.project.dependencies import VersionRange, version_range
 from django_protolint.project.modules import ModuleIndex
 from django_protolint.source.facts import ClassFact, FileFacts, Span
 from django_protolint.source.static import Literal
@@ -39,16 +44,59 @@ def _mode_from_flags(sync_capable: bool, async_capable: bool) -> str:
     return "async" if async_capable else "sync"
 
 
+def _modes_within(row: ThirdPartyMiddleware, allowed: VersionRange | None) -> set[tuple[str, str]]:
+    """(mode, what decides) of every release in `allowed` that the row covers; ("unknown", ...) for the rest."""
+    low = allowed.low if allowed else None
+    high = allowed.high if allowed else None
+    inclusive = allowed.high_inclusive if allowed else False
+    starts = [Version(first) for first, _, _ in row.modes]
+    found: set[tuple[str, str]] = set()
+    if low is None or low < starts[0]:
+        found.add(("unknown", f"releases before {row.modes[0][0]} were not read"))
+    for number, (_, mode, why) in enumerate(row.modes):
+        start = starts[number]
+        end = starts[number + 1] if number + 1 < len(starts) else None  # exclusive
+        if end is not None and low is not None and low >= end:
+            continue
+        if high is not None and (high < start or (high == start and not inclusive)):
+            continue
+        found.add((mode, why))
+    checked = Version(row.checked)
+    if row.modes[-1][1] != "both" and (high is None or high > checked):
+        found.add(("unknown", f"releases after {row.checked} were not read"))
+    return found
+
+
+def third_party(row: ThirdPartyMiddleware, dependency_texts: dict[str, str]) -> tuple[str, str]:
+    """(mode, reason) of a tabled middleware, for the releases the project's dependency files allow."""
+    allowed = version_range(dependency_texts, row.distribution)
+    if allowed is None:
+        return "unknown", f"no dependency file names {row.distribution}: its mode depends on the release"
+    if allowed.empty:
+        return "unknown", f"the dependency files allow no release of it ({allowed.label()})"
+    modes = _modes_within(row, allowed)
+    kinds = {mode for mode, _ in modes}
+    if len(kinds) != 1 or kinds == {"unknown"}:
+        return "unknown", f"{allowed.label()} allows releases that differ or that were not read (read up to {row.checked})"
+    # Same mode for different reasons (corsheaders: MiddlewareMixin, then its own flags) is still one mode.
+    return kinds.pop(), f"{' or '.join(sorted(why for _, why in modes))} in {allowed.label()}"
+
+
 class MiddlewareReader:
-    def __init__(self, index: ModuleIndex) -> None:
+    def __init__(self, index: ModuleIndex, dependency_texts: dict[str, str] | None = None) -> None:
         self.classes = ClassHierarchy(index)
+        self.dependency_texts = dependency_texts or {}
 
     def read(self, dotted_path: str, root: str) -> Middleware:
         if dotted_path.startswith("django."):
             return Middleware(dotted_path, "both", None, None, "Django's own middleware is sync and async capable")
         located = self.classes.locate(dotted_path, root)
         if located is None:
-            return Middleware(dotted_path, "unknown", None, None, "defined outside the project")
+            row = TABLE.get(dotted_path)
+            if row is None:
+                return Middleware(dotted_path, "unknown", None, None, "defined outside the project")
+            mode, reason = third_party(row, self.dependency_texts)
+            return Middleware(dotted_path, mode, None, None, reason)
         facts, local = located
         cls = next((c for c in facts.classes if c.qualname == local), None)
         if cls is not None:

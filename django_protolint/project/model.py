@@ -15,6 +15,7 @@ from django_protolint.knowledge.blocking import BlockingCall, lookup
 from django_protolint.project.dependencies import (
     DjangoVersion,
     VersionEvidence,
+    applies_to,
     lowest_django_version,
     requirement_names,
 )
@@ -156,7 +157,7 @@ class ProjectModel:
 
     @cached_property
     def django_projects(self) -> list[DjangoProject]:
-        return build_projects(self.files, self.modules, self.settings_module, self.settings_texts)
+        return build_projects(self.files, self.modules, self.settings_module, self.settings_texts, self.dependency_texts)
 
     # Functions are keyed by (source root, qualified name): a monorepo's two `mysite.views` are different modules.
     @cached_property
@@ -242,7 +243,7 @@ class ProjectModel:
         if self.django_version_configured or not self.dependency_texts:
             return self.django_version, self.django_version_evidence
         directory = path.rsplit("/", 1)[0] if "/" in path else ""
-        texts = {dependency: text for dependency, text in self.dependency_texts.items() if _applies(dependency, directory)}
+        texts = {dependency: text for dependency, text in self.dependency_texts.items() if applies_to(dependency, directory)}
         evidence = lowest_django_version(texts)
         return (evidence.version if evidence else None), evidence
 
@@ -278,14 +279,3 @@ class ProjectModel:
             return f"wrap the sync code in `sync_to_async` (`{async_form}` needs Django ≥ {need}; {origin} {have})"
         return "wrap the sync code in `sync_to_async` (Django has no async form of it)"
 
-
-def _is_ancestor(parent: str, directory: str) -> bool:
-    return parent in ("", ".") or directory == parent or directory.startswith(parent + "/")
-
-
-def _applies(dependency: str, directory: str) -> bool:
-    """A dependency file governs the code in its directory and below; `requirements/*.txt`, its parent's."""
-    parent = dependency.rsplit("/", 1)[0] if "/" in dependency else ""
-    if parent.rsplit("/", 1)[-1] == "requirements":
-        parent = parent.rsplit("/", 1)[0] if "/" in parent else ""
-    return _is_ancestor(parent, directory)

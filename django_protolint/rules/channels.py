@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django_protolint.knowledge import channels_api
+from django_protolint.project.channel_layers import layer_uses, settings_without_layer
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import Span
@@ -246,6 +247,84 @@ BARE_CONSUMER = Rule(
     ],
 )
 
+LAYER_CONSUMERS = '''
+from channels.generic.websocket import AsyncWebsocketConsumer, WebsocketConsumer
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        await self.channel_layer.group_add("chat", self.channel_name)  # expect: DPL306
+        await self.accept()
+
+
+class LobbyConsumer(WebsocketConsumer):  # expect: DPL306
+    groups = ["lobby"]
+'''
+LAYER_TASKS = '''
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+
+def announce(text):
+    async_to_sync(get_channel_layer().group_send)("chat", {"type": "chat.message", "text": text})  # expect: DPL306
+
+
+async def announce_later(text):
+    layer = get_channel_layer()
+    await layer.group_send("chat", {"type": "chat.message", "text": text})  # expect: DPL306
+'''
+IN_MEMORY = 'CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}\n'
+
+LAYER_MISSING = Rule(
+    code="DPL306",
+    slug="channel-layer-use-without-channel-layers",
+    severity="error",
+    summary="Code uses the channel layer but the settings define no `CHANNEL_LAYERS`",
+    message="{what} needs a channel layer, but {settings} defines no CHANNEL_LAYERS: the layer is None and "
+    "{outcome}",
+    rationale=(
+        "Without a `CHANNEL_LAYERS` entry for the alias, `get_channel_layer()` returns None and so does a "
+        "consumer's `self.channel_layer`. `channel_layer.group_send(...)`, `group_add`, `send` then raise "
+        "`AttributeError: 'NoneType' object has no attribute 'group_send'`, and a websocket consumer with "
+        "`groups = [...]` refuses every connection with `InvalidChannelLayerError`. Reported only when the "
+        "settings module the deployment runs with was read completely and nothing else in the project can set "
+        "`CHANNEL_LAYERS` (another settings module, a star import we cannot follow, a conditional or "
+        "environment-dependent value, `settings.configure()`, django-split-settings): otherwise silent. "
+        f"See {CHANNELS_DOCS}topics/channel_layers.html."
+    ),
+    fix='configure a layer: `CHANNEL_LAYERS = {{"default": {{"BACKEND": "channels_redis.core.RedisChannelLayer", '
+    '"CONFIG": {{"hosts": [("127.0.0.1", 6379)]}}}}}}`',
+    known_problems=(
+        "A use guarded by `if layer is not None:` is still reported (the send never happens either way). "
+        "`async_to_sync(layer.group_send)(...)` on a layer kept in a variable, and "
+        "`async_to_sync(self.channel_layer.group_send)(...)` in a sync consumer, are not seen: the per-file facts "
+        "do not record the function passed to `async_to_sync`."
+    ),
+    examples=[
+        Invalid(channels_example(consumers=LAYER_CONSUMERS) | {"app/tasks.py": LAYER_TASKS}),
+        Valid(
+            channels_example(consumers=LAYER_CONSUMERS.replace("  # expect: DPL306", ""), settings=IN_MEMORY)
+            | {"app/tasks.py": LAYER_TASKS.replace("  # expect: DPL306", "")},
+            note="CHANNEL_LAYERS is configured",
+        ),
+        Valid(
+            channels_example(
+                consumers=LAYER_CONSUMERS.replace("  # expect: DPL306", ""),
+                settings="from .local import *\n",
+            ),
+            note="a star import we cannot follow may define CHANNEL_LAYERS",
+        ),
+        Valid(
+            channels_example(
+                consumers=LAYER_CONSUMERS.replace("  # expect: DPL306", ""),
+                settings='import os\nif os.environ.get("REDIS_URL"):\n    ' + IN_MEMORY,
+            ),
+            note="CHANNEL_LAYERS set only under a condition: uncertain, so silent",
+        ),
+        Valid(channels_example(), note="consumers that never touch the layer work without one"),
+    ],
+)
+
 
 def _span(line: int) -> Span:
     return Span(line, 0, line, 0)
@@ -282,3 +361,14 @@ def in_memory_layer(model: ProjectModel) -> Iterator[Finding]:
                     layers.path, _span(layers.line), settings=primary.reference.module
                 )
                 break
+
+
+@check(LAYER_MISSING)
+def channel_layer_missing(model: ProjectModel) -> Iterator[Finding]:
+    for project in model.django_projects:
+        settings = settings_without_layer(project, model)
+        if settings is None:
+            continue
+        for use in layer_uses(project, model):
+            yield LAYER_MISSING.finding(use.path, use.span, what=use.what, settings=settings.reference.module,
+                                        outcome=use.outcome)  # fmt: skip

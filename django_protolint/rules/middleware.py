@@ -6,14 +6,21 @@ from collections.abc import Iterator
 
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.source.facts import Span
 
 SETTINGS_WITH = 'INSTALLED_APPS = ["app"]\nROOT_URLCONF = "proj.urls"\nMIDDLEWARE = {middleware!r}\n'
+ASYNC_VIEW = """
+import asyncio
+
+async def index(request):
+    await asyncio.sleep(0)
+"""
 
 SYNC_ONLY_MIDDLEWARE = Rule(
     code="DPL210",
     slug="sync-only-middleware-with-async-views",
     severity="warning",
-    summary="A project middleware that is sync-only while the project has async views",
+    summary="A middleware that is sync-only while the project has async views",
     message="middleware `{middleware}` is sync-only ({reason}): under ASGI every request to the {count} async "
     "view(s) switches to a thread for it",
     rationale=(
@@ -21,10 +28,18 @@ SYNC_ONLY_MIDDLEWARE = Rule(
         "A sync-only middleware in front of an async view means a `sync_to_async` hop on every request, and it "
         "holds a thread for the whole request, which caps long-polling and streaming. Django's own middleware "
         "is sync and async capable; yours needs `async_capable = True` (or `@sync_and_async_middleware`) and an "
-        "async code path. See https://docs.djangoproject.com/en/stable/topics/http/middleware/#asynchronous-support."
+        "async code path. Third-party middleware is judged from a table of releases read in each package's source "
+        "(django_protolint/knowledge/middleware.py), and only when the project's dependency files pin releases "
+        "that all agree; it is reported on the `MIDDLEWARE` setting, and only when that list does not depend on a "
+        "condition such as `if DEBUG:`. "
+        "See https://docs.djangoproject.com/en/stable/topics/http/middleware/#asynchronous-support."
     ),
     fix="subclass `MiddlewareMixin`, or decorate the factory with `@sync_and_async_middleware` and handle "
-    "coroutine `get_response`",
+    "coroutine `get_response`; for a package, upgrade to an async-capable release or drop the middleware",
+    known_problems=(
+        "Third-party middleware missing from the table, or whose release the dependency files do not pin "
+        "(`whitenoise>=6` may install a release newer than the one we read), is never reported."
+    ),
     examples=[
         Invalid(
             django_project(
@@ -96,6 +111,39 @@ SYNC_ONLY_MIDDLEWARE = Rule(
             ),
             note="no async views: a sync-only middleware costs nothing",
         ),
+        Invalid(
+            django_project(
+                ASYNC_VIEW,
+                routes=("index",),
+                proj__settings_py=SETTINGS_WITH.format(
+                    middleware=["whitenoise.middleware.WhiteNoiseMiddleware", "corsheaders.middleware.CorsMiddleware"]
+                ).replace("']\n", "']  # expect: DPL210\n"),
+            )
+            | {"requirements.txt": "django==5.2\nwhitenoise==6.5.1\ndjango-cors-headers==4.3.1\n"},
+            note="whitenoise is sync-only in every release we read; corsheaders is async-capable from 4.0.0",
+        ),
+        Valid(
+            django_project(
+                ASYNC_VIEW,
+                routes=("index",),
+                proj__settings_py=SETTINGS_WITH.format(
+                    middleware=["whitenoise.middleware.WhiteNoiseMiddleware", "django_htmx.middleware.HtmxMiddleware",
+                                "debug_toolbar.middleware.DebugToolbarMiddleware"]
+                ),
+            )
+            | {"requirements.txt": "whitenoise>=6\ndjango-htmx==1.17.0\ndjango-debug-toolbar>=5.0\n"},
+            note="whitenoise unpinned (a newer release may differ); django-htmx 1.17 and debug-toolbar 5 are async",
+        ),
+        Valid(
+            django_project(
+                ASYNC_VIEW,
+                routes=("index",),
+                proj__settings_py=SETTINGS_WITH.format(middleware=["django.middleware.common.CommonMiddleware"])
+                + 'DEBUG = True\nif DEBUG:\n    MIDDLEWARE += ["debug_toolbar.middleware.DebugToolbarMiddleware"]\n',
+            )
+            | {"requirements.txt": "django-debug-toolbar==4.4.6\n"},
+            note="a sync-only release, but only under `if DEBUG:`: the list is uncertain, so silent",
+        ),
     ],
 )
 
@@ -106,9 +154,19 @@ def sync_only_middleware(model: ProjectModel) -> Iterator[Finding]:
         count = len(project.async_views)
         if not count:
             continue
+        listed = project.primary.get("MIDDLEWARE") if project.primary else None
         for middleware in project.middleware:
-            if middleware.mode == "sync" and middleware.path and middleware.span:
+            if middleware.mode != "sync":
+                continue
+            if middleware.path and middleware.span:
                 yield SYNC_ONLY_MIDDLEWARE.finding(
                     middleware.path, middleware.span, middleware=middleware.dotted_path, reason=middleware.reason,
                     count=count,
+                )  # fmt: skip
+            elif listed is not None and not listed.uncertain and listed.path:
+                # A package's middleware has no line of ours: the setting that lists it stands for it. A list that
+                # depends on a condition (`if DEBUG: MIDDLEWARE += [...]`) may not hold it in production.
+                yield SYNC_ONLY_MIDDLEWARE.finding(
+                    listed.path, Span(listed.line, 0, listed.line, 0), middleware=middleware.dotted_path,
+                    reason=middleware.reason, count=count,
                 )  # fmt: skip
