@@ -390,6 +390,28 @@ def test_syntax_newer_than_the_running_python_says_so(tmp_path):
     assert any(line.startswith(GOOD_FINDING) for line in lines)
 
 
+CHAINS_LIBCST_CANNOT_SURVIVE = {
+    "attribute-chain": "x = " + "a." * 30000 + "b\n",
+    "call-chain": "x = a" + "()" * 30000 + "\n",
+    "binary-chain": "x = " + " + ".join(["a"] * 30000) + "\n",
+    "lambdas": "x = " + "lambda: " * 5000 + "1\n",
+    "unary-chain": "x = " + "-" * 30000 + "1\n",
+}
+
+
+@pytest.mark.parametrize("chain", CHAINS_LIBCST_CANNOT_SURVIVE.values(), ids=CHAINS_LIBCST_CANNOT_SURVIVE.keys())
+def test_a_syntax_error_beside_a_huge_chain_is_one_finding(tmp_path, chain):
+    """CPython refuses the file for the syntax error before it meets the chain; asking libcst whether it is newer
+    syntax would crash the process (a segfault in its native parser), so it is not asked."""
+    # The error keeps the brackets balanced: the file still tokenizes, as most broken files do.
+    root = project_with(tmp_path, "bad.py", (chain + "y = = 1\n").encode())
+    completed = subprocess.run([sys.executable, "-m", "django_protolint", "check", "--format", "concise",
+                                "--no-cache", "--jobs", "1"], cwd=root, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert completed.returncode == 1, completed.stderr
+    assert any(line.startswith("bad.py:") and "DPL001" in line for line in completed.stdout.splitlines())
+    assert GOOD_FINDING in completed.stdout
+
+
 def test_a_plain_syntax_error_is_not_called_newer_syntax(tmp_path):
     root = project_with(tmp_path, "bad.py", b"def broken(:\n    pass\n")
     _, lines, _ = check(root)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import io
 import sys
+import tokenize
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -121,8 +123,8 @@ def _syntax_problem(error: SyntaxError, text: str) -> FileProblem:
 def _newer_grammar_accepts(text: str) -> bool:
     """Whether libcst, whose grammar runs ahead of older CPythons (3.12's `type X = ...`, PEP 695 generics, ...),
     accepts what the running CPython refused: then the file is fine and the interpreter is too old."""
-    if _bracket_depth(text) > 150:
-        return False  # libcst's native parser overflows its stack (killing the process) on very deep nesting
+    if not _shallow(text):
+        return False
     import libcst  # only for files CPython refused: most runs never pay its import
 
     try:
@@ -132,12 +134,29 @@ def _newer_grammar_accepts(text: str) -> bool:
     return True
 
 
-def _bracket_depth(text: str) -> int:
-    depth = deepest = 0
-    for character in text:
-        if character in "([{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif character in ")]}":
-            depth -= 1
-    return deepest
+# libcst's native parser recurses per nesting level and per link of a chain, and overflows its C stack (killing
+# the process, not raising) on `a.b.c...`, `f()()()...`, `a + a + ...` or `- - - 1` some thousands long, 5,000
+# lambdas, or brackets nested a few hundred deep. CPython refuses such files itself when they are otherwise valid;
+# a file it refused for another reason is only asked about if no statement comes near those sizes.
+_MOST_TOKENS_PER_STATEMENT = 1000
+_DEEPEST_BRACKETS = 100
+
+
+def _shallow(text: str) -> bool:
+    tokens = depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                tokens = 0
+                continue
+            tokens += 1
+            if token.type == tokenize.OP:
+                if token.string in "([{":
+                    depth += 1
+                elif token.string in ")]}":
+                    depth -= 1
+            if tokens > _MOST_TOKENS_PER_STATEMENT or depth > _DEEPEST_BRACKETS:
+                return False
+    except (tokenize.TokenError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return False  # not even tokens: certainly not valid newer syntax
+    return True
