@@ -49,6 +49,8 @@ ASYNC_CONSUMER_COROUTINES = frozenset(
 CHANNEL_LAYER_COROUTINES = frozenset({"send", "receive", "new_channel", "group_add", "group_discard", "group_send",
                                       "flush", "close"})  # fmt: skip
 GET_CHANNEL_LAYER = "channels.layers.get_channel_layer"
+# What sync code wraps a layer method in: `async_to_sync(layer.group_send)(...)` calls it all the same.
+ASYNC_TO_SYNC = frozenset({"asgiref.sync.async_to_sync", "asgiref.sync.AsyncToSync"})
 IN_MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
 CHANNEL_LAYERS_SETTING = "CHANNEL_LAYERS"
 # Generic consumers that join `groups = [...]` on connect (channels/generic/websocket.py): with no layer, the

@@ -98,4 +98,11 @@ def _call_use(model: ProjectModel, facts, call) -> str | None:  # noqa: ANN001 -
         return f"`{call.text}(...)`"  # layer = get_channel_layer(); await layer.group_send(...)
     if call.text.startswith("self.channel_layer.") and model.consumer_of(facts, call.scope.function) is not None:
         return f"`{call.text}(...)`"
+    if call.callee in channels_api.ASYNC_TO_SYNC and call.argument_text is not None:
+        # async_to_sync(layer.group_send)(...): the layer method is fetched from None right here.
+        wrapped = f"`async_to_sync({call.argument_text})(...)`"
+        if call.argument is not None and call.argument.startswith(channels_api.GET_CHANNEL_LAYER + "."):
+            return wrapped
+        if call.argument_text.startswith("self.channel_layer.") and model.consumer_of(facts, call.scope.function):
+            return wrapped
     return None

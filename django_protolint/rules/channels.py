@@ -248,6 +248,7 @@ BARE_CONSUMER = Rule(
 )
 
 LAYER_CONSUMERS = '''
+from asgiref.sync import async_to_sync
 from channels.generic.websocket import AsyncWebsocketConsumer, WebsocketConsumer
 
 
@@ -259,6 +260,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
 class LobbyConsumer(WebsocketConsumer):  # expect: DPL306
     groups = ["lobby"]
+
+
+class RoomConsumer(WebsocketConsumer):
+    def connect(self):
+        async_to_sync(self.channel_layer.group_add)("room", self.channel_name)  # expect: DPL306
+        self.accept()
 '''
 LAYER_TASKS = '''
 from asgiref.sync import async_to_sync
@@ -267,6 +274,11 @@ from channels.layers import get_channel_layer
 
 def announce(text):
     async_to_sync(get_channel_layer().group_send)("chat", {"type": "chat.message", "text": text})  # expect: DPL306
+
+
+def announce_from_a_view(text):
+    channel_layer = get_channel_layer()
+    async_to_sync(channel_layer.group_send)("chat", {"type": "chat.message", "text": text})  # expect: DPL306
 
 
 async def announce_later(text):
@@ -296,9 +308,7 @@ LAYER_MISSING = Rule(
     '"CONFIG": {{"hosts": [("127.0.0.1", 6379)]}}}}}}`',
     known_problems=(
         "A use guarded by `if layer is not None:` is still reported (the send never happens either way). "
-        "`async_to_sync(layer.group_send)(...)` on a layer kept in a variable, and "
-        "`async_to_sync(self.channel_layer.group_send)(...)` in a sync consumer, are not seen: the per-file facts "
-        "do not record the function passed to `async_to_sync`."
+        "A layer passed around (a parameter, an attribute of another object) is not followed."
     ),
     examples=[
         Invalid(channels_example(consumers=LAYER_CONSUMERS) | {"app/tasks.py": LAYER_TASKS}),
@@ -322,6 +332,18 @@ LAYER_MISSING = Rule(
             note="CHANNEL_LAYERS set only under a condition: uncertain, so silent",
         ),
         Valid(channels_example(), note="consumers that never touch the layer work without one"),
+        Valid(
+            channels_example() | {"app/tasks.py": '''
+                from asgiref.sync import async_to_sync
+
+                from .client import Client
+
+
+                def refresh(client: Client):
+                    async_to_sync(client.send)("refresh")
+            '''},
+            note="async_to_sync around something that is not the channel layer",
+        ),
     ],
 )
 

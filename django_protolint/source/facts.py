@@ -55,6 +55,10 @@ class CallFact(NamedTuple):
     # Where the call is, and where its callee is (`time.sleep` in `time.sleep(1)`: what a fix renames), as plain
     # numbers: calls are the most numerous facts, and two Span objects each doubled what the cache had to load.
     positions: tuple[int, int, int, int, int, int, int, int]
+    # The first argument when it is a name or an attribute chain: what `async_to_sync(layer.group_send)` or
+    # `sync_to_async(helper)` adapt. Qualified as a callee would be, and as written.
+    argument: str | None = None
+    argument_text: str | None = None
 
     @property
     def span(self) -> Span:

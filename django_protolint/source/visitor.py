@@ -789,6 +789,9 @@ class FactsVisitor:
         ):
             self._related_access(binding, func.value.attr, func.attr, node)
         callee = self.resolve_name(func)
+        argument = node.args[0] if node.args else None
+        referenced = argument if isinstance(argument, (ast.Name, ast.Attribute)) else None
+        argument_name = self.resolve_name(referenced) if referenced is not None else None
         self.calls.append(
             CallFact(
                 # Interned: a file calls the same few names over and over, and pickle writes a shared string once.
@@ -800,6 +803,8 @@ class FactsVisitor:
                 entered=id(node) in self._entered,
                 chained=id(node) in self._chained,
                 positions=(*self.span(node), *self.span(func)),
+                argument=sys.intern(argument_name) if argument_name is not None else None,
+                argument_text=sys.intern(dotted(referenced)) if referenced is not None else None,
             )
         )
         if (
