@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import sys
 import traceback
@@ -341,3 +342,29 @@ def list_rules() -> None:
     """List every rule."""
     for found in load_rules().values():
         click.echo(f"{found.code}  {found.severity:<7}  {found.slug:<40} {found.summary}")
+
+
+def run() -> NoReturn:
+    """The console entry point: `main` with the cyclic collector off, then an exit that skips the teardown.
+
+    A run pauses the collector (`parallel.paused_gc`); turned back on, its first pass walks every object the run
+    made, and the interpreter's teardown frees them one by one and makes a last full pass: together more than a
+    one-file-edited run's whole analysis on a large project. Facts and syntax trees hold no reference cycles, and
+    this process ends with the report; nothing is left to clean up then (the report is written, the cache saved,
+    worker processes joined). mypy exits the same way.
+    """
+    gc.disable()
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exit:
+        code = exit.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe (`| head`): what Python would report, without a traceback
+        code = code or 1
+    os._exit(code or 0)
