@@ -28,7 +28,7 @@ from django_protolint.parallel import Job, Progress, analyse_all, paused_gc
 
 def _quiet(done: int, total: int) -> None:
     return None
-from django_protolint.source.parse import CANNOT_READ
+from django_protolint.source.parse import CANNOT_READ, INTERNAL_ERROR
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int 
     _look_up(discovery, cache, inputs, slots, pending)
     for (slot, key, _), found in zip(pending, analyse_all([job for _, _, job in pending], jobs, progress or _quiet)):
         slots[slot] = found
-        if cache is not None and key is not None:
+        # A crash or a timeout may not happen again (a loaded machine, a worker killed): never kept.
+        if cache is not None and key is not None and not _internal_error(found):
             cache.put(key, found)
     facts = [found for found in slots if found is not None]
     for missing in discovery.missing:
@@ -120,6 +121,10 @@ def _read_source(source: SourceFile, cache: FactsCache | None,
     if cache is not None and stat is not None and len(data) == stat.st_size:
         cache.record_digest(absolute, stat, digest)
     return digest, data
+
+
+def _internal_error(facts: FileFacts) -> bool:
+    return facts.problem is not None and facts.problem.code == INTERNAL_ERROR
 
 
 def _read_error(path: Path, error: OSError) -> str:
@@ -269,7 +274,7 @@ def lint_rendered(paths: list[Path], config: Config, render: Callable[[Report], 
     report = _report(discovery, root, config, inputs, cache, jobs, progress)
     rendered = render(report)
     if cache is not None:
-        if key is not None and not inputs.changed_during_run:
+        if key is not None and not inputs.changed_during_run and not any(map(_internal_error, report.files.values())):
             cache.put_report(key, rendered)
         cache.save()
     return rendered

@@ -322,3 +322,56 @@ def test_cli_reports_an_edit_between_warm_runs(tmp_path, monkeypatch):
     (root / "app" / "views.py").write_text("async def view(request):\n    return 1\n", encoding="utf-8")
     result = invoke(args, cwd=root)
     assert result.exit_code == 0 and "DPL110" not in result.stdout
+
+
+def test_report_only_paths_are_part_of_the_reused_report(tmp_path, monkeypatch):
+    root = _project(tmp_path, **{"app/other.py": VIEW})
+    monkeypatch.setenv("DJANGO_PROTOLINT_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["check", "--format", "concise", "--report-only"]
+    for _ in range(2):  # cold, then warm
+        views = invoke([*args, "app/views.py"], cwd=root)
+        other = invoke([*args, "app/other.py"], cwd=root)
+        models = invoke([*args, "app/models.py"], cwd=root)
+        assert "app/views.py" in views.stdout and "app/other.py" not in views.stdout
+        assert "app/other.py" in other.stdout and "app/views.py" not in other.stdout
+        assert (views.exit_code, other.exit_code, models.exit_code) == (1, 1, 0)
+
+
+def test_an_internal_error_is_never_reused(tmp_path, monkeypatch):
+    """A crash or a timeout may be the machine's, not the file's: the next run tries again."""
+    from django_protolint import parallel
+
+    root = _project(tmp_path)
+    monkeypatch.setenv("DJANGO_PROTOLINT_CACHE_DIR", str(tmp_path / "cache"))
+    real = parallel._analyse
+
+    def crash_on_views(job):
+        if job[1].endswith("views.py"):
+            raise parallel._OutOfTime
+        return real(job)
+
+    monkeypatch.setattr(parallel, "_analyse", crash_on_views)
+    args = ["check", "--format", "concise", "--jobs", "1", "--strict"]
+    failed = invoke(args, cwd=root)
+    assert failed.exit_code == 2 and "DPL003" in failed.stdout
+    assert invoke(args, cwd=root).exit_code == 2  # reused? no: analysed (and failed) again
+    monkeypatch.setattr(parallel, "_analyse", real)
+    again = invoke(args, cwd=root)
+    assert again.exit_code == 1 and "DPL003" not in again.stdout and "DPL110" in again.stdout
+
+
+def test_the_console_entry_point_keeps_exit_codes_and_output(tmp_path):
+    root = _project(tmp_path)
+    env = {**os.environ, "DJANGO_PROTOLINT_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "django_protolint"]
+    for args, code in ((["check", "--format", "concise"], 1), (["check", "--exit-zero"], 0),
+                       (["check", "--select", "NOPE"], 2), (["rules"], 0), (["--version"], 0)):  # fmt: skip
+        result = subprocess.run([*command, *args], cwd=root, env=env, capture_output=True, text=True)
+        assert result.returncode == code, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    out = subprocess.run([*command, "check", "--format", "concise", "-o", "report.txt"], cwd=root, env=env,
+                         capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 1 and "DPL110" in (root / "report.txt").read_text(encoding="utf-8")
+    piped = subprocess.run(f"{sys.executable} -m django_protolint rules | head -1", shell=True, cwd=root, env=env,
+                           capture_output=True, text=True)  # fmt: skip
+    assert piped.stdout.startswith("DPL") and "Traceback" not in piped.stderr
