@@ -336,20 +336,28 @@ class FactsCache:
 
     # ------------------------------------------------------------------ writing back
 
-    def save(self) -> None:
-        """Write what changed. Only this run's files are kept: the cache does not grow with deleted files."""
+    def save_facts(self) -> None:
+        """Write the pack if it changed, then let go of it: the facts are loaded, and the bytes they were loaded
+        from (the size of the pack) need not stay in memory while the rules run. A later lookup reads it again."""
         if self._scope is None or not self._usable:
             return
-        if self._signatures_seen.keys() != self._signatures.keys():
-            self._index_dirty = True
         if self._pack is not None and self._pack_used.keys() != self._pack.keys():
             self._pack_dirty = True
         if self._pack_dirty:
             if not _replace(self._pack_path(), {"format": _FORMAT, "entries": self._pack_used}):
                 self._usable = False  # a read-only home or a full disk: lint on, without the cache
                 return
-            self._pack = dict(self._pack_used)
             self._pack_dirty = False
+        self._pack = None
+        self._pack_used = {}
+
+    def save(self) -> None:
+        """Write what changed. Only this run's files are kept: the cache does not grow with deleted files."""
+        self.save_facts()
+        if self._scope is None or not self._usable:
+            return
+        if self._signatures_seen.keys() != self._signatures.keys():
+            self._index_dirty = True
         if self._index_dirty:
             index = {"format": _FORMAT, "signatures": self._signatures_seen, "reports": self._reports}
             if not _replace(self._index_path(), index):

@@ -220,6 +220,8 @@ def _discover(paths: list[Path], config: Config, cwd: Path | None, cache: FactsC
 def _report(discovery: Discovery, root: Path, config: Config, inputs: Inputs, cache: FactsCache | None,
             jobs: int, progress: Progress | None) -> Report:  # fmt: skip
     files = read_facts(discovery, cache, jobs, progress, inputs)
+    if cache is not None:
+        cache.save_facts()
     model = build_model(files, inputs.other_texts, config)
     by_path = {facts.path: facts for facts in files}
     for path, text in model.deployment_texts.items():
