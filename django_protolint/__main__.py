@@ -1,3 +1,3 @@
-from django_protolint.cli import main
+from django_protolint.cli import run
 
-main()
+run()

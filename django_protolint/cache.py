@@ -1,37 +1,102 @@
-"""Per-file facts cached on disk, keyed by what they depend on: the analysis code, the file's bytes, its shown path
-and its module name.
+"""What a run can reuse from the previous one: per-file facts, the files' content digests, and whole reports.
 
 The cache lives in the user's cache directory (`$DJANGO_PROTOLINT_CACHE_DIR`, else `$XDG_CACHE_HOME` or
 `~/.cache`, then `django-protolint/`), never in the repository: entries are pickles, and a repository must not be
-able to plant one that we would load. Writes go to a temporary file and are renamed into place, so concurrent
-runs (pre-commit batches) never read half an entry; an entry that does not load is treated as a miss.
+able to plant one that we would load.
+
+One run (one working directory and set of paths: its *scope*) keeps two files, read once and written once:
+
+- the **index** (small): each file's `os.stat` signature and content digest, and the last rendered reports with
+  the digest of every input they were made from;
+- the **pack** (large): the facts of each file, keyed by content digest, shown path and module name. It is read
+  only when a report has to be made again.
+
+Every entry is content-addressed, so two runs that race (pre-commit batches) can only lose entries, never mix
+them up: each file is written to a temporary file and renamed into place (the last writer wins), and a file that
+does not load, whole or in part, is a miss.
+
+The stat signature (size, mtime, ctime, inode, device) spares reading and hashing unchanged files. Like ruff and
+git, it trusts that a file whose signature did not change did not change; unlike ruff it also compares size and
+ctime (which user space cannot set back), and, like git's "racily clean" check, it does not record the signature
+of a file whose ctime is less than two seconds old, so a second edit within one timestamp tick is never missed.
+What it cannot see: a change that keeps size, mtime and ctime, which takes setting the system clock back (or a
+filesystem without a ctime). `--no-cache` reads everything.
 """
 
 from __future__ import annotations
 
+import copyreg
+import gc
 import hashlib
+import io
 import os
 import pickle
+import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django_protolint import __version__
-from django_protolint.source.facts import FileFacts
 
-# The code whose output is cached: a change to any of these files invalidates every entry.
+# The code whose output the facts are: a change to any of these files invalidates every facts entry.
 _ANALYSIS_PACKAGES = ("source", "knowledge")
+# What else a facts entry depends on: the parser library, and the Python whose `ast`/`tokenize` it may use.
+_ANALYSIS_DEPENDENCIES = ("libcst",)
+# A rendered report depends on the whole package, and on the libraries the project pass and the output use.
+_REPORT_DEPENDENCIES = ("libcst", "packaging", "click")
+_FORMAT = 2  # of the index and the pack; older files are misses
+_KEPT_REPORTS = 8  # per scope: a few formats or selections used in turn (pre-commit, editor, CI script)
+_RACY_NS = 2_000_000_000  # a signature younger than this may not have ticked since the last edit
+
+
+def _dependency_signature(names: tuple[str, ...]) -> bytes:
+    """Where each library is installed and when its `__init__` was written: an upgrade rewrites it. Found without
+    importing the library (a warm run must not pay for importing the parser)."""
+    from importlib.util import find_spec
+
+    parts = []
+    for name in names:
+        try:
+            spec = find_spec(name)
+            origin = spec.origin if spec is not None else None
+            stat = os.stat(origin) if origin else None
+        except (ImportError, ValueError, OSError):
+            origin, stat = None, None
+        parts.append(f"{name}={origin}:{stat.st_size if stat else ''}:{stat.st_mtime_ns if stat else ''}")
+    return "\0".join(parts).encode()
+
+
+def _package_digest(packages: tuple[str, ...] | None) -> hashlib._Hash:
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{_FORMAT}".encode())
+    if packages is None:
+        paths = sorted(package.rglob("*.py"))
+    else:
+        paths = [path for name in packages for path in sorted((package / name).glob("*.py"))]
+    for path in paths:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest
 
 
 @lru_cache(maxsize=1)
 def analysis_fingerprint() -> str:
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(__version__.encode())
-    for name in _ANALYSIS_PACKAGES:
-        for path in sorted((package / name).glob("*.py")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    digest = _package_digest(_ANALYSIS_PACKAGES)
+    digest.update(_dependency_signature(_ANALYSIS_DEPENDENCIES))
     return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Everything that turns inputs into a rendered report: every module of the package and its libraries."""
+    digest = _package_digest(None)
+    digest.update(_dependency_signature(_REPORT_DEPENDENCIES))
+    return digest.hexdigest()
 
 
 def default_directory() -> Path:
@@ -42,45 +107,261 @@ def default_directory() -> Path:
     return Path(base) / "django-protolint"
 
 
+def content_digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+Signature = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
+
+
+def signature(stat: os.stat_result) -> Signature:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+
+
+# ----------------------------------------------------------------------------- compact pickles of the facts
+
+# The facts are frozen slotted dataclasses. Pickle rebuilds those through dataclasses' `__setstate__`, which calls
+# `fields()` for each of the ~300 objects a file holds: that was 90% of a warm run. Reduced to `cls(*values)`
+# instead, unpickling runs the generated `__init__` alone, about 4× faster.
+_FAST_REDUCE: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields `cls(*values)` rebuilds an instance from, or None when that would not be the same object."""
+    if cls not in _FAST_REDUCE:
+        names = None
+        params = getattr(cls, "__dataclass_params__", None)
+        if (
+            is_dataclass(cls)
+            and params is not None
+            and params.frozen
+            and "__slots__" in cls.__dict__
+            and not hasattr(cls, "__post_init__")
+            and all(field.init for field in fields(cls))
+            and cls.__module__.startswith("django_protolint.")
+        ):
+            names = tuple(field.name for field in fields(cls))
+        _FAST_REDUCE[cls] = names
+    return _FAST_REDUCE[cls]
+
+
+class _FactsPickler(pickle.Pickler):
+    dispatch_table = copyreg.dispatch_table
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        names = _field_names(cls) if not isinstance(obj, type) else None
+        if names is None:
+            return NotImplemented
+        return cls, tuple(getattr(obj, name) for name in names)
+
+
+def dump_facts(facts: object) -> bytes:
+    buffer = io.BytesIO()
+    _FactsPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(facts)
+    return buffer.getvalue()
+
+
+# What a damaged or foreign pickle can raise while loading.
+_LOAD_ERRORS = (EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError, ValueError,
+                KeyError, MemoryError, RecursionError, UnicodeDecodeError)  # fmt: skip
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """Unpickling creates a million small acyclic objects; the cycle collector would walk them again and again
+    for nothing (it doubled the time). Pause it around all the lookups of a run, not each one: re-enabled after
+    each, it ran a collection each time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            with no_collection():
+                return pickle.load(handle)
+    except (OSError, *_LOAD_ERRORS):
+        return None
+
+
+def _replace(path: Path, payload: object) -> bool:
+    """Write to a temporary file in the same directory, then rename: a reader sees the old file or the new one."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            with _suppressed_os_error():
+                os.unlink(temporary)
+            raise
+    except OSError:
+        return False
+    return True
+
+
+@contextmanager
+def _suppressed_os_error() -> Iterator[None]:
+    try:
+        yield
+    except OSError:
+        pass
+
+
 class FactsCache:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = (directory or default_directory()) / analysis_fingerprint()
         self.hits = 0
         self.misses = 0
+        self.report_hits = 0
         self._usable = True
+        self._scope: str | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self._signatures: dict[str, tuple[Signature, bytes]] = {}  # absolute path -> (signature, content digest)
+        self._signatures_seen: dict[str, tuple[Signature, bytes]] = {}
+        self._reports: dict[str, Any] = {}  # report key -> what was rendered, most recent last
+        self._index_dirty = False
+        self._pack: dict[str, bytes] | None = None  # loaded on the first facts lookup
+        self._pack_used: dict[str, bytes] = {}
+        self._pack_dirty = False
+
+    # ------------------------------------------------------------------ scope: which index and pack a run uses
+
+    def open(self, scope: str) -> None:
+        """Use the index and pack of this scope (one working directory and set of paths)."""
+        if scope == self._scope:
+            return
+        self.save()
+        self._scope = scope
+        self._reset()
+        index = _load(self._index_path())
+        if (
+            isinstance(index, dict)
+            and index.get("format") == _FORMAT
+            and isinstance(index.get("signatures"), dict)
+            and isinstance(index.get("reports"), dict)
+        ):
+            self._signatures = index["signatures"]
+            self._reports = index["reports"]
+
+    def _index_path(self) -> Path:
+        return self.directory / "runs" / f"{self._scope}.index.pickle"
+
+    def _pack_path(self) -> Path:
+        return self.directory / "runs" / f"{self._scope}.facts.pickle"
+
+    # ------------------------------------------------------------------ content digests, by stat when possible
+
+    def known_digest(self, path: str, stat: os.stat_result) -> bytes | None:
+        """The content digest recorded for this file, if its stat signature has not changed since."""
+        recorded = self._signatures.get(path)
+        if recorded is None or not isinstance(recorded, tuple) or len(recorded) != 2:
+            return None
+        if recorded[0] != signature(stat):
+            return None
+        self._signatures_seen[path] = recorded
+        return recorded[1]
+
+    def record_digest(self, path: str, stat: os.stat_result, digest: bytes) -> None:
+        # Racily clean: any later change (a write, or `os.utime` putting the mtime back) sets the ctime to "now",
+        # which cannot equal a recorded ctime older than a timestamp tick. A young one it could.
+        if time.time_ns() - stat.st_ctime_ns < _RACY_NS:
+            return
+        entry = (signature(stat), digest)
+        self._signatures_seen[path] = entry
+        if self._signatures.get(path) != entry:
+            self._index_dirty = True
+
+    # ------------------------------------------------------------------ facts
 
     @staticmethod
-    def key(data: bytes, path: str, module: str, is_package: bool) -> str:
-        digest = hashlib.sha256(data)
-        digest.update(f"\0{path}\0{module}\0{is_package}".encode())
-        return digest.hexdigest()
+    def key(digest: bytes, path: str, module: str, is_package: bool) -> str:
+        key = hashlib.sha256(digest)
+        key.update(f"\0{path}\0{module}\0{is_package}".encode())
+        return key.hexdigest()
 
-    def _entry(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pickle"
+    def get(self, key: str) -> Any:
+        from django_protolint.source.facts import FileFacts
 
-    def get(self, key: str) -> FileFacts | None:
-        try:
-            with self._entry(key).open("rb") as handle:
-                found = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
-                ValueError):  # fmt: skip
-            self.misses += 1
-            return None
+        if self._pack is None:
+            self._pack = self._load_pack()
+        blob = self._pack.get(key)
+        found = None
+        if isinstance(blob, bytes):
+            try:
+                found = pickle.loads(blob)
+            except _LOAD_ERRORS:
+                found = None
         if not isinstance(found, FileFacts):
             self.misses += 1
             return None
         self.hits += 1
+        self._pack_used[key] = blob
         return found
 
-    def put(self, key: str, facts: FileFacts) -> None:
-        if not self._usable:
+    def put(self, key: str, facts: object) -> None:
+        self._pack_used[key] = dump_facts(facts)
+        self._pack_dirty = True
+
+    def _load_pack(self) -> dict[str, bytes]:
+        pack = _load(self._pack_path()) if self._scope is not None else None
+        if isinstance(pack, dict) and pack.get("format") == _FORMAT and isinstance(pack.get("entries"), dict):
+            return pack["entries"]
+        return {}
+
+    # ------------------------------------------------------------------ whole reports
+
+    def report(self, key: str) -> Any:
+        found = self._reports.get(key)
+        if found is not None:
+            self.report_hits += 1
+        return found
+
+    def put_report(self, key: str, rendered: object) -> None:
+        self._reports.pop(key, None)
+        self._reports[key] = rendered
+        while len(self._reports) > _KEPT_REPORTS:
+            self._reports.pop(next(iter(self._reports)))
+        self._index_dirty = True
+
+    # ------------------------------------------------------------------ writing back
+
+    def save_facts(self) -> None:
+        """Write the pack if it changed, then let go of it: the facts are loaded, and the bytes they were loaded
+        from (the size of the pack) need not stay in memory while the rules run. A later lookup reads it again."""
+        if self._scope is None or not self._usable:
             return
-        entry = self._entry(key)
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-            with os.fdopen(descriptor, "wb") as handle:
-                pickle.dump(facts, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, entry)
-        except OSError:
-            self._usable = False  # a read-only home or a full disk: lint on, without the cache
+        if self._pack is not None and self._pack_used.keys() != self._pack.keys():
+            self._pack_dirty = True
+        if self._pack_dirty:
+            if not _replace(self._pack_path(), {"format": _FORMAT, "entries": self._pack_used}):
+                self._usable = False  # a read-only home or a full disk: lint on, without the cache
+                return
+            self._pack_dirty = False
+        self._pack = None
+        self._pack_used = {}
+
+    def save(self) -> None:
+        """Write what changed. Only this run's files are kept: the cache does not grow with deleted files."""
+        self.save_facts()
+        if self._scope is None or not self._usable:
+            return
+        if self._signatures_seen.keys() != self._signatures.keys():
+            self._index_dirty = True
+        if self._index_dirty:
+            index = {"format": _FORMAT, "signatures": self._signatures_seen, "reports": self._reports}
+            if not _replace(self._index_path(), index):
+                self._usable = False
+                return
+            self._signatures = dict(self._signatures_seen)
+            self._index_dirty = False

@@ -40,7 +40,13 @@ class Discovery:
 
 
 def display_path(path: Path, cwd: Path) -> str:
-    absolute = Path(os.path.abspath(path))
+    absolute_text = os.path.abspath(path)
+    if os.sep == "/":  # the same answer without pathlib, which was a tenth of a warm run
+        inside = os.path.join(str(cwd), "")
+        if absolute_text.startswith(inside):
+            return absolute_text[len(inside) :]
+        return "." if absolute_text == str(cwd) else absolute_text
+    absolute = Path(absolute_text)
     try:
         return absolute.relative_to(cwd).as_posix()
     except ValueError:
@@ -59,16 +65,25 @@ def root_relative(path: Path, root: Path | None) -> str | None:
     return "" if relative == "." else relative
 
 
-def module_name(path: Path) -> tuple[str, bool]:
-    """Dotted name by walking up through packages (directories with `__init__.py`), as Python would import it."""
-    absolute = Path(os.path.abspath(path))
-    is_package = absolute.name == "__init__.py"
-    parts = [] if is_package else [absolute.stem]
-    directory = absolute.parent
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
-        parts.append(directory.name)
-        directory = directory.parent
-    return ".".join(reversed(parts)), is_package
+def module_name(path: Path, packages: dict[str, tuple[str, ...]] | None = None) -> tuple[str, bool]:
+    """Dotted name by walking up through packages (directories with `__init__.py`), as Python would import it.
+    `packages` remembers, for one walk, each directory's package path (one `stat` per directory, not per file)."""
+    absolute = os.path.abspath(path)
+    directory, name = os.path.split(absolute)
+    is_package = name == "__init__.py"
+    prefix = _package_parts(directory, {} if packages is None else packages)
+    parts = prefix if is_package else (*prefix, os.path.splitext(name)[0])
+    return ".".join(parts), is_package
+
+
+def _package_parts(directory: str, packages: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    found = packages.get(directory)
+    if found is None:
+        parent, name = os.path.split(directory)
+        is_package = parent != directory and os.path.isfile(os.path.join(directory, "__init__.py"))
+        found = (*_package_parts(parent, packages), name) if is_package else ()
+        packages[directory] = found
+    return found
 
 
 @lru_cache(maxsize=64)
@@ -114,11 +129,12 @@ def discover(
     other: dict[str, tuple[Path, str]] = {}
     missing: list[str] = []
     unreadable: list[tuple[str, str]] = []
+    packages: dict[str, tuple[str, ...]] = {}
 
     def add(file: Path) -> None:
         display = display_path(file, cwd)
         if file.suffix == ".py":
-            module, is_package = module_name(file)
+            module, is_package = module_name(file, packages)
             python.setdefault(display, SourceFile(file, display, module, is_package))
         elif (
             DEPENDENCY_FILE.search(display)

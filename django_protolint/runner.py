@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from django_protolint.config import Config, ConfigError
-from django_protolint.discovery import Discovery, discover, root_relative
+from django_protolint.discovery import Discovery, SourceFile, discover, root_relative
 from django_protolint.filters import filter_findings, selection, validate_selectors
 from django_protolint.project.dependencies import DEPENDENCY_FILE, lowest_django_version, parse_version
 from django_protolint.project.deploy.files import reader_for
@@ -18,13 +22,13 @@ from django_protolint.rules import REGISTRY, load_rules
 from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.source.noqa import comment_noqa_lines
-from django_protolint.cache import FactsCache
+from django_protolint.cache import FactsCache, code_fingerprint, content_digest
 from django_protolint.parallel import Job, Progress, analyse_all, paused_gc
 
 
 def _quiet(done: int, total: int) -> None:
     return None
-from django_protolint.source.parse import CANNOT_READ
+from django_protolint.source.parse import CANNOT_READ, INTERNAL_ERROR
 
 
 @dataclass(frozen=True)
@@ -35,28 +39,15 @@ class Report:
 
 
 def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int = 1,
-               progress: Progress | None = None) -> list[FileFacts]:  # fmt: skip
+               progress: Progress | None = None, inputs: Inputs | None = None) -> list[FileFacts]:  # fmt: skip
+    inputs = inputs or read_inputs(discovery, cache)
     slots: list[FileFacts | None] = []
     pending: list[tuple[int, str | None, Job]] = []  # (slot, cache key, job)
-    for source in discovery.python:
-        if source.path.exists() and not source.path.is_file():
-            # Reading a FIFO named `*.py` would wait for a writer forever.
-            slots.append(_problem(source.display, source.module, "Cannot read file: not a regular file"))
-            continue
-        try:
-            data = source.path.read_bytes()
-        except OSError as error:
-            slots.append(_problem(source.display, source.module, _read_error(source.path, error)))
-            continue
-        job: Job = (data, source.display, source.module, source.is_package)
-        key = FactsCache.key(*job) if cache is not None else None
-        cached = cache.get(key) if cache is not None and key is not None else None
-        slots.append(cached)
-        if cached is None:
-            pending.append((len(slots) - 1, key, job))
+    _look_up(discovery, cache, inputs, slots, pending)
     for (slot, key, _), found in zip(pending, analyse_all([job for _, _, job in pending], jobs, progress or _quiet)):
         slots[slot] = found
-        if cache is not None and key is not None:
+        # A crash or a timeout may not happen again (a loaded machine, a worker killed): never kept.
+        if cache is not None and key is not None and not _internal_error(found):
             cache.put(key, found)
     facts = [found for found in slots if found is not None]
     for missing in discovery.missing:
@@ -64,6 +55,76 @@ def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int 
     for directory, reason in discovery.unreadable:
         facts.append(_problem(directory, "", f"Cannot read directory: {reason}"))
     return facts
+
+
+def _look_up(discovery: Discovery, cache: FactsCache | None, inputs: Inputs, slots: list[FileFacts | None],
+             pending: list[tuple[int, str | None, Job]]) -> None:  # fmt: skip
+    """Each file's facts from the cache, or a job to make them."""
+    for source in discovery.python:
+        state = inputs.python.get(source.display)
+        if isinstance(state, str):
+            slots.append(_problem(source.display, source.module, state))
+            continue
+        digest, data = state if state is not None else (None, None)
+        key = FactsCache.key(digest, source.display, source.module, source.is_package) if cache and digest else None
+        cached = cache.get(key) if cache is not None and key is not None else None
+        slots.append(cached)
+        if cached is None:
+            if data is None:
+                # Known by its stat signature only: read it now, and key the facts by what was read.
+                state = _read_source(source, cache)
+                if isinstance(state, str):
+                    slots[-1] = _problem(source.display, source.module, state)
+                    continue
+                inputs.changed_during_run |= state[0] != digest
+                digest, data = state
+                key = FactsCache.key(digest, source.display, source.module, source.is_package) if cache else None
+            pending.append((len(slots) - 1, key, (data, source.display, source.module, source.is_package)))
+
+
+@dataclass
+class Inputs:
+    """What a run reads, read once: each Python file as (content digest, bytes or None when the stat signature
+    vouched for the digest) or why it cannot be read, and the other files as text."""
+
+    python: dict[str, tuple[bytes, bytes | None] | str]
+    other_texts: dict[str, str]
+    changed_during_run: bool = False  # a file changed between its digest and its analysis: do not keep the report
+
+
+def read_inputs(discovery: Discovery, cache: FactsCache | None) -> Inputs:
+    python: dict[str, tuple[bytes, bytes | None] | str] = {}
+    for source in discovery.python:
+        python[source.display] = _read_source(source, cache, by_signature=True)
+    return Inputs(python, _other_texts(discovery))
+
+
+def _read_source(source: SourceFile, cache: FactsCache | None,
+                 by_signature: bool = False) -> tuple[bytes, bytes | None] | str:  # fmt: skip
+    try:
+        stat = os.stat(source.path)
+    except OSError:
+        stat = None  # a dangling link or a loop: reading says which
+    if stat is not None and not S_ISREG(stat.st_mode):
+        # Reading a FIFO named `*.py` would wait for a writer forever.
+        return "Cannot read file: not a regular file"
+    absolute = os.path.abspath(source.path)
+    if by_signature and cache is not None and stat is not None:
+        known = cache.known_digest(absolute, stat)
+        if known is not None:
+            return known, None
+    try:
+        data = source.path.read_bytes()
+    except OSError as error:
+        return _read_error(source.path, error)
+    digest = content_digest(data)
+    if cache is not None and stat is not None and len(data) == stat.st_size:
+        cache.record_digest(absolute, stat, digest)
+    return digest, data
+
+
+def _internal_error(facts: FileFacts) -> bool:
+    return facts.problem is not None and facts.problem.code == INTERNAL_ERROR
 
 
 def _read_error(path: Path, error: OSError) -> str:
@@ -134,9 +195,7 @@ def _root_relative_paths(discovery: Discovery, root: Path) -> dict[str, str]:
     return anchored
 
 
-@paused_gc()
-def lint(paths: list[Path], config: Config, cwd: Path | None = None, cache: FactsCache | None = None,
-         jobs: int = 1, progress: Progress | None = None) -> Report:  # fmt: skip
+def _validate(config: Config) -> None:
     rules = load_rules()
     for selectors in (config.select or (), config.extend_select, config.ignore):
         validate_selectors(selectors, rules, config.source or "command line")
@@ -145,15 +204,102 @@ def lint(paths: list[Path], config: Config, cwd: Path | None = None, cache: Fact
     for layer in config.overrides:
         for selectors in (layer.select or (), layer.extend_select, layer.ignore):
             validate_selectors(selectors, rules, "command line")
+
+
+def _discover(paths: list[Path], config: Config, cwd: Path | None, cache: FactsCache | None) -> tuple[Discovery, Path]:
+    _validate(config)
     root = config.root or Path(os.path.abspath(cwd or Path.cwd()))
     discovery = discover(paths, config.exclude + config.extend_exclude, cwd=cwd, root=root)
-    files = read_facts(discovery, cache, jobs, progress)
-    model = build_model(files, _other_texts(discovery), config)
+    if cache is not None:
+        where = os.path.abspath(cwd or Path.cwd())
+        scope = f"{where}\0{root}\0" + "\0".join(os.path.abspath(path) for path in paths)
+        cache.open(hashlib.sha256(scope.encode()).hexdigest()[:24])
+    return discovery, root
+
+
+def _report(discovery: Discovery, root: Path, config: Config, inputs: Inputs, cache: FactsCache | None,
+            jobs: int, progress: Progress | None) -> Report:  # fmt: skip
+    files = read_facts(discovery, cache, jobs, progress, inputs)
+    if cache is not None:
+        cache.save_facts()
+    model = build_model(files, inputs.other_texts, config)
     by_path = {facts.path: facts for facts in files}
     for path, text in model.deployment_texts.items():
         # Deployment files carry findings too; their `# noqa` comments are read here, as for Python files.
         by_path.setdefault(path, FileFacts(path=path, module="", noqa=comment_noqa_lines(text)))
     raw = REGISTRY.run(model, selection(config))
-    anchored = _root_relative_paths(discovery, root)
+    anchored = _root_relative_paths(discovery, root) if config.per_file_ignores else {}
     findings = sorted(set(filter_findings(raw, config, by_path, anchored)), key=lambda f: f.sort_key)
     return Report(findings=tuple(findings), files=by_path, model=model)
+
+
+@paused_gc()
+def lint(paths: list[Path], config: Config, cwd: Path | None = None, cache: FactsCache | None = None,
+         jobs: int = 1, progress: Progress | None = None) -> Report:  # fmt: skip
+    discovery, root = _discover(paths, config, cwd, cache)
+    report = _report(discovery, root, config, read_inputs(discovery, cache), cache, jobs, progress)
+    if cache is not None:
+        cache.save()
+    return report
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A report as the user sees it, and what the exit code depends on."""
+
+    text: str
+    has_findings: bool
+    internal_errors: int = 0  # files the analysis itself failed on (DPL003), whatever the filters hide
+
+
+@paused_gc()
+def lint_rendered(paths: list[Path], config: Config, render: Callable[[Report], Rendered], variant: str,
+                  cwd: Path | None = None, cache: FactsCache | None = None, jobs: int = 1,
+                  progress: Progress | None = None) -> Rendered:  # fmt: skip
+    """`render(lint(...))`, or what the previous run rendered when nothing it was made from has changed.
+
+    `render` must depend only on the report and on the files it names (as the shown paths read from the working
+    directory), and `variant` must name everything else it depends on (format, colour, ...). The key covers the
+    rest: the package's code and libraries, the configuration, the working directory, and every input of the
+    analysis: each Python file (content, shown path, module name), each other file the project pass reads (as
+    text), the paths that are missing or could not be listed, and, with `per-file-ignores`, where each file lies
+    relative to the configuration.
+    """
+    discovery, root = _discover(paths, config, cwd, cache)
+    inputs = read_inputs(discovery, cache)
+    key = _report_key(discovery, root, config, inputs, variant, cwd) if cache is not None else None
+    if cache is not None and key is not None:
+        found = cache.report(key)
+        if isinstance(found, Rendered):
+            cache.save()  # signatures recorded this time (files that were racily clean before)
+            return found
+    report = _report(discovery, root, config, inputs, cache, jobs, progress)
+    rendered = render(report)
+    if cache is not None:
+        if key is not None and not inputs.changed_during_run and not any(map(_internal_error, report.files.values())):
+            cache.put_report(key, rendered)
+        cache.save()
+    return rendered
+
+
+def _report_key(discovery: Discovery, root: Path, config: Config, inputs: Inputs, variant: str,
+                cwd: Path | None) -> str | None:  # fmt: skip
+    digest = hashlib.sha256(code_fingerprint().encode())
+    try:
+        settings = pickle.dumps(config, protocol=4)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    places = f"{os.path.abspath(cwd or Path.cwd())}\0{os.getcwd()}\0{root}"  # the second: where output reads files
+    for part in (variant.encode(), settings, places.encode()):
+        digest.update(len(part).to_bytes(8, "little") + part)
+    rows: list[object] = [discovery.missing, discovery.unreadable]
+    for source in discovery.python:
+        state = inputs.python.get(source.display)
+        rows.append((source.display, source.module, source.is_package, state if isinstance(state, str) else
+                     state[0] if state is not None else None))  # fmt: skip
+    rows.append(sorted((path, content_digest(text.encode("utf-8", "surrogatepass"))) for path, text in
+                       inputs.other_texts.items()))  # fmt: skip
+    if config.per_file_ignores:
+        rows.append(sorted(_root_relative_paths(discovery, root).items()))
+    digest.update(pickle.dumps(rows, protocol=4))
+    return digest.hexdigest()

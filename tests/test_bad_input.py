@@ -335,6 +335,7 @@ def test_internal_error_is_one_line_and_exit_2(tmp_path, monkeypatch):
         raise KeyError("boom")
 
     monkeypatch.setattr(django_protolint.runner, "lint", explode)
+    monkeypatch.setattr(django_protolint.runner, "lint_rendered", explode)  # the path a cached run takes
     root = write_project(tmp_path / "project", {"good.py": BLOCKING_VIEW})
     stderr = usage_error(root)
     assert "internal error" in stderr and "KeyError" in stderr and len(stderr.strip().splitlines()) == 1
