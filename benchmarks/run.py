@@ -11,6 +11,7 @@ every path differs and no cache entry of one copy serves another.
 Measured, each as its own process tree, wall time with `time.perf_counter`:
   ours-cold       django-protolint check TREE --no-config --format concise --exit-zero, fresh cache dir, default jobs
   ours-warm       the same command again, on the same cache dir
+  ours-edit-one   the same again after appending a comment to one file: a pre-commit run after an edit
   ours-j1-nocache the same with --jobs 1 --no-cache
   flake8-async    flake8 --isolated --select ASYNC TREE (flake8 + flake8-async only; flake8's default --jobs)
   ruff            ruff check --isolated --no-cache --select ASYNC TREE
@@ -50,9 +51,9 @@ PEERS = {
     "fixit": ["fixit"],
 }
 FIXIT_RULE = "fixit.rules:UseAsyncSleepInAsyncDef"
-TOOLS = ("ours-cold", "ours-warm", "ours-j1-nocache", "flake8-async", "ruff", "fixit", "libcst-parse-1",
+TOOLS = ("ours-cold", "ours-warm", "ours-edit-one", "ours-j1-nocache", "flake8-async", "ruff", "fixit", "libcst-parse-1",
          "libcst-parse-2", "ast-parse-1")  # fmt: skip
-GROWTH = ("ours-cold", "ours-warm", "ruff", "libcst-parse-2")
+GROWTH = ("ours-cold", "ours-warm", "ours-edit-one", "ruff", "libcst-parse-2")
 
 
 @dataclass
@@ -232,7 +233,7 @@ def commands(tool: str, tree: Path, bins: dict[str, Path], cache_dir: Path,
     if ours_source is not None and tool.startswith("ours"):
         env["PYTHONPATH"] = str(ours_source)
     baseline = [sys.executable, str(HERE / "parse_baseline.py")]
-    if tool in ("ours-cold", "ours-warm"):
+    if tool in ("ours-cold", "ours-warm", "ours-edit-one"):
         return ours, {**env, "DJANGO_PROTOLINT_CACHE_DIR": str(cache_dir)}
     if tool == "ours-j1-nocache":
         return [*ours, "--jobs", "1", "--no-cache"], {**env, "DJANGO_PROTOLINT_CACHE_DIR": str(cache_dir / "unused")}
@@ -249,6 +250,22 @@ def commands(tool: str, tree: Path, bins: dict[str, Path], cache_dir: Path,
     if tool == "ast-parse-1":
         return [*baseline, "--engine", "ast", "--jobs", "1", str(tree)], env
     raise ValueError(tool)
+
+
+def edited_file(tree: Path) -> Path:
+    return min(tree.rglob("views.py"))  # the same file every run: the first views module in path order
+
+
+def edit_one(path: Path, original: bytes | None = None) -> bytes:
+    """Append a comment (or put the original back) through a new inode: tree files are hard links to the corpus,
+    which must never change."""
+    before = path.read_bytes()
+    replacement = path.with_name(path.name + ".bench-tmp")
+    # A new comment each time: an edit seen before would be served from the cache like no edit at all.
+    edit = f"\n# edited by benchmarks/run.py at {time.time_ns()}\n".encode()
+    replacement.write_bytes(original if original is not None else before + edit)
+    os.replace(replacement, path)
+    return before
 
 
 def warm_page_cache(tree: Path) -> None:
@@ -286,6 +303,7 @@ def markdown(results: list[Measure], sizes: list[int], machine: dict[str, str]) 
         ("ours-cold / fixit", ratio(results, "ours-cold", "fixit"), 0.1),
         ("ours-cold / libcst-parse-2 (same 2 cores)", ratio(results, "ours-cold", "libcst-parse-2"), 1.2),
         ("ours-warm / ruff (cold)", ratio(results, "ours-warm", "ruff"), 2.0),
+        ("ours-edit-one / ruff (cold)", ratio(results, "ours-edit-one", "ruff"), None),
         ("ours-j1-nocache / libcst-parse-1", ratio(results, "ours-j1-nocache", "libcst-parse-1"), None),
         ("ours-cold / ruff", ratio(results, "ours-cold", "ruff"), None),
     ]
@@ -367,6 +385,14 @@ def main(argv: list[str] | None = None) -> int:
             for attempt in range(args.repeat):
                 if tool == "ours-cold" and attempt:
                     shutil.rmtree(cache_dir, ignore_errors=True)
+                if tool == "ours-edit-one":
+                    target = edited_file(tree)
+                    original = edit_one(target)
+                    try:
+                        runs.append(measure(tool, size, files, lines, argv_, env, args.work))
+                    finally:
+                        edit_one(target, original)
+                    continue
                 runs.append(measure(tool, size, files, lines, argv_, env, args.work))
             kept = sorted(runs, key=lambda m: m.wall)[len(runs) // 2]
             results.append(kept)
