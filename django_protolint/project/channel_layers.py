@@ -57,7 +57,9 @@ def settings_without_layer(project: DjangoProject, model: ProjectModel) -> Setti
     for facts in model.files:
         if source_root(facts) != project.root:
             continue
-        if facts.path not in evaluated and any(isinstance(s, static.Assignment) and s.target == SETTING for s in facts.statements):
+        if facts.path not in evaluated and any(
+            isinstance(s, (static.Assignment, static.ItemAssignment)) and s.target == SETTING for s in facts.statements
+        ):
             return None
         if any(cls.attribute(SETTING) is not None for cls in facts.classes):
             return None

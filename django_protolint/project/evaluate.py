@@ -75,8 +75,50 @@ def evaluate_module(path: str, statements: tuple[static.ModuleStatement, ...], l
                 if not name.startswith("_"):
                     namespace.values[name] = _maybe(value, statement.conditional)
             continue
+        if isinstance(statement, static.ItemAssignment):
+            _apply_item(namespace, statement, lookup)
+            continue
         _apply(namespace, statement, lookup)
     return namespace
+
+
+def _apply_item(namespace: Namespace, statement: static.ItemAssignment, lookup: ModuleLookup) -> None:
+    current = namespace.values.get(statement.target)
+    if current is None:
+        return  # a NameError at import, or a name from a star import we could not follow
+    evaluator = Evaluator(namespace, lookup)
+    keys = [evaluator.value(key) for key in statement.keys]
+    value = evaluator.value(statement.value)
+    updated = _set_item(current.value, [key.value for key in keys], value.value)
+    if updated is UNKNOWN or value.value is UNKNOWN:
+        # Keep what we knew, but no longer vouch for it: the container changed in a way we cannot follow.
+        changed = Value(current.value, True)
+    else:
+        changed = Value(updated, current.uncertain or value.uncertain or any(key.uncertain for key in keys))
+    namespace.values[statement.target] = _located(_maybe(changed, statement.conditional), namespace, statement)
+
+
+def _set_item(container: Any, keys: list[Any], value: Any) -> Any:
+    """A copy of `container` with `value` at `keys` (the containers may be shared with other modules' values), or
+    UNKNOWN when a key is unknown or the path does not exist the way Python would need it."""
+    key, rest = keys[0], keys[1:]
+    if key is UNKNOWN:
+        return UNKNOWN
+    if isinstance(container, dict):
+        if rest and key not in container:
+            return UNKNOWN  # KeyError at import time
+        inner = _set_item(container[key], rest, value) if rest else value
+        return UNKNOWN if inner is UNKNOWN else {**container, key: inner}
+    if isinstance(container, list) and isinstance(key, int) and not isinstance(key, bool):
+        if not -len(container) <= key < len(container):
+            return UNKNOWN
+        inner = _set_item(container[key], rest, value) if rest else value
+        if inner is UNKNOWN:
+            return UNKNOWN
+        copy = list(container)
+        copy[key] = inner
+        return copy
+    return UNKNOWN
 
 
 def _maybe(value: Value, conditional: bool) -> Value:
@@ -102,7 +144,7 @@ def _apply(namespace: Namespace, statement: static.Assignment, lookup: ModuleLoo
     namespace.values[statement.target] = _located(_maybe(combined, statement.conditional), namespace, statement)
 
 
-def _located(value: Value, namespace: Namespace, statement: static.Assignment) -> Value:
+def _located(value: Value, namespace: Namespace, statement: static.Assignment | static.ItemAssignment) -> Value:
     return Value(value.value, value.uncertain, namespace.path, statement.line)
 
 

@@ -194,10 +194,22 @@ class Assignment:
 
 
 @dataclass(frozen=True, **_SLOTS)
+class ItemAssignment:
+    """`NAME[key]... = value` (`DATABASES["default"]["CONN_MAX_AGE"] = 60`); also `del NAME[key]` and augmented
+    item assignments, whose value is Unknown: they change the container in ways we do not follow."""
+
+    target: str
+    keys: tuple[StaticExpr, ...]  # outermost first: ("default", "CONN_MAX_AGE")
+    value: StaticExpr
+    line: int
+    conditional: bool
+
+
+@dataclass(frozen=True, **_SLOTS)
 class StarImport:
     module: str
     line: int
     conditional: bool
 
 
-ModuleStatement = Assignment | StarImport
+ModuleStatement = Assignment | ItemAssignment | StarImport

@@ -605,10 +605,41 @@ class FactsVisitor:
                 self.record_statement(target.id, operator, value, node)
             elif innermost.kind == "class" and self._class_attributes and operator == "=":
                 self._class_attributes[-1].append((target.id, self.to_static(value)))
-        elif isinstance(target, ast.Subscript) and operator == "=":
+        elif isinstance(target, ast.Subscript):
             # os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
-            if self.resolve_name(target.value) == "os.environ" and not isinstance(target.slice, (ast.Slice, ast.Tuple)):
+            if (
+                operator == "="
+                and self.resolve_name(target.value) == "os.environ"
+                and not isinstance(target.slice, (ast.Slice, ast.Tuple))
+            ):
                 self._environment_default(target.slice, value, node)
+            elif innermost.kind == "module":
+                self._record_item_assignment(target, value if operator == "=" else None, node)
+
+    def _record_item_assignment(self, target: ast.Subscript, value: ast.expr | None, node: ast.stmt) -> None:
+        keys = []
+        base: ast.expr = target
+        while isinstance(base, ast.Subscript):
+            keys.append(base.slice)
+            base = base.value
+        if not isinstance(base, ast.Name):
+            return
+        self.statements.append(
+            static.ItemAssignment(
+                base.id,
+                tuple(static.Unknown("slice") if isinstance(k, ast.Slice) else self.to_static(k) for k in reversed(keys)),
+                self.to_static(value) if value is not None else static.Unknown("changed in place"),
+                node.lineno,
+                self._module_blocks > 0,
+            )
+        )
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        if self.at_module_level:
+            for target in node.targets:
+                if isinstance(target, ast.Subscript):
+                    self._record_item_assignment(target, None, node)  # `del CACHES["default"]`
+        self.generic_visit(node)
 
     def _environment_default(self, key: ast.expr | None, value: ast.expr | None, node: ast.AST) -> None:
         if (
@@ -630,8 +661,8 @@ class FactsVisitor:
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         operator = {ast.Add: "+=", ast.BitOr: "|="}.get(type(node.op))
-        if operator:
-            self._record_assignment(node.target, operator, node.value, node)
+        if operator or isinstance(node.target, ast.Subscript):
+            self._record_assignment(node.target, operator or "?=", node.value, node)
         if isinstance(node.target, ast.Name) and self.scopes.lookup(node.target.id) is None:
             self.scopes.bind(node.target.id, Binding(LOCAL, ""))
         self.generic_visit(node)
