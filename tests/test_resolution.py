@@ -57,6 +57,37 @@ CASES = {
         async def view(request, started=time.time(), pause=time.sleep(0)):
             return started
     """,
+    # A vendored Channels: its SyncConsumer derives from AsyncConsumer, yet its methods are sync.
+    "vendored-channels-sync-consumer-derives-from-the-async-one": {
+        "channels/__init__.py": "",
+        "channels/consumer.py": """
+            class AsyncConsumer:
+                async def send(self, message):
+                    await self.base_send(message)
+
+            class SyncConsumer(AsyncConsumer):  # expect: DPL405
+                def send(self, message):
+                    self.base_send(message)
+        """,
+        "channels/generic/__init__.py": "",
+        "channels/generic/websocket.py": """
+            from ..consumer import AsyncConsumer, SyncConsumer
+
+            class WebsocketConsumer(SyncConsumer):
+                def connect(self):
+                    self.accept()
+
+                def accept(self):
+                    self.send({"type": "websocket.accept"})
+
+            class AsyncWebsocketConsumer(AsyncConsumer):
+                async def connect(self):
+                    self.accept()  # expect: DPL120
+
+                async def accept(self):
+                    await self.send({"type": "websocket.accept"})
+        """,
+    },
     "import-inside-function": """
         async def view(request):
             import time

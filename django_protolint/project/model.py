@@ -110,11 +110,13 @@ class ProjectModel:
             for cls in facts.classes:
                 if not cls.bases:
                     continue
-                ancestors = hierarchy.ancestors(facts, cls)
-                if ancestors & channels_api.ASYNC_CONSUMERS:
-                    found[(facts.path, cls.qualname)] = "async"
-                elif ancestors & channels_api.SYNC_CONSUMERS:
-                    found[(facts.path, cls.qualname)] = "sync"
+                # The nearest known consumer class in method-resolution order decides: Channels' own
+                # SyncConsumer derives from AsyncConsumer, so "has an async ancestor" is not "is async".
+                for owner_facts, owner in hierarchy.mro(facts, cls):
+                    name = owner if isinstance(owner, str) else f"{owner_facts.module}.{owner.qualname}"
+                    if name in channels_api.ASYNC_CONSUMERS or name in channels_api.SYNC_CONSUMERS:
+                        found[(facts.path, cls.qualname)] = "async" if name in channels_api.ASYNC_CONSUMERS else "sync"
+                        break
         return found
 
     @cached_property
