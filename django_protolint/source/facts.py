@@ -44,6 +44,20 @@ class FunctionFact(NamedTuple):
     yields: bool = False  # a generator (an async generator when is_async)
 
 
+_FIELD = 0xFFFFFFFF  # 32 bits per line or column number
+
+
+def pack_positions(*spans: Span) -> int:
+    packed = 0
+    for index, number in enumerate(value for span in spans for value in span):
+        packed |= (number & _FIELD) << (32 * index)
+    return packed
+
+
+def _unpack_span(packed: int) -> Span:
+    return Span(packed & _FIELD, (packed >> 32) & _FIELD, (packed >> 64) & _FIELD, (packed >> 96) & _FIELD)
+
+
 class CallFact(NamedTuple):
     callee: str | None  # qualified name ("time.sleep", "blog.services.count", "httpx.Client.get"), None if unknown
     text: str  # the callee as written ("r.get", "self.helper")
@@ -52,9 +66,10 @@ class CallFact(NamedTuple):
     discarded: bool  # the call is a whole expression statement: its result is thrown away
     entered: bool  # the call is a `with` item: its context manager is entered
     chained: bool  # `f().x`, `f()[0]`, `f()()`: an `await` put in front must be parenthesised
-    # Where the call is, and where its callee is (`time.sleep` in `time.sleep(1)`: what a fix renames), as plain
-    # numbers: calls are the most numerous facts, and two Span objects each doubled what the cache had to load.
-    positions: tuple[int, int, int, int, int, int, int, int]
+    # Where the call is, and where its callee is (`time.sleep` in `time.sleep(1)`: what a fix renames), packed
+    # into one int (pack_positions): calls are the most numerous facts (312k in the benchmark corpus), and two Span
+    # objects each, then a tuple of eight ints, were most of the facts' memory and of what the cache loads.
+    positions: int
     # The first argument when it is a name or an attribute chain: what `async_to_sync(layer.group_send)` or
     # `sync_to_async(helper)` adapt. Qualified as a callee would be, and as written.
     argument: str | None = None
@@ -62,11 +77,11 @@ class CallFact(NamedTuple):
 
     @property
     def span(self) -> Span:
-        return Span(*self.positions[:4])
+        return _unpack_span(self.positions)
 
     @property
     def callee_span(self) -> Span:
-        return Span(*self.positions[4:])
+        return _unpack_span(self.positions >> 128)
 
 
 class QueryFact(NamedTuple):

@@ -29,6 +29,7 @@ from django_protolint.source.facts import (
     ServerStartFact,
     Span,
     StreamingResponseFact,
+    pack_positions,
 )
 from django_protolint.source.scopes import (
     DEFINITION,
@@ -833,7 +834,7 @@ class FactsVisitor:
                 discarded=id(node) in self._discarded,
                 entered=id(node) in self._entered,
                 chained=id(node) in self._chained,
-                positions=(*self.span(node), *self.span(func)),
+                positions=pack_positions(self.span(node), self.span(func)),
                 argument=sys.intern(argument_name) if argument_name is not None else None,
                 argument_text=sys.intern(dotted(referenced)) if referenced is not None else None,
             )
