@@ -9,6 +9,9 @@ from django_protolint.source.facts import ClassFact, FileFacts
 class ClassHierarchy:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
+        # Each class's order, once: a project's classes share a few bases (TestCase, Model, View), and asking for
+        # every class of a large project walked those again and again.
+        self._orders: dict[tuple[str, str], list[tuple[FileFacts, ClassFact | str]]] = {}
 
     def locate(self, qualname: str, root: str) -> tuple[FileFacts, str] | None:
         """(file, module-relative name) of a project-defined function or class."""
@@ -19,30 +22,28 @@ class ClassHierarchy:
                 return facts, ".".join(parts[cut:])
         return None
 
-    def mro(self, facts: FileFacts, cls: ClassFact) -> list[tuple[FileFacts, ClassFact | str]]:
+    def mro(self, facts: FileFacts, cls: ClassFact, depth: int = 0) -> list[tuple[FileFacts, ClassFact | str]]:
         """Depth-first, left to right, each class once: close enough to C3 for finding handlers."""
-        order: list[tuple[FileFacts, ClassFact | str]] = []
-        seen: set[str] = set()
-
-        def visit(owner_facts: FileFacts, owner: ClassFact, depth: int) -> None:
-            key = f"{owner_facts.module}.{owner.qualname}"
-            if key in seen or depth > 20:
-                return
-            seen.add(key)
-            order.append((owner_facts, owner))
-            for base in owner.bases:
-                located = self.locate(base, source_root(owner_facts))
-                base_class = None
-                if located is not None:
-                    base_facts, local = located
-                    base_class = next((c for c in base_facts.classes if c.qualname == local), None)
-                if base_class is not None:
-                    visit(base_facts, base_class, depth + 1)
-                elif base not in seen:
-                    seen.add(base)
-                    order.append((owner_facts, base))
-
-        visit(facts, cls, 0)
+        key = (facts.path, cls.qualname)
+        if (known := self._orders.get(key)) is not None:
+            return known
+        order: list[tuple[FileFacts, ClassFact | str]] = [(facts, cls)]
+        self._orders[key] = order  # a class that (wrongly) inherits from itself sees itself, not a loop
+        if depth > 20:
+            return order
+        seen = {f"{facts.module}.{cls.qualname}"}
+        for base in cls.bases:
+            located = self.locate(base, source_root(facts))
+            base_class = None
+            if located is not None:
+                base_facts, local = located
+                base_class = next((c for c in base_facts.classes if c.qualname == local), None)
+            inherited = self.mro(base_facts, base_class, depth + 1) if base_class is not None else [(facts, base)]
+            for owner_facts, owner in inherited:
+                name = owner if isinstance(owner, str) else f"{owner_facts.module}.{owner.qualname}"
+                if name not in seen:
+                    seen.add(name)
+                    order.append((owner_facts, owner))
         return order
 
     def class_named(self, qualname: str, root: str) -> tuple[FileFacts, ClassFact] | None:

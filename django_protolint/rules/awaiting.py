@@ -143,12 +143,15 @@ def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
     # Asked for every discarded call of the project (96,701 in Django and its test suite): one answer per callee
     # and source root, since function_named() depends on nothing else.
     coroutine_calls: dict[tuple[str, str | None], bool] = {}
+    consumer_files = {path for path, _ in model.consumers}
     for facts, call in model.calls():
         if call.discarded and not call.awaited and (facts.path, call.span) not in seen:
             key = (source_root(facts), call.callee)
             if (is_coroutine := coroutine_calls.get(key)) is None:
                 is_coroutine = coroutine_calls[key] = _is_coroutine_call(model, call.callee, facts)
-            if is_coroutine or _is_consumer_coroutine(model, facts, call.text, call.scope.function):
+            if is_coroutine or (
+                facts.path in consumer_files and _is_consumer_coroutine(model, facts, call.text, call.scope.function)
+            ):
                 fix = Fix("safe", "add `await`", awaited(call.span, call.chained)) if call.scope.is_async else None
                 yield UNAWAITED.finding(facts.path, call.span, call=call.text, fix=fix)
 
