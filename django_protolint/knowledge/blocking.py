@@ -370,6 +370,11 @@ del _rows
 
 # Classes whose *instances'* methods block, keyed by the callables that produce such instances
 # (a class maps to itself; re-exported aliases map to the canonical name used in the method rows).
+# Compressed-file objects read and write through the file object they wrap; over an in-memory buffer
+# (`gzip.GzipFile(fileobj=io.BytesIO(data))`) no disk is touched, so they are no file objects for the rules.
+WRAPPING_FILE_TYPES = frozenset({"gzip.GzipFile", "bz2.BZ2File", "lzma.LZMAFile"})
+IN_MEMORY_BUFFERS = frozenset({"io.BytesIO", "io.StringIO"})
+
 FACTORY_RETURNS: dict[str, str] = {
     # http
     "httpx.Client": "httpx.Client",

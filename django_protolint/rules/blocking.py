@@ -115,15 +115,20 @@ FILE = _blocking_rule(
     "DPL113", "blocking-file-io-in-async", "Opening, reading or writing a file synchronously",
     "Disk I/O blocks the thread; on network filesystems it can take seconds.",
     """
+    import gzip
     from pathlib import Path
 
     async def export(request):
         with open("report.csv") as handle:  # expect: DPL113
             data = handle.read()  # expect: DPL113
         Path("out.txt").write_text(data)  # expect: DPL113
+        with gzip.open("archive.gz") as packed:  # expect: DPL113
+            return packed.read()  # expect: DPL113
     """,
     """
     import asyncio
+    import gzip
+    import io
     from pathlib import Path
 
     def read_report():
@@ -133,6 +138,9 @@ FILE = _blocking_rule(
     async def export(request):
         data = await asyncio.to_thread(read_report)
         await asyncio.to_thread(Path("out.txt").write_text, data)
+        # A compressed file over a bytes buffer: decompression in memory, no disk.
+        with gzip.GzipFile(fileobj=io.BytesIO(request.body)) as packed:
+            return packed.read()
     """,
 )  # fmt: skip
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterable
 
 from django_protolint.knowledge import django_api
-from django_protolint.knowledge.blocking import FACTORY_RETURNS
+from django_protolint.knowledge.blocking import FACTORY_RETURNS, IN_MEMORY_BUFFERS, WRAPPING_FILE_TYPES
 from django_protolint.knowledge.servers import PROGRAMMATIC_STARTS
 from django_protolint.source import static
 from django_protolint.source.facts import (
@@ -264,7 +264,12 @@ class FactsVisitor:
             callee = self.resolve_name(expression.func)
             if callee is None:
                 return None
-            return FACTORY_RETURNS.get(callee, callee)
+            made = FACTORY_RETURNS.get(callee, callee)
+            if made in WRAPPING_FILE_TYPES and any(
+                self.instance_type(argument) in IN_MEMORY_BUFFERS for argument in _arguments(expression)
+            ):
+                return None  # decompressing a bytes buffer: no file I/O
+            return made
         return None
 
     def queryset_model(self, expression: ast.AST) -> str | None:
