@@ -16,7 +16,6 @@ from django_protolint import __version__
 from django_protolint.config import Config, ConfigError, SelectionLayer, find_pyproject, load_config, parse_server
 from django_protolint.filters import validate_selectors
 from django_protolint.output import FORMATS
-from django_protolint.output.concise import statistics
 from django_protolint.project.dependencies import parse_version
 from django_protolint.rules import load_rules
 from django_protolint.rules.docs import rule_markdown

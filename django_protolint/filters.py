@@ -9,7 +9,7 @@ from django_protolint.config import Config, ConfigError, SelectionLayer
 from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts
 from django_protolint.source.noqa import is_suppressed
-from django_protolint.source.parse import FILE_PROBLEM_CODES
+from django_protolint.source.facts import FILE_PROBLEM_CODES
 
 
 def validate_selectors(selectors: Iterable[str], known_codes: Iterable[str], origin: str) -> None:

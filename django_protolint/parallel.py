@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from django_protolint.source.facts import FileFacts, FileProblem, Span
-from django_protolint.source.parse import INTERNAL_ERROR, build_facts
+from django_protolint.source.facts import INTERNAL_ERROR
 
 Job = tuple[bytes, str, str, bool]  # (data, shown path, module, is_package)
 
@@ -53,6 +53,9 @@ def default_jobs() -> int:
 
 
 def _analyse(job: Job) -> FileFacts:
+    # Imported here: a warm run whose files are all cached never loads the parser and the visitor.
+    from django_protolint.source.parse import build_facts
+
     return build_facts(*job)
 
 

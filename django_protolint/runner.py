@@ -28,7 +28,7 @@ from django_protolint.parallel import Job, Progress, analyse_all, paused_gc
 
 def _quiet(done: int, total: int) -> None:
     return None
-from django_protolint.source.parse import CANNOT_READ, INTERNAL_ERROR
+from django_protolint.source.facts import CANNOT_READ, INTERNAL_ERROR
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
-from django_protolint.source.parse import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
+from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
 
 PARSE_ERROR = Rule(
     code=CANNOT_PARSE,

@@ -184,6 +184,13 @@ class FileProblem(NamedTuple):
     help: str = ""  # overrides the rule's fix text when the reason needs other advice
 
 
+# Why a file has no facts: DPL001 cannot parse, DPL002 cannot read or decode, DPL003 the analysis failed.
+CANNOT_PARSE = "DPL001"
+CANNOT_READ = "DPL002"
+INTERNAL_ERROR = "DPL003"
+FILE_PROBLEM_CODES = frozenset({CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR})
+
+
 @dataclass(frozen=True)
 class FileFacts:
     path: str  # POSIX, as shown to the user
