@@ -309,8 +309,9 @@ class FactsCache:
         self._pack_used[key] = blob
         return found
 
-    def put(self, key: str, facts: object) -> None:
-        self._pack_used[key] = dump_facts(facts)
+    def put(self, key: str, facts: object, pickled: bytes | None = None) -> None:
+        """`pickled`: dump_facts(facts), when a worker process already made it."""
+        self._pack_used[key] = pickled if pickled is not None else dump_facts(facts)
         self._pack_dirty = True
 
     def _load_pack(self) -> dict[str, bytes]:

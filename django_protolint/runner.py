@@ -44,11 +44,12 @@ def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int 
     slots: list[FileFacts | None] = []
     pending: list[tuple[int, str | None, Job]] = []  # (slot, cache key, job)
     _look_up(discovery, cache, inputs, slots, pending)
-    for (slot, key, _), found in zip(pending, analyse_all([job for _, _, job in pending], jobs, progress or _quiet)):
+    analysed = analyse_all([job for _, _, job in pending], jobs, progress or _quiet)
+    for (slot, key, _), (found, pickled) in zip(pending, analysed):
         slots[slot] = found
         # A crash or a timeout may not happen again (a loaded machine, a worker killed): never kept.
         if cache is not None and key is not None and not _internal_error(found):
-            cache.put(key, found)
+            cache.put(key, found, pickled)
     facts = [found for found in slots if found is not None]
     for missing in discovery.missing:
         facts.append(_problem(missing, "", "No such file or directory"))
