@@ -284,33 +284,45 @@ def _configuration(targets: list[Path], config_file: Path | None, no_config: boo
 @click.option("--settings", "settings_module", help="The DJANGO_SETTINGS_MODULE to use when the code does not say.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this pyproject.toml.")
 @click.option("--no-config", is_flag=True, help="Ignore pyproject.toml configuration.")
+@click.option("--no-cache", is_flag=True, help="Analyse every file afresh (the cache is in ~/.cache/django-protolint).")
 def report(path: Path | None, output_format: str, output_file: Path | None, django_version: str | None,
-           server: str | None, settings_module: str | None, config_file: Path | None, no_config: bool) -> None:  # fmt: skip
+           server: str | None, settings_module: str | None, config_file: Path | None, no_config: bool,
+           no_cache: bool) -> None:  # fmt: skip
     """The protocol-fit verdict for PATH (default: the current directory), with all its evidence.
 
     Exit 0 when the serving fits (or cannot be known), 1 on a mismatch or a suboptimal fit.
     """
-    from django_protolint.output.verdict import render_json, render_text
-    from django_protolint.runner import lint
+    from django_protolint.cache import FactsCache
+    from django_protolint.parallel import default_jobs
+    from django_protolint.runner import Rendered, lint_rendered
+
+    def render(report: Report) -> Rendered:
+        from django_protolint.output.verdict import render_json, render_text
+
+        model = report.model
+        if output_format == "json":
+            text = render_json(model)
+        else:
+            text = render_text(model, markdown=output_format == "markdown")
+        bad = any(verdict.fit in ("mismatch", "suboptimal") for verdict in model.verdicts.values())
+        return Rendered(text, bad)
 
     targets = [path or Path(".")]
     try:
         _validate_command_line(SelectionLayer(), django_version)
         config = _configuration(targets, config_file, no_config, SelectionLayer(), django_version, server,
                                 settings_module)  # fmt: skip
-        model = lint(targets, config).model
-        if output_format == "json":
-            text = render_json(model)
-        else:
-            text = render_text(model, markdown=output_format == "markdown")
+        # The same cache as `check`: a pre-commit run of the verdict hook after a commit that changed nothing it
+        # reads is the previous verdict, not a new analysis.
+        rendered = lint_rendered(targets, config, render, f"report\0{output_format}",
+                                 cache=None if no_cache else FactsCache(), jobs=default_jobs())  # fmt: skip
     except ConfigError as error:
         click.echo(f"django-protolint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as error:  # noqa: BLE001 - one line, never a traceback
         _internal_error(error)
-    _write(text, output_file, color=False)
-    bad = any(verdict.fit in ("mismatch", "suboptimal") for verdict in model.verdicts.values())
-    sys.exit(EXIT_FINDINGS if bad else EXIT_CLEAN)
+    _write(rendered.text, output_file, color=False)
+    sys.exit(EXIT_FINDINGS if rendered.has_findings else EXIT_CLEAN)
 
 
 def _write(text: str, output_file: Path | None, color: bool) -> None:

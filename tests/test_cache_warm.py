@@ -375,3 +375,28 @@ def test_the_console_entry_point_keeps_exit_codes_and_output(tmp_path):
     piped = subprocess.run(f"{sys.executable} -m django_protolint rules | head -1", shell=True, cwd=root, env=env,
                            capture_output=True, text=True)  # fmt: skip
     assert piped.stdout.startswith("DPL") and "Traceback" not in piped.stderr
+
+
+def test_the_report_command_reuses_its_verdict_until_a_deployment_file_changes(tmp_path, monkeypatch, trusting):
+    root = _project(tmp_path, Procfile="web: gunicorn proj.wsgi:application\n")
+    monkeypatch.setenv("DJANGO_PROTOLINT_CACHE_DIR", str(tmp_path / "cache"))
+    analysed: list[int] = []
+    real = runner._report
+
+    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        analysed.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "_report", counting)
+    first = invoke(["report", "--format", "json"], cwd=root)
+    again = invoke(["report", "--format", "json"], cwd=root)
+    assert (first.exit_code, first.stdout) == (again.exit_code, again.stdout)
+    assert len(analysed) == 1  # the second run reused the verdict
+    markdown = invoke(["report", "--format", "markdown"], cwd=root)
+    assert len(analysed) == 2 and markdown.stdout != first.stdout  # another format is another rendering
+    (root / "Procfile").write_text("web: uvicorn proj.asgi:application\n", encoding="utf-8")
+    changed = invoke(["report", "--format", "json"], cwd=root)
+    assert len(analysed) == 3 and changed.stdout != first.stdout
+    assert '"uvicorn"' in changed.stdout
+    uncached = invoke(["report", "--format", "json", "--no-cache"], cwd=root)
+    assert len(analysed) == 4 and uncached.stdout == changed.stdout
