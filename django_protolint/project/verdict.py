@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from django_protolint.knowledge.servers import ASGI, RSGI, UNKNOWN, WSGI
-from django_protolint.project.deploy.commands import ServerCommand, app_protocol
+from django_protolint.project.deploy.commands import app_protocol
 from django_protolint.project.deploy.files import PRODUCTION, Deployment
 from django_protolint.project.django_project import DjangoProject
 

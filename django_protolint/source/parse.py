@@ -15,7 +15,7 @@ from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.source.noqa import noqa_lines
 from django_protolint.source.visitor import FactsVisitor
 
-from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, FILE_PROBLEM_CODES, INTERNAL_ERROR  # noqa: F401
+from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
 
 _FILE_START = Span(1, 0, 1, 0)
 
