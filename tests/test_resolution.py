@@ -65,7 +65,7 @@ CASES = {
                 async def send(self, message):
                     await self.base_send(message)
 
-            class SyncConsumer(AsyncConsumer):  # expect: DPL405
+            class SyncConsumer(AsyncConsumer):
                 def send(self, message):
                     self.base_send(message)
         """,

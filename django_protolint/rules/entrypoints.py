@@ -122,7 +122,8 @@ ASGI_ENTRYPOINT_MISSING = Rule(
     rationale=(
         "Consumers run only behind an ASGI application (`ProtocolTypeRouter` in `asgi.py`) served by an ASGI "
         "server. Without one the websocket code is dead: every handshake gets 404. A project that serves only "
-        "HTTP is never asked for an asgi.py."
+        "HTTP is never asked for an asgi.py, and neither is a tree with no settings module (a reusable app or "
+        "a library: the project that installs it provides the ASGI application)."
     ),
     fix="add `asgi.py` with `application = ProtocolTypeRouter({{...}})` routing to the consumers",
     examples=[
@@ -144,6 +145,19 @@ ASGI_ENTRYPOINT_MISSING = Rule(
                 proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n",
             ),
             note="HTTP only: no asgi.py needed",
+        ),
+        Valid(
+            {
+                "chatkit/__init__.py": "",
+                "chatkit/consumers.py": """
+                    from channels.generic.websocket import AsyncWebsocketConsumer
+
+                    class Chat(AsyncWebsocketConsumer):
+                        async def connect(self):
+                            await self.accept()
+                """,
+            },
+            note="a reusable app with no settings: the project that installs it routes to its consumers",
         ),
     ],
 )
@@ -213,7 +227,9 @@ def _installed_apps(project: DjangoProject) -> tuple[list[str], str, int] | None
 @check(ASGI_ENTRYPOINT_MISSING)
 def consumers_without_asgi(model: ProjectModel) -> Iterator[Finding]:
     for project in model.django_projects:
-        if project.asgi_applications:
+        if project.asgi_applications or project.primary is None:
+            # No settings module at all: a reusable app or a library (Channels itself), whose consumers the host
+            # project's asgi.py routes to. Only a project that is run (it has settings) must have one.
             continue
         consumers = sorted(
             (path, qualname) for path, qualname in model.consumers if model.root_of(path) == project.root
