@@ -855,7 +855,8 @@ def test_package_json_not_ours_yields_nothing(text: str):
 
 
 def test_package_json_invalid_json_is_a_problem_with_its_line():
-    assert rows("package.json", '{\n  "name": "x",\n}\n') == [("problem", "parse", 3)]
+    # A missing comma: every Python's json names line 3 (for a trailing comma, 3.13 names the comma's line, 2).
+    assert rows("package.json", '{\n  "name": "x"\n  "scripts": {}\n}\n') == [("problem", "parse", 3)]
 
 
 # ============================================================================================ gunicorn.conf.py (lint)
