@@ -101,13 +101,26 @@ _OPERATORS = {ast.Add: "+", ast.BitOr: "|", ast.Sub: "-", ast.Mult: "*", ast.Div
 _CONTAINERS = {ast.List: "list", ast.Tuple: "tuple", ast.Set: "set"}
 
 
-def _short_text(expression: ast.expr) -> str:
+def dotted(expression: ast.AST) -> str:
+    """Short source text of an expression, for messages: `Article.objects.filter(…).count`."""
     if isinstance(expression, ast.Name):
         return expression.id
     if isinstance(expression, ast.Attribute):
-        return f"{_short_text(expression.value)}.{expression.attr}"
+        return f"{dotted(expression.value)}.{expression.attr}"
     if isinstance(expression, ast.Call):
-        return f"{_short_text(expression.func)}(…)"
+        suffix = "(…)" if expression.args or expression.keywords else "()"
+        return f"{dotted(expression.func)}{suffix}"
+    if isinstance(expression, ast.Subscript):
+        return f"{dotted(expression.value)}[…]"
+    if isinstance(expression, ast.Await):
+        return f"await {dotted(expression.value)}"
+    return "…"
+
+
+def _short_text(expression: ast.expr) -> str:
+    """As written for a reference or call chain; the kind of expression for anything else (an Unknown's text)."""
+    if isinstance(expression, (ast.Name, ast.Attribute, ast.Call)):
+        return dotted(expression)
     return type(expression).__name__
 
 

@@ -16,6 +16,7 @@ from django_protolint.knowledge import django_api
 from django_protolint.knowledge.blocking import FACTORY_RETURNS, IN_MEMORY_BUFFERS, WRAPPING_FILE_TYPES
 from django_protolint.knowledge.servers import PROGRAMMATIC_STARTS
 from django_protolint.source import static
+from django_protolint.source.static import dotted
 from django_protolint.source.facts import (
     CallFact,
     ClassFact,
@@ -80,22 +81,6 @@ class LinePositions:
         if text.isascii():
             return byte_column
         return len(text.encode("utf-8")[:byte_column].decode("utf-8", errors="replace"))
-
-
-def dotted(expression: ast.AST) -> str:
-    """Short source text of an expression, for messages: `Article.objects.filter(…).count`."""
-    if isinstance(expression, ast.Name):
-        return expression.id
-    if isinstance(expression, ast.Attribute):
-        return f"{dotted(expression.value)}.{expression.attr}"
-    if isinstance(expression, ast.Call):
-        suffix = "(…)" if expression.args or expression.keywords else "()"
-        return f"{dotted(expression.func)}{suffix}"
-    if isinstance(expression, ast.Subscript):
-        return f"{dotted(expression.value)}[…]"
-    if isinstance(expression, ast.Await):
-        return f"await {dotted(expression.value)}"
-    return "…"
 
 
 def _relative_base(module: str, is_package: bool, level: int) -> str | None:
