@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django_protolint.knowledge.servers import (
@@ -153,7 +153,12 @@ def _manage(arguments: list[str], environment: dict[str, str]) -> ServerCommand 
     return None
 
 
-def _options(arguments: list[str], value_options: frozenset[str]) -> tuple[dict[str, str], list[str]]:
+def _options(arguments: list[str], value_options: frozenset[str] | Callable[[str], bool],
+             pairs: frozenset[str] = frozenset()) -> tuple[dict[str, str], list[str]]:  # fmt: skip
+    """Options and positional arguments. `value_options`: the options that take the next argument as their value
+    (a set, or a test for option parsers where every `--name` does unless it is a flag); `pairs`: options that
+    take two arguments, skipped."""
+    takes_value = value_options if callable(value_options) else value_options.__contains__
     options: dict[str, str] = {}
     positional: list[str] = []
     index = 0
@@ -162,10 +167,12 @@ def _options(arguments: list[str], value_options: frozenset[str]) -> tuple[dict[
         if token.startswith("--") and "=" in token:
             name, _, value = token.partition("=")
             options[name] = value
-        elif token in value_options and index + 1 < len(arguments):
+        elif token in pairs:
+            index += 2
+        elif takes_value(token) and index + 1 < len(arguments):
             options[token] = arguments[index + 1]
             index += 1
-        elif token.startswith("-") and len(token) > 2 and not token.startswith("--") and token[:2] in value_options:
+        elif token.startswith("-") and len(token) > 2 and not token.startswith("--") and takes_value(token[:2]):
             options[token[:2]] = token[2:]  # -kuvicorn.workers.UvicornWorker, -w4
         elif token.startswith("-"):
             options[token] = ""
@@ -238,22 +245,9 @@ def uwsgi_command(options: Mapping[str, str], command: str, config_file: str | N
 def _mod_wsgi_express(arguments: list[str], command: str, environment: dict[str, str]) -> ServerCommand | None:
     """`mod_wsgi-express start-server [options] SCRIPT`: optparse options, so every `--name` takes a value
     unless it is a flag; `--entry-point` names the app as the positional argument does."""
-    positional: list[str] = []
-    options: dict[str, str] = {}
-    index = 0
-    while index < len(arguments):
-        token = arguments[index]
-        if token.startswith("--") and "=" in token:
-            name, _, value = token.partition("=")
-            options[name] = value
-        elif token in MOD_WSGI_EXPRESS_PAIRS:
-            index += 2
-        elif token.startswith("--") and token not in MOD_WSGI_EXPRESS_FLAGS and index + 1 < len(arguments):
-            options[token] = arguments[index + 1]
-            index += 1
-        elif not token.startswith("-"):
-            positional.append(token)
-        index += 1
+    options, positional = _options(
+        arguments, lambda token: token.startswith("--") and token not in MOD_WSGI_EXPRESS_FLAGS, MOD_WSGI_EXPRESS_PAIRS
+    )
     if positional and positional[0] in MOD_WSGI_NOT_SERVING:
         return None
     scripts = [p for p in positional if p not in MOD_WSGI_SUBCOMMANDS]
