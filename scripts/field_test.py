@@ -22,6 +22,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -183,13 +184,14 @@ def source_line(tree: Path, path: str, line: int) -> str:
 class Ledger:
     findings: list[dict] = field(default_factory=list)
     verdicts: list[dict] = field(default_factory=list)
+    misses: list[dict] = field(default_factory=list)  # real problems the tool does not report, noted in review
 
 
 def load_ledger(path: Path) -> Ledger:
     if not path.is_file():
         return Ledger()
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return Ledger(data.get("finding", []), data.get("verdict", []))
+    return Ledger(data.get("finding", []), data.get("verdict", []), data.get("miss", []))
 
 
 def match_findings(findings: list[dict], ledger: Ledger, tree: Path) -> tuple[list[tuple[dict, dict | None]], list[dict]]:
@@ -232,12 +234,23 @@ class Outcome:
     tree_files: int = 0
     problem: str | None = None
     pairs: list[tuple[dict, dict | None]] = field(default_factory=list)
-    lost: list[dict] = field(default_factory=list)  # reviewed tp/debatable entries no longer reported
+    free: list[dict] = field(default_factory=list)  # ledger entries no reported finding matched
+    misses: list[dict] = field(default_factory=list)
     verdicts: list[tuple[str, dict | None, dict | None]] = field(default_factory=list)  # root, truth, tool
 
     @property
+    def known_fps(self) -> list[tuple[dict, dict]]:
+        """Reviewed false positives still reported (the baseline: the accuracy issues remove them)."""
+        return [(f, e) for f, e in self.pairs if e is not None and e["judgement"] == "fp" and not e.get("fixed_in")]
+
+    @property
     def back_fps(self) -> list[tuple[dict, dict]]:
-        return [(f, e) for f, e in self.pairs if e is not None and e["judgement"] == "fp"]
+        """Reviewed false positives that were gone (`fixed_in` in the ledger) and are reported again."""
+        return [(f, e) for f, e in self.pairs if e is not None and e["judgement"] == "fp" and e.get("fixed_in")]
+
+    @property
+    def gone_fps(self) -> list[dict]:
+        return [e for e in self.free if e["judgement"] == "fp" and not e.get("fixed_in")]
 
     @property
     def unreviewed(self) -> list[dict]:
@@ -245,7 +258,7 @@ class Outcome:
 
     @property
     def lost_tps(self) -> list[dict]:
-        return [e for e in self.lost if e["judgement"] == "tp"]
+        return [e for e in self.free if e["judgement"] == "tp"]
 
     @property
     def unanalysed(self) -> list[dict]:
@@ -253,14 +266,22 @@ class Outcome:
 
     @property
     def verdict_errors(self) -> list[tuple[str, dict | None, dict | None]]:
-        return [(root, truth, tool) for root, truth, tool in self.verdicts
-                if truth is None or tool is None or any(truth.get(k) != tool.get(k) for k in VERDICT_KEYS)]
+        return [(root, truth, tool) for root, truth, tool in self.verdicts if not verdict_right(truth, tool)]
+
+
+def verdict_right(truth: dict | None, tool: dict | None) -> bool:
+    """A reviewed root that is no project (`project = false`) is right only when the tool reports none there."""
+    if truth is None:
+        return False
+    if truth.get("project", True) is False:
+        return tool is None
+    return tool is not None and all(truth.get(k) == tool.get(k) for k in VERDICT_KEYS)
 
 
 def compare(entry: Entry, run: Run, ledger: Ledger, tree: Path) -> Outcome:
     outcome = Outcome(entry, run)
-    outcome.pairs, free = match_findings(run.findings, ledger, tree)
-    outcome.lost = [e for e in free if e["judgement"] in ("tp", "debatable")]
+    outcome.pairs, outcome.free = match_findings(run.findings, ledger, tree)
+    outcome.misses = ledger.misses
     tool_verdicts = {project_root(p): verdict_of(p) for p in run.projects}
     truth_verdicts = {v.get("root", "."): v for v in ledger.verdicts}
     for root in sorted(set(tool_verdicts) | set(truth_verdicts)):
@@ -302,25 +323,28 @@ def print_outcome(outcome: Outcome) -> None:
     if run.failure:
         print(f"  TOOL FAILED: {run.failure}")
     for finding, ledger_entry in outcome.back_fps:
-        print(f"  FALSE POSITIVE BACK {finding['path']}:{finding['line']} {finding['code']} — {ledger_entry['why']}")
+        print(f"  FALSE POSITIVE BACK {finding['path']}:{finding['line']} {finding['code']} (gone in "
+              f"{ledger_entry['fixed_in']}) — {ledger_entry['why']}")
     for lost in outcome.lost_tps:
         print(f"  TRUE POSITIVE LOST {lost['path']}:{lost['line']} {lost['code']} — {lost['why']}")
+    for finding, ledger_entry in outcome.known_fps:
+        print(f"  known fp {finding['path']}:{finding['line']} {finding['code']} [{ledger_entry.get('cause', '')}]")
+    for gone in outcome.gone_fps:
+        print(f"  fp gone {gone['path']}:{gone['line']} {gone['code']} [{gone.get('cause', '')}] (--update-ledger records it)")
     for finding in outcome.unreviewed:
         print(f"  unreviewed {finding['path']}:{finding['line']}:{finding['column']} {finding['code']} "
               f"{finding['message']}")
     for root, truth, tool in outcome.verdict_errors:
         if truth is None:
-            print(f"  unreviewed verdict at {root}: {tool}")
-        elif tool is None:
-            print(f"  {'VERDICT LOST' if truth.get('tool_agreed') else 'verdict missing'} at {root}: "
-                  f"the tool found no project there (truth {_triple(truth)})")
+            print(f"  unreviewed verdict at {root}: {_triple(tool or {})}")
         elif truth.get("tool_agreed"):
-            print(f"  VERDICT LOST at {root}: tool {_triple(tool)}, truth {_triple(truth)} — {truth.get('why', '')}")
+            print(f"  VERDICT LOST at {root}: tool {_triple(tool) if tool else 'no project'}, truth {_truth(truth)}")
         else:
-            print(f"  verdict differs at {root}: tool {_triple(tool)}, truth {_triple(truth)} — {truth.get('why', '')}")
+            print(f"  verdict wrong at {root}: tool {_triple(tool) if tool else 'no project'}, truth {_truth(truth)}"
+                  f" — {truth.get('why', '')}")
     for root, truth, tool in outcome.verdicts:
-        if truth is not None and tool is not None and not truth.get("tool_agreed") and _triple(tool) == _triple(truth):
-            print(f"  verdict now right at {root} ({_triple(tool)}): set tool_agreed = true in the ledger")
+        if verdict_right(truth, tool) and not truth.get("tool_agreed"):
+            print(f"  verdict now right at {root} (--update-ledger records it)")
     for finding in outcome.unanalysed:
         print(f"  unanalysed {finding['path']}: {finding['code']} {finding['message']}")
 
@@ -329,14 +353,17 @@ def _triple(verdict: dict) -> str:
     return "/".join(str(verdict.get(k)) for k in VERDICT_KEYS)
 
 
+def _truth(truth: dict) -> str:
+    return "no project here" if truth.get("project", True) is False else _triple(truth)
+
+
 def summary_line(outcomes: list[Outcome]) -> str:
     counts = precision(outcomes)
     families = " ".join(f"{fam}xx {ratio(c['tp'], c['fp'])}" for fam, c in counts.items())
     tp = sum(c["tp"] for c in counts.values())
     fp = sum(c["fp"] for c in counts.values())
     reviewed = [v for o in outcomes for v in o.verdicts if v[1] is not None]
-    right = sum(1 for root, truth, tool in reviewed
-                if tool is not None and all(truth.get(k) == tool.get(k) for k in VERDICT_KEYS))
+    right = sum(1 for root, truth, tool in reviewed if verdict_right(truth, tool))
     unanalysed = sum(len(o.unanalysed) for o in outcomes)
     unreviewed = sum(len(o.unreviewed) for o in outcomes) + sum(
         1 for o in outcomes for v in o.verdicts if v[1] is None)
@@ -371,14 +398,47 @@ def pending_toml(outcome: Outcome, tree: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def update_ledger(path: Path, outcome: Outcome, commit: str) -> int:
+    """Record progress in the ledger: verdicts now right get `tool_agreed = true`, reviewed false positives no
+    longer reported get `fixed_in`, so that their return fails a later run. Returns how many entries changed."""
+    agreed = {root for root, truth, tool in outcome.verdicts
+              if truth is not None and verdict_right(truth, tool) and not truth.get("tool_agreed")}
+    gone = {(e["path"], e["line"], e["code"]) for e in outcome.gone_fps}
+    if not (agreed or gone) or not path.is_file():
+        return 0
+    changed = 0
+    blocks = re.split(r"(?m)^(?=\[\[)", path.read_text(encoding="utf-8"))
+    for index, block in enumerate(blocks):
+        if not block.startswith("[["):
+            continue
+        table, entries = next(iter(tomllib.loads(block).items()))
+        entry = entries[0]
+        if table == "verdict" and entry.get("root", ".") in agreed:
+            if re.search(r"(?m)^tool_agreed = false", block):
+                blocks[index] = re.sub(r"(?m)^tool_agreed = false.*$", "tool_agreed = true", block)
+            else:
+                blocks[index] = block.replace("[[verdict]]\n", "[[verdict]]\ntool_agreed = true\n", 1)
+            changed += 1
+        elif table == "finding" and (entry["path"], entry["line"], entry["code"]) in gone:
+            body, tail = re.match(r"(.*?\n)(\s*(?:#.*\n?|\n)*)$", block, re.S).groups()
+            blocks[index] = f'{body}fixed_in = "{commit}"\n{tail}'
+            changed += 1
+    path.write_text("".join(blocks), encoding="utf-8")
+    return changed
+
+
 # ---------------------------------------------------------------------------------------------------- results
+
+
+def tool_commit() -> str:
+    return subprocess.run(["git", "-C", str(REPOSITORY), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip()
 
 
 def results_markdown(outcomes: list[Outcome], command: str) -> str:
     from collections import Counter
 
-    commit = subprocess.run(["git", "-C", str(REPOSITORY), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
+    commit = tool_commit()
     out = ["# Field test results", "",
            f"`{command}` on {datetime.date.today().isoformat()}, django-protolint at {commit}, "
            f"Python {sys.version.split()[0]}. Written by the script; do not edit by hand.", "",
@@ -409,10 +469,25 @@ def results_markdown(outcomes: list[Outcome], command: str) -> str:
             "|---|---|---|---|---|---|"]
     for o in outcomes:
         for root, truth, tool in o.verdicts:
-            agree = truth is not None and tool is not None and all(truth.get(k) == tool.get(k) for k in VERDICT_KEYS)
+            agree = verdict_right(truth, tool)
             out.append(f"| {o.entry.name} | `{root}` | {_triple(tool) if tool else 'no project found'} | "
-                       f"{_triple(truth) if truth else 'unreviewed'} | {'yes' if agree else 'no'} | "
+                       f"{_truth(truth) if truth else 'unreviewed'} | {'yes' if agree else 'no'} | "
                        f"{(truth or {}).get('why', '')} |")
+    verdict_causes: dict[str, list[str]] = {}
+    for o in outcomes:
+        for root, truth, tool in o.verdict_errors:
+            if truth is None:
+                continue
+            for cause in truth.get("cause") or ["unclassified"]:
+                verdict_causes.setdefault(cause, []).append(f"{o.entry.name} `{root}`")
+    out += ["", "## Verdict errors by cause", "", "A wrong verdict may have more than one cause.", ""]
+    for cause, items in sorted(verdict_causes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        out.append(f"- **{cause}** ({len(items)}): {', '.join(items)}")
+    out += ["", "## Misses noted in review", "",
+            "Real problems the tool does not report, noticed while reviewing (not a systematic search).", ""]
+    for o in outcomes:
+        for miss in o.misses:
+            out.append(f"- {o.entry.name} `{miss.get('path')}:{miss.get('line')}` {miss.get('code')}: {miss.get('why')}")
     out += ["", "## Files not analysed (DPL001/DPL002/DPL003)", ""]
     any_unanalysed = False
     for o in outcomes:
@@ -448,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project", action="append", default=[], help="only this project (repeatable)")
     parser.add_argument("--write-results", type=Path, help="write the Markdown results here")
     parser.add_argument("--write-pending", type=Path, help="write unreviewed findings as ledger stubs here")
+    parser.add_argument("--update-ledger", action="store_true",
+                        help="record verdicts now right and false positives now gone in the ledger")
     args = parser.parse_args(argv)
 
     if args.snapshots is None:
@@ -484,6 +561,10 @@ def main(argv: list[str] | None = None) -> int:
         outcome.tree_files = sum(len(files) for _, _, files in os.walk(tree)) - 1  # less the export marker
         outcomes.append(outcome)
         print_outcome(outcome)
+        if args.update_ledger:
+            changed = update_ledger(args.review / f"{entry.name}.toml", outcome, tool_commit())
+            if changed:
+                print(f"  ledger: {changed} entries updated")
         if args.write_pending and (outcome.unreviewed or any(t is None for _, t, _ in outcome.verdicts)):
             args.write_pending.mkdir(parents=True, exist_ok=True)
             (args.write_pending / f"{entry.name}.toml").write_text(pending_toml(outcome, tree), encoding="utf-8")
@@ -492,7 +573,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_results:
         command = "python scripts/field_test.py " + " ".join(a for a in (argv or sys.argv[1:]) if a)
         args.write_results.write_text(results_markdown(outcomes, command.strip()), encoding="utf-8")
-    # A verdict the tool had right when it was reviewed (tool_agreed) and no longer has is lost.
+    # A false positive that was gone and is back, a true positive no longer reported, a verdict the tool had
+    # right (tool_agreed) and no longer has: each is a regression.
     regressions = sum(len(o.back_fps) + len(o.lost_tps) for o in outcomes) + sum(
         1 for o in outcomes for root, truth, tool in o.verdict_errors if truth is not None and truth.get("tool_agreed"))
     return 1 if regressions else 0

@@ -121,11 +121,19 @@ def _run_main(tmp_path: Path, ledger: str, capsys) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def test_a_reviewed_false_positive_that_comes_back_fails_the_run(tmp_path, capsys):
+def test_a_known_false_positive_is_listed_but_passes(tmp_path, capsys):
     code, out = _run_main(tmp_path, '[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\n'
-                                    'text = "time.sleep(1)"\njudgement = "fp"\nwhy = "pretend"\n', capsys)
+                                    'text = "time.sleep(1)"\njudgement = "fp"\nwhy = "pretend"\ncause = "c"\n', capsys)
+    assert code == 0
+    assert "known fp shop/views.py:4 DPL110 [c]" in out
+
+
+def test_a_false_positive_that_was_gone_and_comes_back_fails_the_run(tmp_path, capsys):
+    code, out = _run_main(tmp_path, '[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\n'
+                                    'text = "time.sleep(1)"\njudgement = "fp"\nwhy = "pretend"\ncause = "c"\n'
+                                    'fixed_in = "abc1234"\n', capsys)
     assert code == 1
-    assert "FALSE POSITIVE BACK shop/views.py:4 DPL110" in out
+    assert "FALSE POSITIVE BACK shop/views.py:4 DPL110 (gone in abc1234)" in out
     assert "gone: no snapshot of acme/gone" in out  # one line, and the run goes on
     assert "FALSE POSITIVE" not in (tmp_path / "RESULTS.md").read_text().split("## Per rule")[0]
 
@@ -187,3 +195,32 @@ def test_every_ledger_entry_is_judged_with_a_reason(ledger):
         assert verdict["served"] in {"wsgi", "asgi", "both", "unknown"}, verdict
         assert verdict["fit"] in {"fit", "suboptimal", "mismatch", "unknown"}, verdict
         assert verdict["why"].strip(), verdict
+
+
+def test_update_ledger_records_progress_so_that_a_return_fails(tmp_path, capsys):
+    ledger = ('# a comment kept\n[[verdict]]\nroot = "."\nneeds = "asgi-beneficial"\nserved = "wsgi"\nfit = "suboptimal"\n'
+              'tool_agreed = false\nwhy = "pretend"\n\n'
+              '[[verdict]]\nroot = "phantom"\nproject = false\nneeds = "wsgi"\nserved = "unknown"\nfit = "unknown"\n'
+              'why = "no project there"\n\n'
+              '[[finding]]\npath = "shop/views.py"\nline = 9\ncode = "DPL101"\ntext = "gone()"\njudgement = "fp"\n'
+              'why = "pretend"\ncause = "c"\n# trailing comment\n')
+    code, out = _run_main(tmp_path, ledger, capsys)
+    assert code == 0
+    assert "verdict wrong at ." in out and "fp gone shop/views.py:9 DPL101" in out
+    path = tmp_path / "field" / "review" / "shop.toml"
+    outcome = field_test.Outcome(field_test.Entry("shop", "acme/shop", "0" * 40, "application", ""))
+    outcome.verdicts = [(".", tomllib.loads(ledger)["verdict"][0], {"needs": "asgi-beneficial", "served": "wsgi",
+                                                                   "fit": "suboptimal"}),
+                        ("phantom", tomllib.loads(ledger)["verdict"][1], None)]
+    outcome.free = [tomllib.loads(ledger)["finding"][0]]
+    assert field_test.update_ledger(path, outcome, "abc1234") == 3
+    updated = tomllib.loads(path.read_text())
+    assert [v.get("tool_agreed") for v in updated["verdict"]] == [True, True]
+    assert updated["finding"][0]["fixed_in"] == "abc1234"
+    assert path.read_text().startswith("# a comment kept\n")
+
+
+def test_a_phantom_project_root_is_a_wrong_verdict():
+    phantom = {"root": "tests", "project": False, "needs": "wsgi", "served": "unknown", "fit": "unknown"}
+    assert not field_test.verdict_right(phantom, {"needs": "wsgi", "served": "unknown", "fit": "unknown"})
+    assert field_test.verdict_right(phantom, None)
