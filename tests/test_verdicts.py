@@ -315,6 +315,8 @@ def test_json_server_record_in_full():
         "line": 2,
         "command": "gunicorn ledger.asgi:application -k uvicorn_worker.UvicornWorker --workers 3 --log-file -",
         "environment": "production",
+        "environment_reason": "a platform manifest (Procfile process `web`)",
+        "environment_certain": True,
         "where": "Procfile process `web`",
         "notes": [],
         "config": None,
@@ -334,8 +336,10 @@ def test_report_text_shape():
         "What serves it:",
         "  - gunicorn (wsgi, worker sync) at Dockerfile:19 [production, Dockerfile CMD]: "
         "`gunicorn notifier.wsgi:application --bind 0.0.0.0:8000 --workers 3`",
+        "      production (unsure): no development sign, so taken as production",
         "  - runserver (wsgi) at docker-compose.yml:17 [development, compose service `dev`]: "
         "`manage.py runserver 0.0.0.0:8000`",
+        "      development: the service name `dev` marks development",
         "Settings: notifier/asgi.py:8 sets DJANGO_SETTINGS_MODULE=notifier.settings",
         "Recommendation: `daphne notifier.asgi:application`",
     ]

@@ -93,6 +93,21 @@ USER_SWITCHERS = frozenset({"gosu", "su-exec"})
 # Their options (`uv run --frozen`, `doppler run --`) come before the command and are skipped.
 RUNNER_PREFIXES = (("poetry", "run"), ("pipenv", "run"), ("uv", "run"), ("pdm", "run"), ("hatch", "run"),
                    ("rye", "run"), ("newrelic-admin", "run-program"), ("doppler", "run"))  # fmt: skip
+# Launchers that start the command given after their own options, and what separates their options from it.
+# heroku-buildpack-nginx `bin/start-nginx [-f] CMD...` (and -debug/-solo; heroku/heroku-buildpack-nginx bin/),
+# heroku-buildpack-pgbouncer `bin/start-pgbouncer CMD...`, wait-for-it `host:port [-t N] -- CMD...`
+# (vishnubob/wait-for-it README), dockerize `[-wait URL] [-timeout T] CMD...` (jwilder/dockerize README).
+# Value: the options that take a value; a `--` always ends the launcher's own arguments.
+LAUNCHERS: dict[str, frozenset[str]] = {
+    "start-nginx": frozenset(), "start-nginx-debug": frozenset(), "start-nginx-solo": frozenset(),
+    "start-pgbouncer": frozenset(), "start-pgbouncer-stunnel": frozenset(),
+    "wait-for-it": frozenset({"-t", "-h", "-p"}), "wait-for-it.sh": frozenset({"-t", "-h", "-p"}),
+    "dockerize": frozenset({"-wait", "-timeout", "-template", "-stdout", "-stderr", "-wait-retry-interval",
+                            "-env", "-delims"}),
+}  # fmt: skip
+# monofy (bugsink's process runner, pypi.org/project/monofy): `monofy PRE && PRE && SERVER ||| OTHER`: `&&` runs
+# steps in turn, `|||` runs processes side by side; each part is a command of its own.
+PROCESS_RUNNERS = {"monofy": ("&&", "|||")}
 PYTHONS = ("python", "python3", "pypy", "pypy3")
 # Interpreter options that take a value: `python -W ignore -m gunicorn`, `python -X dev manage.py`.
 PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X"})

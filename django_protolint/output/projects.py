@@ -47,6 +47,8 @@ def _deployment_record(deployment: Deployment) -> dict[str, Any]:
         "line": deployment.line,
         "command": command.command,
         "environment": deployment.environment,
+        "environment_reason": deployment.why,
+        "environment_certain": deployment.certain,
         "where": deployment.where,
         "notes": list(command.notes),
         "config": {"path": deployment.config[0], "line": deployment.config[1]} if deployment.config else None,

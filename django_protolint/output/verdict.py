@@ -39,6 +39,8 @@ def _servers(verdict: Verdict) -> list[str]:
             f"{command.server} ({command.protocol}{', worker ' + command.worker if command.worker else ''}) "
             f"at {deployment.path}:{deployment.line} [{deployment.environment}, {deployment.where}]: `{command.command}`"
             + (f" (configured in {deployment.config[0]}:{deployment.config[1]})" if deployment.config else "")
+            + (f"\n      {deployment.environment}{'' if deployment.certain else ' (unsure)'}: {deployment.why}"
+               if deployment.why else "")
         )
     return rows
 

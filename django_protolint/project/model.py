@@ -5,6 +5,8 @@ Built from FileFacts and dependency-file text only: it never parses Python again
 
 from __future__ import annotations
 
+import posixpath
+
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -71,9 +73,15 @@ class ProjectModel:
         def script(reference: str) -> str | None:
             return self.deployment_texts.get(reference.lstrip("./")) or by_name.get(reference.rsplit("/", 1)[-1])
 
+        # The top of the linted tree: directories above it (`~/dev/shop`) say nothing about a file's environment.
+        try:
+            top = posixpath.commonpath([p.rsplit("/", 1)[0] if "/" in p else "" for p in
+                                        [*self.deployment_texts, *(f.path for f in self.files)]] or [""])  # fmt: skip
+        except ValueError:  # absolute and relative paths together: two trees given
+            top = ""
         entries: list[Deployment | DeployProblem] = []
         for path, text in sorted(self.deployment_texts.items()):
-            entries.extend(read_deployment(path, text, script))
+            entries.extend(read_deployment(path, text, script, top))
         for facts in self.files:
             entries.extend(python_starts(facts))
         entries = merge_loaded_configs(entries)

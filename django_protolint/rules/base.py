@@ -108,10 +108,10 @@ class Rule:
         return DOCS_URL.format(anchor=f"{self.code.lower()}-{self.slug}")
 
     def finding(self, path: str, span: Span, *, help: str | None = None, fix: Fix | None = None,
-                **values: object) -> Finding:  # fmt: skip
+                severity: str | None = None, **values: object) -> Finding:  # fmt: skip
         return Finding(
             code=self.code,
-            severity=self.severity,
+            severity=severity or self.severity,
             path=path,
             span=span,
             message=self.message.format(**values),

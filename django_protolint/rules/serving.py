@@ -111,8 +111,16 @@ RUNSERVER_IN_PRODUCTION = Rule(
     message="`{command}` in {where}: runserver is a development server",
     rationale=(
         "Django's docs: runserver \"has not gone through security audits or performance tests\" and must not be "
-        "used in production. A Procfile `web:`, a Dockerfile CMD or a compose service that is not named for "
-        "development counts as production."
+        "used in production. Only production evidence counts: a compose service that bind-mounts the source, "
+        "sets DEBUG on or runs runserver, a file whose header says it is for development, a script that "
+        "announces a development server, a file under `tests/`, `dev/`, `local/`, `example*/` or `sandbox/`, a "
+        "development name (`docker-compose.override.yml`, `*.dev.*`, `local.yml`) or `--reload` make it "
+        "development (`report` shows why each file counts as it does)."
+    ),
+    known_problems=(
+        "A file with no sign either way (a plain Dockerfile, a shell script) is taken as production, unsure: the "
+        "finding is then `info`. A platform manifest (Procfile `web`, heroku.yml, render.yaml, fly.toml, "
+        "Kubernetes, systemd) or a file named for production is sure, and the finding an `error`."
     ),
     fix="start gunicorn, uvicorn or daphne there instead (keep runserver for a `dev` service)",
     examples=[
@@ -122,6 +130,11 @@ RUNSERVER_IN_PRODUCTION = Rule(
                 "", **{"docker-compose.dev.yml": "services:\n  web:\n    command: python manage.py runserver\n"}
             ),
             note="a development compose file",
+        ),
+        Valid(
+            django_project("", **{"docker-compose.yml": "services:\n  web:\n    command: python manage.py runserver\n"
+                                                         "    volumes:\n      - .:/app\n"}),
+            note="a compose service that bind-mounts the source is the development stack",
         ),
     ],
 )
@@ -217,6 +230,11 @@ def _span(line: int) -> Span:
     return Span(line, 0, line, 0)
 
 
+def _severity(rule: Rule, deployment: Deployment) -> str:
+    """A finding that rests on a production classification we are unsure of is advice, not an error."""
+    return rule.severity if deployment.certain else "info"
+
+
 def _server(deployment: Deployment) -> str:
     command = deployment.command
     return f"{command.server} {command.worker}" if command.server == "gunicorn" and command.worker else command.server
@@ -240,11 +258,13 @@ def served_protocol(model: ProjectModel) -> Iterator[Finding]:
                 yield WEBSOCKETS_ON_WSGI.finding(
                     deployment.path, _span(deployment.line), server=_server(deployment), protocol="WSGI",
                     evidence=f"{first.path}:{first.line}", recommendation=verdict.recommendation,
+                    severity=_severity(WEBSOCKETS_ON_WSGI, deployment),
                 )  # fmt: skip
             else:
                 yield ASYNC_VIEWS_ON_WSGI.finding(
                     deployment.path, _span(deployment.line), server=_server(deployment), protocol="WSGI",
                     count=len(verdict.needs_evidence), recommendation=verdict.recommendation,
+                    severity=_severity(ASYNC_VIEWS_ON_WSGI, deployment),
                 )  # fmt: skip
 
 
@@ -255,7 +275,8 @@ def server_commands(model: ProjectModel) -> Iterator[Finding]:
         span = _span(deployment.line)
         if command.server == "runserver" and deployment.environment == PRODUCTION:
             yield RUNSERVER_IN_PRODUCTION.finding(deployment.path, span, command=command.command,
-                                                  where=deployment.where)  # fmt: skip
+                                                  where=deployment.where,
+                                                  severity=_severity(RUNSERVER_IN_PRODUCTION, deployment))  # fmt: skip
         if command.server == "gunicorn" and command.worker in GUNICORN_ASGI_WORKERS and model.dependency_texts:
             package = GUNICORN_ASGI_WORKERS[command.worker]
             if package not in model.requirement_names:

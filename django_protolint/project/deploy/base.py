@@ -26,6 +26,10 @@ class Deployment:
     # The configuration file the server loads (`uwsgi --ini uwsgi.ini`, gunicorn.conf.py), as (path, line),
     # when its settings completed the command: evidence next to the line that starts the server.
     config: tuple[str, int] | None = None
+    # Why it counts as production or development (shown by `report`), and whether that is sure: a finding that
+    # depends on an unsure production classification is `info` (see deploy/environment.py).
+    why: str = ""
+    certain: bool = True
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,13 @@ from django_protolint.knowledge.servers import (
     COMMAND_PREFIXES,
     GRANIAN_INTERFACES,
     GUNICORN_ASGI_WORKERS,
+    LAUNCHERS,
     MOD_WSGI_EXPRESS_FLAGS,
     MOD_WSGI_EXPRESS_PAIRS,
     MOD_WSGI_NOT_SERVING,
     MOD_WSGI_SUBCOMMANDS,
     PYTHON_VALUE_OPTIONS,
+    PROCESS_RUNNERS,
     PYTHONS,
     RSGI,
     RUNNER_PREFIXES,
@@ -111,6 +113,14 @@ def parse_argv(argv: list[str], depth: int = 0) -> ServerCommand | None:
     if not tokens:
         return None
     program = tokens[0].rsplit("/", 1)[-1]
+    if program in LAUNCHERS and depth < 3:
+        return parse_argv(_launched(tokens[1:], LAUNCHERS[program]), depth + 1)
+    if program in PROCESS_RUNNERS and depth < 3:
+        parts: list[list[str]] = [[]]
+        for token in tokens[1:]:
+            parts.append([]) if token in PROCESS_RUNNERS[program] else parts[-1].append(token)
+        found = [parsed for part in parts if part and (parsed := parse_argv(part, depth + 1)) is not None]
+        return found[-1] if found else None
     if program in ("sh", "bash", "ash", "dash", "zsh") and depth < 2:
         # `sh -c "..."`, and the combined flags entrypoints use: `sh -ec "..."`, `bash -lc "..."`
         index = 1
@@ -139,6 +149,18 @@ def parse_argv(argv: list[str], depth: int = 0) -> ServerCommand | None:
     if program not in SERVERS or program == "runserver":
         return None
     return _server(program, tokens[1:], environment)
+
+
+def _launched(arguments: list[str], value_options: frozenset[str]) -> list[str]:
+    """The command a launcher starts: after `--` if there is one, else after the launcher's options (and a
+    `host:port` operand, wait-for-it's)."""
+    if "--" in arguments:
+        return arguments[arguments.index("--") + 1 :]
+    index = 0
+    while index < len(arguments) and (arguments[index].startswith("-") or re.fullmatch(r"[\w.-]+:\d+",
+                                                                                         arguments[index])):
+        index += 2 if arguments[index] in value_options else 1
+    return arguments[index:]
 
 
 def _manage(arguments: list[str], environment: dict[str, str]) -> ServerCommand | None:

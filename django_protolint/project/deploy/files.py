@@ -11,7 +11,7 @@ import configparser
 import json
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -32,6 +32,7 @@ from django_protolint.project.deploy.base import (
     logical_lines,
 )
 from django_protolint.project.deploy.commands import ServerCommand, parse_argv, parse_command
+from django_protolint.project.deploy.environment import compose_service_signal, settle
 from django_protolint.source.facts import FileFacts
 
 
@@ -363,7 +364,13 @@ def read_yaml(path: str, text: str, scripts: ScriptLookup) -> Found:
                         line = (_node_line(node, "services", str(service), key)
                                 or _node_line(node, "services", str(service)) or 1)  # fmt: skip
                         environment = environment_of(str(service), name.replace("override", "dev"))
-                        yield Deployment(parsed, path, line, environment, f"compose service `{service}`")
+                        found = Deployment(parsed, path, line, environment, f"compose service `{service}`")
+                        signal = compose_service_signal(spec, parsed.command, path)
+                        if environment_of(str(service)) == DEVELOPMENT:
+                            found = replace(found, why=f"the service name `{service}` marks development")
+                        elif signal is not None:
+                            found = replace(found, environment=DEVELOPMENT, why=signal)
+                        yield found
                         break
         elif isinstance(data.get("services"), list):  # render.yaml
             for index, spec in enumerate(data["services"]):
@@ -512,8 +519,11 @@ def python_starts(facts: FileFacts) -> Found:
         rendered = ", ".join(([repr(start.app)] if start.app else []) + [f"{k}={v!r}" for k, v in start.options])
         command = ServerCommand(server, protocol, start.app, options.get("interface") if server == "granian" else None,
                                 f"{start.callee}({rendered})")  # fmt: skip
-        yield Deployment(command, facts.path, start.span.line, DEVELOPMENT if development else PRODUCTION,
-                         f"Python script `{basename(facts.path)}`")  # fmt: skip
+        found = Deployment(command, facts.path, start.span.line, DEVELOPMENT if development else PRODUCTION,
+                           f"Python script `{basename(facts.path)}`")  # fmt: skip
+        if options.get("reload") or options.get("debug"):
+            found = replace(found, why="`reload=True` or `debug=True`: a development start")
+        yield settle(found, "")
 
 
 def reader_for(path: str) -> Reader | None:
@@ -551,11 +561,14 @@ def reader_for(path: str) -> Reader | None:
     return None
 
 
-def read_deployment(path: str, text: str, scripts: ScriptLookup) -> list[Deployment | DeployProblem]:
+def read_deployment(path: str, text: str, scripts: ScriptLookup,
+                    top: str | None = None) -> list[Deployment | DeployProblem]:  # fmt: skip
+    """The file's deployments, each settled production or development (`top`: the top of the linted tree)."""
     reader = reader_for(path)
     if reader is None:
         return []
     try:
-        return list(reader(path, text, scripts))
+        found = reader(path, text, scripts)
+        return [settle(entry, text, top) if isinstance(entry, Deployment) else entry for entry in found]
     except Exception as error:  # noqa: BLE001 - one garbled file must not stop the run
         return [DeployProblem("parse", path, 1, f"cannot read this file ({type(error).__name__}: {error})")]
