@@ -978,6 +978,11 @@ def test_gunicorn_conf_with_computed_values_keeps_what_it_can_read(tmp_path: Pat
                      "waitress", "wsgi", "production", id="waitress.serve is WSGI"),
         pytest.param('from granian import Granian\n\nGranian("proj.asgi:application").serve()\n', "granian", "rsgi",
                      "production", id="granian without an interface is RSGI"),
+        pytest.param('from granian import Granian\nfrom granian.constants import Interfaces\n\n'
+                     'Granian("proj.asgi:application", interface=Interfaces.ASGI).serve()\n', "granian", "asgi",
+                     "production", id="granian's Interfaces.ASGI enum member is ASGI (fiduswriter)"),
+        pytest.param('from granian import Granian\n\nGranian("proj.asgi:application", interface=choice).serve()\n',
+                     "granian", "unknown", "production", id="an interface we cannot read is unknown, not RSGI"),
     ],
 )  # fmt: skip
 def test_servers_started_from_python(tmp_path, script, server, protocol, environment):

@@ -891,6 +891,10 @@ class FactsVisitor:
                 literal = self.to_static(keyword.value)
                 if isinstance(literal, static.Literal) and not isinstance(literal.value, float):
                     options.append((keyword.arg, literal.value))
+                elif isinstance(keyword.value, ast.Attribute):  # `interface=Interfaces.ASGI`: an enum member
+                    options.append((keyword.arg, dotted(keyword.value)))
+                else:  # a value we cannot know: present, not the server's default
+                    options.append((keyword.arg, None))
         self.server_starts.append(ServerStartFact(callee, app, tuple(options), self.span(node)))
 
     def _streaming_response(self, node: ast.Call, iterator: ast.expr) -> None:

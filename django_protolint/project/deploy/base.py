@@ -45,6 +45,11 @@ ScriptLookup = Callable[[str], "str | None"]
 Reader = Callable[[str, str, ScriptLookup], Found]
 
 
+# A line that is only a template tag (`{%- if cookiecutter.use_async == "y" %}`, `{# note #}`): Jinja, Django
+# templates, cookiecutter. It is no content of the rendered file; the lines between tags are alternatives.
+TEMPLATE_TAG_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$")
+
+
 def environment_of(*names: str) -> str:
     return DEVELOPMENT if any(_DEV_WORDS.search(name) for name in names if name) else PRODUCTION
 

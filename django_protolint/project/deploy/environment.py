@@ -28,7 +28,8 @@ from django_protolint.project.deploy.commands import split_shell
 _DEV_NAME = re.compile(r"(^|[^a-z])(dev|develop|development|local|test|tests|testing|debug|ci|override)([^a-z]|$)",
                        re.I)  # fmt: skip
 _PROD_NAME = re.compile(r"(^|[^a-z])(prod|production|live|release|deploy)([^a-z]|$)", re.I)
-_DEV_DIRECTORY = re.compile(r"^(tests?|dev|devel|development|local|sandbox|examples?(_\w+)?|example[-\w]*|demo)$", re.I)
+_DEV_DIRECTORY = re.compile(r"^(tests?|testing|dev|devel|development|local|sandbox|examples?|example[-_\w]*|demo)$",
+                            re.I)  # fmt: skip
 
 # Header comments that say what a file is for: `# Dockerfile for local development`, `# only meant for local
 # development`, `# NOT for production`, `# development environment`.

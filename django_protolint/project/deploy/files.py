@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 import yaml
 
 from django_protolint.config import load_toml_text
-from django_protolint.knowledge.servers import GRANIAN_INTERFACES, PROGRAMMATIC_STARTS
+from django_protolint.knowledge.servers import GRANIAN_INTERFACES, PROGRAMMATIC_STARTS, UNKNOWN
 from django_protolint.project.deploy import apache, unit, uwsgi
 from django_protolint.project.deploy.base import (
     DEVELOPMENT,
     PRODUCTION,
+    TEMPLATE_TAG_LINE,
     Deployment,
     DeployProblem,
     Found,
@@ -43,9 +44,10 @@ _PROCESS = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*)$")
 
 def read_procfile(path: str, text: str, scripts: ScriptLookup) -> Found:
     environment = environment_of(basename(path).removeprefix("Procfile"))
+    templated = next((line.strip() for line in text.splitlines() if TEMPLATE_TAG_LINE.match(line)), None)
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped.startswith("#") or TEMPLATE_TAG_LINE.match(stripped):
             continue
         match = _PROCESS.match(stripped)
         if match is None or not match.group(2).strip():
@@ -57,7 +59,10 @@ def read_procfile(path: str, text: str, scripts: ScriptLookup) -> Found:
             continue  # only `web` receives HTTP traffic on Heroku-style platforms
         parsed = parse_command(command) or _via_script(command, scripts)
         if parsed is not None:
-            yield Deployment(parsed, path, number, environment, f"Procfile process `{name}`")
+            found = Deployment(parsed, path, number, environment, f"Procfile process `{name}`")
+            if templated:  # `{% if %}` arms: each `web:` is one alternative of the rendered file
+                found = replace(found, why=f"one arm of a template (`{templated}`)", certain=False)
+            yield found
 
 
 # ----------------------------------------------------------------------------- Dockerfile
@@ -269,6 +274,27 @@ def read_ini(path: str, text: str, scripts: ScriptLookup) -> Found:
                 yield Deployment(parsed, path, line, environment_of(section, basename(path)), f"supervisor [{section}]")
         if section == "uwsgi":
             yield uwsgi.deployment(path, dict(parser.items(section)), line_of(text, r"\[uwsgi\]"))
+            yield from _uwsgi_daemons(path, text)
+
+
+# uWSGI starts and watches other processes for its master: `attach-daemon = daphne proj.asgi:application` runs a
+# second server beside the WSGI workers (a split deployment in one file). `smart-attach-daemon` takes a pidfile
+# first. The option may repeat, which configparser folds: read the section's lines. uwsgi-docs AttachingDaemons.rst
+_UWSGI_DAEMON = re.compile(r"^(attach-daemon|attach-control-daemon|smart-attach-daemon2?)\s*[=:]\s*(.+)$")
+
+
+def _uwsgi_daemons(path: str, text: str) -> Found:
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped
+        elif section == "[uwsgi]" and (match := _UWSGI_DAEMON.match(stripped)) is not None:
+            command = match.group(2)
+            if match.group(1).startswith("smart-attach-daemon"):
+                command = command.split(None, 1)[1] if " " in command else ""
+            if (parsed := parse_command(command)) is not None:
+                yield Deployment(parsed, path, number, environment_of(basename(path)), f"uWSGI {match.group(1)}")
 
 
 def read_conf(path: str, text: str, scripts: ScriptLookup) -> Found:
@@ -289,10 +315,25 @@ def read_uwsgi_xml(path: str, text: str, scripts: ScriptLookup) -> Found:
 # ----------------------------------------------------------------------------- YAML: compose, render, app.yaml, k8s
 
 
+class _ComposeLoader(yaml.SafeLoader):
+    """YAML as Docker Compose reads it: `!reset` (drop an inherited value) and `!override` (replace it whole) are
+    its merge tags (Compose 2.24, docs.docker.com/reference/compose-file/merge/). Their value is kept as written;
+    `!reset` makes it empty."""
+
+
+_ComposeLoader.add_constructor("!reset", lambda loader, node: None)
+_ComposeLoader.add_constructor(
+    "!override",
+    lambda loader, node: (loader.construct_mapping(node) if isinstance(node, yaml.MappingNode) else
+                          loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else
+                          loader.construct_scalar(node)),
+)  # fmt: skip
+
+
 def _yaml_documents(path: str, text: str) -> list[tuple[object, yaml.Node | None]] | DeployProblem:
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-        values = list(yaml.safe_load_all(text))
+        nodes = list(yaml.compose_all(text, Loader=_ComposeLoader))
+        values = list(yaml.load_all(text, Loader=_ComposeLoader))  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         # The context mark is where the broken construct starts (an unclosed `[`); the problem mark is often EOF.
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
@@ -510,7 +551,9 @@ def python_starts(facts: FileFacts) -> Found:
         server, protocol = PROGRAMMATIC_STARTS[start.callee]
         options = dict(start.options)
         if server == "granian":
-            protocol = GRANIAN_INTERFACES.get(str(options.get("interface", "rsgi")).lower(), protocol)
+            # `interface="asgi"` or `Interfaces.ASGI`; a value we cannot read leaves the protocol unknown
+            interface = str(options.get("interface", "rsgi")).rsplit(".", 1)[-1].lower()
+            protocol = GRANIAN_INTERFACES.get(interface, UNKNOWN)
         if server == "uvicorn" and options.get("interface") == "wsgi":
             protocol = "wsgi"
         development = bool(options.get("reload") or options.get("debug")) or environment_of(basename(facts.path)) == (
