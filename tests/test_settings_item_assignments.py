@@ -94,3 +94,25 @@ def test_a_layer_added_by_item_assignment_counts(tmp_path, settings, expected):
     }
     root = write_project(tmp_path / "project", files)
     assert found(run(root, select=("DPL306",))) == expected
+
+
+def test_a_removal_we_cannot_name_keeps_the_list_but_no_longer_vouches_for_it():
+    values = namespace("""
+        import os
+        INSTALLED_APPS = ["daphne", "django.contrib.staticfiles", "monitoring", "check"]
+        if os.environ.get("SAMPLE_APP"):
+            for app in ["monitoring", "check"]:
+                INSTALLED_APPS.remove(app)
+            INSTALLED_APPS.append("sample_monitoring")
+    """)
+    apps = values.get("INSTALLED_APPS")
+    assert apps.uncertain
+    assert apps.value == ["daphne", "django.contrib.staticfiles", "monitoring", "check", "sample_monitoring"]
+
+
+def test_removing_a_named_entry_that_is_not_there_is_unknown():
+    values = namespace("""
+        INSTALLED_APPS = ["a"]
+        INSTALLED_APPS.remove("b")
+    """)
+    assert values.get("INSTALLED_APPS").value is UNKNOWN

@@ -1,10 +1,12 @@
-"""Channels (4.x) names the project model needs, as data.
+"""Channels names the project model needs, and the Channels releases that changed them, as data.
 
 Sources: django/channels `channels/routing.py`, `security/websocket.py`, `auth.py`, `sessions.py`,
 `consumer.py`, `generic/websocket.py`, `generic/http.py`, `layers.py` (see ../shared/facts.md §5).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 PROTOCOL_ROUTER = "channels.routing.ProtocolTypeRouter"
 URL_ROUTER = "channels.routing.URLRouter"
@@ -66,3 +68,98 @@ GROUP_CONSUMERS = frozenset(
 # Calls that set settings our static evaluation of the settings module cannot see: a project that makes them
 # may define CHANNEL_LAYERS somewhere we do not look (settings.configure(**...), django-split-settings).
 SETTINGS_WRITERS = frozenset({"django.conf.settings.configure", "split_settings.tools.include"})
+HTTP_HANDLER = "channels.http.AsgiHandler"  # Channels' own HTTP handler, gone in 4.0
+
+
+# ---------------------------------------------------------------------------------------------- releases
+# Rules whose premise changed between Channels releases read these rows, never a version number in rule code.
+# Each row was read in the releases' wheels from PyPI (`pip download channels==X --no-deps`): 2.1.5, 2.4.0, 3.0.0,
+# 3.0.5 and 4.0.0, and checked by running them (tests/ground_truth/channels_releases.py; the result is in `checked`).
+
+
+@dataclass(frozen=True)
+class ReleaseChange:
+    """Behaviour that Channels releases before `release` have, and `release` and later ones do not."""
+
+    name: str
+    release: str  # the first release with the new behaviour
+    before: str
+    after: str
+    source: str
+    checked: str = ""  # what running the releases showed
+
+
+ROUTER_ADDS_HTTP = ReleaseChange(
+    name="router-adds-http",
+    release="4.0",
+    before='`ProtocolTypeRouter` adds `"http": AsgiHandler` itself when the mapping has no "http" key (2.x '
+    "silently, 3.x with a DeprecationWarning)",
+    after='a router without "http" answers every HTTP request with `ValueError: No application configured for '
+    "scope type 'http'`",
+    source="channels/routing.py `ProtocolTypeRouter.__init__`: 2.4.0 `if \"http\" not in self.application_mapping: "
+    'self.application_mapping["http"] = AsgiHandler`; 3.0.5 the same after `warnings.warn(DEPRECATION_MSG, '
+    "DeprecationWarning)`; 4.0.0 only `self.application_mapping = application_mapping` (and no channels/http.py); "
+    "docs/releases/4.0.0.rst",
+    checked="GET / through `ProtocolTypeRouter({\"websocket\": ...})`: 200 on 2.4.0 and 3.0.5 (Django 3.2; 3.0.5 "
+    "warns DeprecationWarning); `ValueError: No application configured for scope type 'http'` on 4.0.0 (Django 4.2)",
+)
+AS_ASGI = ReleaseChange(
+    name="as-asgi",
+    release="3.0",
+    before="consumers are ASGI 2 double callables (`__init__(self, scope)`, then `__call__(self, receive, send)`): "
+    "`URLRouter` routes the consumer class itself, and there is no `as_asgi()`",
+    after="a route needs `Consumer.as_asgi()`; a bare class fails on the first connection with a TypeError",
+    source="channels/consumer.py: 2.4.0 `AsyncConsumer.__init__(self, scope)` and no `as_asgi`; 3.0.0 "
+    "`async def __call__(self, scope, receive, send)` and `@classmethod def as_asgi(cls, **initkwargs)`",
+    checked="a websocket to a consumer class routed bare: connects on 2.4.0; on 3.0.5 `TypeError: "
+    "AsyncConsumer.__call__() missing 1 required positional argument: 'send'`; on 4.0.0 `TypeError: object Chat "
+    "can't be used in 'await' expression`; routed with `as_asgi()` it connects on 3.0.5 and 4.0.0",
+)
+RUNSERVER_IN_CHANNELS = ReleaseChange(
+    name="runserver-in-channels",
+    release="4.0",
+    before="the `channels` app replaces `runserver` with daphne's ASGI server wherever it is listed in "
+    "INSTALLED_APPS (`manage.py runserver --noasgi` runs Django's WSGI one)",
+    after="`runserver` lives in the `daphne` app (daphne >= 4.0); `channels` in INSTALLED_APPS leaves Django's "
+    "WSGI runserver",
+    source="channels/management/commands/runserver.py (a daphne `Server`, option `--noasgi`) in 2.1.5-3.0.5, "
+    "with channels/hacks.py `monkeypatch_django()` rebasing staticfiles' runserver onto it from "
+    "`ChannelsConfig.ready()`, so the app order does not matter; 4.0.0 ships only runworker; "
+    "daphne 4.0.0 adds daphne/management/commands/runserver.py",
+    checked="`channels` after django.contrib.staticfiles, no daphne app: 2.4.0 and 3.0.5 print `Starting "
+    "ASGI/Channels version X development server` and a websocket handshake gets 101 (with `--noasgi`: `Starting "
+    "development server`, 404); 4.0.0 prints `Starting development server`, 404",
+)
+RELEASE_CHANGES = (ROUTER_ADDS_HTTP, AS_ASGI, RUNSERVER_IN_CHANNELS)
+
+
+@dataclass(frozen=True)
+class ReleaseMarker:
+    """Code that only works on some Channels releases, so it tells which one a project without a pin runs on."""
+
+    shape: str
+    at_least: str | None  # the code needs this release or a later one
+    below: str | None  # the code needs a release before this one
+    source: str
+
+
+MARKER_AS_ASGI = ReleaseMarker(
+    "`Consumer.as_asgi()`", "3.0", None, "AS_ASGI: `as_asgi()` is new in 3.0.0's channels/consumer.py"
+)
+MARKER_DJANGO_HTTP = ReleaseMarker(
+    '`"http": get_asgi_application()` in a `ProtocolTypeRouter`',
+    "3.0",
+    None,
+    "Django's handler is an ASGI 3 single callable; the 2.x router calls `application(scope)` (2.4.0 "
+    "channels/routing.py `ProtocolTypeRouter.__call__(self, scope)`), which fails with it",
+)
+MARKER_HTTP_HANDLER = ReleaseMarker(
+    "`channels.http.AsgiHandler`", None, "4.0", "channels/http.py is gone in 4.0.0 (docs/releases/4.0.0.rst)"
+)
+MARKER_DAPHNE_APP = ReleaseMarker(
+    '`"daphne"` in INSTALLED_APPS',
+    "4.0",
+    None,
+    "the daphne Django app (its runserver) is new in daphne 4.0.0, and Channels 3.0.5 requires `daphne<4,>=3.0` "
+    "(2.4.0: `daphne~=2.3`) in its METADATA",
+)

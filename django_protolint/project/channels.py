@@ -35,6 +35,7 @@ class AsgiApplication:
     line: int  # where `application` is assigned (or defined)
     kind: str  # "django" (get_asgi_application), "router" (ProtocolTypeRouter), "raw", "unknown"
     protocols: tuple[str, ...] = ()
+    http_app: str | None = None  # what the router's "http" key holds: a callee or a name, qualified
     websocket_routes: list[WebsocketRoute] = field(default_factory=list)
     origin_validated: bool = False
     custom_wrappers: list[str] = field(default_factory=list)  # project/unknown middleware around websockets
@@ -113,6 +114,10 @@ class AsgiReader:
         for key, protocol_app in mapping.items:
             if isinstance(key, static.Literal) and isinstance(key.value, str):
                 protocols.append(key.value)
+                if key.value == "http":
+                    target = self._deref(protocol_app, facts)
+                    app.http_app = (target.callee if isinstance(target, static.Call) else
+                                    target.qualname if isinstance(target, static.Reference) else None)  # fmt: skip
                 if key.value == "websocket":
                     self._websocket(app, self._deref(protocol_app, facts), facts, prefix="", depth=0)
         app.protocols = tuple(protocols)

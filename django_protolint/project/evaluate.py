@@ -183,6 +183,10 @@ def _mutate(current: Value, method: str, call: static.StaticExpr, evaluator: Eva
             items.extend(args[0].value)
         elif method == "insert" and len(args) == 2 and isinstance(args[0].value, int):
             items.insert(args[0].value, args[1].value)
+        elif method == "remove" and args and args[0].value is UNKNOWN:
+            # `for app in [...]: INSTALLED_APPS.remove(app)`: one entry we cannot name goes. Keep what we knew, but no
+            # longer vouch for it, as for an item assignment we cannot follow.
+            return Value(base, True)
         elif method == "remove" and args and args[0].value in items:
             items.remove(args[0].value)
         else:

@@ -14,12 +14,14 @@ from functools import cached_property
 
 from django_protolint.knowledge import asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import BlockingCall, lookup
+from django_protolint.project.channels_release import DISTRIBUTION, ChannelsRelease, markers_in
 from django_protolint.project.dependencies import (
     DjangoVersion,
     VersionEvidence,
     applies_to,
     lowest_django_version,
     requirement_names,
+    version_range,
 )
 from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
 from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to, merge_loaded_configs
@@ -102,8 +104,24 @@ class ProjectModel:
             consumers = sorted(key for key in self.consumers if self.root_of(key[0]) == project.root)
             found[project.root] = verdict_for(project, self.deployments_for(project), consumers,
                                               self.requirement_names, self.declared_server,
-                                              self.async_streams(project.root))  # fmt: skip
+                                              self.async_streams(project.root),
+                                              self.channels_release(project))  # fmt: skip
         return found
+
+    @cached_property
+    def _channels_releases(self) -> dict[str, ChannelsRelease]:
+        found = {}
+        for project in self.django_projects:
+            governing = {path: text for path, text in self.dependency_texts.items() if applies_to(path, project.root)}
+            files = [facts for facts in self.files if source_root(facts) == project.root]
+            primary = project.primary
+            markers = markers_in(files, project.asgi_applications, primary.get("INSTALLED_APPS") if primary else None)
+            found[project.root] = ChannelsRelease(version_range(governing, DISTRIBUTION), markers)
+        return found
+
+    def channels_release(self, project: DjangoProject) -> ChannelsRelease:
+        """The Channels release the project at this root runs on, as far as its files say."""
+        return self._channels_releases[project.root]
 
     @cached_property
     def modules(self) -> ModuleIndex:

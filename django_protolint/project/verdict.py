@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from django_protolint.knowledge.channels_api import RUNSERVER_IN_CHANNELS
 from django_protolint.knowledge.servers import ASGI, RSGI, UNKNOWN, WSGI
-from django_protolint.project.deploy.commands import app_protocol
+from django_protolint.project.channels_release import ChannelsRelease
+from django_protolint.project.deploy.commands import ServerCommand, app_protocol
 from django_protolint.project.deploy.files import PRODUCTION, Deployment
 from django_protolint.project.django_project import DjangoProject
+from django_protolint.project.settings import SettingsModule
 
 NEEDS_WORDS = {"asgi-required": "ASGI required", "asgi-beneficial": "ASGI would help", "wsgi": "WSGI is enough"}
 
@@ -79,21 +82,59 @@ def needs_of(project: DjangoProject, consumers: list[tuple[str, str]],
     return "wsgi", evidence
 
 
-def _protocol(deployment: Deployment, project: DjangoProject) -> str:
-    command = deployment.command
-    if command.server == "runserver":
-        primary = project.primary
-        apps = primary.value("INSTALLED_APPS", []) if primary else []
-        return ASGI if isinstance(apps, (list, tuple)) and "daphne" in apps else WSGI
-    return command.protocol
+def _runserver_protocol(command: ServerCommand, project: DjangoProject, channels: ChannelsRelease | None,
+                        requirements: set[str]) -> tuple[str, str]:  # fmt: skip
+    """(protocol, why) of `manage.py runserver`: the apps installed in the settings it runs with decide whose
+    runserver it is (knowledge/channels_api.py RUNSERVER_IN_CHANNELS)."""
+    if "--noasgi" in command.command.split():
+        return WSGI, "`--noasgi`: Django's own runserver (WSGI)"
+    settings = _settings_run(command, project)
+    apps = settings.value("INSTALLED_APPS") if settings else None
+    if not isinstance(apps, (list, tuple)):
+        if ({"daphne", "channels"} & requirements) or any(app.kind == "router" for app in project.asgi_applications):
+            return UNKNOWN, "INSTALLED_APPS could not be read; daphne or channels, whose runserver is ASGI, may be in it"
+        return WSGI, ""
+    if "daphne" in apps:
+        return ASGI, "daphne in INSTALLED_APPS: runserver is daphne's (ASGI)"
+    if not any(app == "channels" or str(app).startswith("channels.apps.") for app in apps):
+        return WSGI, ""
+    release = channels.at_least(RUNSERVER_IN_CHANNELS.release) if channels else None
+    since = RUNSERVER_IN_CHANNELS.release
+    why = channels.why(since) if channels else "no dependency file names channels"
+    if release is False:
+        return ASGI, f"channels in INSTALLED_APPS with Channels < {since} ({why}): runserver is Channels' (ASGI)"
+    if release is True:
+        return WSGI, ""
+    return UNKNOWN, (f"channels in INSTALLED_APPS, Channels release unknown ({why}): runserver is ASGI before "
+                     f"Channels {since}, WSGI from it")  # fmt: skip
 
 
-def _effective(deployment: Deployment, project: DjangoProject) -> Deployment:
-    protocol = _protocol(deployment, project)
+def _settings_run(command: ServerCommand, project: DjangoProject) -> SettingsModule | None:
+    """The settings module this command runs with: `--settings` or DJANGO_SETTINGS_MODULE when the project has
+    it loaded, else the project's primary one."""
+    tokens = command.command.split()
+    named = command.environment.get("DJANGO_SETTINGS_MODULE")
+    for index, token in enumerate(tokens):
+        if token.startswith("--settings="):
+            named = token.split("=", 1)[1]
+        elif token == "--settings" and index + 1 < len(tokens):
+            named = tokens[index + 1]
+    if named:
+        for module in project.settings:
+            if module.reference.module == named and module.facts is not None:
+                return module
+    return project.primary
+
+
+def _effective(deployment: Deployment, project: DjangoProject, channels: ChannelsRelease | None,
+               requirements: set[str]) -> Deployment:  # fmt: skip
+    """The deployment with the protocol its server really speaks here: runserver's depends on the apps."""
+    if deployment.command.server != "runserver":
+        return deployment
+    protocol, why = _runserver_protocol(deployment.command, project, channels, requirements)
     if protocol == deployment.command.protocol:
         return deployment
-    command = deployment.command.with_protocol(protocol, "daphne in INSTALLED_APPS: runserver is daphne's (ASGI)")
-    return replace(deployment, command=command)
+    return replace(deployment, command=deployment.command.with_protocol(protocol, why))
 
 
 def _serves_the_wrong_app(deployment: Deployment) -> bool:
@@ -161,16 +202,16 @@ def recommendation(project: DjangoProject, requirements: set[str], websockets: b
 
 def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers: list[tuple[str, str]],
                 requirements: set[str], declared_server: str | None = None,
-                streams: list[Evidence] | None = None) -> Verdict:  # fmt: skip
+                streams: list[Evidence] | None = None, channels: ChannelsRelease | None = None) -> Verdict:  # fmt: skip
     needs, needs_evidence = needs_of(project, consumers, streams)
-    # runserver speaks ASGI when daphne is installed as an app: say so wherever the server is shown.
-    deployments = [_effective(d, project) for d in deployments]
+    # runserver speaks ASGI when daphne (or Channels < 4) is installed as an app: say so wherever it is shown.
+    deployments = [_effective(d, project, channels, requirements) for d in deployments]
     production = [d for d in deployments if d.environment == PRODUCTION]
     development = [d for d in deployments if d.environment != PRODUCTION]
     if declared_server is not None:
         protocols = {declared_server}
     else:
-        protocols = {_protocol(d, project) for d in production}
+        protocols = {d.command.protocol for d in production}
     served = served_by(protocols)
     fit = decide(needs, served)
     if declared_server is None and any(_serves_the_wrong_app(d) for d in production):

@@ -6,9 +6,12 @@ Facts: ../shared/facts.md §5 (Channels 4.3.2, verified with WebsocketCommunicat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from django_protolint.knowledge import channels_api
 from django_protolint.project.channel_layers import layer_uses, settings_without_layer
+from django_protolint.project.channels import AsgiApplication
+from django_protolint.project.channels_release import ChannelsRelease
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import Span
@@ -58,18 +61,77 @@ def channels_example(asgi: str = ROUTER_ASGI, routing: str = ROUTING, consumers:
     return files
 
 
+ROUTER_WITHOUT_HTTP_ASGI = '''
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.core.asgi import get_asgi_application
+
+get_asgi_application()
+
+from app.routing import websocket_urlpatterns
+
+application = ProtocolTypeRouter(  # expect: DPL301
+    {"websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns))}
+)
+'''
+# A Channels 2 project as its docs built one: ASGI_APPLICATION names the router in routing.py, asgi.py only
+# sets Django up, the router has no "http" key and routes consumer classes.
+CHANNELS_2 = django_project(
+    "",
+    proj__routing_py='''
+    from channels.routing import ProtocolTypeRouter, URLRouter
+    from channels.security.websocket import AllowedHostsOriginValidator
+
+    import app.routing
+
+    application = ProtocolTypeRouter(
+        {"websocket": AllowedHostsOriginValidator(URLRouter(app.routing.websocket_urlpatterns))}
+    )
+    ''',
+    proj__asgi_py='''
+    import os
+
+    import django
+    from channels.routing import get_default_application
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+    django.setup()
+    application = get_default_application()
+    ''',
+    app__routing_py='''
+    from django.urls import path
+
+    from .consumers import ChatConsumer
+
+    websocket_urlpatterns = [path("ws/chat/", ChatConsumer)]
+    ''',
+    app__consumers_py=CONSUMERS,
+)
+CHANNELS_2["proj/settings.py"] += 'ASGI_APPLICATION = "proj.routing.application"\n'
+CHANNELS_2["requirements.txt"] = "Django==2.2.28\nchannels==2.4.0\n"
+
 ROUTER_WITHOUT_HTTP = Rule(
     code="DPL301",
     slug="protocol-router-without-http",
     severity="error",
-    summary="`ProtocolTypeRouter` has no `\"http\"` entry",
-    message="`ProtocolTypeRouter` in {file} routes {protocols} but not \"http\": every HTTP request fails",
+    summary="`ProtocolTypeRouter` has no `\"http\"` entry (Channels ≥ 4)",
+    message="`ProtocolTypeRouter` in {file} routes {protocols} but not \"http\": {consequence} ({release})",
     rationale=(
         "Since Channels 4.0 the router no longer adds Django's HTTP handler for you: without an `\"http\"` key "
         "an HTTP request raises `ValueError: No application configured for scope type 'http'`, so the site "
-        f"itself stops answering. See {CHANNELS_DOCS}releases/4.0.0.html."
+        "itself stops answering. Channels 2.x and 3.x add `\"http\": AsgiHandler` themselves (3.x with a "
+        "DeprecationWarning), so the rule reads the Channels release the dependency files allow and is silent "
+        f"below 4.0 (knowledge/channels_api.py ROUTER_ADDS_HTTP). See {CHANNELS_DOCS}releases/4.0.0.html."
     ),
     fix='add `"http": get_asgi_application()` to the router',
+    known_problems=(
+        "What it cannot see: the installed release. It reads the range the dependency files allow "
+        "(requirements*.txt, pyproject.toml, Pipfile, setup.cfg; not lock files). When that range decides nothing "
+        "(no pin, `channels>=2.0`), code that only works on some releases decides: `\"daphne\"` in "
+        "INSTALLED_APPS means 4.x (an `error`); `as_asgi()` or `\"http\": get_asgi_application()` mean 3.0 or "
+        "later, which leaves 3.x (works, with a DeprecationWarning) and 4.x (fails): reported at `info`. With no "
+        "such sign it is silent."
+    ),
     examples=[
         Invalid(
             channels_example(
@@ -87,8 +149,23 @@ ROUTER_WITHOUT_HTTP = Rule(
                 )
                 '''
             )
+            | {"requirements.txt": "Django>=4.2\nchannels>=4.0\n"}
+        ),
+        Invalid(
+            channels_example(asgi=ROUTER_WITHOUT_HTTP_ASGI),
+            note="no pin, but the routes use as_asgi() (Channels ≥ 3): reported at `info`, 3.x still adds it",
         ),
         Valid(channels_example()),
+        Valid(
+            channels_example(asgi=ROUTER_WITHOUT_HTTP_ASGI.replace("  # expect: DPL301", ""))
+            | {"requirements.txt": "Django>=3.2\nchannels==3.0.5\n"},
+            note="Channels 3.x adds the \"http\" handler itself (with a DeprecationWarning)",
+        ),
+        Valid(CHANNELS_2, note="Channels 2: the router adds \"http\" itself, consumers are routed as classes"),
+        Valid(
+            {path: body.replace("channels==2.4.0", "channels") for path, body in CHANNELS_2.items()},
+            note="no pin and no code that only one release runs: nothing tells the release, so silent",
+        ),
     ],
 )
 
@@ -224,13 +301,23 @@ BARE_CONSUMER = Rule(
     code="DPL305",
     slug="consumer-routed-without-as-asgi",
     severity="error",
-    summary="A consumer class routed without `.as_asgi()`",
-    message="`{consumer}` is routed as a class: connections fail with TypeError; route `{consumer}.as_asgi()`",
+    summary="A consumer class routed without `.as_asgi()` (Channels ≥ 3)",
+    message="`{consumer}` is routed as a class: connections fail with TypeError on Channels ≥ 3.0 ({release}); "
+    "route `{consumer}.as_asgi()`",
     rationale=(
         "Since Channels 3 a route must point at an ASGI application, which `Consumer.as_asgi()` builds. The bare "
-        "class fails on the first connection: `TypeError: object ... can't be used in 'await' expression`."
+        "class fails on the first connection: `TypeError: object ... can't be used in 'await' expression`. "
+        "Channels 2 had no `as_asgi()`: its URLRouter routes the class itself, so the rule reads the Channels "
+        "release and is silent before 3.0 (knowledge/channels_api.py AS_ASGI)."
     ),
     fix="route `{consumer}.as_asgi()`",
+    known_problems=(
+        "What it cannot see: the installed release. It reads the range the dependency files allow; when that "
+        "range decides nothing (no pin, `channels>=2.0`), it reports only if other code needs Channels 3 or later "
+        "(`as_asgi()` on another route, `\"http\": get_asgi_application()` in the router, `\"daphne\"` in "
+        "INSTALLED_APPS). A project with neither a pin nor such code is not reported: bare classes are exactly "
+        "how Channels 2 projects route."
+    ),
     examples=[
         Invalid(
             channels_example(
@@ -241,9 +328,25 @@ BARE_CONSUMER = Rule(
 
                 websocket_urlpatterns = [path("ws/chat/", ChatConsumer)]  # expect: DPL305
                 '''
-            )
+            ),
+            note="no pin, but the router's \"http\" is get_asgi_application(): Channels ≥ 3",
+        ),
+        Invalid(
+            CHANNELS_2
+            | {
+                "requirements.txt": "Django==4.2\nchannels==4.0.0\n",
+                "app/routing.py": '''
+                    from django.urls import path
+
+                    from .consumers import ChatConsumer
+
+                    websocket_urlpatterns = [path("ws/chat/", ChatConsumer)]  # expect: DPL305
+                ''',
+            },
+            note="a Channels 2 shape with Channels 4 pinned",
         ),
         Valid(channels_example()),
+        Valid(CHANNELS_2, note="Channels 2 routes consumer classes: there is no as_asgi()"),
     ],
 )
 
@@ -355,17 +458,42 @@ def _span(line: int) -> Span:
 @check(ROUTER_WITHOUT_HTTP, MISSING_ORIGIN_VALIDATOR, EARLY_MODEL_IMPORT, BARE_CONSUMER)
 def asgi_applications(model: ProjectModel) -> Iterator[Finding]:
     for project in model.django_projects:
+        release = model.channels_release(project)
         for app in project.asgi_applications:
             if app.kind == "router" and "http" not in app.protocols:
-                protocols = ", ".join(f'"{p}"' for p in app.protocols) or "nothing"
-                yield ROUTER_WITHOUT_HTTP.finding(app.path, _span(app.line), file=app.path, protocols=protocols)
+                yield from _router_without_http(app, release)
             if app.websocket_routes and not app.origin_validated and not app.custom_wrappers:
                 yield MISSING_ORIGIN_VALIDATOR.finding(app.path, _span(app.line), file=app.path)
             for module, line in app.early_model_imports:
                 yield EARLY_MODEL_IMPORT.finding(app.path, _span(line), module=module, setup_line=app.setup_line)
-            for route in app.websocket_routes:
-                if not route.as_asgi:
-                    yield BARE_CONSUMER.finding(route.path, _span(route.line), consumer=route.text)
+            # Before 3.0 URLRouter takes the consumer class itself; with no sign of the release, stay silent.
+            if release.at_least(channels_api.AS_ASGI.release):
+                for route in app.websocket_routes:
+                    if not route.as_asgi:
+                        yield BARE_CONSUMER.finding(route.path, _span(route.line), consumer=route.text,
+                                                    release=release.why(channels_api.AS_ASGI.release))  # fmt: skip
+
+
+def _router_without_http(app: AsgiApplication, release: ChannelsRelease) -> Iterator[Finding]:
+    """Before 4.0 the router fills in "http" itself: silent there. Written for 3.0 or later but not pinned on
+    either side of 4.0, it fails on a fresh install (4.x) and warns on 3.x: `info`, saying so."""
+    change = channels_api.ROUTER_ADDS_HTTP
+    protocols = ", ".join(f'"{p}"' for p in app.protocols) or "nothing"
+    since = release.at_least(change.release)
+    if since:
+        yield ROUTER_WITHOUT_HTTP.finding(
+            app.path, _span(app.line), file=app.path, protocols=protocols, consequence="every HTTP request fails",
+            release=f"Channels ≥ {change.release} here: {release.why(change.release)}",
+        )  # fmt: skip
+    elif since is None and release.at_least(channels_api.AS_ASGI.release):
+        finding = ROUTER_WITHOUT_HTTP.finding(
+            app.path, _span(app.line), file=app.path, protocols=protocols,
+            consequence=f"every HTTP request fails from Channels {change.release} on (3.x adds it, with a "
+            "DeprecationWarning)",
+            release=f"release open: {release.why(change.release)}; code for ≥ {channels_api.AS_ASGI.release}: "
+            f"{release.why(channels_api.AS_ASGI.release)}",
+        )  # fmt: skip
+        yield replace(finding, severity="info")
 
 
 @check(IN_MEMORY_LAYER)

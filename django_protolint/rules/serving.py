@@ -54,6 +54,13 @@ def websocket_project(procfile: str) -> dict[str, str]:
                           Procfile=procfile)  # fmt: skip
 
 
+def channels_runserver(requirement: str, expect: str = "") -> dict[str, str]:
+    """A websocket project served by `runserver` with the `channels` app installed, at a pinned release."""
+    files = websocket_project(f"web: python manage.py runserver 0.0.0.0:$PORT{expect}\n")
+    files["proj/settings.py"] = files["proj/settings.py"].replace('"app"]', '"channels", "app"]')
+    return files | {"requirements.txt": f"Django>=3.2\n{requirement}\n"}
+
+
 WEBSOCKETS_ON_WSGI = Rule(
     code="DPL501",
     slug="websockets-served-by-wsgi-only",
@@ -62,8 +69,11 @@ WEBSOCKETS_ON_WSGI = Rule(
     message="served by {server} ({protocol}), but the project routes websockets ({evidence}): every websocket "
     "handshake fails",
     rationale=(
-        "WSGI has no websocket support: behind `gunicorn proj.wsgi` or `runserver` without daphne a websocket "
-        "handshake gets 404 (verified on loopback, ../shared/facts.md §5.6). Websocket routes need an ASGI server "
+        "WSGI has no websocket support: behind `gunicorn proj.wsgi` or Django's own `runserver` a websocket "
+        "handshake gets 404 (verified on loopback, ../shared/facts.md §5.6). `runserver` is ASGI when the `daphne` "
+        "app is installed, or the `channels` app with Channels < 4 (knowledge/channels_api.py "
+        "RUNSERVER_IN_CHANNELS); with `channels` installed and the release unknown it is not reported. "
+        "Websocket routes need an ASGI server "
         "on the `asgi.py` application (daphne, uvicorn, hypercorn, granian --interface asgi, or gunicorn with a "
         "uvicorn worker). A split deployment that also runs an ASGI server is not reported."
     ),
@@ -75,6 +85,14 @@ WEBSOCKETS_ON_WSGI = Rule(
             websocket_project("web: gunicorn proj.wsgi:application\n")
             | {"docker-compose.yml": "services:\n  ws:\n    command: daphne proj.asgi:application\n"},
             note="split deployment: gunicorn for HTTP, daphne for websockets",
+        ),
+        Valid(
+            channels_runserver("channels==2.4.0"),
+            note="Channels 2 replaces runserver with its ASGI one (DPL503 still says it is no production server)",
+        ),
+        Invalid(
+            channels_runserver("channels==4.0.0", "  # expect: DPL501"),
+            note="from Channels 4 the `channels` app leaves Django's WSGI runserver (daphne's needs the daphne app)",
         ),
     ],
 )
@@ -249,8 +267,8 @@ def served_protocol(model: ProjectModel) -> Iterator[Finding]:
         if verdict.declared_server or verdict.served != WSGI or verdict.needs == "wsgi":
             continue
         for deployment in verdict.servers:
-            if deployment.command.protocol != WSGI and deployment.command.server != "runserver":
-                continue
+            if deployment.command.protocol != WSGI:
+                continue  # runserver too: its protocol here is the one the installed apps give it (verdict.py)
             if verdict.needs == "asgi-required":
                 if len(verdict.needs_evidence) == verdict.stream_count:
                     continue  # only async streams: DPL509 reports each at its StreamingHttpResponse
