@@ -34,6 +34,10 @@ class SettingsReference:
     line: int
 
     @property
+    def is_test_configuration(self) -> bool:
+        return self.source == "pytest"
+
+    @property
     def evidence(self) -> str:
         if self.source == "guessed":
             return f"{self.path} defines INSTALLED_APPS"
