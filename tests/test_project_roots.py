@@ -7,11 +7,15 @@ directory is itself a package. Each shape from the wild comes with a near-miss t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import run
+from django_protolint.cache import FactsCache
+from django_protolint.config import Config
+from django_protolint.runner import lint
+from tests.helpers import found, run
 
 MANAGE = """\
 import os
@@ -64,6 +68,150 @@ def projects(root: Path) -> dict[str, tuple[str | None, str | None]]:
             project.primary.facts.path if project.primary and project.primary.facts else None,
         )
         for project in run(root).model.django_projects
+    }
+
+
+# ------------------------------------------------------------------------------------------- manage.py's directory
+
+
+@pytest.mark.parametrize("package_directory", [True, False], ids=["directory-is-a-package", "plain-directory"])
+@pytest.mark.parametrize("where", ["tests", "example", "sandbox", "src", "apps", "backend", "tests/fixtures/proj"])
+def test_manage_py_in_a_subdirectory_roots_the_project_there(tmp_path, where, package_directory):
+    files = {"myapp/__init__.py": "", "myapp/models.py": ""}
+    files[f"{where}/manage.py"] = MANAGE.format(settings="site.settings")
+    files |= django_package(where, "site")
+    if package_directory:
+        # arches' tests/fixtures/testing_prj/__init__.py, a reusable app's tests/__init__.py: walking up through
+        # packages would name the settings `tests.site.settings`; manage.py runs them as `site.settings`.
+        files[f"{where}/__init__.py"] = ""
+    root = write(tmp_path / "repo", files)
+    assert projects(root) == {where: ("site.settings", f"{where}/site/settings.py")}
+    assert found(run(root)) == set()
+
+
+def test_arches_shape_has_no_missing_settings_module(tmp_path):
+    # tests/fixtures/testing_prj/{__init__.py, manage.py, testing_prj/}: the outer directory has the package's name
+    # too, so from tests/fixtures `testing_prj.settings` named the outer package's (missing) settings: DPL401.
+    where = "tests/fixtures/testing_prj"
+    files = {
+        f"{where}/__init__.py": "",
+        f"{where}/manage.py": MANAGE.format(settings="testing_prj.settings"),
+        f"{where}/testing_prj/wsgi.py": 'import os\nos.environ["DJANGO_SETTINGS_MODULE"] = "testing_prj.settings"\n'
+        "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+        **django_package(where, "testing_prj", asgi=False),
+    }
+    root = write(tmp_path / "repo", files)
+    report = run(root)
+    assert [p.root for p in report.model.django_projects] == [where]
+    assert report.model.django_projects[0].primary.facts.path == f"{where}/testing_prj/settings.py"
+    assert found(report) == set()
+
+
+def test_relative_imports_resolve_under_manage_pys_directory(tmp_path):
+    # The per-file pass names `from . import views` after the file's module: renamed files are read again.
+    where = "tests"
+    files = {f"{where}/__init__.py": "", f"{where}/manage.py": MANAGE.format(settings="site.settings")}
+    files |= django_package(where, "site")
+    root = write(tmp_path / "repo", files)
+    [project] = run(root).model.django_projects
+    assert sorted(project.views) == ["site.views.home"]
+    assert project.asgi_applications[0].module == "site.asgi"
+
+
+def test_names_under_manage_pys_directory_survive_the_cache(tmp_path):
+    # Cold run, then warm: the facts under the new names are cached under those names, and reused.
+    where = "tests/fixtures/proj"
+    files = {f"{where}/__init__.py": "", f"{where}/manage.py": MANAGE.format(settings="site.settings")}
+    files |= django_package(where, "site")
+    root = write(tmp_path / "repo", files)
+    for _ in range(2):
+        report = lint([root], Config(), cwd=root, cache=FactsCache(tmp_path / "cache"))
+        [project] = report.model.django_projects
+        assert (project.root, sorted(project.views)) == (where, ["site.views.home"])
+        assert report.files[f"{where}/site/views.py"].module == "site.views"
+
+
+def test_stray_manage_py_inside_the_settings_package_changes_nothing(tmp_path):
+    # async-views: a copy of manage.py inside mysite/ names `mysite.settings`, which does not resolve from
+    # mysite/ itself: the project still runs from the top.
+    files = {
+        "manage.py": MANAGE.format(settings="mysite.settings"),
+        "mysite/manage.py": MANAGE.format(settings="mysite.settings"),
+        **django_package("", "mysite"),
+    }
+    root = write(tmp_path / "repo", files)
+    assert projects(root) == {".": ("mysite.settings", "mysite/settings.py")}
+
+
+def test_package_that_names_its_settings_by_the_long_name_keeps_it(tmp_path):
+    # archivebox: archivebox/manage.py (a developer's helper) names `core.settings`, but the package itself sets
+    # `archivebox.core.settings` and its code imports `archivebox.*`: it runs from the top.
+    files = {
+        "pkg/__init__.py": 'import os\n\nos.environ["DJANGO_SETTINGS_MODULE"] = "pkg.core.settings"\n',
+        "pkg/manage.py": MANAGE.format(settings="core.settings"),
+        "pkg/core/__init__.py": "",
+        "pkg/core/settings.py": SETTINGS.format(package="pkg.core"),
+        "pkg/core/urls.py": URLS,
+        "pkg/core/views.py": VIEWS,
+    }
+    root = write(tmp_path / "repo", files)
+    assert projects(root) == {".": ("pkg.core.settings", "pkg/core/settings.py")}
+
+
+def test_pytest_naming_the_long_name_keeps_it(tmp_path):
+    # The test run imports the project from the top (`tests.site.settings`): both names work, the walk's stays.
+    files = {
+        "tests/__init__.py": "",
+        "tests/manage.py": MANAGE.format(settings="site.settings"),
+        "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = tests.site.settings\n",
+        **django_package("tests", "site"),
+    }
+    root = write(tmp_path / "repo", files)
+    assert list(projects(root)) == ["."]
+
+
+def test_symlinked_manage_py_is_one_project(tmp_path):
+    # `./manage.py -> tests/manage.py`: Python puts the link's target directory on sys.path.
+    files = {"tests/__init__.py": "", "tests/manage.py": MANAGE.format(settings="site.settings")}
+    files |= django_package("tests", "site")
+    root = write(tmp_path / "repo", files)
+    try:
+        os.symlink("tests/manage.py", root / "manage.py")
+    except OSError:  # pragma: no cover - no symlinks here
+        pytest.skip("cannot create symbolic links")
+    assert projects(root) == {"tests": ("site.settings", "tests/site/settings.py")}
+
+
+def test_settings_package_under_a_package_directory(tmp_path):
+    # backend/ is a package, and the settings are a package too: config/settings/{__init__,base,production}.py.
+    files = {
+        "backend/__init__.py": "",
+        "backend/manage.py": MANAGE.format(settings="config.settings.production"),
+        "backend/config/__init__.py": "",
+        "backend/config/settings/__init__.py": "",
+        "backend/config/settings/base.py": SETTINGS.format(package="config"),
+        "backend/config/settings/production.py": "from .base import *  # noqa\n\nDEBUG = False\n",
+        "backend/config/urls.py": URLS,
+        "backend/config/views.py": VIEWS,
+    }
+    root = write(tmp_path / "repo", files)
+    report = run(root)
+    [project] = report.model.django_projects
+    assert (project.root, project.primary.facts.path) == ("backend", "backend/config/settings/production.py")
+    assert project.primary.value("ROOT_URLCONF") == "config.urls"  # through `from .base import *`
+    assert sorted(project.views) == ["config.views.home"]
+
+
+def test_a_second_real_project_stays_a_second_root(tmp_path):
+    # Two projects, each with its manage.py in a package directory: each is rooted at its own directory.
+    files = {}
+    for where in ("blog", "shop"):
+        files |= {f"{where}/__init__.py": "", f"{where}/manage.py": MANAGE.format(settings="mysite.settings")}
+        files |= django_package(where, "mysite")
+    root = write(tmp_path / "repo", files)
+    assert projects(root) == {
+        "blog": ("mysite.settings", "blog/mysite/settings.py"),
+        "shop": ("mysite.settings", "shop/mysite/settings.py"),
     }
 
 
