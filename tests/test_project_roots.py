@@ -215,6 +215,55 @@ def test_a_second_real_project_stays_a_second_root(tmp_path):
     }
 
 
+# ---------------------------------------------------------------------------------------------------- pytest's settings
+
+
+EPHIOS = {
+    "manage.py": "import os\nimport sys\n\n\ndef main():\n"
+    '    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "src"))\n'
+    '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ephios.settings")\n',
+    **django_package("src", "ephios"),
+    "tests/__init__.py": "",
+    "tests/settings.py": "from ephios.settings import *  # noqa\n",
+    "pyproject.toml": '[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = "tests.settings"\n'
+    'pythonpath = ["src", "."]\n',
+}
+
+
+def test_pytest_settings_beside_a_run_project_is_no_project_of_its_own(tmp_path):
+    # ephios: manage.py puts src/ on sys.path and runs ephios.settings; pytest's tests.settings is its test setup.
+    root = write(tmp_path / "repo", EPHIOS)
+    assert projects(root) == {"src": ("ephios.settings", "src/ephios/settings.py")}
+
+
+def test_pytest_settings_of_a_reusable_app_is_its_only_project(tmp_path):
+    # No manage.py, asgi.py or wsgi.py anywhere: the test settings are all there is, and they say so.
+    files = {
+        "shelf/__init__.py": "",
+        "shelf/views.py": VIEWS,
+        "tests/__init__.py": "",
+        "tests/settings.py": SETTINGS.format(package="tests"),
+        "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = tests.settings\n",
+    }
+    root = write(tmp_path / "repo", files)
+    [project] = run(root).model.django_projects
+    assert (project.root, project.primary.reference.module) == (".", "tests.settings")
+    assert project.purpose.kind == "test"
+
+
+def test_second_project_named_by_its_own_entry_point_is_kept_beside_pytest(tmp_path):
+    # Near-miss: a second root that has its own wsgi.py is a project, pytest or not.
+    files = dict(EPHIOS) | {
+        "tools/admin/__init__.py": "",
+        "tools/admin/settings.py": SETTINGS.format(package="admin"),
+        "tools/admin/urls.py": URLS,
+        "tools/admin/views.py": VIEWS,
+        "tools/admin/wsgi.py": ASGI.format(package="admin").replace("asgi", "wsgi"),
+    }
+    root = write(tmp_path / "repo", files)
+    assert set(projects(root)) == {"src", "tools"}
+
+
 # ---------------------------------------------------------------------------------------------------- purpose
 
 
