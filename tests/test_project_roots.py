@@ -298,3 +298,37 @@ def test_purpose_from_the_settings_module_of_a_top_level_manage_py(tmp_path):
     [project] = run(root).model.django_projects
     assert (project.root, project.purpose.kind) == (".", "test")
     assert project.purpose.evidence == "its settings module tests/settings.py lives under tests/"
+
+
+# ---------------------------------------------------------------------------------------------------- recommendation
+
+
+def _recommendation(root: Path) -> tuple[str | None, str]:
+    [verdict] = run(root).model.verdicts.values()
+    return verdict.recommendation, verdict.recommendation_note
+
+
+def test_recommendation_starts_the_server_in_the_projects_root(tmp_path):
+    # openwisp-monitoring: tests/manage.py runs openwisp2.settings. `uvicorn openwisp2.asgi:application` starts
+    # only from tests/, and `tests.openwisp2.asgi` not at all (tests/ is no package).
+    files = {"tests/manage.py": MANAGE.format(settings="openwisp2.settings"), **django_package("tests", "openwisp2")}
+    files["Procfile"] = "web: cd tests && gunicorn openwisp2.wsgi\n"
+    root = write(tmp_path / "repo", files)
+    command, _ = _recommendation(root)
+    assert command == "cd tests && uvicorn openwisp2.asgi:application"
+
+
+def test_recommendation_at_the_top_needs_no_directory(tmp_path):
+    files = {"manage.py": MANAGE.format(settings="site.settings"), **django_package("", "site")}
+    files["Procfile"] = "web: gunicorn site.wsgi\n"
+    root = write(tmp_path / "repo", files)
+    assert _recommendation(root) == ("uvicorn site.asgi:application", "add `uvicorn` to the dependencies")
+
+
+def test_recommendation_without_asgi_py_says_to_create_it(tmp_path):
+    files = {"manage.py": MANAGE.format(settings="site.settings"), **django_package("", "site", asgi=False)}
+    files["Procfile"] = "web: gunicorn site.wsgi\n"
+    root = write(tmp_path / "repo", files)
+    command, note = _recommendation(root)
+    assert command == "uvicorn site.asgi:application"
+    assert note.startswith("create `site/asgi.py` with `application = get_asgi_application()`")
