@@ -170,6 +170,21 @@ def test_pytest_naming_the_long_name_keeps_it(tmp_path):
     assert list(projects(root)) == ["."]
 
 
+def test_other_settings_named_from_the_top_keep_the_walks_names(tmp_path):
+    # tests/runtests.py runs `tests.settings` from the top: renaming tests/ for its manage.py would lose it.
+    files = {
+        "tests/__init__.py": "",
+        "tests/manage.py": MANAGE.format(settings="site.settings"),
+        "tests/settings.py": SETTINGS.format(package="tests.site"),
+        "tests/runtests.py": 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")\n',
+        **django_package("tests", "site"),
+    }
+    root = write(tmp_path / "repo", files)
+    report = run(root)
+    assert [p.root for p in report.model.django_projects] == ["."]
+    assert report.model.django_projects[0].primary.reference.module == "tests.settings"
+    assert found(report) == set()
+
 def test_symlinked_manage_py_is_one_project(tmp_path):
     # `./manage.py -> tests/manage.py`: Python puts the link's target directory on sys.path.
     files = {"tests/__init__.py": "", "tests/manage.py": MANAGE.format(settings="site.settings")}

@@ -8,8 +8,9 @@ Python gives them there, and the per-file pass runs again with those names (rela
 them).
 
 The walk's names stay when the tree shows it is imported from above as well: manage.py's settings module also
-resolves from the top, or some other file or pytest's configuration names the settings by the long name (a
-package that ships a developer's manage.py beside its own `pkg.core.settings`).
+resolves from the top, or some file or pytest's configuration names a settings module below that directory by
+its long name (a package that ships a developer's manage.py but sets `pkg.core.settings` itself; a test runner
+that sets `tests.settings` beside `tests/manage.py`).
 """
 
 from __future__ import annotations
@@ -41,14 +42,15 @@ def launch_names(files: Iterable[FileFacts], texts: dict[str, str] | None = None
     for manage in launchers:
         package = manage.module.rsplit(".", 1)[0]  # manage.py's own directory, as the walk named it
         root = source_root(manage)
-        if not any(
-            (root, f"{package}.{settings}") in modules
-            and (root, settings) not in modules
-            and f"{package}.{settings}" not in referenced
-            for settings in _settings_named(manage)
-        ):
-            continue
         prefix = f"{package}."
+        runs_from_here = any(
+            (root, f"{prefix}{settings}") in modules and (root, settings) not in modules
+            for settings in _settings_named(manage)
+        )
+        # A settings module named by its long name, and found under it, shows the top is on sys.path too.
+        imported_from_above = any(name.startswith(prefix) and (root, name) in modules for name in referenced)
+        if not runs_from_here or imported_from_above:
+            continue
         for facts in files:
             if facts.path not in renamed and facts.module.startswith(prefix) and source_root(facts) == root:
                 renamed[facts.path] = facts.module[len(prefix) :]
