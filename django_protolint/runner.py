@@ -7,7 +7,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG
 
@@ -16,6 +16,7 @@ from django_protolint.discovery import Discovery, SourceFile, discover, root_rel
 from django_protolint.filters import filter_findings, selection, validate_selectors
 from django_protolint.project.dependencies import DEPENDENCY_FILE, lowest_django_version, parse_version
 from django_protolint.project.deploy.files import reader_for
+from django_protolint.project.launch import launch_names
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 from django_protolint.rules import REGISTRY, load_rules
@@ -39,7 +40,8 @@ class Report:
 
 
 def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int = 1,
-               progress: Progress | None = None, inputs: Inputs | None = None) -> list[FileFacts]:  # fmt: skip
+               progress: Progress | None = None, inputs: Inputs | None = None,
+               launch: bool = True) -> list[FileFacts]:  # fmt: skip
     inputs = inputs or read_inputs(discovery, cache)
     slots: list[FileFacts | None] = []
     pending: list[tuple[int, str | None, Job]] = []  # (slot, cache key, job)
@@ -51,11 +53,28 @@ def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int 
         if cache is not None and key is not None and not _internal_error(found):
             cache.put(key, found, pickled)
     facts = [found for found in slots if found is not None]
+    if launch:
+        facts = _launched(discovery, facts, cache, jobs, inputs)
     for missing in discovery.missing:
         facts.append(_problem(missing, "", "No such file or directory"))
     for directory, reason in discovery.unreadable:
         facts.append(_problem(directory, "", f"Cannot read directory: {reason}"))
     return facts
+
+
+def _launched(discovery: Discovery, facts: list[FileFacts], cache: FactsCache | None, jobs: int,
+              inputs: Inputs) -> list[FileFacts]:  # fmt: skip
+    """The facts again, under the names a manage.py's directory gives them (project/launch.py), for the few files
+    whose names change: relative imports resolve against the module name, so renaming after the fact would not do."""
+    renamed = launch_names(facts, inputs.other_texts)
+    if not renamed:
+        return facts
+    sources = tuple(replace(source, module=renamed[source.display]) for source in discovery.python
+                    if source.display in renamed)  # fmt: skip
+    again = read_facts(replace(discovery, python=sources, missing=(), unreadable=()), cache, jobs, None, inputs,
+                       launch=False)  # fmt: skip
+    by_path = {found.path: found for found in again}
+    return [by_path.get(found.path, found) for found in facts]
 
 
 def _look_up(discovery: Discovery, cache: FactsCache | None, inputs: Inputs, slots: list[FileFacts | None],

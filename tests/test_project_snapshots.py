@@ -231,6 +231,22 @@ def test_src_layout_is_one_project_rooted_at_src():
     assert {v["path"] for v in record["views"]["sync_views"]} == {"src/polls/views.py"}
 
 
+# ------------------------------------------------------------------------------------- reusable_app_test_project
+
+
+def test_test_project_in_a_package_directory_is_rooted_at_its_manage_py():
+    # arches' shape: tests/fixtures/testproj/ holds manage.py and is a package itself. Named by walking up through
+    # packages, the settings were `testproj.testproj.settings` under tests/fixtures, and wsgi.py's
+    # `testproj.settings` looked missing (DPL401). manage.py runs the project from its own directory.
+    [record] = records("reusable_app_test_project")
+    assert record["root"] == "tests/fixtures/testproj"
+    assert record["settings_modules"][0]["path"] == "tests/fixtures/testproj/testproj/settings.py"
+    assert record["purpose"] == {"kind": "test", "evidence": "the project lives under tests/"}
+    # ROOT_URLCONF `testproj.urls` includes the reusable app's `shelf.urls`, which lives at the top
+    assert [v["view"] for v in record["views"]["async_views"]] == ["shelf.views.book_count"]
+    assert findings("reusable_app_test_project") == set()
+
+
 # ---------------------------------------------------------------------------------------------------- split_settings
 
 

@@ -78,6 +78,7 @@ def project_record(project: DjangoProject, model: ProjectModel) -> dict[str, Any
         "root": project.root,
         "settings": primary.reference.module if primary else None,
         "settings_modules": _settings_record(project),
+        "purpose": {"kind": project.purpose.kind, "evidence": project.purpose.evidence or None},
         "django_version": version_label(version) if version else None,
         "django_version_evidence": {"path": evidence.path, "requirement": evidence.requirement} if evidence else None,
         "root_urlconf": project.urlconf,

@@ -69,6 +69,9 @@ def render_text(model: ProjectModel, markdown: bool = False) -> str:
             out.append(f"{bullet}no deployment file found (declare the server with --server)")
         if primary is not None:
             out.append(("Settings: " if not markdown else "### Settings\n- ") + primary.reference.evidence)
+        if project.purpose.evidence:
+            out.append(("Purpose: " if not markdown else "### Purpose\n- ")
+                       + f"{project.purpose.kind} project ({project.purpose.evidence})")  # fmt: skip
         if verdict.recommendation:
             note = f" ({verdict.recommendation_note})" if verdict.recommendation_note else ""
             out.append(("Recommendation: " if not markdown else "### Recommendation\n- ")

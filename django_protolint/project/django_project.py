@@ -8,6 +8,7 @@ from django_protolint.project.channels import AsgiApplication, AsgiReader
 from django_protolint.project.dependencies import applies_to
 from django_protolint.project.middleware import Middleware, MiddlewareReader
 from django_protolint.project.modules import ModuleIndex, source_root
+from django_protolint.project.purpose import APPLICATION, Purpose, project_purpose
 from django_protolint.project.settings import (
     Evaluations,
     SettingsModule,
@@ -28,6 +29,9 @@ class DjangoProject:
     urlconf: str | None = None
     asgi_applications: list[AsgiApplication] = field(default_factory=list)
     middleware: list[Middleware] = field(default_factory=list)
+    # A project kept for tests or as an example (a reusable app's `tests/testproj/`): what serves it is
+    # development evidence.
+    purpose: Purpose = field(default_factory=lambda: Purpose(APPLICATION, ""))
 
     @property
     def primary(self) -> SettingsModule | None:
@@ -49,7 +53,7 @@ def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_
     references = settings_references(files, configured_settings, texts)
     projects = []
     for root, modules in sorted(load_settings(references, evaluations).items()):
-        project = DjangoProject(root=root, settings=modules)
+        project = DjangoProject(root=root, settings=modules, purpose=project_purpose(root, modules))
         primary = project.primary
         urlconf = primary.value("ROOT_URLCONF") if primary else None
         if isinstance(urlconf, str):
@@ -78,7 +82,7 @@ def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_
         # the report always has a place for the Django version and the verdict. Its root is the shallowest.
         root = min((source_root(facts) for facts in files if facts.module), key=lambda r: (r.count("/"), r),
                    default=".")  # fmt: skip
-        bare = DjangoProject(root=root, settings=[])
+        bare = DjangoProject(root=root, settings=[], purpose=project_purpose(root, []))
         bare.asgi_applications = AsgiReader(index).applications(files, root, None)
         projects.append(bare)
     return projects

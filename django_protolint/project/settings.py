@@ -34,6 +34,10 @@ class SettingsReference:
     line: int
 
     @property
+    def is_test_configuration(self) -> bool:
+        return self.source == "pytest"
+
+    @property
     def evidence(self) -> str:
         if self.source == "guessed":
             return f"{self.path} defines INSTALLED_APPS"
@@ -173,4 +177,11 @@ def load_settings(references: list[SettingsReference], evaluations: Evaluations)
         facts = evaluations.index.find(reference.module, reference.root)
         namespace = evaluations.namespace(reference.module, reference.root) if facts else None
         modules.append(SettingsModule(reference, facts, namespace))
+    # pytest's DJANGO_SETTINGS_MODULE configures the test run of a project that something else starts: where
+    # another root is run (manage.py, asgi.py, wsgi.py, the configuration), a root named only there is no project
+    # of its own (`tests.settings` beside a src/ layout whose manage.py runs `mysite.settings`).
+    launched = {root for root, modules in by_root.items()
+                if any(not module.reference.is_test_configuration for module in modules)}  # fmt: skip
+    if launched:
+        by_root = {root: modules for root, modules in by_root.items() if root in launched}
     return by_root

@@ -12,6 +12,7 @@ fit:     "mismatch"   ASGI required, WSGI only
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field, replace
 
 from django_protolint.knowledge.channels_api import RUNSERVER_IN_CHANNELS
@@ -173,17 +174,28 @@ def decide(needs: str, served: str) -> str:
     return "fit"
 
 
-def asgi_app_path(project: DjangoProject) -> str:
+def asgi_app_path(project: DjangoProject) -> tuple[str, str]:
+    """(`module:application` named from the project's root, what to do first when that module does not exist)."""
     if project.asgi_applications:
-        return f"{project.asgi_applications[0].module}:application"
+        return f"{project.asgi_applications[0].module}:application", ""
     primary = project.primary
     package = primary.reference.module.split(".")[0] if primary else "<project>"
-    return f"{package}.asgi:application"
+    return f"{package}.asgi:application", f"create `{package}/asgi.py` with `application = get_asgi_application()`"
+
+
+def _from_root(command: str, root: str) -> str:
+    """Module names are relative to the project's root (where manage.py runs it): the server starts there too."""
+    return command if root == "." else f"cd {shlex.quote(root)} && {command}"
 
 
 def recommendation(project: DjangoProject, requirements: set[str], websockets: bool = False) -> tuple[str, str]:
-    """(command, note): an ASGI server the project already depends on first."""
-    app = asgi_app_path(project)
+    """(command, note): an ASGI server the project already depends on first, started from the project's root."""
+    app, missing = asgi_app_path(project)
+    command, note = _server_command(app, requirements, websockets)
+    return _from_root(command, project.root), "; ".join(part for part in (missing, note) if part)
+
+
+def _server_command(app: str, requirements: set[str], websockets: bool) -> tuple[str, str]:
     # uvicorn (and its gunicorn worker) answer websocket upgrades only with a websocket library installed.
     ws_note = "; websockets need `uvicorn[standard]` (or `websockets`)" if websockets else ""
     if "gunicorn" in requirements and "uvicorn-worker" in requirements:
