@@ -106,3 +106,64 @@ def test_compose_merge_tags_are_valid_yaml():
 def test_broken_compose_yaml_is_still_a_problem():
     found = read("docker-compose.yml", "services:\n  web: [unclosed\n")
     assert [entry.kind for entry in found if isinstance(entry, DeployProblem)] == ["parse"]
+
+
+# ---------------------------------------------------------------------------------------------- commands built in Python
+
+ENTRYPOINT_TABLE = '''
+KNOWN_COMMANDS = {
+    "runserver": ["python", "server/manage.py", "runserver", "0.0.0.0:8000"],
+    "gunicorn": ["gunicorn", "--worker-tmp-dir", "/dev/shm", "--config", CONF, "--chdir", "/srv", "server.wsgi"],
+    "celery": ["celery", "-A", "server", "worker"],
+}
+'''
+MANAGEMENT_COMMAND = '''
+import subprocess
+import sys
+
+
+class Command:
+    def handle(self, port):
+        cmd = [sys.executable, "-m", "granian", "--interface", "asgi", "--host", self.addr, "--port", str(port)]
+        cmd += ["shop.asgi:application"]
+        subprocess.Popen(cmd)
+'''
+SUPERVISOR_PROGRAM = '''
+SERVER = lambda host, port: {
+    "command": join([sys.executable, "-m", "daphne", f"--bind={host}", f"--port={port}", "shop.asgi:application"]),
+}
+'''
+
+
+def _python_servers(tmp_path, name: str, source: str) -> list[tuple[str, str, str, bool]]:
+    report = run(write_project(tmp_path, {name: textwrap.dedent(source)}))
+    return [(d.command.server, d.command.protocol, d.environment, d.certain) for d in report.model.deployments]
+
+
+def test_a_launcher_table_of_commands_is_read(tmp_path):
+    # zentral's docker-entrypoint.py: the image's entrypoint picks one of these by name
+    assert _python_servers(tmp_path, "docker-entrypoint.py", ENTRYPOINT_TABLE) == [
+        ("gunicorn", "wsgi", "production", False)]
+
+
+def test_a_management_command_that_starts_granian_is_read(tmp_path):
+    # fiduswriter's own `runserver` command
+    assert _python_servers(tmp_path, "shop/management/commands/runserver.py", MANAGEMENT_COMMAND) == [
+        ("granian", "asgi", "production", False)]
+
+
+def test_a_supervisor_program_built_in_python_is_read(tmp_path):
+    # archivebox's supervisord_util.py
+    assert _python_servers(tmp_path, "shop/workers.py", SUPERVISOR_PROGRAM) == [
+        ("daphne", "asgi", "production", False)]
+
+
+def test_lists_that_only_name_servers_start_nothing(tmp_path):
+    source = ('SERVERS = ["gunicorn", "uvicorn", "daphne"]\nINSTALL = ["pip", "install", "gunicorn", "--upgrade"]\n'
+              'MIGRATE = ["python", "manage.py", "migrate", "--noinput"]\n')
+    assert _python_servers(tmp_path, "tools.py", source) == []
+
+
+def test_a_command_list_in_a_test_file_is_development(tmp_path):
+    assert _python_servers(tmp_path, "tests/test_server.py", MANAGEMENT_COMMAND) == [
+        ("granian", "asgi", "development", True)]

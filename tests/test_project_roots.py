@@ -299,11 +299,21 @@ def test_second_project_named_by_its_own_entry_point_is_kept_beside_pytest(tmp_p
     ],
 )
 def test_purpose_of_the_project_from_where_it_lives(tmp_path, where, kind):
-    files = {f"{where}/manage.py": MANAGE.format(settings="site.settings"), **django_package(where, "site")}
+    # The repository's own package sits at the top beside it, as in a reusable app's repository.
+    files = {f"{where}/manage.py": MANAGE.format(settings="site.settings"), **django_package(where, "site"),
+             "reusable_app/models.py": "\n"}
     root = write(tmp_path / "repo", files)
     [project] = run(root).model.django_projects
     assert project.purpose.kind == kind
     assert bool(project.purpose.evidence) == (kind != "application")
+
+
+def test_directories_above_the_linted_tree_do_not_make_a_test_project(tmp_path):
+    # `django-protolint report tests/shop` from a checkout's parent: `tests/` is the user's directory, not the project's
+    files = {"tests/shop/manage.py": MANAGE.format(settings="site.settings"), **django_package("tests/shop", "site")}
+    write(tmp_path, files)
+    [project] = lint([tmp_path / "tests" / "shop"], Config(), cwd=tmp_path).model.django_projects
+    assert project.purpose.kind == "application"
 
 
 def test_purpose_from_the_settings_module_of_a_top_level_manage_py(tmp_path):

@@ -8,6 +8,7 @@ from django_protolint.project.channels import AsgiApplication, AsgiReader
 from django_protolint.project.dependencies import applies_to
 from django_protolint.project.middleware import Middleware, MiddlewareReader
 from django_protolint.project.modules import ModuleIndex, source_root
+from django_protolint.project.tree import tree_top
 from django_protolint.project.purpose import APPLICATION, Purpose, project_purpose
 from django_protolint.project.settings import (
     Evaluations,
@@ -32,6 +33,7 @@ class DjangoProject:
     # A project kept for tests or as an example (a reusable app's `tests/testproj/`): what serves it is
     # development evidence.
     purpose: Purpose = field(default_factory=lambda: Purpose(APPLICATION, ""))
+    tree_top: str = ""  # the top of the linted tree (project/tree.py): where a recommended command starts
 
     @property
     def primary(self) -> SettingsModule | None:
@@ -48,12 +50,14 @@ class DjangoProject:
 
 def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_settings: str | None,
                    texts: dict[str, str] | None = None,
-                   dependency_texts: dict[str, str] | None = None) -> list[DjangoProject]:  # fmt: skip
+                   dependency_texts: dict[str, str] | None = None,
+                   top: str | None = None) -> list[DjangoProject]:  # fmt: skip
     evaluations = Evaluations(index)
+    top = tree_top(facts.path for facts in files) if top is None else top
     references = settings_references(files, configured_settings, texts)
     projects = []
     for root, modules in sorted(load_settings(references, evaluations).items()):
-        project = DjangoProject(root=root, settings=modules, purpose=project_purpose(root, modules))
+        project = DjangoProject(root=root, settings=modules, purpose=project_purpose(root, modules, top), tree_top=top)
         primary = project.primary
         urlconf = primary.value("ROOT_URLCONF") if primary else None
         if isinstance(urlconf, str):
@@ -82,7 +86,7 @@ def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_
         # the report always has a place for the Django version and the verdict. Its root is the shallowest.
         root = min((source_root(facts) for facts in files if facts.module), key=lambda r: (r.count("/"), r),
                    default=".")  # fmt: skip
-        bare = DjangoProject(root=root, settings=[], purpose=project_purpose(root, []))
+        bare = DjangoProject(root=root, settings=[], purpose=project_purpose(root, [], top), tree_top=top)
         bare.asgi_applications = AsgiReader(index).applications(files, root, None)
         projects.append(bare)
     return projects

@@ -5,7 +5,6 @@ Built from FileFacts and dependency-file text only: it never parses Python again
 
 from __future__ import annotations
 
-import posixpath
 
 from collections import defaultdict
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from django_protolint.project.dependencies import (
     requirement_names,
     version_range,
 )
+from django_protolint.project.tree import tree_top
 from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
 from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to, merge_loaded_configs
 from django_protolint.project.verdict import Evidence, Verdict, verdict_for
@@ -67,6 +67,13 @@ class ProjectModel:
         return requirement_names(self.dependency_texts)
 
     @cached_property
+    def tree_top(self) -> str:
+        """The top of the linted tree: directories above it (`~/dev/shop`) say nothing about a file's environment
+        or a project's purpose."""
+        return tree_top([*self.deployment_texts, *self.dependency_texts, *self.settings_texts,
+                         *(facts.path for facts in self.files)])  # fmt: skip
+
+    @cached_property
     def deployment_entries(self) -> list[Deployment | DeployProblem]:
         by_name: dict[str, str] = {}
         for path, text in self.deployment_texts.items():
@@ -75,12 +82,7 @@ class ProjectModel:
         def script(reference: str) -> str | None:
             return self.deployment_texts.get(reference.lstrip("./")) or by_name.get(reference.rsplit("/", 1)[-1])
 
-        # The top of the linted tree: directories above it (`~/dev/shop`) say nothing about a file's environment.
-        try:
-            top = posixpath.commonpath([p.rsplit("/", 1)[0] if "/" in p else "" for p in
-                                        [*self.deployment_texts, *(f.path for f in self.files)]] or [""])  # fmt: skip
-        except ValueError:  # absolute and relative paths together: two trees given
-            top = ""
+        top = self.tree_top
         entries: list[Deployment | DeployProblem] = []
         for path, text in sorted(self.deployment_texts.items()):
             entries.extend(read_deployment(path, text, script, top))
@@ -185,7 +187,8 @@ class ProjectModel:
 
     @cached_property
     def django_projects(self) -> list[DjangoProject]:
-        return build_projects(self.files, self.modules, self.settings_module, self.settings_texts, self.dependency_texts)
+        return build_projects(self.files, self.modules, self.settings_module, self.settings_texts, self.dependency_texts,
+                              self.tree_top)
 
     # Functions are keyed by (source root, qualified name): a monorepo's two `mysite.views` are different modules.
     @cached_property

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from django_protolint.project.settings import SettingsModule
+from django_protolint.project.tree import below_top
 
 APPLICATION, TEST, EXAMPLE = "application", "test", "example"
 
@@ -39,13 +40,16 @@ def _directory_kind(path: str) -> tuple[str, str] | None:
     return None
 
 
-def project_purpose(root: str, settings: list[SettingsModule]) -> Purpose:
+def project_purpose(root: str, settings: list[SettingsModule], top: str = "") -> Purpose:
+    """`top`: the top of the linted tree; directories above it are the user's (`~/tests/shop` is no test)."""
+    root = below_top(root, top)
     found = _directory_kind(root) if root != "." else None
     if found is not None:
         return Purpose(found[0], f"the project lives under {found[1]}/")
     primary = next((module for module in settings if module.facts is not None), None)
-    if primary is not None and primary.facts is not None and "/" in primary.facts.path:
-        found = _directory_kind(primary.facts.path.rsplit("/", 1)[0])
+    settings_path = below_top(primary.facts.path, top) if primary is not None and primary.facts is not None else ""
+    if primary is not None and primary.facts is not None and "/" in settings_path:
+        found = _directory_kind(settings_path.rsplit("/", 1)[0])
         if found is not None:
             return Purpose(found[0], f"its settings module {primary.facts.path} lives under {found[1]}/")
     if settings and all(module.reference.is_test_configuration for module in settings):

@@ -21,6 +21,7 @@ from django_protolint.project.channels_release import ChannelsRelease
 from django_protolint.project.deploy.commands import ServerCommand, app_protocol
 from django_protolint.project.deploy.files import PRODUCTION, Deployment
 from django_protolint.project.django_project import DjangoProject
+from django_protolint.project.tree import below_top
 from django_protolint.project.settings import SettingsModule
 
 NEEDS_WORDS = {"asgi-required": "ASGI required", "asgi-beneficial": "ASGI would help", "wsgi": "WSGI is enough"}
@@ -192,7 +193,7 @@ def recommendation(project: DjangoProject, requirements: set[str], websockets: b
     """(command, note): an ASGI server the project already depends on first, started from the project's root."""
     app, missing = asgi_app_path(project)
     command, note = _server_command(app, requirements, websockets)
-    return _from_root(command, project.root), "; ".join(part for part in (missing, note) if part)
+    return _from_root(command, below_top(project.root, project.tree_top)), "; ".join(p for p in (missing, note) if p)
 
 
 def _server_command(app: str, requirements: set[str], websockets: bool) -> tuple[str, str]:

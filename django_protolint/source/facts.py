@@ -127,6 +127,14 @@ class ServerStartFact(NamedTuple):
     span: Span
 
 
+class ServerArgvFact(NamedTuple):
+    """`["gunicorn", "--config", CONF, "server.wsgi"]`: a server command line built in Python (a launcher script's
+    table of commands, a management command's `subprocess.Popen`). Values we cannot read are `…`."""
+
+    argv: tuple[str, ...]
+    span: Span
+
+
 class StreamingResponseFact(NamedTuple):
     """`StreamingHttpResponse(<iterator>)`: what kind of iterator feeds it decides whether it streams."""
 
@@ -208,6 +216,7 @@ class FileFacts:
     streaming_responses: tuple[StreamingResponseFact, ...] = ()
     related_accesses: tuple[RelatedAccessFact, ...] = ()
     server_starts: tuple[ServerStartFact, ...] = ()
+    server_argvs: tuple[ServerArgvFact, ...] = ()
     import_line: int = 1  # where a fix inserts a new import: after the module's last top-level import  # comparisons with "websocket": raw ASGI websocket handling
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)

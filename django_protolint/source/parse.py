@@ -71,6 +71,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
         streaming_responses=tuple(visitor.streaming_responses),
         related_accesses=tuple(visitor.related_accesses),
         server_starts=tuple(visitor.server_starts),
+        server_argvs=tuple(visitor.server_argvs),
         import_line=visitor.import_line,
         noqa=noqa,
     )

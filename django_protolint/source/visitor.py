@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 from django_protolint.knowledge import django_api
 from django_protolint.knowledge.blocking import FACTORY_RETURNS, IN_MEMORY_BUFFERS, WRAPPING_FILE_TYPES
-from django_protolint.knowledge.servers import PROGRAMMATIC_STARTS
+from django_protolint.knowledge.servers import PROGRAMMATIC_STARTS, SERVERS
 from django_protolint.source import static
 from django_protolint.source.static import dotted
 from django_protolint.source.facts import (
@@ -27,6 +27,7 @@ from django_protolint.source.facts import (
     RelatedAccessFact,
     RequestAccessFact,
     Scope,
+    ServerArgvFact,
     ServerStartFact,
     Span,
     StreamingResponseFact,
@@ -106,6 +107,29 @@ def _child_fields(node_type: type) -> tuple[str, ...]:
 
 
 _DISPATCH: dict[type, Callable[[FactsVisitor, ast.AST], None]] = {}
+_SERVER_PROGRAMS = frozenset(SERVERS) - {"runserver"}
+
+
+def _argv_word(node: ast.expr) -> str:
+    """One element of a command list as the command would see it; what we cannot know is `…`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):  # f"--bind={host}" -> "--bind=…"
+        return "".join(part.value if isinstance(part, ast.Constant) else "…" for part in node.values)
+    if dotted(node) == "sys.executable":
+        return "python"
+    return "…"
+
+
+def _may_start_server(elements: list[ast.expr]) -> bool:
+    """The list starts with a server program, `python -m <server>` or `python manage.py` (cheap test first)."""
+    words = [_argv_word(element) for element in elements[:3]]
+    head = words[0].rsplit("/", 1)[-1]
+    if head in _SERVER_PROGRAMS:
+        return True
+    if head.startswith(("python", "pypy")) and len(words) >= 2:
+        return (words[1] == "-m" and len(words) == 3 and words[2] in _SERVER_PROGRAMS) or words[1].endswith("manage.py")
+    return False
 
 
 class FactsVisitor:
@@ -128,6 +152,7 @@ class FactsVisitor:
         self._bound_imports: set[int] = set()  # top-level imports already bound before the walk
         self.related_accesses: list[RelatedAccessFact] = []
         self.server_starts: list[ServerStartFact] = []
+        self.server_argvs: list[ServerArgvFact] = []
         self.import_line = 1
         self.statements: list[static.ModuleStatement] = []
         self.import_lines: list[ImportLine] = []
@@ -761,6 +786,15 @@ class FactsVisitor:
         if (model := self.queryset_model(node.value)) is not None:
             self.query("evaluate", "repr", model, node.value, node.value)  # repr() fetches 21 rows
         self.generic_visit(node)
+
+    def visit_List(self, node: ast.List | ast.Tuple) -> None:
+        if node.elts and _may_start_server(node.elts):
+            argv = tuple(_argv_word(element) for element in node.elts)
+            if any(word.startswith("-") and word not in ("-m", "-") for word in argv):  # a command, not a list of names
+                self.server_argvs.append(ServerArgvFact(argv, self.span(node)))
+        self.generic_visit(node)
+
+    visit_Tuple = visit_List
 
     def visit_Compare(self, node: ast.Compare) -> None:
         # `scope["type"] == "websocket"`: a hand-written ASGI app that serves websockets.

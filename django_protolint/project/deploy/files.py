@@ -567,6 +567,17 @@ def python_starts(facts: FileFacts) -> Found:
         if options.get("reload") or options.get("debug"):
             found = replace(found, why="`reload=True` or `debug=True`: a development start")
         yield settle(found, "")
+    # A command list built in Python (zentral's entrypoint table, a management command that Popen()s granian,
+    # archivebox's supervisord program): one alternative the code may start, so never sure production.
+    for argv in facts.server_argvs:
+        parsed = parse_argv(list(argv.argv))
+        if parsed is None:
+            continue
+        found = Deployment(parsed, facts.path, argv.span.line, PRODUCTION, f"command list in `{basename(facts.path)}`")
+        if parsed.server == "runserver":
+            found = replace(found, environment=DEVELOPMENT, why="runserver in a table of commands: the development one")
+        found = settle(found, "")
+        yield replace(found, certain=False) if found.environment == PRODUCTION else found
 
 
 def reader_for(path: str) -> Reader | None:
