@@ -179,6 +179,24 @@ def first[D = None](default: D = None) -> D:
 
 type Lookup[K: str = str, V = make_default()] = dict[K, V]
 """),
+    "pep701-noqa": ((3, 12), r"""
+import time
+
+x = f'''{
+    time.sleep(1)  # noqa: DPL110 - a comment inside a replacement field, for Python 3.12
+}'''
+quoted = f"{d["'"]} # noqa: not a comment, text"
+text = "# noqa: not a comment either"
+call(
+    1,  # noqa
+    f"{b["c"]}",
+)
+y = f"{d["#"]}"  # noqa: E501
+z = f"{
+    e
+}"  # noqa: DPL111
+# django-protolint: noqa: DPL202
+"""),
     "pep654": ((3, 11), r"""
 async def gather(request):
     try:
@@ -355,9 +373,9 @@ def _reparsed(segment: str, node: ast.expr) -> ast.expr:
     try:
         expression = ast.parse(wrapped, mode="eval").body
     except SyntaxError:
-        tree = parse_newer_syntax(wrapped)
-        assert tree is not None, segment
-        expression = tree.body[0].value  # type: ignore[attr-defined]
+        newer = parse_newer_syntax(wrapped)
+        assert newer is not None, segment
+        expression = newer.tree.body[0].value  # type: ignore[attr-defined]
     return expression.elts[0] if element else expression  # type: ignore[attr-defined]
 
 
@@ -377,8 +395,9 @@ def test_every_rebuilt_node_sits_on_its_own_source(name):
     since, source = SAMPLES[name]
     if since <= RUNNING:
         pytest.skip("the running Python reads this sample itself")
-    tree = parse_newer_syntax(source)
-    assert tree is not None
+    newer = parse_newer_syntax(source)
+    assert newer is not None
+    tree = newer.tree
     visitor = FactsVisitor("m", False, source)
     lines = re.split(r"\r\n|\r|\n", source)
     checked = 0

@@ -17,6 +17,7 @@ more than `DEEPEST_NESTING` brackets, f-strings and fields are open.
 
 from __future__ import annotations
 
+import bisect
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -113,6 +114,9 @@ Construct = FString | TypeAliasStatement | Blank
 class Scan:
     root: Piece
     complete: bool  # every string, bracket and field closed: what libcst accepts always is
+    # What `# noqa` needs, as Python 3.12's tokenizer sees it (a `#` in a replacement field starts a comment):
+    comments: list[tuple[int, str]]  # (line, text)
+    logical_lines: list[tuple[int, int]]  # (first, last line) of each logical line that spans several
 
 
 def scan(data: bytes) -> Scan | None:
@@ -124,7 +128,8 @@ def scan(data: bytes) -> Scan | None:
 
 _CODE = re.compile(
     rb"""
-      (?P<skip>[ \t\f]+|\\(?:\r\n|\r|\n)|\#[^\r\n]*)
+      (?P<skip>[ \t\f]+|\\(?:\r\n|\r|\n))
+    | (?P<comment>\#[^\r\n]*)
     | (?P<newline>\r\n|\r|\n)
     | (?P<string>(?P<prefix>[rRbBuUfFtT]{0,3})(?P<quote>'''|\"\"\"|'|\"))
     | (?P<name>(?:\w|[\x80-\xff])+)
@@ -148,6 +153,7 @@ _PLAIN_END = {
     for quote in (b"'", b'"', b"'''", b'"""')
 }
 _TEXT = re.compile(rb"[^\\{}'\"\r\n]+")  # f-string text with nothing special in it
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")  # what CPython's tokenizer ends a line on
 
 # What a level reads: a statement's or a bracket's code, an f-string's text, a replacement field's code (its
 # expression, then what follows it: `=`, `!r`), or a format spec's text.
@@ -205,6 +211,9 @@ class _Scanner:
         # What the previous tokens may start: "def"/"class" NAME [, `except` *, `type` NAME.
         self.expect: tuple[str, int] | None = None
         self.alias: _Alias | None = None
+        self.comments: list[tuple[int, bytes]] = []  # (offset, text)
+        self.logical_lines: list[tuple[int, int]] = []  # (offset of the first token, of the line break ending it)
+        self.logical_start = -1
 
     # ------------------------------------------------------------------------------------------- levels
 
@@ -268,7 +277,20 @@ class _Scanner:
             self.complete = False
             self.pop()
         self.end_statement()
-        return Scan(self.root, self.complete)
+        self.end_logical_line(end)
+        line_starts = [0, *(match.end() for match in _LINE_BREAK.finditer(data))]
+
+        def line(offset: int) -> int:
+            return bisect.bisect_right(line_starts, offset)
+
+        comments = [(line(offset), text.decode("utf-8", errors="replace")) for offset, text in self.comments]
+        logical_lines = [(line(first), line(last)) for first, last in self.logical_lines]
+        return Scan(self.root, self.complete, comments, [(a, b) for a, b in logical_lines if b > a])
+
+    def end_logical_line(self, position: int) -> None:
+        if self.logical_start >= 0:
+            self.logical_lines.append((self.logical_start, position))
+        self.logical_start = -1
 
     def read_code(self, position: int) -> int:
         """One token of code. Returns the position after it, or -1 past the limits."""
@@ -279,6 +301,13 @@ class _Scanner:
         top = self.top
         if kind == "skip" or (kind == "newline" and len(self.levels) > 1):
             return position
+        if kind == "comment":
+            self.comments.append((start, match.group()))
+            return position
+        if kind == "newline":
+            self.end_logical_line(start)
+        elif self.logical_start < 0:
+            self.logical_start = start
         if kind == "newline" or (kind == "separator" and match.group() == b";" and len(self.levels) == 1):
             self.end_statement()
             self.separate()

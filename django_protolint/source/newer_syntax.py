@@ -39,9 +39,18 @@ import bisect
 import re
 import sys
 import warnings
-from typing import Any
+from typing import Any, NamedTuple
 
-from django_protolint.source.newer_scan import Blank, Construct, Field, FString, Piece, TypeAliasStatement, scan
+from django_protolint.source.newer_scan import (
+    Blank,
+    Construct,
+    Field,
+    FString,
+    Piece,
+    Scan,
+    TypeAliasStatement,
+    scan,
+)
 
 RUNNING = sys.version_info[:2]
 
@@ -83,7 +92,12 @@ class TypeVarTuple(ast.AST):
 # ----------------------------------------------------------------------------------------------- entry point
 
 
-def parse_newer_syntax(text: str) -> ast.Module | None:
+class NewerTree(NamedTuple):
+    tree: ast.Module
+    scan: Scan  # its comments, as the newer Python's tokenizer sees them, for `# noqa`
+
+
+def parse_newer_syntax(text: str) -> NewerTree | None:
     """The tree of a file the running CPython refused, as Python 3.12/3.13 would build it for our facts.
 
     None when libcst refuses it too (or is not asked: see newer_scan): a syntax error on any Python. Raises
@@ -105,7 +119,7 @@ def parse_newer_syntax(text: str) -> ast.Module | None:
         raise NewerSyntax(f"libcst {_version('libcst')} is too old to read it (django-protolint needs 1.1 or later)")
     if not found.complete:  # libcst reads strings or brackets our scan found unclosed: do not guess
         raise NewerSyntax("")
-    return _Reader(data).tree(found.root)
+    return NewerTree(_Reader(data).tree(found.root), found)
 
 
 def _version(name: str) -> str:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from django_protolint.source.decode import UndecodableSource, decode_source
 from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.source.newer_syntax import NewerSyntax, parse_newer_syntax
-from django_protolint.source.noqa import noqa_lines
+from django_protolint.source.noqa import noqa_from_comments, noqa_lines
 from django_protolint.source.visitor import FactsVisitor
 
 from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
@@ -38,7 +38,9 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
             return FileFacts(path=path, module=module, noqa=noqa, problem=_too_deep("parse"))
         if newer is None:
             return FileFacts(path=path, module=module, noqa=noqa, problem=_syntax_problem(error))
-        tree = newer
+        tree = newer.tree
+        if noqa or "noqa" in text.lower():  # the running Python's tokenizer misreads newer f-strings' comments
+            noqa = noqa_from_comments(newer.scan.comments, newer.scan.logical_lines)
     except (RecursionError, MemoryError):
         return FileFacts(path=path, module=module, noqa=noqa, problem=_too_deep("parse"))
     except ValueError as error:  # text CPython will not compile at all
