@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django_protolint.rules.base import Edit, Finding, Fix
-from django_protolint.source.parse import parse_source
+from django_protolint.source.parse import parses_as_python
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the parser's line breaks (str.splitlines also splits on \f, \v, ...)
 _BOM = "\ufeff"
@@ -107,9 +107,7 @@ def apply_fixes(findings: Iterable[Finding], base: Path, unsafe: bool = False) -
         after, fixed = fix_text(text, fixes)
         if not fixed or after == text:
             continue
-        try:
-            parse_source(after)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        if not parses_as_python(after):
             outcome.failures.append(f"{path}: not fixed, the fixed code would not parse (please report this)")
             continue
         outcome.changes.append(FileChange(path, text, after, fixed))

@@ -16,7 +16,11 @@ PARSE_ERROR = Rule(
     message="{problem}",
     rationale=(
         "A file that does not parse cannot be analysed, and Django would fail to import it too. A bare `# noqa` "
-        "(often written for flake8) does not silence this: it would hide the whole file. Name the code to do so."
+        "(often written for flake8) does not silence this: it would hide the whole file. Name the code to do so. "
+        "Syntax newer than the Python running django-protolint (3.12's f-strings and type parameters, 3.13's "
+        "type parameter defaults, 3.11's `except*`) is no error: such a file is analysed with the facts the newer "
+        "Python gives. What cannot be bridged yet (3.14's template strings, for one) is reported as newer syntax, "
+        "with the construct and the line."
     ),
     fix="fix the syntax error, or silence it on purpose with `# noqa: DPL001` or `exclude` in `[tool.django-protolint]`",
     examples=[
@@ -31,6 +35,13 @@ PARSE_ERROR = Rule(
             def fine():
                 pass
             """
+        ),
+        Valid(
+            """
+            def label[T](row: dict[str, T]) -> str:
+                return f"{row["name"]}: {row["total"]:>{len("total")}}"
+            """,
+            note="Python 3.12 syntax, analysed whatever Python runs django-protolint",
         ),
     ],
 )

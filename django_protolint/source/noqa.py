@@ -30,17 +30,14 @@ _NOT_CODE = frozenset({tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.
 def noqa_lines(text: str) -> dict[int, frozenset[str]]:
     if "noqa" not in text.lower():
         return {}
-    found: dict[int, frozenset[str]] = {}
+    comments: list[tuple[int, str]] = []
     statements: list[tuple[int, int]] = []  # (first, last) line of each statement that spans several lines
     first: int | None = None
     try:
         # newline=None: a lone "\r" ends a line for CPython's parser too, so the line numbers agree with its positions.
         for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if token.type == tokenize.COMMENT:
-                if file_match := _FILE_NOQA.match(token.string):
-                    found[FILE_LEVEL_LINE] = _merge(found.get(FILE_LEVEL_LINE), _codes(file_match))
-                elif match := _NOQA.search(token.string):
-                    found[token.start[0]] = _merge(found.get(token.start[0]), _codes(match))
+                comments.append((token.start[0], token.string))
             elif token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
                 if first is not None and token.start[0] > first:
                     statements.append((first, token.start[0]))
@@ -49,6 +46,18 @@ def noqa_lines(text: str) -> dict[int, frozenset[str]]:
                 first = token.start[0]
     except (tokenize.TokenError, SyntaxError, IndentationError):
         pass  # the comments read so far still count; the parser reports what is wrong with the file
+    return noqa_from_comments(comments, statements)
+
+
+def noqa_from_comments(comments: list[tuple[int, str]], statements: list[tuple[int, int]]) -> dict[int, frozenset[str]]:
+    """From comment tokens `(line, text)` and the lines each multi-line statement spans. A file in syntax newer
+    than the running Python gets them from source/newer_scan.py, which tokenizes as that Python does."""
+    found: dict[int, frozenset[str]] = {}
+    for line, comment in comments:
+        if file_match := _FILE_NOQA.match(comment):
+            found[FILE_LEVEL_LINE] = _merge(found.get(FILE_LEVEL_LINE), _codes(file_match))
+        elif match := _NOQA.search(comment):
+            found[line] = _merge(found.get(line), _codes(match))
     return _spread_over_statements(found, statements)
 
 

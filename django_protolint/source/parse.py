@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import ast
-import io
 import sys
-import tokenize
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django_protolint.source.decode import UndecodableSource, decode_source
 from django_protolint.source.facts import FileFacts, FileProblem, Span
-from django_protolint.source.noqa import noqa_lines
+from django_protolint.source.newer_syntax import NewerSyntax, parse_newer_syntax
+from django_protolint.source.noqa import noqa_from_comments, noqa_lines
 from django_protolint.source.visitor import FactsVisitor
 
 from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
@@ -30,7 +29,18 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
     try:
         tree = parse_source(text)
     except SyntaxError as error:
-        return FileFacts(path=path, module=module, noqa=noqa, problem=_syntax_problem(error, text))
+        try:
+            with _deeper_recursion():  # the bridge recurses once per f-string nested in another
+                newer = parse_newer_syntax(text)
+        except NewerSyntax as unread:
+            return FileFacts(path=path, module=module, noqa=noqa, problem=_newer_syntax_problem(unread, error))
+        except (RecursionError, MemoryError):
+            return FileFacts(path=path, module=module, noqa=noqa, problem=_too_deep("parse"))
+        if newer is None:
+            return FileFacts(path=path, module=module, noqa=noqa, problem=_syntax_problem(error))
+        tree = newer.tree
+        if noqa or "noqa" in text.lower():  # the running Python's tokenizer misreads newer f-strings' comments
+            noqa = noqa_from_comments(newer.scan.comments, newer.scan.logical_lines)
     except (RecursionError, MemoryError):
         return FileFacts(path=path, module=module, noqa=noqa, problem=_too_deep("parse"))
     except ValueError as error:  # text CPython will not compile at all
@@ -84,6 +94,21 @@ def parse_source(text: str) -> ast.Module:
         return ast.parse(text)
 
 
+def parses_as_python(text: str) -> bool:
+    """Whether the per-file pass can read the text: the running CPython's grammar, or a newer one it bridges."""
+    try:
+        parse_source(text)
+    except SyntaxError:
+        try:
+            with _deeper_recursion():
+                return parse_newer_syntax(text) is not None
+        except (NewerSyntax, RecursionError, MemoryError):
+            return False
+    except (ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
 def _too_deep(step: str) -> FileProblem:
     return FileProblem(CANNOT_PARSE, f"File is nested too deeply to {step}", _FILE_START)
 
@@ -100,7 +125,7 @@ def _deeper_recursion(limit: int = 6000) -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-def _syntax_problem(error: SyntaxError, text: str) -> FileProblem:
+def _syntax_problem(error: SyntaxError) -> FileProblem:
     line = error.lineno or 1
     column = max((error.offset or 1) - 1, 0)
     message = error.msg or "invalid syntax"
@@ -109,52 +134,18 @@ def _syntax_problem(error: SyntaxError, text: str) -> FileProblem:
         hint = " (Python 2 code?)"
     elif "too many nested parentheses" in message:
         column = 0
-    elif _newer_grammar_accepts(text):
-        running = f"{sys.version_info.major}.{sys.version_info.minor}"
-        hint = (
-            f" (the file uses syntax newer than Python {running}, which runs django-protolint: run it with the "
-            "Python your project targets)"
-        )
     return FileProblem(CANNOT_PARSE, f"SyntaxError: {message}{hint}", Span(line, column, line, column))
 
 
-def _newer_grammar_accepts(text: str) -> bool:
-    """Whether libcst, whose grammar runs ahead of older CPythons (3.12's `type X = ...`, PEP 695 generics, ...),
-    accepts what the running CPython refused: then the file is fine and the interpreter is too old."""
-    if not _shallow(text):
-        return False
-    import libcst  # only for files CPython refused: most runs never pay its import
-
-    try:
-        libcst.parse_module(text)
-    except Exception:  # noqa: BLE001 - any refusal means "not newer syntax", which is all we ask
-        return False
-    return True
-
-
-# libcst's native parser recurses per nesting level and per link of a chain, and overflows its C stack (killing
-# the process, not raising) on `a.b.c...`, `f()()()...`, `a + a + ...` or `- - - 1` some thousands long, 5,000
-# lambdas, or brackets nested a few hundred deep. CPython refuses such files itself when they are otherwise valid;
-# a file it refused for another reason is only asked about if no statement comes near those sizes.
-_MOST_TOKENS_PER_STATEMENT = 1000
-_DEEPEST_BRACKETS = 100
-
-
-def _shallow(text: str) -> bool:
-    tokens = depth = 0
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                tokens = 0
-                continue
-            tokens += 1
-            if token.type == tokenize.OP:
-                if token.string in "([{":
-                    depth += 1
-                elif token.string in ")]}":
-                    depth -= 1
-            if tokens > _MOST_TOKENS_PER_STATEMENT or depth > _DEEPEST_BRACKETS:
-                return False
-    except (tokenize.TokenError, SyntaxError, ValueError, RecursionError, MemoryError):
-        return False  # not even tokens: certainly not valid newer syntax
-    return True
+def _newer_syntax_problem(unread: NewerSyntax, error: SyntaxError) -> FileProblem:
+    """libcst reads the file and the running Python cannot: newer syntax, never "a syntax error". It is reported at
+    the construct we could not bridge, else where the running Python first refused the file."""
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    line, column = unread.where or (error.lineno or 1, max((error.offset or 1) - 1, 0))
+    what = f": {unread.what}" if unread.what else ""
+    return FileProblem(
+        CANNOT_PARSE,
+        f"File uses syntax newer than Python {running}, which runs django-protolint, and was not analysed{what}",
+        Span(line, column, line, column),
+        help="run django-protolint with the Python your project targets, or exclude the file",
+    )
