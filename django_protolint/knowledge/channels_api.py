@@ -69,6 +69,7 @@ GROUP_CONSUMERS = frozenset(
 # may define CHANNEL_LAYERS somewhere we do not look (settings.configure(**...), django-split-settings).
 SETTINGS_WRITERS = frozenset({"django.conf.settings.configure", "split_settings.tools.include"})
 HTTP_HANDLER = "channels.http.AsgiHandler"  # Channels' own HTTP handler, gone in 4.0
+DJANGO_ASGI_HANDLER = "django.core.handlers.asgi.ASGIHandler"  # what get_asgi_application() returns
 
 
 # ---------------------------------------------------------------------------------------------- releases

@@ -37,6 +37,9 @@ class AsgiApplication:
     protocols: tuple[str, ...] = ()
     http_app: str | None = None  # what the router's "http" key holds: a callee or a name, qualified
     websocket_routes: list[WebsocketRoute] = field(default_factory=list)
+    # Routes of the router's "http" branch to something other than Django (a Channels `AsyncHttpConsumer`, an
+    # ASGI callable): those paths exist only under an ASGI server.
+    http_consumer_routes: list[WebsocketRoute] = field(default_factory=list)
     origin_validated: bool = False
     custom_wrappers: list[str] = field(default_factory=list)  # project/unknown middleware around websockets
     raw_websocket_checks: tuple[Span, ...] = ()
@@ -118,6 +121,7 @@ class AsgiReader:
                     target = self._deref(protocol_app, facts)
                     app.http_app = (target.callee if isinstance(target, static.Call) else
                                     target.qualname if isinstance(target, static.Reference) else None)  # fmt: skip
+                    self._http(app, target, facts, depth=0)
                 if key.value == "websocket":
                     self._websocket(app, self._deref(protocol_app, facts), facts, prefix="", depth=0)
         app.protocols = tuple(protocols)
@@ -132,12 +136,34 @@ class AsgiReader:
             app.origin_validated = True
         elif callee == channels_api.URL_ROUTER:
             for route in self._route_items(inner, facts, depth):
-                self._route(app, route, facts, prefix, depth)
+                self._route(app.websocket_routes, route, facts, prefix, depth)
             return
         elif callee not in channels_api.PASS_THROUGH:
             app.custom_wrappers.append(callee)
         if inner is not None:
             self._websocket(app, inner, facts, prefix, depth + 1)
+
+    def _http(self, app: AsgiApplication, value: static.StaticExpr, facts: FileFacts, depth: int) -> None:
+        """`"http": URLRouter([path("collect/", NewsConsumer.as_asgi()), re_path("^", django_asgi_app)])`, through
+        any middleware: the routes that do not reach Django."""
+        if depth > MAX_DEPTH or not isinstance(value, static.Call):
+            return
+        callee = value.callee or value.text
+        inner = self._deref(value.args[0], facts) if value.args else None
+        if callee == channels_api.URL_ROUTER:
+            routes: list[WebsocketRoute] = []
+            for route in self._route_items(inner, facts, depth):
+                self._route(routes, route, facts, "", depth)
+            app.http_consumer_routes.extend(route for route in routes if not self._is_django(route, facts))
+        elif inner is not None:
+            self._http(app, inner, facts, depth + 1)
+
+    def _is_django(self, route: WebsocketRoute, facts: FileFacts) -> bool:
+        """Django's own handler: Channels' AsgiHandler, `get_asgi_application()` or a name bound to it."""
+        if route.consumer in (channels_api.HTTP_HANDLER, channels_api.DJANGO_ASGI_HANDLER):
+            return True
+        target = self._deref(static.Reference(route.consumer, route.text), facts)
+        return isinstance(target, static.Call) and target.callee == channels_api.GET_ASGI_APPLICATION
 
     def _route_items(self, value: static.StaticExpr | None, facts: FileFacts, depth: int) -> list[tuple[static.StaticExpr, FileFacts]]:
         if isinstance(value, static.Sequence):
@@ -153,7 +179,7 @@ class AsgiReader:
                     return [(item, other) for item, _ in self._route_items(assigned.value, other, depth + 1)]
         return []
 
-    def _route(self, app: AsgiApplication, item: tuple[static.StaticExpr, FileFacts], facts: FileFacts, prefix: str,
+    def _route(self, into: list[WebsocketRoute], item: tuple[static.StaticExpr, FileFacts], facts: FileFacts, prefix: str,
                depth: int) -> None:  # fmt: skip
         route_call, route_facts = item
         if not isinstance(route_call, static.Call) or _tail(route_call.callee or route_call.text) not in (
@@ -165,14 +191,14 @@ class AsgiReader:
         target = route_call.argument(1, "view")
         if isinstance(target, static.Call) and target.callee == channels_api.URL_ROUTER:
             for nested in self._route_items(target.args[0] if target.args else None, route_facts, depth + 1):
-                self._route(app, nested, route_facts, route, depth + 1)
+                self._route(into, nested, route_facts, route, depth + 1)
             return
         if isinstance(target, static.Call) and _tail(target.callee or target.text) == "as_asgi":
             consumer = target.callee.rsplit(".", 1)[0] if target.callee else None
-            app.websocket_routes.append(WebsocketRoute(route, consumer, True, route_facts.path, route_call.line,
+            into.append(WebsocketRoute(route, consumer, True, route_facts.path, route_call.line,
                                                        target.text))  # fmt: skip
         elif isinstance(target, static.Reference):
-            app.websocket_routes.append(WebsocketRoute(route, target.qualname, False, route_facts.path,
+            into.append(WebsocketRoute(route, target.qualname, False, route_facts.path,
                                                        route_call.line, target.text))  # fmt: skip
 
     # ------------------------------------------------------------------ import order in asgi.py

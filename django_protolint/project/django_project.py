@@ -18,7 +18,7 @@ from django_protolint.project.settings import (
 )
 from django_protolint.project.urls import Route, UrlResolver
 from django_protolint.project.views import View, ViewResolver
-from django_protolint.source.facts import FileFacts
+from django_protolint.source.facts import FileFacts, FunctionFact
 
 
 @dataclass
@@ -34,6 +34,9 @@ class DjangoProject:
     # development evidence.
     purpose: Purpose = field(default_factory=lambda: Purpose(APPLICATION, ""))
     tree_top: str = ""  # the top of the linted tree (project/tree.py): where a recommended command starts
+    # Async functions taking `request` in the modules a runtime-built URLconf imports (project/urls.py
+    # `built_at_runtime`): probably routed, so they count for what the code needs, never for a rule's finding.
+    unrouted_views: list[tuple[FileFacts, FunctionFact]] = field(default_factory=list)
 
     @property
     def primary(self) -> SettingsModule | None:
@@ -62,7 +65,9 @@ def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_
         urlconf = primary.value("ROOT_URLCONF") if primary else None
         if isinstance(urlconf, str):
             project.urlconf = urlconf
-            project.routes = UrlResolver(index).resolve(urlconf, root)
+            urls = UrlResolver(index)
+            project.routes = urls.resolve(urlconf, root)
+            project.unrouted_views = _views_of_imported_modules(urls.built_at_runtime, index, root)
             resolver = ViewResolver(index)
             for route in project.routes:
                 if route.view is None:
@@ -90,3 +95,22 @@ def build_projects(files: tuple[FileFacts, ...], index: ModuleIndex, configured_
         bare.asgi_applications = AsgiReader(index).applications(files, root, None)
         projects.append(bare)
     return projects
+
+
+def _views_of_imported_modules(urlconfs: list[FileFacts], index: ModuleIndex, root: str,
+                               ) -> list[tuple[FileFacts, FunctionFact]]:  # fmt: skip
+    """Module-level async functions whose first parameter is `request`, in the project modules these URLconfs
+    import: the views a URLconf built at runtime most likely routes."""
+    found: list[tuple[FileFacts, FunctionFact]] = []
+    seen: set[str] = set()
+    for urlconf in urlconfs:
+        for imported in urlconf.import_lines:
+            module = index.find(imported.qualname, root)
+            if module is None or module.path in seen or module.path == urlconf.path:
+                continue
+            seen.add(module.path)
+            found += [
+                (module, function) for function in module.functions
+                if function.is_async and "." not in function.qualname and function.parameters[:1] == ("request",)
+            ]  # fmt: skip
+    return found

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from django_protolint.knowledge import asyncio_api, channels_api, django_api
+from django_protolint.knowledge import asgi_frameworks, asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import BlockingCall, lookup
 from django_protolint.project.channels_release import DISTRIBUTION, ChannelsRelease, markers_in
 from django_protolint.project.dependencies import (
@@ -24,6 +24,8 @@ from django_protolint.project.dependencies import (
 )
 from django_protolint.project.tree import tree_top
 from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
+from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION
+from django_protolint.project.deploy.environment import path_signal
 from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to, merge_loaded_configs
 from django_protolint.project.verdict import Evidence, Verdict, verdict_for
 from django_protolint.project.django_project import DjangoProject, build_projects
@@ -76,11 +78,20 @@ class ProjectModel:
     @cached_property
     def deployment_entries(self) -> list[Deployment | DeployProblem]:
         by_name: dict[str, str] = {}
-        for path, text in self.deployment_texts.items():
-            by_name.setdefault(path.rsplit("/", 1)[-1], text)
+        for path in self.deployment_texts:
+            by_name.setdefault(path.rsplit("/", 1)[-1], path)
+        followed: set[str] = set()  # scripts a command reached (a Dockerfile's CMD, a Procfile line)
 
         def script(reference: str) -> str | None:
-            return self.deployment_texts.get(reference.lstrip("./")) or by_name.get(reference.rsplit("/", 1)[-1])
+            name = reference.rsplit("/", 1)[-1]
+            # `./bin/mathesar` installed at build time from `build-scripts/bin/mathesar.sh`: the source keeps the
+            # extension the packaged copy drops.
+            path = (reference.lstrip("./") if reference.lstrip("./") in self.deployment_texts else by_name.get(name)
+                    or (by_name.get(f"{name}.sh") if name and "." not in name else None))  # fmt: skip
+            if path is None:
+                return None
+            followed.add(path)
+            return self.deployment_texts[path]
 
         top = self.tree_top
         entries: list[Deployment | DeployProblem] = []
@@ -88,7 +99,7 @@ class ProjectModel:
             entries.extend(read_deployment(path, text, script, top))
         for facts in self.files:
             entries.extend(python_starts(facts))
-        entries = merge_loaded_configs(entries)
+        entries = _one_finding_per_script(merge_loaded_configs(entries), followed, top)
         return [apply_gunicorn_config(entry, self) if isinstance(entry, Deployment) else entry for entry in entries]
 
     @property
@@ -107,7 +118,8 @@ class ProjectModel:
             found[project.root] = verdict_for(project, self.deployments_for(project), consumers,
                                               self.requirement_names, self.declared_server,
                                               self.async_streams(project.root),
-                                              self.channels_release(project))  # fmt: skip
+                                              self.channels_release(project),
+                                              self.framework_websockets(project.root))  # fmt: skip
         return found
 
     @cached_property
@@ -164,6 +176,24 @@ class ProjectModel:
             return None
         return self.consumers.get((facts.path, function_qualname.rsplit(".", 1)[0]))
 
+    def framework_websockets(self, root: str) -> list[Evidence]:
+        """Websocket endpoints of an ASGI framework (FastAPI, Starlette) in the project at `root`: they count when
+        the project's ASGI application is not Django's alone (verdict.needs_of)."""
+        found = []
+        for facts in self.files:
+            if source_root(facts) != root:
+                continue
+            for function in facts.functions:
+                if any(decorator in asgi_frameworks.WEBSOCKET_DECORATORS for decorator in function.decorators):
+                    found.append(Evidence(facts.path, function.span.line,
+                                          f"websocket endpoint `{function.qualname}` of an ASGI framework",
+                                          kind="websocket"))  # fmt: skip
+            for call in facts.calls:
+                if call.callee in asgi_frameworks.WEBSOCKET_ROUTES:
+                    found.append(Evidence(facts.path, call.span.line, f"`{call.text}(...)`: a websocket endpoint "
+                                          "of an ASGI framework", kind="websocket"))  # fmt: skip
+        return found
+
     def async_streams(self, root: str) -> list[Evidence]:
         """StreamingHttpResponse fed by an async generator, in the project at `root`: long-lived responses."""
         found = []
@@ -178,7 +208,8 @@ class ProjectModel:
                 if is_async:
                     name = (response.iterator_callee or "generator").rsplit(".", 1)[-1]
                     found.append(Evidence(facts.path, response.span.line,
-                                          f"StreamingHttpResponse fed by async generator `{name}` (a long-lived stream)"))  # fmt: skip
+                                          f"StreamingHttpResponse fed by async generator `{name}` (a long-lived stream)",
+                                          kind="stream"))  # fmt: skip
         return found
 
     @cached_property
@@ -310,3 +341,36 @@ class ProjectModel:
             return f"wrap the sync code in `sync_to_async` (`{async_form}` needs Django ≥ {need}; {origin} {have})"
         return "wrap the sync code in `sync_to_async` (Django has no async form of it)"
 
+
+
+def _one_finding_per_script(entries: list[Deployment | DeployProblem], followed: set[str],
+                            top: str) -> list[Deployment | DeployProblem]:  # fmt: skip
+    """A script that a command runs (`CMD ["sh", "docker-entrypoint.sh"]`) starts the server the command is
+    reported at: its own line would be the same problem twice, so it is dropped. A development script (one under
+    `tests/`) makes the command that runs it development too, unless that command's file is surely production."""
+    scripts = {
+        entry.command.command: entry
+        for entry in entries
+        if isinstance(entry, Deployment) and entry.path in followed
+    }  # fmt: skip
+    running = {
+        entry.command.command
+        for entry in entries
+        if isinstance(entry, Deployment) and entry.path not in followed
+    }  # fmt: skip
+    kept: list[Deployment | DeployProblem] = []
+    for entry in entries:
+        if not isinstance(entry, Deployment):
+            kept.append(entry)
+            continue
+        if entry.path in followed and entry.command.command in running:
+            continue
+        script = scripts.get(entry.command.command) if entry.path not in followed else None
+        # Only where the script sits says so for every run: an entrypoint that announces a development mode
+        # may start production in its other branch.
+        placed = path_signal(script.path, top) if script is not None else None
+        if placed is not None and entry.environment == PRODUCTION and not entry.certain:
+            entry = replace(entry, environment=DEVELOPMENT, why=f"it runs `{script.path}`, which is development: "
+                            f"{placed}")  # fmt: skip
+        kept.append(entry)
+    return kept

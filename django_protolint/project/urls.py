@@ -38,6 +38,9 @@ class UrlResolver:
         self.index = index
         self.routes: list[Route] = []
         self.visited: set[tuple[str, str]] = set()
+        # URLconf modules whose patterns a project function builds at runtime (`urlpatterns.extend(
+        # urls_with_prefix("async", async_views.all_functions))`): which views they route cannot be read.
+        self.built_at_runtime: list[FileFacts] = []
 
     def resolve(self, urlconf: str, root: str) -> list[Route]:
         self._module(urlconf, root, prefix="", depth=0)
@@ -106,7 +109,11 @@ class UrlResolver:
         if isinstance(item, static.Reference):
             self._reference_list(item, facts, prefix, depth)
             return
-        if not isinstance(item, static.Call) or _tail(item.callee or item.text) not in ROUTE_FUNCTIONS:
+        if isinstance(item, static.Call) and _tail(item.callee or item.text) not in ROUTE_FUNCTIONS:
+            if self._project_function(item.callee, facts) and facts not in self.built_at_runtime:
+                self.built_at_runtime.append(facts)
+            return
+        if not isinstance(item, static.Call):
             return
         route_expression = item.argument(0, "route")
         route = route_expression.value if isinstance(route_expression, static.Literal) else "<dynamic>"
@@ -118,6 +125,13 @@ class UrlResolver:
             self._include(view, facts, full, depth)
             return
         self._view(view, facts, full, item.line, ())
+
+    def _project_function(self, qualname: str | None, facts: FileFacts) -> bool:
+        if not qualname or "." not in qualname:
+            return False
+        module, _, name = qualname.rpartition(".")
+        found = self.index.find(module, source_root(facts))
+        return found is not None and any(function.qualname == name for function in found.functions)
 
     def _include(self, call: static.Call, facts: FileFacts, prefix: str, depth: int) -> None:
         target = call.argument(0, "arg")

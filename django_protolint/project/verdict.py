@@ -32,6 +32,9 @@ class Evidence:
     path: str
     line: int
     reason: str
+    # What ASGI-required evidence is: "websocket", "stream" (an async generator behind StreamingHttpResponse) or
+    # "asgi-http" (an HTTP path routed to a Channels consumer, which exists only under ASGI); "" otherwise.
+    kind: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {"path": self.path, "line": self.line, "reason": self.reason}
@@ -52,20 +55,30 @@ class Verdict:
     stream_count: int = 0  # how many of needs_evidence are async streams (the rest are websockets)
 
 
-def needs_of(project: DjangoProject, consumers: list[tuple[str, str]],
-             streams: list[Evidence] | None = None) -> tuple[str, list[Evidence]]:  # fmt: skip
+def needs_of(project: DjangoProject, consumers: list[tuple[str, str]], streams: list[Evidence] | None = None,
+             framework_websockets: list[Evidence] | None = None) -> tuple[str, list[Evidence]]:  # fmt: skip
     websocket: list[Evidence] = []
+    # FastAPI/Starlette websocket endpoints are reachable when Django is wrapped in another ASGI app (asgi.py's
+    # `application` is neither get_asgi_application() nor a ProtocolTypeRouter); a separate service that happens to
+    # live in the same repository is not this project's.
+    if framework_websockets and any(app.kind in ("unknown", "raw") for app in project.asgi_applications):
+        websocket.extend(framework_websockets)
     for app in project.asgi_applications:
         for route in app.websocket_routes:
-            websocket.append(Evidence(route.path, route.line, f"websocket route `{route.route}` → {route.text}"))
+            websocket.append(Evidence(route.path, route.line, f"websocket route `{route.route}` → {route.text}",
+                                      "websocket"))  # fmt: skip
         for span in app.raw_websocket_checks:
-            websocket.append(Evidence(app.path, span.line, "hand-written ASGI app handles websocket connections"))
+            websocket.append(Evidence(app.path, span.line, "hand-written ASGI app handles websocket connections",
+                                      "websocket"))  # fmt: skip
         if not app.websocket_routes and "websocket" in app.protocols:
-            websocket.append(Evidence(app.path, app.line, "ProtocolTypeRouter routes websockets"))
+            websocket.append(Evidence(app.path, app.line, "ProtocolTypeRouter routes websockets", "websocket"))
+        for route in app.http_consumer_routes:
+            websocket.append(Evidence(route.path, route.line, f"HTTP route `{route.route}` → {route.text}: a Channels "
+                                      "consumer, served only by an ASGI server", "asgi-http"))  # fmt: skip
     if not websocket and consumers and not project.asgi_applications:
         path, qualname = consumers[0]
         websocket.append(Evidence(path, 1, f"Channels consumer `{qualname}` (and {len(consumers) - 1} more)"
-                                  if len(consumers) > 1 else f"Channels consumer `{qualname}`"))  # fmt: skip
+                                  if len(consumers) > 1 else f"Channels consumer `{qualname}`", "websocket"))  # fmt: skip
     # Server-sent events and other long-lived streams fed by async generators hold a connection open for as long
     # as they run: under WSGI each one pins a worker, and Django buffers an async iterator whole anyway.
     if websocket or streams:
@@ -77,6 +90,13 @@ def needs_of(project: DjangoProject, consumers: list[tuple[str, str]],
         for facts, function in view.async_functions
         if function.awaits
     ]
+    if not beneficial:
+        beneficial = [
+            Evidence(facts.path, function.span.line, f"async function `{function.qualname}` awaits I/O; it takes "
+                     "`request` and sits in a module that a URLconf built at runtime imports")
+            for facts, function in project.unrouted_views
+            if function.awaits
+        ]  # fmt: skip
     if beneficial:
         return "asgi-beneficial", beneficial
     sync = [view for view in project.views.values() if not view.is_async]
@@ -146,7 +166,8 @@ def _serves_the_wrong_app(deployment: Deployment) -> bool:
 
 
 def awaiting_views(project: DjangoProject) -> int:
-    return sum(1 for view in project.views.values() if any(f.awaits for _, f in view.async_functions))
+    routed = sum(1 for view in project.views.values() if any(f.awaits for _, f in view.async_functions))
+    return routed or sum(1 for _, function in project.unrouted_views if function.awaits)
 
 
 def served_by(protocols: set[str]) -> str:
@@ -215,8 +236,9 @@ def _server_command(app: str, requirements: set[str], websockets: bool) -> tuple
 
 def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers: list[tuple[str, str]],
                 requirements: set[str], declared_server: str | None = None,
-                streams: list[Evidence] | None = None, channels: ChannelsRelease | None = None) -> Verdict:  # fmt: skip
-    needs, needs_evidence = needs_of(project, consumers, streams)
+                streams: list[Evidence] | None = None, channels: ChannelsRelease | None = None,
+                framework_websockets: list[Evidence] | None = None) -> Verdict:  # fmt: skip
+    needs, needs_evidence = needs_of(project, consumers, streams, framework_websockets)
     # runserver speaks ASGI when daphne (or Channels < 4) is installed as an app: say so wherever it is shown.
     deployments = [_effective(d, project, channels, requirements) for d in deployments]
     production = [d for d in deployments if d.environment == PRODUCTION]
@@ -234,8 +256,10 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
     code_words = NEEDS_WORDS[needs]
     if needs == "asgi-required":
         stream_count = len(streams or [])
-        count = len(needs_evidence) - stream_count
+        count = sum(1 for evidence in needs_evidence if evidence.kind == "websocket")
+        http_count = sum(1 for evidence in needs_evidence if evidence.kind == "asgi-http")
         parts = [f"{count} websocket entr{'ies' if count != 1 else 'y'}"] if count else []
+        parts += [f"{http_count} ASGI-only HTTP route{'s' if http_count != 1 else ''}"] if http_count else []
         parts += [f"{stream_count} async stream{'s' if stream_count != 1 else ''}"] if stream_count else []
         code_words += f" ({', '.join(parts)})"
     elif needs == "asgi-beneficial":

@@ -270,9 +270,10 @@ def served_protocol(model: ProjectModel) -> Iterator[Finding]:
             if deployment.command.protocol != WSGI:
                 continue  # runserver too: its protocol here is the one the installed apps give it (verdict.py)
             if verdict.needs == "asgi-required":
-                if len(verdict.needs_evidence) == verdict.stream_count:
-                    continue  # only async streams: DPL509 reports each at its StreamingHttpResponse
-                first = verdict.needs_evidence[0]
+                websockets = [evidence for evidence in verdict.needs_evidence if evidence.kind == "websocket"]
+                if not websockets:
+                    continue  # only async streams (DPL509 reports each) or Channels HTTP consumers
+                first = websockets[0]
                 yield WEBSOCKETS_ON_WSGI.finding(
                     deployment.path, _span(deployment.line), server=_server(deployment), protocol="WSGI",
                     evidence=f"{first.path}:{first.line}", recommendation=verdict.recommendation,

@@ -28,8 +28,9 @@ from django_protolint.project.deploy.commands import split_shell
 _DEV_NAME = re.compile(r"(^|[^a-z])(dev|develop|development|local|test|tests|testing|debug|ci|override)([^a-z]|$)",
                        re.I)  # fmt: skip
 _PROD_NAME = re.compile(r"(^|[^a-z])(prod|production|live|release|deploy)([^a-z]|$)", re.I)
-_DEV_DIRECTORY = re.compile(r"^(tests?|testing|dev|devel|development|local|sandbox|examples?|example[-_\w]*|demo)$",
-                            re.I)  # fmt: skip
+# A directory whose name, or one word of it (`test-server`, `dev_env`, `docker-dev`, `e2e`), says development.
+_DEV_DIRECTORY = re.compile(r"^(.*[-_.])?(tests?|testing|dev|devel|development|local|sandbox|examples?|demo|e2e)"
+                            r"([-_.].*)?$|^example[-_\w]*$", re.I)  # fmt: skip
 
 # Header comments that say what a file is for: `# Dockerfile for local development`, `# only meant for local
 # development`, `# NOT for production`, `# development environment`.

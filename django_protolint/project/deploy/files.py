@@ -34,6 +34,7 @@ from django_protolint.project.deploy.base import (
 )
 from django_protolint.project.deploy.commands import ServerCommand, parse_argv, parse_command
 from django_protolint.project.deploy.environment import compose_service_signal, settle
+from django_protolint.project.deploy.shell import expanded_lines
 from django_protolint.source.facts import FileFacts
 
 
@@ -170,7 +171,9 @@ def _run(command: list[str] | str, env: dict[str, str], scripts: ScriptLookup) -
     if isinstance(command, list):
         parsed = parse_argv([*(f"{name}={value}" for name, value in env.items()), *command])
         if parsed is None and command:
-            script = scripts(command[0])
+            # `["bash", "./bin/start", "run"]` runs the script as much as `["./bin/start"]` does
+            shell = command[0].rsplit("/", 1)[-1] in ("sh", "bash") and len(command) > 1
+            script = scripts(command[1] if shell else command[0])
             if script is not None:
                 parsed = _script_command(script, None)[0]
         return parsed
@@ -194,10 +197,8 @@ def _via_script(command: str, scripts: ScriptLookup) -> ServerCommand | None:
 def _script_command(script: str, arguments: list[str] | str | None) -> tuple[ServerCommand | None, bool]:
     """The server a script starts, and whether it is the one handed in as arguments (`exec "$@"`)."""
     found = None
-    for _, line in logical_lines(script):
+    for _, line in expanded_lines(script):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
         if re.match(r'^exec\s+"?\$@"?\s*$', stripped) and arguments is not None:
             parsed = parse_argv(arguments) if isinstance(arguments, list) else parse_command(arguments)
             return parsed, True
@@ -213,9 +214,8 @@ def _script_command(script: str, arguments: list[str] | str | None) -> tuple[Ser
 def read_shell_script(path: str, text: str, scripts: ScriptLookup) -> Found:
     environment = environment_of(basename(path))
     last: tuple[int, ServerCommand] | None = None
-    for number, line in logical_lines(text):
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#") and (parsed := parse_command(stripped)) is not None:
+    for number, line in expanded_lines(text):
+        if (parsed := parse_command(line.strip())) is not None:
             last = (number, parsed)
     if last is not None:
         yield Deployment(last[1], path, last[0], environment, "shell script")

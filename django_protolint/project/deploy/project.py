@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django_protolint.project.deploy.commands import gunicorn_command
+from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION
 from django_protolint.project.deploy.files import Deployment, DeployProblem
 from django_protolint.project.evaluate import evaluate_module
 from django_protolint.project.modules import source_root
@@ -104,10 +105,31 @@ def merge_loaded_configs(entries: list[Deployment | DeployProblem]) -> list[Depl
         completed = replace(command, app=command.app or loaded.app, worker=command.worker or loaded.worker,
                             notes=(*command.notes, *(n for n in loaded.notes if n not in command.notes)))  # fmt: skip
         merged.append(replace(entry, command=completed, config=(config.path, config.line)))
-    return [
+    kept = [
         entry for entry in merged
         if not (isinstance(entry, Deployment) and _loaded_config(entry) and (entry.path, entry.environment) in absorbed)
     ]  # fmt: skip
+    return [_unloaded_config(entry, kept) if isinstance(entry, Deployment) else entry for entry in kept]
+
+
+def _unloaded_config(entry: Deployment, entries: list[Deployment | DeployProblem]) -> Deployment:
+    """A server's configuration file that no command in the repository loads (`etc/uwsgi.ini` kept as an example),
+    beside production commands that do start a server, is not what runs: it is listed apart, not counted in
+    `served`. Alone, it stays the (unsure) production evidence it is."""
+    if not (_loaded_config(entry) and entry.environment == PRODUCTION and not entry.certain):
+        return entry
+    started = [
+        other for other in entries
+        if isinstance(other, Deployment) and other.environment == PRODUCTION and not _loaded_config(other)
+        # not a daemon that a configuration attaches (`attach-daemon = daphne ...`): it runs only if that does
+        and not other.where.startswith("uWSGI ")
+    ]  # fmt: skip
+    if not started:
+        return entry
+    first = started[0]
+    why = (f"no command in the repository loads it, while {first.command.server} is started at "
+           f"{first.path}:{first.line}: an example configuration, not what runs")  # fmt: skip
+    return replace(entry, environment=DEVELOPMENT, why=why, certain=False)
 
 
 def apply_gunicorn_config(deployment: Deployment, model: ProjectModel) -> Deployment:

@@ -1,0 +1,31 @@
+"""ASGI frameworks mounted beside Django: where they declare websocket endpoints.
+
+A project may wrap Django in another ASGI application (`app = FastAPI(); app.mount("/", get_asgi_application())`)
+and serve websockets from it: those endpoints need an ASGI server as much as a Channels route does.
+"""
+
+from __future__ import annotations
+
+# Decorators that register a websocket endpoint, by the qualified name of the method.
+# fastapi/routing.py `APIRouter.websocket` and `APIRouter.websocket_route`, fastapi/applications.py
+# `FastAPI.websocket` and `FastAPI.websocket_route` (FastAPI 0.115, docs: https://fastapi.tiangolo.com/advanced/websockets/);
+# starlette/applications.py `Starlette.websocket_route` and starlette/routing.py `Router.websocket_route`
+# (deprecated since Starlette 0.23 but still present in 0.4x).
+WEBSOCKET_DECORATORS = frozenset(
+    {
+        "fastapi.APIRouter.websocket",
+        "fastapi.APIRouter.websocket_route",
+        "fastapi.FastAPI.websocket",
+        "fastapi.FastAPI.websocket_route",
+        "fastapi.routing.APIRouter.websocket",
+        "fastapi.applications.FastAPI.websocket",
+        "starlette.applications.Starlette.websocket_route",
+        "starlette.routing.Router.websocket_route",
+    }
+)
+
+# Route objects for websocket endpoints: starlette/routing.py `WebSocketRoute`, fastapi/routing.py
+# `APIWebSocketRoute`.
+WEBSOCKET_ROUTES = frozenset(
+    {"starlette.routing.WebSocketRoute", "fastapi.routing.APIWebSocketRoute", "fastapi.routing.WebSocketRoute"}
+)
