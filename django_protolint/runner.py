@@ -89,7 +89,7 @@ def _look_up(discovery: Discovery, cache: FactsCache | None, inputs: Inputs, slo
             continue
         digest, data = state if state is not None else (None, None)
         template = inputs.other_texts.get(source.template) if source.template is not None else None
-        key = FactsCache.key(digest, source.display, source.module, source.is_package, template) if cache and digest else None
+        key = _facts_key(source, digest, template) if cache and digest else None
         cached = cache.get(key) if cache is not None and key is not None else None
         slots.append(cached)
         if cached is None:
@@ -101,8 +101,12 @@ def _look_up(discovery: Discovery, cache: FactsCache | None, inputs: Inputs, slo
                     continue
                 inputs.changed_during_run |= state[0] != digest
                 digest, data = state
-                key = FactsCache.key(digest, source.display, source.module, source.is_package, template) if cache else None
+                key = _facts_key(source, digest, template) if cache else None
             pending.append((len(slots) - 1, key, (data, source.display, source.module, source.is_package, template)))
+
+
+def _facts_key(source: SourceFile, digest: bytes, template: str | None) -> str:
+    return FactsCache.key(digest, source.display, source.module, source.is_package, template)
 
 
 @dataclass

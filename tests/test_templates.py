@@ -47,6 +47,7 @@ def test_a_condition_is_evaluated_in_jinjas_sandbox_and_unsafe_access_is_unknown
     assert evaluate("cookiecutter.use_async == 'y'", defaults) == (True, False)
     assert evaluate("cookiecutter.project_name.__class__.__mro__", defaults)[0] is False  # the sandbox refuses
     assert evaluate("cookiecutter.not_an_option == 'y'", defaults)[0] is False  # undefined: unknown, not false
+    assert evaluate("cookiecutter.not_an_option", defaults)[0] is False
     assert evaluate("cookiecutter.x |", defaults)[0] is False
 
 
@@ -62,7 +63,8 @@ def test_bad_json_gives_no_options_and_no_error():
     ("template", "expected"),
     [
         pytest.param("from {{ cookiecutter.project_slug }}.users import User\n",
-                     "from " + "corner_shop".ljust(31) + ".users import User\n", id="a name in code is padded to its width"),
+                     "from " + "corner_shop".ljust(31) + ".users import User\n",
+                     id="a name in code is padded to its width"),
         pytest.param("class {{ cookiecutter.project_slug }}Config: pass\n",
                      "class corner_shopConfig: pass\n", id="a name that goes on is joined"),
         pytest.param('APP = "{{ cookiecutter.project_slug }}.users"\n',

@@ -58,7 +58,8 @@ def _deployment_record(deployment: Deployment) -> dict[str, Any]:
 def verdict_record(verdict: Verdict) -> dict[str, Any]:
     record = _verdict_record(verdict)
     if verdict.alternatives:  # only for templates: the other reports keep their shape
-        record["alternatives"] = [{**_deployment_record(d), "template_arm": d.alternative} for d in verdict.alternatives]
+        record["alternatives"] = [{**_deployment_record(d), "template_arm": d.alternative}
+                                  for d in verdict.alternatives]  # fmt: skip
     return record
 
 

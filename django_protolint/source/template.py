@@ -67,10 +67,15 @@ class Defaults:
     unknown: tuple[str, ...] = ()  # options whose default could not be rendered (kept as written)
 
 
-def _environment() -> Any:
-    from jinja2.sandbox import SandboxedEnvironment  # only for templated files: most runs never pay its import
+@lru_cache(maxsize=2)
+def _environment(strict: bool = False) -> Any:
+    """jinja2's sandbox: a template may read its data, never call into Python beyond safe methods of it.
+    `strict`: an undefined name is an error (an option cookiecutter.json lacks is unknown, not false)."""
+    from jinja2 import StrictUndefined, Undefined  # only for templated files: most runs never pay its import
+    from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
+    return SandboxedEnvironment(autoescape=False, keep_trailing_newline=True,
+                                undefined=StrictUndefined if strict else Undefined)  # fmt: skip
 
 
 @lru_cache(maxsize=8)
@@ -102,12 +107,14 @@ def defaults_of(config_text: str | None) -> Defaults:
 
 def evaluate(expression: str, defaults: Defaults) -> tuple[bool, Any]:
     """(known, value) of a Jinja expression over the defaults, in jinja2's sandbox."""
-    from jinja2 import StrictUndefined
+    from jinja2 import Undefined
 
-    environment = _environment()
-    environment.undefined = StrictUndefined  # an option cookiecutter.json lacks is unknown, not false
     try:
-        return True, environment.compile_expression(expression)(cookiecutter=defaults.values)
+        compiled = _environment(strict=True).compile_expression(expression, undefined_to_none=False)
+        value = compiled(cookiecutter=defaults.values)
+        if isinstance(value, Undefined):  # `{% if cookiecutter.missing %}`: unknown, not false
+            return False, None
+        return True, value
     except Exception:  # noqa: BLE001 - syntax we do not know, an undefined name, an extension's filter
         return False, None
 
