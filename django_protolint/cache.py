@@ -46,7 +46,7 @@ from django_protolint import __version__
 # The code whose output the facts are: a change to any of these files invalidates every facts entry.
 _ANALYSIS_PACKAGES = ("source", "knowledge")
 # What else a facts entry depends on: the parser library, and the Python whose `ast`/`tokenize` it may use.
-_ANALYSIS_DEPENDENCIES = ("libcst",)
+_ANALYSIS_DEPENDENCIES = ("libcst", "jinja2")
 # A rendered report depends on the whole package, and on the libraries the project pass and the output use.
 _REPORT_DEPENDENCIES = ("libcst", "packaging", "click")
 _FORMAT = 2  # of the index and the pack; older files are misses
@@ -285,9 +285,12 @@ class FactsCache:
     # ------------------------------------------------------------------ facts
 
     @staticmethod
-    def key(digest: bytes, path: str, module: str, is_package: bool) -> str:
+    def key(digest: bytes, path: str, module: str, is_package: bool, template: str | None = None) -> str:
+        """`template`: the cookiecutter.json the file is rendered with (its defaults are part of the input)."""
         key = hashlib.sha256(digest)
         key.update(f"\0{path}\0{module}\0{is_package}".encode())
+        if template is not None:
+            key.update(b"\0template\0" + template.encode("utf-8", "surrogatepass"))
         return key.hexdigest()
 
     def get(self, key: str) -> Any:

@@ -29,6 +29,9 @@ class SourceFile:
     display: str  # POSIX, relative to the working directory when inside it
     module: str
     is_package: bool
+    # The cookiecutter.json (its shown path, among `Discovery.other`) of the template tree the file lies in: the
+    # per-file pass renders the file with its defaults (source/template.py). None outside a template tree.
+    template: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,12 +133,19 @@ def discover(
     missing: list[str] = []
     unreadable: list[tuple[str, str]] = []
     packages: dict[str, tuple[str, ...]] = {}
+    templates = _TemplateTrees(cwd)
 
     def add(file: Path) -> None:
         display = display_path(file, cwd)
         if file.suffix == ".py":
             module, is_package = module_name(file, packages)
-            python.setdefault(display, SourceFile(file, display, module, is_package))
+            template = templates.config_of(file)
+            if template is not None:
+                config_path, config_display, config_text = template
+                other.setdefault(config_display, (config_path, config_display))
+                module = templates.module(module, config_text)
+            python.setdefault(display, SourceFile(file, display, module, is_package,
+                                                  template[1] if template else None))  # fmt: skip
         elif (
             DEPENDENCY_FILE.search(display)
             or DEPENDENCY_FILE.search(file.name)
@@ -143,6 +153,9 @@ def discover(
             or SETTINGS_CONFIG_FILE.search(display)
         ):
             other.setdefault(display, (file, display))
+            template = templates.config_of(file)  # a templated Procfile's arms are chosen by its defaults
+            if template is not None:
+                other.setdefault(template[1], (template[0], template[1]))
 
     for given in paths:
         if not given.exists() and not given.is_symlink():
@@ -169,6 +182,42 @@ def discover(
         missing=tuple(missing),
         unreadable=tuple(unreadable),
     )
+
+
+class _TemplateTrees:
+    """Which files lie in a cookiecutter template tree, and the module names its rendered directories give them.
+    Each cookiecutter.json is read once, and only when a path has a `{{cookiecutter.*}}` directory on it."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.configs: dict[str, tuple[Path, str, str] | None] = {}
+
+    def config_of(self, file: Path) -> tuple[Path, str, str] | None:
+        """(path, shown path, text) of the file's cookiecutter.json."""
+        absolute = os.path.abspath(file)
+        if "{{" not in absolute:
+            return None
+        from django_protolint.source.template import template_config_for
+
+        found = template_config_for(absolute.replace(os.sep, "/"), os.path.isfile)
+        if found is None:
+            return None
+        if found not in self.configs:
+            try:
+                text = Path(found).read_text(encoding="utf-8", errors="replace")
+                self.configs[found] = (Path(found), display_path(Path(found), self.cwd), text)
+            except OSError:
+                self.configs[found] = None
+        return self.configs[found]
+
+    @staticmethod
+    def module(module: str, config_text: str) -> str:
+        """`{{cookiecutter.project_slug}}.users.models` as the rendered project names it: `my_project.users.models`."""
+        if "{{" not in module:
+            return module
+        from django_protolint.source.template import render_name
+
+        return render_name(module, config_text)
 
 
 def _join(directory: str, name: str) -> str:

@@ -21,7 +21,7 @@ from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.cache import dump_facts
 from django_protolint.source.facts import INTERNAL_ERROR
 
-Job = tuple[bytes, str, str, bool]  # (data, shown path, module, is_package)
+Job = tuple[bytes, str, str, bool, "str | None"]  # (data, shown path, module, is_package, cookiecutter.json text)
 
 # Below this many files a pool's start-up (a process and our imports per worker) costs more than it saves.
 PARALLEL_THRESHOLD = 64

@@ -23,6 +23,8 @@ from django_protolint.rules import REGISTRY, load_rules
 from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.source.noqa import comment_noqa_lines
+from django_protolint.project.deploy.templated import rendered_text
+from django_protolint.source.template import TEMPLATE_CONFIG, template_config_for
 from django_protolint.cache import FactsCache, code_fingerprint, content_digest
 from django_protolint.parallel import Job, Progress, analyse_all, paused_gc
 
@@ -86,7 +88,8 @@ def _look_up(discovery: Discovery, cache: FactsCache | None, inputs: Inputs, slo
             slots.append(_problem(source.display, source.module, state))
             continue
         digest, data = state if state is not None else (None, None)
-        key = FactsCache.key(digest, source.display, source.module, source.is_package) if cache and digest else None
+        template = inputs.other_texts.get(source.template) if source.template is not None else None
+        key = _facts_key(source, digest, template) if cache and digest else None
         cached = cache.get(key) if cache is not None and key is not None else None
         slots.append(cached)
         if cached is None:
@@ -98,8 +101,12 @@ def _look_up(discovery: Discovery, cache: FactsCache | None, inputs: Inputs, slo
                     continue
                 inputs.changed_during_run |= state[0] != digest
                 digest, data = state
-                key = FactsCache.key(digest, source.display, source.module, source.is_package) if cache else None
-            pending.append((len(slots) - 1, key, (data, source.display, source.module, source.is_package)))
+                key = _facts_key(source, digest, template) if cache else None
+            pending.append((len(slots) - 1, key, (data, source.display, source.module, source.is_package, template)))
+
+
+def _facts_key(source: SourceFile, digest: bytes, template: str | None) -> str:
+    return FactsCache.key(digest, source.display, source.module, source.is_package, template)
 
 
 @dataclass
@@ -181,7 +188,9 @@ def _other_texts(discovery: Discovery) -> dict[str, str]:
 
 
 def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Config) -> ProjectModel:
-    dependency_texts = {path: text for path, text in other_texts.items() if DEPENDENCY_FILE.search(path)}
+    template_texts = {path: text for path, text in other_texts.items() if path.rsplit("/", 1)[-1] == TEMPLATE_CONFIG}
+    dependency_texts = {path: rendered_text(text, _template_of(path, template_texts))
+                        for path, text in other_texts.items() if DEPENDENCY_FILE.search(path)}  # fmt: skip
     evidence = lowest_django_version(dependency_texts)
     if config.django_version is not None:
         try:
@@ -199,9 +208,18 @@ def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Con
         dependency_texts=dependency_texts,
         deployment_texts={path: text for path, text in other_texts.items() if reader_for(path)},
         declared_server=config.server,
-        settings_texts={path: text for path, text in other_texts.items() if SETTINGS_CONFIG_FILE.search(path)},
+        settings_texts={path: rendered_text(text, _template_of(path, template_texts))
+                        for path, text in other_texts.items() if SETTINGS_CONFIG_FILE.search(path)},  # fmt: skip
         settings_module=config.settings,
+        template_texts=template_texts,
     )
+
+
+def _template_of(path: str, template_texts: dict[str, str]) -> str | None:
+    """The cookiecutter.json text of the template tree a file lies in: a requirements file, pytest.ini or .env
+    there is read as its defaults render it, like the tree's Python files (deployment files: deploy/templated.py)."""
+    found = template_config_for(path, template_texts.__contains__)
+    return template_texts[found] if found is not None else None
 
 
 def _root_relative_paths(discovery: Discovery, root: Path) -> dict[str, str]:

@@ -83,6 +83,9 @@ def test_template_tags_in_a_procfile_are_no_lines_and_each_arm_is_unsure():
     found = read("{{cookiecutter.project_slug}}/Procfile", COOKIECUTTER_PROCFILE)
     assert not [entry for entry in found if isinstance(entry, DeployProblem)]
     assert [(d.line, d.command.protocol, d.certain) for d in found] == [(3, "asgi", False), (5, "wsgi", False)]
+    # No cookiecutter.json to choose with: the first arm stands for the file, the other is its alternative (an arm
+    # is never a second server: tests/test_templates.py)
+    assert [d.alternative for d in found] == ["", 'not cookiecutter.use_async == "y"']
 
 
 def test_a_procfile_line_without_a_process_name_is_still_malformed():

@@ -56,6 +56,14 @@ def _deployment_record(deployment: Deployment) -> dict[str, Any]:
 
 
 def verdict_record(verdict: Verdict) -> dict[str, Any]:
+    record = _verdict_record(verdict)
+    if verdict.alternatives:  # only for templates: the other reports keep their shape
+        record["alternatives"] = [{**_deployment_record(d), "template_arm": d.alternative}
+                                  for d in verdict.alternatives]  # fmt: skip
+    return record
+
+
+def _verdict_record(verdict: Verdict) -> dict[str, Any]:
     return {
         "needs": verdict.needs,
         "needs_evidence": [evidence.as_dict() for evidence in verdict.needs_evidence],

@@ -33,10 +33,11 @@ def summary_lines(model: ProjectModel, color: bool) -> list[str]:
 
 def _servers(verdict: Verdict) -> list[str]:
     rows = []
-    for deployment in verdict.servers + verdict.development_servers:
+    for deployment in verdict.servers + verdict.development_servers + verdict.alternatives:
         command = deployment.command
+        arm = f"alternative (template arm `{deployment.alternative}`): " if deployment.alternative else ""
         rows.append(
-            f"{command.server} ({command.protocol}{', worker ' + command.worker if command.worker else ''}) "
+            f"{arm}{command.server} ({command.protocol}{', worker ' + command.worker if command.worker else ''}) "
             f"at {deployment.path}:{deployment.line} [{deployment.environment}, {deployment.where}]: `{command.command}`"
             + (f" (configured in {deployment.config[0]}:{deployment.config[1]})" if deployment.config else "")
             + (f"\n      {deployment.environment}{'' if deployment.certain else ' (unsure)'}: {deployment.why}"

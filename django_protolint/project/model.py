@@ -32,7 +32,9 @@ from django_protolint.project.django_project import DjangoProject, build_project
 from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.models import ModelRelations
 from django_protolint.project.modules import ModuleIndex, source_root
+from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact
+from django_protolint.source.template import template_config_for
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class ProjectModel:
     deployment_texts: dict[str, str] = field(default_factory=dict)  # Procfile, Dockerfile, compose, ...
     declared_server: str | None = None  # "wsgi"/"asgi" from --server
     settings_texts: dict[str, str] = field(default_factory=dict)  # pytest.ini, tox.ini, .env, ...
+    template_texts: dict[str, str] = field(default_factory=dict)  # cookiecutter.json of template trees
 
     @cached_property
     def requirement_names(self) -> set[str]:
@@ -91,23 +94,32 @@ class ProjectModel:
             if path is None:
                 return None
             followed.add(path)
-            return self.deployment_texts[path]
+            # A templated script runs as its defaults render it, like the file that starts it.
+            return rendered_text(self.deployment_texts[path], self.template_for(path))
 
         top = self.tree_top
         entries: list[Deployment | DeployProblem] = []
         for path, text in sorted(self.deployment_texts.items()):
-            entries.extend(read_deployment(path, text, script, top))
+            entries.extend(read_deployment(path, text, script, top, self.template_for(path)))
         for facts in self.files:
             entries.extend(python_starts(facts))
         entries = _one_finding_per_script(merge_loaded_configs(entries), followed, top)
         return [apply_gunicorn_config(entry, self) if isinstance(entry, Deployment) else entry for entry in entries]
 
+    def template_for(self, path: str) -> str | None:
+        """The text of the cookiecutter.json whose template tree holds this file, if any."""
+        found = template_config_for(path, self.template_texts.__contains__)
+        return self.template_texts[found] if found is not None else None
+
     @property
     def deployments(self) -> list[Deployment]:
-        return [entry for entry in self.deployment_entries if isinstance(entry, Deployment)]
+        """What the files start as they render: a template arm the defaults do not select is no deployment."""
+        return [entry for entry in self.deployment_entries if isinstance(entry, Deployment) and not entry.alternative]
 
     def deployments_for(self, project: DjangoProject) -> list[Deployment]:
-        return [d for d in self.deployments if belongs_to(d, project, self)]
+        """The project's deployments, with the template arms its defaults do not select (the verdict lists them)."""
+        return [entry for entry in self.deployment_entries
+                if isinstance(entry, Deployment) and belongs_to(entry, project, self)]  # fmt: skip
 
     @cached_property
     def verdicts(self) -> dict[str, Verdict]:

@@ -53,6 +53,8 @@ class Verdict:
     development_servers: list[Deployment] = field(default_factory=list)
     declared_server: str | None = None
     stream_count: int = 0  # how many of needs_evidence are async streams (the rest are websockets)
+    # Servers only a template arm the defaults do not select starts (deploy/templated.py): listed, never counted.
+    alternatives: list[Deployment] = field(default_factory=list)
 
 
 def needs_of(project: DjangoProject, consumers: list[tuple[str, str]], streams: list[Evidence] | None = None,
@@ -241,8 +243,10 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
     needs, needs_evidence = needs_of(project, consumers, streams, framework_websockets)
     # runserver speaks ASGI when daphne (or Channels < 4) is installed as an app: say so wherever it is shown.
     deployments = [_effective(d, project, channels, requirements) for d in deployments]
-    production = [d for d in deployments if d.environment == PRODUCTION]
-    development = [d for d in deployments if d.environment != PRODUCTION]
+    # A template is one rendering, its defaults': the arms they do not select are alternatives, not a split.
+    alternatives = [d for d in deployments if d.alternative and d.environment == PRODUCTION]
+    production = [d for d in deployments if d.environment == PRODUCTION and not d.alternative]
+    development = [d for d in deployments if d.environment != PRODUCTION and not d.alternative]
     if declared_server is not None:
         protocols = {declared_server}
     else:
@@ -253,6 +257,9 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         # uvicorn on `proj.wsgi:application`, gunicorn sync on `proj.asgi:application`: every request fails
         # (verified on loopback, tests/test_ground_truth_servers.py), whatever the code needs.
         fit = "mismatch"
+    option_decides = declared_server is None and _template_option_decides(fit, alternatives)
+    if option_decides:
+        fit = "unknown"
     code_words = NEEDS_WORDS[needs]
     if needs == "asgi-required":
         stream_count = len(streams or [])
@@ -275,6 +282,10 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         served_words = "unknown (only development servers found: " + "; ".join(_label(d) for d in development) + ")"
     else:
         served_words = "unknown (no deployment files found; declare it with --server)"
+    if alternatives:
+        served_words += "; " + "; ".join(_alternative_label(d) for d in alternatives)
+    if option_decides:
+        served_words += " — the template's options decide which one is served"
     summary = f"Protocol fit: {fit.upper()} — code: {code_words} · served: {served_words}"
     command, note = (
         recommendation(project, requirements, websockets=needs == "asgi-required")
@@ -282,4 +293,15 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         else (None, "")
     )
     return Verdict(needs, needs_evidence, served, production, fit, summary, command, note, development,
-                   declared_server, len(streams or []) if needs == "asgi-required" else 0)  # fmt: skip
+                   declared_server, len(streams or []) if needs == "asgi-required" else 0, alternatives)  # fmt: skip
+
+
+def _template_option_decides(fit: str, alternatives: list[Deployment]) -> bool:
+    """The default rendering serves WSGI where the code wants ASGI, and another arm of the same template serves
+    ASGI: a template ships the code of every option (a hook deletes what an option leaves out, which we do not
+    run), so the mismatch is the defaults', not a project's. Neither "mismatch" nor "fit" would be the truth."""
+    return fit in ("mismatch", "suboptimal") and any(d.command.protocol == ASGI for d in alternatives)
+
+
+def _alternative_label(deployment: Deployment) -> str:
+    return f"alternative (template arm `{deployment.alternative}`): {_label(deployment)}"

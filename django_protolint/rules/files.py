@@ -20,7 +20,9 @@ PARSE_ERROR = Rule(
         "Syntax newer than the Python running django-protolint (3.12's f-strings and type parameters, 3.13's "
         "type parameter defaults, 3.11's `except*`) is no error: such a file is analysed with the facts the newer "
         "Python gives. What cannot be bridged yet (3.14's template strings, for one) is reported as newer syntax, "
-        "with the construct and the line."
+        "with the construct and the line. A file of a cookiecutter template (under a `{{cookiecutter.*}}` "
+        "directory with cookiecutter.json beside it) is analysed as it renders with the template's defaults, line "
+        "for line; one that still does not parse says so."
     ),
     fix="fix the syntax error, or silence it on purpose with `# noqa: DPL001` or `exclude` in `[tool.django-protolint]`",
     examples=[

@@ -264,7 +264,8 @@ def served_protocol(model: ProjectModel) -> Iterator[Finding]:
         verdict = model.verdicts[project.root]
         # Only when every production server speaks WSGI. A server on the wrong app also makes the fit a mismatch,
         # whatever the code needs: that is DPL506's finding, and a WSGI-only project has no evidence to cite here.
-        if verdict.declared_server or verdict.served != WSGI or verdict.needs == "wsgi":
+        # Nor when a template's options decide (another arm of it serves ASGI): no mismatch is shown to be real.
+        if verdict.declared_server or verdict.served != WSGI or verdict.needs == "wsgi" or verdict.fit == "unknown":
             continue
         for deployment in verdict.servers:
             if deployment.command.protocol != WSGI:

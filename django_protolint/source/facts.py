@@ -221,3 +221,6 @@ class FileFacts:
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)
     problem: FileProblem | None = None
+    # A file of a cookiecutter template tree, read as it renders: "rendered with cookiecutter.json's defaults", or
+    # "rendered with assumptions: ..." when a condition or a value could not be evaluated. "" for any other file.
+    rendered: str = ""

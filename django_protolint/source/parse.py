@@ -12,6 +12,7 @@ from django_protolint.source.decode import UndecodableSource, decode_source
 from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.source.newer_syntax import NewerSyntax, parse_newer_syntax
 from django_protolint.source.noqa import noqa_from_comments, noqa_lines
+from django_protolint.source.template import defaults_of, has_template_syntax, render
 from django_protolint.source.visitor import FactsVisitor
 
 from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
@@ -19,12 +20,18 @@ from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ER
 _FILE_START = Span(1, 0, 1, 0)
 
 
-def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFacts:
+def build_facts(data: bytes, path: str, module: str, is_package: bool, template: str | None = None) -> FileFacts:
+    """`template`: the text of the cookiecutter.json of the template tree the file lies in, if it does: the file is
+    then read as it renders with its defaults, line for line (source/template.py)."""
     try:
         text = decode_source(data)
     except UndecodableSource as reason:
         where = Span(reason.line, 0, reason.line, 0)
         return FileFacts(path=path, module=module, problem=FileProblem(CANNOT_READ, f"File {reason}", where))
+    rendered = ""
+    if template is not None and has_template_syntax(text):
+        rendering = render(text, defaults_of(template), python=True)
+        text, rendered = rendering.text, rendering.note
     noqa = noqa_lines(text)
     try:
         tree = parse_source(text)
@@ -37,7 +44,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
         except (RecursionError, MemoryError):
             return FileFacts(path=path, module=module, noqa=noqa, problem=_too_deep("parse"))
         if newer is None:
-            return FileFacts(path=path, module=module, noqa=noqa, problem=_syntax_problem(error))
+            return FileFacts(path=path, module=module, noqa=noqa, problem=_syntax_problem(error, rendered))
         tree = newer.tree
         if noqa or "noqa" in text.lower():  # the running Python's tokenizer misreads newer f-strings' comments
             noqa = noqa_from_comments(newer.scan.comments, newer.scan.logical_lines)
@@ -84,6 +91,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool) -> FileFa
         server_argvs=tuple(visitor.server_argvs),
         import_line=visitor.import_line,
         noqa=noqa,
+        rendered=rendered,
     )
 
 
@@ -125,7 +133,7 @@ def _deeper_recursion(limit: int = 6000) -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-def _syntax_problem(error: SyntaxError) -> FileProblem:
+def _syntax_problem(error: SyntaxError, rendered: str = "") -> FileProblem:
     line = error.lineno or 1
     column = max((error.offset or 1) - 1, 0)
     message = error.msg or "invalid syntax"
@@ -134,6 +142,8 @@ def _syntax_problem(error: SyntaxError) -> FileProblem:
         hint = " (Python 2 code?)"
     elif "too many nested parentheses" in message:
         column = 0
+    if rendered:  # the line is the template's; the text CPython refused is the rendering's
+        hint += f" (in the template as {rendered})"
     return FileProblem(CANNOT_PARSE, f"SyntaxError: {message}{hint}", Span(line, column, line, column))
 
 

@@ -30,6 +30,9 @@ class Deployment:
     # depends on an unsure production classification is `info` (see deploy/environment.py).
     why: str = ""
     certain: bool = True
+    # A server only a template arm the defaults do not select starts (`cookiecutter.use_async == 'y'`): an
+    # alternative rendering of the file, listed by the verdict, never counted nor reported (deploy/templated.py).
+    alternative: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from django_protolint.project.deploy.base import (
 from django_protolint.project.deploy.commands import ServerCommand, parse_argv, parse_command
 from django_protolint.project.deploy.environment import compose_service_signal, settle
 from django_protolint.project.deploy.shell import expanded_lines
+from django_protolint.project.deploy.templated import is_templated, read_templated
 from django_protolint.source.facts import FileFacts
 
 
@@ -45,7 +46,6 @@ _PROCESS = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*)$")
 
 def read_procfile(path: str, text: str, scripts: ScriptLookup) -> Found:
     environment = environment_of(basename(path).removeprefix("Procfile"))
-    templated = next((line.strip() for line in text.splitlines() if TEMPLATE_TAG_LINE.match(line)), None)
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#") or TEMPLATE_TAG_LINE.match(stripped):
@@ -60,10 +60,7 @@ def read_procfile(path: str, text: str, scripts: ScriptLookup) -> Found:
             continue  # only `web` receives HTTP traffic on Heroku-style platforms
         parsed = parse_command(command) or _via_script(command, scripts)
         if parsed is not None:
-            found = Deployment(parsed, path, number, environment, f"Procfile process `{name}`")
-            if templated:  # `{% if %}` arms: each `web:` is one alternative of the rendered file
-                found = replace(found, why=f"one arm of a template (`{templated}`)", certain=False)
-            yield found
+            yield Deployment(parsed, path, number, environment, f"Procfile process `{name}`")
 
 
 # ----------------------------------------------------------------------------- Dockerfile
@@ -615,9 +612,16 @@ def reader_for(path: str) -> Reader | None:
     return None
 
 
-def read_deployment(path: str, text: str, scripts: ScriptLookup,
-                    top: str | None = None) -> list[Deployment | DeployProblem]:  # fmt: skip
-    """The file's deployments, each settled production or development (`top`: the top of the linted tree)."""
+def read_deployment(path: str, text: str, scripts: ScriptLookup, top: str | None = None,
+                    template: str | None = None) -> list[Deployment | DeployProblem]:  # fmt: skip
+    """The file's deployments, each settled production or development (`top`: the top of the linted tree).
+    `template`: the cookiecutter.json of the template tree the file lies in (its defaults choose the arms)."""
+    if is_templated(text, template):
+        return read_templated(path, text, scripts, top, template, _read_plain)
+    return _read_plain(path, text, scripts, top)
+
+
+def _read_plain(path: str, text: str, scripts: ScriptLookup, top: str | None) -> list[Deployment | DeployProblem]:
     reader = reader_for(path)
     if reader is None:
         return []
