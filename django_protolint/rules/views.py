@@ -99,9 +99,13 @@ NEVER_AWAITS = Rule(
         "An async view helps only while it waits on something awaitable (the async ORM, an async HTTP client, a "
         "channel layer). One that never awaits runs start to finish on the event loop, blocking it if it does "
         "any work, and under WSGI Django even starts an event loop per request to run it. Information only: it "
-        "may be async on purpose, as a placeholder."
+        "may be async on purpose, as a placeholder. Not reported beside a DPL1xx finding in the same view (a "
+        "sync query, a blocking call, a coroutine left unawaited): their fix is to await something, the better "
+        "advice; one problem, one finding. A view that schedules a task on the running loop or returns a "
+        "stream fed by an async generator is async for a reason and is not reported."
     ),
     fix="make it a plain `def` view, or await the I/O it does",
+    yields_to=("DPL1",),
     examples=[
         Invalid(
             django_project(
@@ -392,7 +396,8 @@ def never_awaits(model: ProjectModel) -> Iterator[Finding]:
                 continue
             for facts, function in view.async_functions:
                 if not function.awaits and not _works_on_the_loop(model, facts, function):
-                    yield NEVER_AWAITS.finding(facts.path, function.span, view=function.qualname)
+                    yield NEVER_AWAITS.finding(facts.path, function.span, view=function.qualname,
+                                               extent=(function.span.line, function.end_line))  # fmt: skip
 
 
 def _works_on_the_loop(model: ProjectModel, facts: FileFacts, function: FunctionFact) -> bool:
