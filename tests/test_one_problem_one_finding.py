@@ -2,7 +2,7 @@
 
 - DPL202 ("never awaits: make it a plain def") gives way to a DPL1xx finding in the same view, whose fix is to
   await something (Rule.yields_to); a view with nothing else to fix still gets it.
-- DPL501/DPL502 give way to DPL506 on a WSGI server pointed at `asgi.py` (every request fails).
+- DPL501/DPL502/DPL510 give way to DPL506 on a WSGI server pointed at `asgi.py` (every request fails).
 - `open()` and the reads of the file it gave are one DPL113.
 """
 
@@ -75,8 +75,11 @@ CASES = {
 
         async def index(request):
             await asyncio.sleep(0)
+
+        async def kick(request):
+            asyncio.create_task(asyncio.sleep(1))  # the view never runs: no DPL510 beside DPL506
         """,
-        routes=("index",),
+        routes=("index", "kick"),
         Procfile="web: gunicorn proj.asgi:application  # expect: DPL506\n",
     ),
 }

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from django_protolint.knowledge.asyncio_api import COROUTINE_MARKERS, COROUTINE_RUNNERS
 from django_protolint.source.facts import FileFacts, FunctionFact
 
+# They copy names, docstring and `__wrapped__`; not the coroutine flag (checked on CPython 3.10-3.13).
+TRANSPARENT_WRAPPERS = frozenset({"functools.wraps", "functools.update_wrapper"})
 MAX_FACTORY_DEPTH = 2  # `@decorator` and `@factory(...)`; deeper nesting is not followed
 
 
@@ -55,7 +57,12 @@ def wrapping(facts: FileFacts, decorator: FunctionFact, qualname: str) -> Wrappi
         if len(nested) == 1 and _returned_defs(facts, inner) and not _calls_parameter(facts, current, inner):
             current = inner  # a factory: `@factory(...)` returns the decorator, which returns the wrapper
             continue
-        if len(nested) == 1 and _calls_parameter(facts, current, inner) and not _runs_coroutine(facts, inner):
+        if (
+            len(nested) == 1
+            and _calls_parameter(facts, current, inner)
+            and not _runs_coroutine(facts, inner)
+            and not _changed_after_def(facts, current, inner)
+        ):
             return Wrapping(qualname, inner, facts.path, is_async=False)
         return None
     return None
@@ -91,6 +98,19 @@ def _calls_parameter(facts: FileFacts, decorator: FunctionFact, wrapper: Functio
         return False
     parameter = decorator.parameters[0]
     return any(call.scope.function == wrapper.qualname and call.text == parameter for call in facts.calls)
+
+
+def _changed_after_def(facts: FileFacts, decorator: FunctionFact, wrapper: FunctionFact) -> bool:
+    """Something but `functools.wraps` decorates the wrapper, or the decorator passes it to a call other than
+    `functools.update_wrapper` (`wrapper = sync_to_async(wrapper)`): what is returned may not be the plain def."""
+    if any(name not in TRANSPARENT_WRAPPERS for name in wrapper.decorators):
+        return True
+    return any(
+        call.scope.function == decorator.qualname
+        and call.argument_text == wrapper.name
+        and call.callee not in TRANSPARENT_WRAPPERS
+        for call in facts.calls
+    )
 
 
 def _runs_coroutine(facts: FileFacts, wrapper: FunctionFact) -> bool:

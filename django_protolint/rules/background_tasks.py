@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django_protolint.knowledge.servers import WSGI
+from django_protolint.knowledge.servers import ASGI, WSGI
 from django_protolint.project.async_work import background_tasks
+from django_protolint.project.deploy.commands import app_protocol
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
 
@@ -73,8 +74,12 @@ def background_tasks_under_wsgi(model: ProjectModel) -> Iterator[Finding]:
         if verdict.declared_server:
             server, certain = "declared with --server", True
         else:
-            server = ", ".join(sorted({d.command.server for d in verdict.servers}))
-            certain = any(d.certain for d in verdict.servers)
+            # A WSGI server on `asgi.py` fails every request before the view runs: DPL506's finding, not this one.
+            running = [d for d in verdict.servers if app_protocol(d.command.app) != ASGI]
+            if not running:
+                continue
+            server = ", ".join(sorted({d.command.server for d in running}))
+            certain = any(d.certain for d in running)
         for view in project.views.values():
             for facts, function in view.async_functions:
                 for call in background_tasks(facts, function):

@@ -279,11 +279,15 @@ SYNC_ONLY_DECORATOR = Rule(
                 @registered
                 async def health(request):
                     return None
+
+                @offloaded
+                async def ready(request):
+                    return None
                 """,
-                routes=("orders", "search", "status", "health"),
+                routes=("orders", "search", "status", "health", "ready"),
                 app__decorators_py="""
                     import asyncio, functools
-                    from asgiref.sync import markcoroutinefunction
+                    from asgiref.sync import markcoroutinefunction, sync_to_async
 
                     def api_key_required(view):
                         @functools.wraps(view)
@@ -311,9 +315,16 @@ SYNC_ONLY_DECORATOR = Rule(
                     def registered(view):
                         REGISTRY.append(view)
                         return view
+
+                    def offloaded(view):
+                        def wrapper(request):
+                            return view(request)
+                        wrapper = sync_to_async(wrapper)
+                        return wrapper
                 """,
             ),
-            note="async wrappers, marked wrappers, both kinds, and decorators that return the view itself",
+            note="async wrappers, marked wrappers, both kinds, a wrapper rebound after its `def`, and decorators "
+            "that return the view itself",
         ),
     ],
 )
