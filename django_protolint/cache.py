@@ -49,7 +49,7 @@ _ANALYSIS_PACKAGES = ("source", "knowledge")
 _ANALYSIS_DEPENDENCIES = ("libcst", "jinja2")
 # A rendered report depends on the whole package, and on the libraries the project pass and the output use.
 _REPORT_DEPENDENCIES = ("libcst", "packaging", "click")
-_FORMAT = 2  # of the index and the pack; older files are misses
+_FORMAT = 3  # of the index and the pack; older files are misses
 _KEPT_REPORTS = 8  # per scope: a few formats or selections used in turn (pre-commit, editor, CI script)
 _RACY_NS = 2_000_000_000  # a signature younger than this may not have ticked since the last edit
 

@@ -210,6 +210,18 @@ def match_findings(findings: list[dict], ledger: Ledger, tree: Path) -> tuple[li
         if entry is not None:
             free.remove(entry)
         pairs.append((finding, entry))
+    # A finding that moved within its file (a rule now points at another part of the same code: DPL302 from
+    # `ProtocolTypeRouter(` to its "websocket" entry) keeps its review when the pairing is unambiguous: the one
+    # unpaired finding and the one free entry of that path and code. Shown as `moved`, never silently.
+    for index, (finding, entry) in enumerate(pairs):
+        if entry is not None:
+            continue
+        key = (finding["path"], finding["code"])
+        entries = [e for e in free if (e["path"], e["code"]) == key]
+        findings = [f for f, e in pairs if e is None and (f["path"], f["code"]) == key]
+        if len(entries) == 1 and len(findings) == 1:
+            free.remove(entries[0])
+            pairs[index] = (finding, {**entries[0], "moved_from": entries[0]["line"]})
     return pairs, free
 
 
@@ -251,6 +263,10 @@ class Outcome:
     @property
     def gone_fps(self) -> list[dict]:
         return [e for e in self.free if e["judgement"] == "fp" and not e.get("fixed_in")]
+
+    @property
+    def moved(self) -> list[tuple[dict, dict]]:
+        return [(f, e) for f, e in self.pairs if e is not None and "moved_from" in e]
 
     @property
     def unreviewed(self) -> list[dict]:
@@ -329,6 +345,9 @@ def print_outcome(outcome: Outcome) -> None:
         print(f"  TRUE POSITIVE LOST {lost['path']}:{lost['line']} {lost['code']} — {lost['why']}")
     for finding, ledger_entry in outcome.known_fps:
         print(f"  known fp {finding['path']}:{finding['line']} {finding['code']} [{ledger_entry.get('cause', '')}]")
+    for finding, moved in outcome.moved:
+        print(f"  moved {finding['path']}:{moved['moved_from']} → {finding['line']} {finding['code']} "
+              f"[{moved['judgement']}] (--update-ledger records it)")
     for gone in outcome.gone_fps:
         print(f"  fp gone {gone['path']}:{gone['line']} {gone['code']} [{gone.get('cause', '')}] (--update-ledger records it)")
     for finding in outcome.unreviewed:
@@ -398,13 +417,15 @@ def pending_toml(outcome: Outcome, tree: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_ledger(path: Path, outcome: Outcome, commit: str) -> int:
+def update_ledger(path: Path, outcome: Outcome, commit: str, tree: Path | None = None) -> int:
     """Record progress in the ledger: verdicts now right get `tool_agreed = true`, reviewed false positives no
-    longer reported get `fixed_in`, so that their return fails a later run. Returns how many entries changed."""
+    longer reported get `fixed_in`, so that their return fails a later run; moved findings get their new line and
+    text. Returns how many entries changed."""
     agreed = {root for root, truth, tool in outcome.verdicts
               if truth is not None and verdict_right(truth, tool) and not truth.get("tool_agreed")}
     gone = {(e["path"], e["line"], e["code"]) for e in outcome.gone_fps}
-    if not (agreed or gone) or not path.is_file():
+    moved = {(e["path"], e["moved_from"], e["code"]): f for f, e in outcome.moved} if tree is not None else {}
+    if not (agreed or gone or moved) or not path.is_file():
         return 0
     changed = 0
     blocks = re.split(r"(?m)^(?=\[\[)", path.read_text(encoding="utf-8"))
@@ -418,6 +439,11 @@ def update_ledger(path: Path, outcome: Outcome, commit: str) -> int:
                 blocks[index] = re.sub(r"(?m)^tool_agreed = false.*$", "tool_agreed = true", block)
             else:
                 blocks[index] = block.replace("[[verdict]]\n", "[[verdict]]\ntool_agreed = true\n", 1)
+            changed += 1
+        elif table == "finding" and (finding := moved.get((entry["path"], entry["line"], entry["code"]))):
+            text = source_line(tree, finding["path"], finding["line"])  # type: ignore[arg-type]
+            block = re.sub(r"(?m)^line = \d+$", f"line = {finding['line']}", block, count=1)
+            blocks[index] = re.sub(r"(?m)^text = .*$", lambda _: f"text = {json.dumps(text)}", block, count=1)
             changed += 1
         elif table == "finding" and (entry["path"], entry["line"], entry["code"]) in gone:
             body, tail = re.match(r"(.*?\n)(\s*(?:#.*\n?|\n)*)$", block, re.S).groups()
@@ -562,7 +588,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes.append(outcome)
         print_outcome(outcome)
         if args.update_ledger:
-            changed = update_ledger(args.review / f"{entry.name}.toml", outcome, tool_commit())
+            changed = update_ledger(args.review / f"{entry.name}.toml", outcome, tool_commit(), tree)
             if changed:
                 print(f"  ledger: {changed} entries updated")
         if args.write_pending and (outcome.unreviewed or any(t is None for _, t, _ in outcome.verdicts)):

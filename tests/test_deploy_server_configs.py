@@ -396,19 +396,19 @@ def test_merged_deployment_shows_both_files_in_json_and_text(tmp_path: Path):
                      "suboptimal", {("unit.json", 1, "DPL502")}, id="Unit on wsgi.py"),
         pytest.param({"unit.json": '{"applications": {"web": {"type": "python", "module": "proj.asgi",'
                                    ' "protocol": "wsgi"}}}'},
-                     "mismatch", {("unit.json", 1, "DPL502"), ("unit.json", 1, "DPL506")},
+                     "mismatch", {("unit.json", 1, "DPL506")},
                      id="Unit told WSGI on asgi.py"),
         pytest.param({"apache/site.conf": "WSGIScriptAlias / /srv/app/proj/wsgi.py\n"},
                      "suboptimal", {("apache/site.conf", 1, "DPL502")}, id="mod_wsgi on wsgi.py"),
         pytest.param({"apache/site.conf": "WSGIScriptAlias / /srv/app/proj/asgi.py\n"},
-                     "mismatch", {("apache/site.conf", 1, "DPL502"), ("apache/site.conf", 1, "DPL506")},
+                     "mismatch", {("apache/site.conf", 1, "DPL506")},
                      id="mod_wsgi cannot serve asgi.py"),
         pytest.param({"uwsgi.json": '{"uwsgi": {"module": "proj.wsgi", "asyncio": 100}}'},
                      "suboptimal", {("uwsgi.json", 1, "DPL502")}, id="uWSGI's asyncio engine is still WSGI"),
     ],
 )  # fmt: skip
 def test_verdicts_from_server_configs(tmp_path: Path, files: dict[str, str], fit: str, findings: set):
-    # The wrong app also leaves the served protocol WSGI: DPL502 joins DPL506, as for `gunicorn proj.asgi`.
+    # The wrong app leaves the served protocol WSGI, but every request fails: DPL506 alone, as for `gunicorn proj.asgi`.
     report = report_for(tmp_path, files)
     assert report.model.verdicts["."].fit == fit
     assert found(report) == findings

@@ -153,15 +153,39 @@ def test_a_lost_true_positive_or_verdict_fails_the_run(tmp_path, capsys):
 
 
 def test_agreement_passes(tmp_path, capsys):
+    # DPL202 is not reported beside the DPL110 in the same view: one problem, one finding.
     ledger = ('[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\ntext = "time.sleep(1)"\n'
               'judgement = "tp"\nwhy = "blocks"\n'
-              '[[finding]]\npath = "shop/views.py"\nline = 3\ncode = "DPL202"\ntext = "async def index(request):"\n'
-              'judgement = "tp"\nwhy = "awaits nothing"\n'
               '[[verdict]]\nroot = "."\nneeds = "wsgi"\nserved = "wsgi"\nfit = "fit"\ntool_agreed = true\n'
               'why = "the async view awaits nothing; gunicorn"\n')
     code, out = _run_main(tmp_path, ledger, capsys)
     assert code == 0, out
     assert "verdicts right 1/1" in out
+
+
+def test_a_finding_moved_within_its_file_keeps_its_review(tmp_path):
+    (tmp_path / "asgi.py").write_text('application = ProtocolTypeRouter({\n    "websocket": URLRouter(r),\n})\n')
+    entry = {"path": "asgi.py", "line": 1, "code": "DPL302", "text": "application = ProtocolTypeRouter({",
+             "judgement": "tp", "why": "w"}
+    pairs, free = field_test.match_findings([_finding("asgi.py", 2, "DPL302")], field_test.Ledger(findings=[entry]),
+                                            tmp_path)
+    assert free == [] and pairs[0][1]["judgement"] == "tp" and pairs[0][1]["moved_from"] == 1
+    outcome = field_test.Outcome(field_test.Entry("shop", "acme/shop", "0" * 40, "application", ""), pairs=pairs)
+    assert outcome.lost_tps == [] and outcome.unreviewed == [] and len(outcome.moved) == 1
+    ledger = tmp_path / "shop.toml"
+    ledger.write_text('[[finding]]\npath = "asgi.py"\nline = 1\ncode = "DPL302"\n'
+                      'text = "application = ProtocolTypeRouter({"\njudgement = "tp"\nwhy = "w"\n')
+    assert field_test.update_ledger(ledger, outcome, "abc1234", tmp_path) == 1
+    (updated,) = tomllib.loads(ledger.read_text())["finding"]
+    assert (updated["line"], updated["text"], updated["judgement"]) == (2, '"websocket": URLRouter(r),', "tp")
+
+
+def test_two_candidates_are_not_guessed_as_moved(tmp_path):
+    (tmp_path / "v.py").write_text("a\nb\nc\nd\n")
+    entries = [{"path": "v.py", "line": n, "code": "DPL302", "text": "x", "judgement": "tp", "why": ""} for n in (1, 2)]
+    pairs, free = field_test.match_findings([_finding("v.py", 4, "DPL302")], field_test.Ledger(findings=entries),
+                                            tmp_path)
+    assert pairs[0][1] is None and len(free) == 2
 
 
 # ---------------------------------------------------------------------------------------------- the ledger itself

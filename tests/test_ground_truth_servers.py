@@ -212,7 +212,7 @@ class Case:
 CASES = {
     "gunicorn-sync-wsgi": Case(f"gunicorn --bind {HOST}:$PORT proj.wsgi:application  # expect: DPL501", "mismatch"),
     "gunicorn-sync-asgi-app": Case(
-        f"gunicorn --bind {HOST}:$PORT proj.asgi:application  # expect: DPL501, DPL506", "mismatch"
+        f"gunicorn --bind {HOST}:$PORT proj.asgi:application  # expect: DPL506", "mismatch"
     ),
     "daphne-asgi": Case(f"daphne -b {HOST} -p $PORT proj.asgi:application", "fit"),
     "uvicorn-asgi": Case(f"uvicorn --host {HOST} --port $PORT proj.asgi:application", "fit"),

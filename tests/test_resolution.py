@@ -120,7 +120,23 @@ CASES = {
     "with-as-file": """
         async def view(request):
             with open("f") as handle:  # expect: DPL113
-                handle.read()  # expect: DPL113
+                handle.read()  # the file open() gave, in the same function: one finding, at open()
+    """,
+    "with-as-client": """
+        import httpx
+        async def view(request):
+            with httpx.Client() as client:
+                client.get("x")  # expect: DPL111
+    """,
+    "file-opened-elsewhere": """
+        import io
+        async def view(request):
+            handle = open("f")  # expect: DPL113
+            def helper():
+                return open("g")
+            handle.read()
+        async def other(handle: io.TextIOWrapper):
+            handle.read()  # expect: DPL113
     """,
     "module-global-defined-after-use": """
         async def view(request):

@@ -385,8 +385,8 @@ AWAITING_VIEW = "import asyncio\n\n\nasync def index(request):\n    await asynci
                      id="gunicorn sync on asgi.py with sync views: DPL506 alone"),  # fmt: skip
         pytest.param(SYNC_VIEW, "web: uvicorn proj.wsgi:application", "wsgi", {"DPL506"},
                      id="uvicorn on wsgi.py with sync views: DPL506 alone"),  # fmt: skip
-        pytest.param(AWAITING_VIEW, "web: gunicorn proj.asgi:application", "asgi-beneficial", {"DPL502", "DPL506"},
-                     id="gunicorn sync on asgi.py with async views: DPL502 and DPL506"),  # fmt: skip
+        pytest.param(AWAITING_VIEW, "web: gunicorn proj.asgi:application", "asgi-beneficial", {"DPL506"},
+                     id="gunicorn sync on asgi.py with async views: DPL506 alone, the stronger"),  # fmt: skip
     ],
 )
 def test_server_on_the_wrong_app_is_a_mismatch_reported_by_dpl506(

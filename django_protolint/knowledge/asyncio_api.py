@@ -25,3 +25,34 @@ COROUTINE_FUNCTIONS = frozenset(
         "asyncio.to_thread",
     }
 )
+
+# Calls that schedule a coroutine on the running loop and return at once: the work goes on after the caller
+# returns, for as long as the loop lives. (`TaskGroup.create_task` is not here: `async with TaskGroup()` waits for
+# its tasks before the block ends.) Source: CPython `asyncio` docs, "Creating Tasks" and "Event Loop".
+TASK_SCHEDULERS = frozenset(
+    {
+        "asyncio.create_task",
+        "asyncio.ensure_future",
+        "asyncio.tasks.create_task",
+        "asyncio.tasks.ensure_future",
+    }
+)
+# What returns the running loop, whose `create_task()`/`ensure_future()`... schedule the same way.
+EVENT_LOOP_GETTERS = frozenset(
+    {
+        "asyncio.get_event_loop",
+        "asyncio.get_running_loop",
+        "asyncio.events.get_event_loop",
+        "asyncio.events.get_running_loop",
+    }
+)
+LOOP_SCHEDULING_METHODS = frozenset({"create_task"})
+
+# A plain `def` passed to one of these is reported as a coroutine function by the check Django uses (asgiref's
+# `iscoroutinefunction` up to Django 6.0, `inspect.iscoroutinefunction` from 6.1, which requires Python 3.12+,
+# where `inspect.markcoroutinefunction` exists). Verified on CPython 3.10-3.13 with asgiref 3.13: a sync wrapper
+# with only `functools.wraps(view)` is not a coroutine function for asyncio, inspect or asgiref.
+COROUTINE_MARKERS = frozenset({"asgiref.sync.markcoroutinefunction", "inspect.markcoroutinefunction"})
+# Wrappers that run a coroutine to completion from sync code: a sync wrapper that calls the view through one of
+# these returns its result, not a coroutine.
+COROUTINE_RUNNERS = frozenset({"asgiref.sync.async_to_sync", "asyncio.run"})

@@ -43,6 +43,7 @@ class AsgiApplication:
     origin_validated: bool = False
     custom_wrappers: list[str] = field(default_factory=list)  # project/unknown middleware around websockets
     raw_websocket_checks: tuple[Span, ...] = ()
+    websocket_entry: Span | None = None  # the router's "websocket" key, when written in this file
     setup_line: int | None = None  # first module-level get_asgi_application() / django.setup()
     early_model_imports: list[tuple[str, int]] = field(default_factory=list)  # (module, line) before setup
 
@@ -113,6 +114,8 @@ class AsgiReader:
         mapping = self._deref(value.args[0], facts) if value.args else None
         if not isinstance(mapping, static.Mapping):
             return
+        if isinstance(value.args[0], static.Mapping) and (entry := mapping.position_of("websocket")) is not None:
+            app.websocket_entry = Span(entry[0], entry[1], entry[0], entry[1])
         protocols = []
         for key, protocol_app in mapping.items:
             if isinstance(key, static.Literal) and isinstance(key.value, str):

@@ -33,7 +33,7 @@ from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.models import ModelRelations
 from django_protolint.project.modules import ModuleIndex, source_root
 from django_protolint.project.deploy.templated import rendered_text
-from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact
+from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact, StreamingResponseFact
 from django_protolint.source.template import template_config_for
 
 
@@ -206,6 +206,14 @@ class ProjectModel:
                                           "of an ASGI framework", kind="websocket"))  # fmt: skip
         return found
 
+    def is_async_stream(self, facts: FileFacts, response: StreamingResponseFact) -> bool:
+        """The response is fed by an async generator: `StreamingHttpResponse(events())`, `events` an async def
+        that yields, or an async generator expression."""
+        if response.iterator_kind is not None:
+            return response.iterator_kind == "async"
+        generator = self.function_named(response.iterator_callee, facts)
+        return generator is not None and generator.function.is_async and generator.function.yields
+
     def async_streams(self, root: str) -> list[Evidence]:
         """StreamingHttpResponse fed by an async generator, in the project at `root`: long-lived responses."""
         found = []
@@ -213,11 +221,7 @@ class ProjectModel:
             if not facts.streaming_responses or source_root(facts) != root:
                 continue
             for response in facts.streaming_responses:
-                generator = self.function_named(response.iterator_callee, facts)
-                is_async = response.iterator_kind == "async" or (
-                    generator is not None and generator.function.is_async and generator.function.yields
-                )
-                if is_async:
+                if self.is_async_stream(facts, response):
                     name = (response.iterator_callee or "generator").rsplit(".", 1)[-1]
                     found.append(Evidence(facts.path, response.span.line,
                                           f"StreamingHttpResponse fed by async generator `{name}` (a long-lived stream)",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from django_protolint.knowledge.channels_api import RUNSERVER_IN_CHANNELS
 from django_protolint.knowledge.servers import ASGI, RSGI, UNKNOWN, WSGI
+from django_protolint.project.async_work import background_tasks
 from django_protolint.project.channels_release import ChannelsRelease
 from django_protolint.project.deploy.commands import ServerCommand, app_protocol
 from django_protolint.project.deploy.files import PRODUCTION, Deployment
@@ -91,6 +92,14 @@ def needs_of(project: DjangoProject, consumers: list[tuple[str, str]], streams: 
         for view in project.views.values()
         for facts, function in view.async_functions
         if function.awaits
+    ]
+    # A view that only schedules tasks (`asyncio.create_task(...)`) needs the server's loop to outlive the
+    # request: under WSGI its per-request loop cancels them (project/async_work.py).
+    beneficial += [
+        Evidence(facts.path, tasks[0].span.line, f"async view `{function.qualname}` schedules a background task")
+        for view in project.views.values()
+        for facts, function in view.async_functions
+        if not function.awaits and (tasks := background_tasks(facts, function))
     ]
     if not beneficial:
         beneficial = [
@@ -168,7 +177,12 @@ def _serves_the_wrong_app(deployment: Deployment) -> bool:
 
 
 def awaiting_views(project: DjangoProject) -> int:
-    routed = sum(1 for view in project.views.values() if any(f.awaits for _, f in view.async_functions))
+    """Views that await I/O or schedule background tasks: what ASGI helps."""
+    routed = sum(
+        1
+        for view in project.views.values()
+        if any(f.awaits or background_tasks(facts, f) for facts, f in view.async_functions)
+    )
     return routed or sum(1 for _, function in project.unrouted_views if function.awaits)
 
 

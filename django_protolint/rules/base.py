@@ -50,6 +50,9 @@ class Finding:
     message: str
     help: str = ""
     fix: Fix | None = None
+    # The lines of the code the finding is about (a whole view for DPL202), when findings inside it can make
+    # this one redundant (Rule.yields_to). Not shown; compared like the rest.
+    extent: tuple[int, int] | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -98,6 +101,10 @@ class Rule:
     examples: list[Example] = field(default_factory=list)
     since: str = "0.1.0"
     known_problems: str = ""
+    # One problem, one finding: codes (or code prefixes) whose findings inside this finding's `extent` make it
+    # redundant. DPL202 ("never awaits: make it a plain def") gives way to DPL1xx in the same view, whose fix
+    # is to await something; only findings the run produced count (see Registry.run).
+    yields_to: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         assert self.severity in SEVERITIES, self.severity
@@ -108,7 +115,8 @@ class Rule:
         return DOCS_URL.format(anchor=f"{self.code.lower()}-{self.slug}")
 
     def finding(self, path: str, span: Span, *, help: str | None = None, fix: Fix | None = None,
-                severity: str | None = None, **values: object) -> Finding:  # fmt: skip
+                severity: str | None = None, extent: tuple[int, int] | None = None,
+                **values: object) -> Finding:  # fmt: skip
         return Finding(
             code=self.code,
             severity=severity or self.severity,
@@ -117,6 +125,7 @@ class Rule:
             message=self.message.format(**values),
             help=help if help is not None else self.fix.format(**values),
             fix=fix,
+            extent=extent,
         )
 
 
@@ -142,12 +151,34 @@ class Registry:
         return register
 
     def run(self, model: ProjectModel, selected: Callable[[str], bool]) -> Iterator[Finding]:
+        found: list[Finding] = []
         for codes, function in self.checks:
             if not any(selected(code) for code in codes):
                 continue
             for finding in function(model):
                 assert finding.code in codes, f"{function.__name__} yielded undeclared {finding.code}"
-                yield finding
+                found.append(finding)
+        yield from self._without_redundant(found)
+
+    def _without_redundant(self, found: list[Finding]) -> Iterator[Finding]:
+        """Drop a finding when one its rule yields to lies inside its extent (same file, lines within)."""
+        yielding = [f for f in found if f.extent is not None and self.rules[f.code].yields_to]
+        if not yielding:
+            yield from found
+            return
+        by_path: dict[str, list[Finding]] = {}
+        for finding in found:
+            by_path.setdefault(finding.path, []).append(finding)
+        redundant = set()
+        for finding in yielding:
+            first, last = finding.extent  # type: ignore[misc]
+            prefixes = self.rules[finding.code].yields_to
+            if any(
+                other is not finding and other.code.startswith(prefixes) and first <= other.span.line <= last
+                for other in by_path[finding.path]
+            ):
+                redundant.add(id(finding))
+        yield from (finding for finding in found if id(finding) not in redundant)
 
 
 REGISTRY = Registry()

@@ -14,6 +14,7 @@ from django_protolint.project.channels import AsgiApplication
 from django_protolint.project.channels_release import ChannelsRelease
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.source import static
 from django_protolint.source.facts import Span
 
 CHANNELS_DOCS = "https://channels.readthedocs.io/en/stable/"
@@ -195,8 +196,11 @@ MISSING_ORIGIN_VALIDATOR = Rule(
 
                 from app.routing import websocket_urlpatterns
 
-                application = ProtocolTypeRouter(  # expect: DPL302
-                    {"http": django_asgi_app, "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns))}
+                application = ProtocolTypeRouter(
+                    {
+                        "http": django_asgi_app,
+                        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),  # expect: DPL302
+                    }
                 )
                 '''
             )
@@ -225,6 +229,13 @@ IN_MEMORY_LAYER = Rule(
                 settings='CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}'
                 "  # expect: DPL303\n"
             )
+        ),
+        Invalid(
+            channels_example(
+                settings='CHANNEL_LAYERS = {\n    "default": {\n'
+                '        "BACKEND": "channels.layers.InMemoryChannelLayer",  # expect: DPL303\n    }\n}\n'
+            ),
+            note="the finding sits on the BACKEND value, the text to change",
         ),
         Valid(
             channels_example(
@@ -463,7 +474,7 @@ def asgi_applications(model: ProjectModel) -> Iterator[Finding]:
             if app.kind == "router" and "http" not in app.protocols:
                 yield from _router_without_http(app, release)
             if app.websocket_routes and not app.origin_validated and not app.custom_wrappers:
-                yield MISSING_ORIGIN_VALIDATOR.finding(app.path, _span(app.line), file=app.path)
+                yield MISSING_ORIGIN_VALIDATOR.finding(app.path, app.websocket_entry or _span(app.line), file=app.path)
             for module, line in app.early_model_imports:
                 yield EARLY_MODEL_IMPORT.finding(app.path, _span(line), module=module, setup_line=app.setup_line)
             # Before 3.0 URLRouter takes the consumer class itself; with no sign of the release, stay silent.
@@ -508,9 +519,24 @@ def in_memory_layer(model: ProjectModel) -> Iterator[Finding]:
         for layer in layers.value.values():
             if isinstance(layer, dict) and layer.get("BACKEND") == channels_api.IN_MEMORY_LAYER:
                 yield IN_MEMORY_LAYER.finding(
-                    layers.path, _span(layers.line), settings=primary.reference.module
-                )
+                    layers.path, _backend_span(model, layers.path, layers.line) or _span(layers.line),
+                    settings=primary.reference.module,
+                )  # fmt: skip
                 break
+
+
+def _backend_span(model: ProjectModel, path: str, line: int) -> Span | None:
+    """The `"BACKEND": "...InMemoryChannelLayer"` value in the assignment at `line`, when written there."""
+    facts = model.file(path)
+    for statement in facts.statements if facts is not None else ():
+        if getattr(statement, "line", None) != line or not isinstance(statement.value, static.Mapping):
+            continue
+        for _, layer in statement.value.items:
+            if isinstance(layer, static.Mapping) and (entry := layer.position_of("BACKEND")) is not None:
+                backend = dict(layer.items).get(static.Literal("BACKEND"))
+                if isinstance(backend, static.Literal) and backend.value == channels_api.IN_MEMORY_LAYER:
+                    return Span(entry[2], entry[3], entry[2], entry[3])
+    return None
 
 
 @check(LAYER_MISSING)

@@ -82,6 +82,10 @@ WEBSOCKETS_ON_WSGI = Rule(
         Invalid(websocket_project("web: gunicorn proj.wsgi:application --workers 3  # expect: DPL501\n")),
         Valid(websocket_project("web: daphne -b 0.0.0.0 -p $PORT proj.asgi:application\n")),
         Valid(
+            websocket_project("web: gunicorn proj.asgi:application\n"),
+            note="a WSGI worker on `asgi.py` fails every request, handshakes included: DPL506 alone reports it",
+        ),
+        Valid(
             websocket_project("web: gunicorn proj.wsgi:application\n")
             | {"docker-compose.yml": "services:\n  ws:\n    command: daphne proj.asgi:application\n"},
             note="split deployment: gunicorn for HTTP, daphne for websockets",
@@ -117,6 +121,10 @@ ASYNC_VIEWS_ON_WSGI = Rule(
         Valid(
             django_project("def index(request):\n    return None\n", routes=("index",), Procfile="web: gunicorn proj.wsgi\n"),
             note="sync views: WSGI is enough",
+        ),
+        Valid(
+            django_project(ASYNC_VIEW, routes=("index",), Procfile="web: gunicorn proj.asgi:application\n"),
+            note="gunicorn's sync worker on `asgi.py` fails every request: one finding, DPL506, says so",
         ),
     ],
 )
@@ -267,9 +275,13 @@ def served_protocol(model: ProjectModel) -> Iterator[Finding]:
         # Nor when a template's options decide (another arm of it serves ASGI): no mismatch is shown to be real.
         if verdict.declared_server or verdict.served != WSGI or verdict.needs == "wsgi" or verdict.fit == "unknown":
             continue
+        # Views whose only reason to be async is a background task are DPL511's, at the call that schedules it.
+        awaiting = sum(1 for view in project.views.values() for _, f in view.async_functions if f.awaits)
         for deployment in verdict.servers:
             if deployment.command.protocol != WSGI:
                 continue  # runserver too: its protocol here is the one the installed apps give it (verdict.py)
+            if app_protocol(deployment.command.app) == ASGI:
+                continue  # a WSGI server on `asgi.py`: every request fails, DPL506 on the same command says so
             if verdict.needs == "asgi-required":
                 websockets = [evidence for evidence in verdict.needs_evidence if evidence.kind == "websocket"]
                 if not websockets:
@@ -280,10 +292,10 @@ def served_protocol(model: ProjectModel) -> Iterator[Finding]:
                     evidence=f"{first.path}:{first.line}", recommendation=verdict.recommendation,
                     severity=_severity(WEBSOCKETS_ON_WSGI, deployment),
                 )  # fmt: skip
-            else:
+            elif awaiting:
                 yield ASYNC_VIEWS_ON_WSGI.finding(
                     deployment.path, _span(deployment.line), server=_server(deployment), protocol="WSGI",
-                    count=len(verdict.needs_evidence), recommendation=verdict.recommendation,
+                    count=awaiting, recommendation=verdict.recommendation,
                     severity=_severity(ASYNC_VIEWS_ON_WSGI, deployment),
                 )  # fmt: skip
 

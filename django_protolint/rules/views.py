@@ -10,8 +10,11 @@ from collections.abc import Iterator
 
 from django_protolint.knowledge import django_api
 from django_protolint.knowledge.django_views import ASYNC_CAPABLE_DECORATORS, HTTP_METHOD_NAMES
+from django_protolint.project.async_work import schedules
+from django_protolint.project.decorators import wrapping
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.source.facts import FileFacts, FunctionFact
 
 VIEWSET_ACTIONS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
 
@@ -96,9 +99,13 @@ NEVER_AWAITS = Rule(
         "An async view helps only while it waits on something awaitable (the async ORM, an async HTTP client, a "
         "channel layer). One that never awaits runs start to finish on the event loop, blocking it if it does "
         "any work, and under WSGI Django even starts an event loop per request to run it. Information only: it "
-        "may be async on purpose, as a placeholder."
+        "may be async on purpose, as a placeholder. Not reported beside a DPL1xx finding in the same view (a "
+        "sync query, a blocking call, a coroutine left unawaited): their fix is to await something, the better "
+        "advice; one problem, one finding. A view that schedules a task on the running loop or returns a "
+        "stream fed by an async generator is async for a reason and is not reported."
     ),
     fix="make it a plain `def` view, or await the I/O it does",
+    yields_to=("DPL1",),
     examples=[
         Invalid(
             django_project(
@@ -127,6 +134,35 @@ NEVER_AWAITS = Rule(
                 routes=("index",),
             )
         ),
+        Valid(
+            django_project(
+                """
+                import asyncio
+                from django.http import HttpResponse, StreamingHttpResponse
+
+                async def refresh():
+                    await asyncio.sleep(1)
+
+                async def events():
+                    while True:
+                        yield "data: tick\\n\\n"
+                        await asyncio.sleep(1)
+
+                async def kick(request):
+                    asyncio.create_task(refresh())
+                    return HttpResponse(status=202)
+
+                async def kick_on_loop(request):
+                    asyncio.get_running_loop().create_task(refresh())
+                    return HttpResponse(status=202)
+
+                async def stream(request):
+                    return StreamingHttpResponse(events(), content_type="text/event-stream")
+                """,
+                routes=("kick", "kick_on_loop", "stream"),
+            ),
+            note="scheduling a task on the running loop, or streaming an async generator, is why the view is async",
+        ),
     ],
 )
 
@@ -134,16 +170,22 @@ SYNC_ONLY_DECORATOR = Rule(
     code="DPL203",
     slug="sync-only-decorator-on-async-view",
     severity="error",
-    summary="A decorator that is not async-capable on the project's Django version wraps an async view",
-    message="`@{decorator}` turns async view `{view}` into a sync one on Django {version} (async-capable from "
-    "{since}): the view returns an unawaited coroutine",
+    summary="A decorator that is not async-capable (on the project's Django version, or of the project's own "
+    "making) wraps an async view",
+    message="`@{decorator}` turns async view `{view}` into a sync one {reason}: the view returns an unawaited "
+    "coroutine",
     rationale=(
         "Before Django 5.0 the view decorators (`csrf_exempt`, `require_POST`, `cache_control`, ...) and before "
         "5.1 `login_required`/`permission_required`/`user_passes_test` wrapped every view in a plain `def`. The "
         "wrapped async view is then called as sync and returns a coroutine: `ValueError: The view ... didn't "
         "return an HttpResponse object. It returned an unawaited coroutine instead.` `method_decorator` keeps "
-        "an async method async only from 5.2. Verified on 4.2, 5.0 and 5.2 (../shared/facts.md §2.1). The rule "
-        "is silent when the project's Django version is unknown."
+        "an async method async only from 5.2. Verified on 4.2, 5.0 and 5.2 (../shared/facts.md §2.1); for "
+        "Django's decorators the rule is silent when the project's Django version is unknown. A decorator the "
+        "project defines does the same when the wrapper it returns is a plain `def` that calls the view: Django "
+        "checks `iscoroutinefunction()` on the wrapper, and `functools.wraps` does not copy the coroutine flag "
+        "(checked on Python 3.10 to 3.13). An `async def` wrapper, or one marked with `markcoroutinefunction`, "
+        "keeps the view async. The message gives the chain from the decorator to its sync wrapper. The finding "
+        "sits on the decorator line: that is what to change."
     ),
     fix="upgrade Django to {since} or later, or make the view sync",
     examples=[
@@ -182,6 +224,107 @@ SYNC_ONLY_DECORATOR = Rule(
                 routes=("profile", "submit"),
             ),
             django_version="5.1",
+        ),
+        Invalid(
+            django_project(
+                """
+                from app.decorators import api_key_required, throttled
+
+                @api_key_required  # expect: DPL203
+                async def orders(request):
+                    return None
+
+                @throttled(rate="10/m")  # expect: DPL203
+                async def search(request):
+                    return None
+                """,
+                routes=("orders", "search"),
+                app__decorators_py="""
+                    import functools
+
+                    def api_key_required(view):
+                        @functools.wraps(view)
+                        def wrapper(request, *args, **kwargs):
+                            return view(request, *args, **kwargs)
+                        return wrapper
+
+                    def throttled(rate):
+                        def decorator(view_func):
+                            @functools.wraps(view_func)
+                            def _wrapped(request, *args, **kwargs):
+                                return view_func(request, *args, **kwargs)
+                            return _wrapped
+                        return decorator
+                """,
+            ),
+            note="a project decorator whose wrapper is a plain `def`: `functools.wraps` does not keep it async",
+        ),
+        Valid(
+            django_project(
+                """
+                from app.decorators import api_key_required, marked, either, registered
+
+                @api_key_required
+                async def orders(request):
+                    return None
+
+                @marked
+                async def search(request):
+                    return None
+
+                @either
+                async def status(request):
+                    return None
+
+                @registered
+                async def health(request):
+                    return None
+
+                @offloaded
+                async def ready(request):
+                    return None
+                """,
+                routes=("orders", "search", "status", "health", "ready"),
+                app__decorators_py="""
+                    import asyncio, functools
+                    from asgiref.sync import markcoroutinefunction, sync_to_async
+
+                    def api_key_required(view):
+                        @functools.wraps(view)
+                        async def wrapper(request, *args, **kwargs):
+                            return await view(request, *args, **kwargs)
+                        return wrapper
+
+                    def marked(view):
+                        def wrapper(request, *args, **kwargs):
+                            return view(request, *args, **kwargs)
+                        markcoroutinefunction(wrapper)
+                        return wrapper
+
+                    def either(view):
+                        if asyncio.iscoroutinefunction(view):
+                            async def wrapper(request):
+                                return await view(request)
+                        else:
+                            def wrapper(request):
+                                return view(request)
+                        return wrapper
+
+                    REGISTRY = []
+
+                    def registered(view):
+                        REGISTRY.append(view)
+                        return view
+
+                    def offloaded(view):
+                        def wrapper(request):
+                            return view(request)
+                        wrapper = sync_to_async(wrapper)
+                        return wrapper
+                """,
+            ),
+            note="async wrappers, marked wrappers, both kinds, a wrapper rebound after its `def`, and decorators "
+            "that return the view itself",
         ),
     ],
 )
@@ -263,8 +406,18 @@ def never_awaits(model: ProjectModel) -> Iterator[Finding]:
             if view.drf or view.is_mixed:
                 continue
             for facts, function in view.async_functions:
-                if not function.awaits:
-                    yield NEVER_AWAITS.finding(facts.path, function.span, view=function.qualname)
+                if not function.awaits and not _works_on_the_loop(model, facts, function):
+                    yield NEVER_AWAITS.finding(facts.path, function.span, view=function.qualname,
+                                               extent=(function.span.line, function.end_line))  # fmt: skip
+
+
+def _works_on_the_loop(model: ProjectModel, facts: FileFacts, function: FunctionFact) -> bool:
+    """Being async is the point even without an `await`: the view schedules tasks on the running loop, or
+    returns a stream fed by an async generator (which Django iterates on the loop)."""
+    return any(call.scope.function == function.qualname and schedules(call) for call in facts.calls) or any(
+        response.scope.function == function.qualname and model.is_async_stream(facts, response)
+        for response in facts.streaming_responses
+    )
 
 
 @check(SYNC_ONLY_DECORATOR)
@@ -273,18 +426,46 @@ def sync_only_decorators(model: ProjectModel) -> Iterator[Finding]:
         for view in project.views.values():
             for facts, function in view.async_functions:
                 version = model.django_version_at(facts.path)[0]
-                if version is None:
-                    continue
                 for decorator, span in zip(function.decorators, function.decorator_spans):
-                    if decorator not in ASYNC_CAPABLE_DECORATORS:
+                    if decorator not in ASYNC_CAPABLE_DECORATORS or version is None:
                         continue
                     since = ASYNC_CAPABLE_DECORATORS[decorator]
                     if since is None or version < since:
                         yield SYNC_ONLY_DECORATOR.finding(
                             facts.path, span, decorator=decorator.rsplit(".", 1)[-1], view=function.qualname,
-                            version=django_api.version_label(version),
+                            reason=f"on Django {django_api.version_label(version)} (async-capable from "
+                            f"{django_api.version_label(since) if since else 'never'})",
                             since=django_api.version_label(since) if since else "never",
                         )  # fmt: skip
+                yield from _project_sync_wrappers(model, facts, function)
+
+
+def _project_sync_wrappers(model: ProjectModel, facts: FileFacts, function: FunctionFact) -> Iterator[Finding]:
+    """Decorators apply from the `def` up: the innermost one that returns a sync wrapper breaks the view, unless
+    a project decorator above it wraps that in an `async def` again (which awaits the coroutine)."""
+    applied = list(zip(function.decorators, function.decorator_spans))[::-1]
+    for index, (decorator, span) in enumerate(applied):
+        found = model.function_named(decorator, facts)
+        if found is None:
+            continue
+        wrapped = wrapping(found.facts, found.function, decorator)
+        if wrapped is None or wrapped.is_async:
+            continue
+        if any(_wraps_async(model, facts, outer) for outer, _ in applied[index + 1 :]):
+            return
+        yield SYNC_ONLY_DECORATOR.finding(
+            facts.path, span, decorator=decorator.rsplit(".", 1)[-1], view=function.qualname,
+            reason=f"(chain: {wrapped.chain}, a plain `def` that calls the view)",
+            help="make the wrapper `async def` and await the view (or mark it with `markcoroutinefunction`), or "
+            "make the view sync",
+        )  # fmt: skip
+        return
+
+
+def _wraps_async(model: ProjectModel, facts: FileFacts, decorator: str) -> bool:
+    found = model.function_named(decorator, facts)
+    wrapped = wrapping(found.facts, found.function, decorator) if found is not None else None
+    return wrapped is not None and wrapped.is_async
 
 
 @check(ASYNC_DRF_HANDLER)

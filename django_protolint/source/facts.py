@@ -42,6 +42,10 @@ class FunctionFact(NamedTuple):
     parameters: tuple[str, ...]
     awaits: bool  # any await / async for / async with in its own body
     yields: bool = False  # a generator (an async generator when is_async)
+    # What its own `return` statements give back: a name as written ("wrapper"), the first argument's name of
+    # `functools.update_wrapper(wrapper, view)`, or "" for anything else. What a decorator makes of a view.
+    returns: tuple[str, ...] = ()
+    end_line: int = 0  # the last line of its body
 
 
 _FIELD = 0xFFFFFFFF  # 32 bits per line or column number

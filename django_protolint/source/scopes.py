@@ -42,6 +42,7 @@ class Frame:
     bindings: dict[str, Binding] = field(default_factory=dict)
     awaits: bool = False
     yields: bool = False
+    returns: list[str] = field(default_factory=list)
     scope: Scope | None = None  # the facts' Scope for this function, made once
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 _SLOTS: dict[str, bool] = {"slots": True} if sys.version_info >= (3, 11) else {}  # see facts.py
@@ -36,6 +36,15 @@ class Starred:
 @dataclass(frozen=True, **_SLOTS)
 class Mapping:
     items: tuple[tuple[StaticExpr, StaticExpr], ...]
+    # Per item, where its key and its value start (line, column, value line, value column): a finding about one
+    # entry sits on it (DPL302 at the "websocket" key, DPL303 at the BACKEND value). Not part of the value.
+    positions: tuple[tuple[int, int, int, int], ...] = field(default=(), compare=False)
+
+    def position_of(self, key: str) -> tuple[int, int, int, int] | None:
+        for (item_key, _), position in zip(self.items, self.positions):
+            if isinstance(item_key, Literal) and item_key.value == key:
+                return position
+        return None
 
 
 @dataclass(frozen=True, **_SLOTS)
@@ -160,9 +169,11 @@ def to_static(expression: ast.expr, resolve: Resolver, position: Positioner, dep
         return Sequence(_CONTAINERS[type(expression)], tuple(items), has_star)
     if isinstance(expression, ast.Dict):
         pairs = []
+        positions = []
         for key, value in zip(expression.keys, expression.values):
             pairs.append((again(key) if key is not None else Unknown("**"), again(value)))
-        return Mapping(tuple(pairs))
+            positions.append((*position(key if key is not None else value), *position(value)))
+        return Mapping(tuple(pairs), tuple(positions))
     if isinstance(expression, (ast.Name, ast.Attribute)):
         return Reference(resolve(expression), _short_text(expression), position(expression)[0])
     if isinstance(expression, ast.Call):

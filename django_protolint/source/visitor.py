@@ -568,6 +568,8 @@ class FactsVisitor:
                 parameters=tuple(parameter.arg for parameter in _parameter_nodes(node.args)),
                 awaits=frame.awaits,
                 yields=frame.yields,
+                returns=tuple(frame.returns),
+                end_line=node.end_lineno or def_line,
             )
         )
 
@@ -736,6 +738,11 @@ class FactsVisitor:
         self.generic_visit(node)
 
     visit_YieldFrom = visit_Yield
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if (function := self.scopes.function) is not None and function.kind == "function":
+            function.returns.append(_returned_name(node.value, self.resolve_name))
+        self.generic_visit(node)
 
     def visit_Await(self, node: ast.Await) -> None:
         self._awaited.add(id(node.value))
@@ -1007,6 +1014,20 @@ def _is_request(expression: ast.expr) -> bool:
         and isinstance(expression.value, ast.Name)
         and expression.value.id == "self"
     )
+
+
+def _returned_name(value: ast.expr | None, resolve: Callable[[ast.AST], str | None]) -> str:
+    """`return wrapper` and `return functools.update_wrapper(wrapper, view)` give "wrapper"; anything else ""."""
+    if isinstance(value, ast.Name):
+        return value.id
+    if (
+        isinstance(value, ast.Call)
+        and value.args
+        and isinstance(value.args[0], ast.Name)
+        and resolve(value.func) == "functools.update_wrapper"
+    ):
+        return value.args[0].id
+    return ""
 
 
 def _decorator_callee(decorator: ast.expr) -> ast.expr:
