@@ -64,6 +64,16 @@ def _last_assignment(facts: FileFacts, target: str) -> static.Assignment | None:
     return found
 
 
+def _setup_line(facts: FileFacts) -> int | None:
+    """The first module-level `get_asgi_application()` or `django.setup()`: the app registry is ready below it."""
+    lines = [
+        call.span.line
+        for call in facts.calls
+        if call.scope.function is None and call.callee in (channels_api.GET_ASGI_APPLICATION, channels_api.DJANGO_SETUP)
+    ]
+    return min(lines) if lines else None
+
+
 class AsgiReader:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
@@ -207,12 +217,7 @@ class AsgiReader:
     # ------------------------------------------------------------------ import order in asgi.py
 
     def _import_order(self, app: AsgiApplication, facts: FileFacts) -> None:
-        setup_lines = [
-            call.span.line
-            for call in facts.calls
-            if call.scope.function is None and call.callee in (channels_api.GET_ASGI_APPLICATION, channels_api.DJANGO_SETUP)
-        ]
-        app.setup_line = min(setup_lines) if setup_lines else None
+        app.setup_line = _setup_line(facts)
         if app.setup_line is None:
             return
         root = source_root(facts)
@@ -233,10 +238,13 @@ class AsgiReader:
         facts = self.index.find(module, root)
         result = False
         if facts is not None:
-            result = any(self._is_model(facts, cls) for cls in facts.classes) or any(
+            # A module that calls `django.setup()` itself before its model imports (a consumers module written to
+            # be importable on its own) loads nothing before the registry is ready.
+            setup = _setup_line(facts) or float("inf")
+            result = any(self._is_model(facts, cls) for cls in facts.classes if cls.span.line < setup) or any(
                 self.loads_models(imported.qualname, root, depth + 1)
                 for imported in facts.import_lines
-                if imported.qualname != module
+                if imported.qualname != module and imported.line < setup
             )
         self._models_memo[key] = result
         return result

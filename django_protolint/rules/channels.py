@@ -13,6 +13,7 @@ from django_protolint.project.channel_layers import layer_uses, settings_without
 from django_protolint.project.channels import AsgiApplication
 from django_protolint.project.channels_release import ChannelsRelease
 from django_protolint.project.model import ProjectModel
+from django_protolint.project.django_project import DjangoProject
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
 from django_protolint.source import static
 from django_protolint.source.facts import Span
@@ -242,6 +243,14 @@ IN_MEMORY_LAYER = Rule(
                 settings='CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}\n'
             )
         ),
+        Valid(
+            django_project(
+                "",
+                proj__settings_py='INSTALLED_APPS = ["daphne", "django.contrib.auth"]\nROOT_URLCONF = "proj.urls"\n'
+                'CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}\n',
+            ),
+            note="a setting left behind in a project that runs no Channels code (no consumer, router or layer use)",
+        ),
     ],
 )
 
@@ -304,6 +313,42 @@ EARLY_MODEL_IMPORT = Rule(
             )
             | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
             note="the routing is imported after get_asgi_application()",
+        ),
+        Valid(
+            channels_example(
+                asgi='''
+                import os
+
+                from channels.routing import ProtocolTypeRouter, URLRouter
+                from django.core.asgi import get_asgi_application
+
+                from app.routing import websocket_urlpatterns
+
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+                application = ProtocolTypeRouter(
+                    {"http": get_asgi_application(), "websocket": URLRouter(websocket_urlpatterns)}
+                )
+                ''',
+                consumers='''
+                import os
+
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+                import django
+
+                django.setup()
+
+                from channels.generic.websocket import AsyncWebsocketConsumer
+
+                from .models import Message
+
+
+                class ChatConsumer(AsyncWebsocketConsumer):
+                    async def connect(self):
+                        await self.accept()
+                ''',
+            )
+            | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
+            note="the consumers module calls django.setup() itself before it imports models",
         ),
     ],
 )
@@ -514,7 +559,7 @@ def in_memory_layer(model: ProjectModel) -> Iterator[Finding]:
         if primary is None:
             continue
         layers = primary.get("CHANNEL_LAYERS")
-        if layers is None or not isinstance(layers.value, dict):
+        if layers is None or not isinstance(layers.value, dict) or not _uses_channels(project, model):
             continue
         for layer in layers.value.values():
             if isinstance(layer, dict) and layer.get("BACKEND") == channels_api.IN_MEMORY_LAYER:
@@ -523,6 +568,19 @@ def in_memory_layer(model: ProjectModel) -> Iterator[Finding]:
                     settings=primary.reference.module,
                 )  # fmt: skip
                 break
+
+
+def _uses_channels(project: DjangoProject, model: ProjectModel) -> bool:
+    """The project runs Channels: `channels` installed as an app, a ProtocolTypeRouter, a consumer or a use of the
+    channel layer. A CHANNEL_LAYERS setting left in a project that dropped Channels configures nothing that runs."""
+    apps = project.primary.value("INSTALLED_APPS") if project.primary else None
+    if isinstance(apps, (list, tuple)) and any(str(app) == "channels" or str(app).startswith("channels.") for app in apps):
+        return True
+    if any(app.kind == "router" for app in project.asgi_applications):
+        return True
+    if any(model.root_of(path) == project.root for path, _ in model.consumers):
+        return True
+    return bool(layer_uses(project, model))
 
 
 def _backend_span(model: ProjectModel, path: str, line: int) -> Span | None:

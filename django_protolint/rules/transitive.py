@@ -116,8 +116,32 @@ TRANSITIVE_BLOCKING = Rule(
                 return await asyncio.to_thread(fetch, "https://example.com")
             """
         ),
+        Valid(
+            """
+            import asyncio
+
+            def chunks(path):
+                with open(path, "rb") as handle:
+                    yield from iter(lambda: handle.read(65536), b"")
+
+            async def stream(path):
+                iterator = chunks(path)
+                while (chunk := await asyncio.to_thread(next, iterator, None)) is not None:
+                    yield chunk
+            """,
+            note="calling a generator function runs none of its body: the reads happen in a worker thread",
+        ),
     ],
+    known_problems=(
+        "Calling a generator function runs none of its body, so it is not followed; iterating it right there "
+        "(`for chunk in chunks(path)` in the async function) does run it, and that is missed."
+    ),
 )
+
+
+def _is_generator(function: ProjectFunction) -> bool:
+    """A sync generator function: calling it builds a generator and runs none of its body."""
+    return function.function.yields and not function.function.is_async
 
 
 class ChainFinder:
@@ -139,6 +163,8 @@ class ChainFinder:
             for _, call in self.model.calls_in(function):
                 callee = self.model.function_named(call.callee, function.facts)
                 if callee is None or callee.is_coroutine_function or callee.qualname == function.qualname:
+                    continue
+                if _is_generator(callee):
                     continue
                 deeper = self.reason(callee, depth + 1)
                 if deeper is not None and (found is None or deeper.is_orm):
@@ -170,7 +196,7 @@ def transitive_calls(model: ProjectModel) -> Iterator[Finding]:
     finder = ChainFinder(model)
     for facts, call in model.calls_in_async():
         callee = model.function_named(call.callee, facts)
-        if callee is None or callee.is_coroutine_function or call.awaited:
+        if callee is None or callee.is_coroutine_function or call.awaited or _is_generator(callee):
             continue
         reason = finder.reason(callee)
         if reason is None:
