@@ -23,6 +23,7 @@ from django_protolint.project.dependencies import (
     version_range,
 )
 from django_protolint.project.tree import tree_top
+from django_protolint.project.deploy.entrypoint import AppProblem, app_problem
 from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
 from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to, merge_loaded_configs
 from django_protolint.project.verdict import Evidence, Verdict, verdict_for
@@ -99,6 +100,18 @@ class ProjectModel:
         return [d for d in self.deployments if belongs_to(d, project, self)]
 
     @cached_property
+    def app_problems(self) -> dict[tuple[str, int], AppProblem]:
+        """(deployment path, line) -> why its server cannot load the app it names (deploy/entrypoint.py)."""
+        texts = list(self.deployment_texts.values())
+        paths = [facts.path for facts in self.files]
+        found = {}
+        for deployment in self.deployments:
+            problem = app_problem(deployment.command, self.modules, self.file, paths, texts)
+            if problem is not None:
+                found[(deployment.path, deployment.line)] = problem
+        return found
+
+    @cached_property
     def verdicts(self) -> dict[str, Verdict]:
         """Project root -> its protocol-fit verdict."""
         found = {}
@@ -107,7 +120,8 @@ class ProjectModel:
             found[project.root] = verdict_for(project, self.deployments_for(project), consumers,
                                               self.requirement_names, self.declared_server,
                                               self.async_streams(project.root),
-                                              self.channels_release(project))  # fmt: skip
+                                              self.channels_release(project),
+                                              cannot_start=set(self.app_problems))  # fmt: skip
         return found
 
     @cached_property

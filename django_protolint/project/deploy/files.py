@@ -248,7 +248,9 @@ def read_systemd(path: str, text: str, scripts: ScriptLookup) -> Found:
 
 
 def _ini(path: str, text: str) -> configparser.ConfigParser | DeployProblem:
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    # uWSGI options without a value (`master`, `strict`, `die-on-term`) are flags: valid ini for uWSGI, whose
+    # reader gives a key alone on its line an empty value, which turns a flag on (unbit/uwsgi core/ini.c); the keys after them must be read.
+    parser = configparser.ConfigParser(interpolation=None, strict=False, allow_no_value=True)
     try:
         parser.read_string(text)
     except configparser.Error as error:
@@ -267,13 +269,14 @@ def read_ini(path: str, text: str, scripts: ScriptLookup) -> Found:
         yield parser
         return
     for section in parser.sections():
-        if section.startswith(("program:", "fcgi-program:")) and parser.has_option(section, "command"):
+        if section.startswith(("program:", "fcgi-program:")) and parser.get(section, "command", fallback=None):
             parsed = parse_command(parser.get(section, "command"))
             if parsed is not None:
                 line = line_of(text, r"command\s*[=:]", after=rf"\[{re.escape(section)}\]")
                 yield Deployment(parsed, path, line, environment_of(section, basename(path)), f"supervisor [{section}]")
         if section == "uwsgi":
-            yield uwsgi.deployment(path, dict(parser.items(section)), line_of(text, r"\[uwsgi\]"))
+            options = {name: "1" if value is None else value for name, value in parser.items(section)}
+            yield uwsgi.deployment(path, options, line_of(text, r"\[uwsgi\]"))
             yield from _uwsgi_daemons(path, text)
 
 
