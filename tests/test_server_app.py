@@ -73,6 +73,9 @@ SILENT = [
     pytest.param(django_project("", src__proj__wsgi_py=WSGI, src__proj__settings_py="",
                                 Procfile="web: gunicorn --chdir src proj.wsgi:application\n"),
                  id="a src layout with --chdir"),
+    pytest.param(project(Procfile="web: gunicorn -c gunicorn.conf.py proj.wsgi:app\n",
+                         **{"gunicorn.conf.py": "import os\nchdir = os.environ['APP_DIR']\n"}),
+                 id="gunicorn.conf.py moves the import directory somewhere unknown"),
 ]
 
 
@@ -98,6 +101,9 @@ REPORTED = [
                  id="gunicorn looks for application"),
     pytest.param(project(Procfile="web: gunicorn 'proj.wsgi:make_app()'  # expect: DPL510\n"),
                  id="a gunicorn factory the module lacks"),
+    pytest.param(project(Procfile="web: gunicorn -c gunicorn.conf.py  # expect: DPL510\n",
+                         **{"gunicorn.conf.py": "workers = 2\nwsgi_app = 'proj.wsgi:app'\n"}),
+                 id="gunicorn.conf.py's wsgi_app"),
     pytest.param(django_project("", src__proj__wsgi_py=WSGI, src__proj__settings_py="",
                                 Procfile="web: gunicorn --chdir src proj.wsgi:app  # expect: DPL510\n"),
                  id="a src layout, the attribute missing"),

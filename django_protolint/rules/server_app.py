@@ -27,7 +27,7 @@ APP_NOT_FOUND = Rule(
     rationale=(
         "A server imports the module it is given and looks the application up in it; a missing module or "
         "attribute stops it at start (gunicorn: `Worker failed to boot`; uvicorn: `Error loading ASGI app`; "
-        "hypercorn: `NoAppError`; daphne: `ModuleNotFoundError`/`AttributeError`), so nothing is served. Without "
+        "hypercorn: `NoAppError`, then it exits with status 0; daphne: `ModuleNotFoundError`/`AttributeError`), so nothing is served. Without "
         "an attribute, gunicorn looks for `application`, hypercorn and granian for `app`, and uvicorn and daphne "
         "refuse to start (they need `module:attribute`), read in each server's source "
         "(gunicorn/util.py `import_app`, hypercorn utils.py `load_application`, granian _internal.py "

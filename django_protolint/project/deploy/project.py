@@ -131,7 +131,7 @@ def apply_gunicorn_config(deployment: Deployment, model: ProjectModel) -> Deploy
     new_app = command.app or (app.value if app is not None and isinstance(app.value, str) else None)
     new_threads = str(threads.value) if threads is not None and isinstance(threads.value, int) else None
     # `chdir`/`pythonpath` in the file move where the app's module is imported from; the CLI's beat them.
-    directory = next((namespace[name] for name in ("chdir", "pythonpath") if name in namespace), None)
+    directory = namespace.get("chdir") or namespace.get("pythonpath")
     app_dir = command.app_dir or (None if directory is None else (
         directory.value if isinstance(directory.value, str) and not directory.uncertain else "$unknown"
     ))  # fmt: skip
