@@ -76,6 +76,8 @@ SILENT = [
     pytest.param(project(Procfile="web: gunicorn -c gunicorn.conf.py proj.wsgi:app\n",
                          **{"gunicorn.conf.py": "import os\nchdir = os.environ['APP_DIR']\n"}),
                  id="gunicorn.conf.py moves the import directory somewhere unknown"),
+    pytest.param(project(run_py="import uvicorn\n\nuvicorn.run('proj.asgi:application', app_dir=BASE)\n"),
+                 id="uvicorn.run from another app_dir"),
 ]
 
 
@@ -96,6 +98,8 @@ REPORTED = [
                  id="uvicorn needs module:attribute"),
     pytest.param(project(proj__asgi_py=ASGI, Procfile="web: daphne proj.asgi:app  # expect: DPL510\n"),
                  id="daphne on an attribute the module lacks"),
+    pytest.param(project(run_py="import uvicorn\n\nuvicorn.run('proj.asgi:application')  # expect: DPL510\n"),
+                 id="uvicorn.run in a launcher script"),
     pytest.param(django_project("", proj__wsgi_py="app = None\n",
                                 Procfile="web: gunicorn proj.wsgi  # expect: DPL510\n"),
                  id="gunicorn looks for application"),
