@@ -631,7 +631,13 @@ def test_uwsgi_ini(text: str, app: str | None):
 
 
 def test_uwsgi_ini_that_does_not_parse_is_a_problem_with_its_line():
-    assert rows("uwsgi.ini", "[uwsgi]\nmodule = proj.wsgi\nthis line has no equals sign\n") == [("problem", "parse", 3)]
+    assert rows("uwsgi.ini", "module = proj.wsgi\n[uwsgi]\nhttp = :8000\n") == [("problem", "parse", 1)]
+
+
+def test_uwsgi_ini_options_without_a_value_are_flags_and_what_follows_is_read():
+    # uWSGI's ini reader gives a key alone an empty value: a flag (unbit/uwsgi core/ini.c)
+    text = "[uwsgi]\nstrict\nmaster\ndie-on-term\nmodule = proj.wsgi:application\n"
+    assert rows("uwsgi.ini", text) == [(1, P, "uwsgi", "wsgi", "proj.wsgi:application", None)]
 
 
 @pytest.mark.parametrize(

@@ -103,6 +103,7 @@ PROJECT = {
     "shop/settings.py": "ROOT_URLCONF = 'shop.urls'\nINSTALLED_APPS = []\n",
     "shop/urls.py": "from django.urls import path\nfrom shop import views\nurlpatterns = [path('', views.index)]\n",
     "shop/views.py": "import time\n\nasync def index(request):\n    time.sleep(1)\n",
+    "shop/wsgi.py": "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n",
     "Procfile": "web: gunicorn shop.wsgi\n",
 }
 

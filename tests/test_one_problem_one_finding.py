@@ -81,6 +81,7 @@ CASES = {
         """,
         routes=("index", "kick"),
         Procfile="web: gunicorn proj.asgi:application  # expect: DPL506\n",
+        proj__asgi_py="from django.core.asgi import get_asgi_application\n\napplication = get_asgi_application()\n",
     ),
 }
 

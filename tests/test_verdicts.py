@@ -392,7 +392,8 @@ AWAITING_VIEW = "import asyncio\n\n\nasync def index(request):\n    await asynci
 def test_server_on_the_wrong_app_is_a_mismatch_reported_by_dpl506(
     tmp_path: Path, views: str, procfile: str, needs: str, codes: set[str]
 ):
-    files = django_project(views, routes=("index",) if views else (), Procfile=procfile + "\n")
+    entry_points = {f"proj__{kind}_py": f"application = object()  # {kind}\n" for kind in ("asgi", "wsgi")}
+    files = django_project(views, routes=("index",) if views else (), Procfile=procfile + "\n", **entry_points)
     report = run(write_project(tmp_path, files))
     verdict = report.model.verdicts["."]
     assert (verdict.needs, verdict.fit) == (needs, "mismatch")

@@ -21,38 +21,76 @@ class Server:
     package: str | None  # the distribution that provides it, for dependency checks
     # options that take a value (so the next token is not the app), short and long
     value_options: frozenset[str] = frozenset()
+    # How the server names the app object when the command gives only a module: the attribute it looks up, or
+    # None when `module:attribute` is required (the server exits otherwise). NO_DEFAULT_CHECKED: not checked.
+    default_attribute: str | None = None
+    # Options that add a directory to sys.path before the app is imported (`--chdir`, `--app-dir`).
+    app_dir_options: tuple[str, ...] = ()
+    source: str = ""  # where the rows above were read: the server's CLI source at a release tag
 
 
+# The server's app lookup is not one we model (waitress's pkgutil.resolve_name takes `a.b.c` too; uWSGI's
+# `callable` option): its attribute is never checked.
+NO_DEFAULT_CHECKED = "?"
+
+# Every value-taking option, read from each server's own option parser at the release named (a click/argparse
+# introspection of the installed release, checked against the tag's source): an option's value is never the app.
+# gunicorn 27.0.1 `gunicorn/config.py` (every Setting with `cli`, action not store_true/store_const; 27.0.1 is the
+# PyPI release, the GitHub tags stop at 26.1.0, whose options are a subset). `--proxy-protocol` takes an optional
+# value (nargs="?"): see GUNICORN_OPTIONAL_VALUES.
 _GUNICORN_VALUES = frozenset(
-    "-b --bind -w --workers -k --worker-class --threads -c --config -t --timeout --graceful-timeout --keep-alive "
-    "--worker-connections --max-requests --max-requests-jitter -n --name --chdir --pythonpath -e --env "
-    "--log-level --log-file --access-logfile --error-logfile --access-logformat --pid -p -u --user -g --group "
-    "--umask --forwarded-allow-ips --limit-request-line --limit-request-fields --limit-request-field_size "
-    "--worker-tmp-dir --log-config --statsd-host --statsd-prefix --certfile --keyfile --ca-certs --backlog "
-    "--paste --paster --proxy-allow-from --worker-class=".split()
+    "--access-logfile --access-logformat --asgi-disconnect-grace-period --asgi-lifespan --asgi-loop --backlog "
+    "--bind --ca-certs --cert-reqs --certfile --chdir --ciphers --config --control-socket --control-socket-mode "
+    "--dirty-app --dirty-graceful-timeout --dirty-threads --dirty-timeout --dirty-workers --dogstatsd-tags --env "
+    "--error-logfile --forwarded-allow-ips --forwarder-headers --graceful-timeout --group --header-map "
+    "--http-parser --http-protocols --http2-cleartext --http2-initial-window-size --http2-max-concurrent-streams "
+    "--http2-max-frame-size --http2-max-header-list-size --keep-alive --keyfile --limit-request-field_size "
+    "--limit-request-fields --limit-request-line --log-config --log-config-json --log-file --log-level "
+    "--log-syslog-facility --log-syslog-prefix --log-syslog-to --logger-class --max-requests "
+    "--max-requests-jitter --name --paste --paste-global --paster --pid --protocol --proxy-allow-from "
+    "--pythonpath --reload-engine --reload-extra-file --root-path --ssl-version --statsd-host --statsd-prefix "
+    "--threads --timeout --umask --user --uwsgi-allow-from --websocket-max-message-size --worker-class "
+    "--worker-connections --worker-tmp-dir --workers -b -c -e -g -k -m -n -p -t -u -w".split()
 )
+# gunicorn `--proxy-protocol [MODE]`: its value is taken only when it is one of these (gunicorn 27.0.1 config.py).
+GUNICORN_OPTIONAL_VALUES = {"--proxy-protocol": frozenset({"off", "v1", "v2", "auto", "true", "false"})}
+# uvicorn 0.55.0 `uvicorn/main.py` (click options of `main`, not flags).
 _UVICORN_VALUES = frozenset(
-    "--host --port --uds --fd --workers --loop --http --ws --ws-max-size --lifespan --interface --env-file "
-    "--log-config --log-level --root-path --limit-concurrency --backlog --limit-max-requests --timeout-keep-alive "
-    "--ssl-keyfile --ssl-certfile --ssl-keyfile-password --ssl-version --ssl-cert-reqs --ssl-ca-certs "
-    "--ssl-ciphers --header --forwarded-allow-ips --app-dir --h11-max-incomplete-event-size --reload-dir "
-    "--reload-include --reload-exclude --reload-delay --timeout-graceful-shutdown --ws-ping-interval "
-    "--ws-ping-timeout --ws-per-message-deflate --factory".split()
-) - {"--factory"}
+    "--app-dir --backlog --env-file --fd --forwarded-allow-ips --h11-max-incomplete-event-size --header --host "
+    "--http --interface --lifespan --limit-concurrency --limit-max-requests --limit-max-requests-jitter "
+    "--log-config --log-level --loop --port --reload-delay --reload-dir --reload-exclude --reload-include "
+    "--root-path --ssl-ca-certs --ssl-cert-reqs --ssl-certfile --ssl-ciphers --ssl-keyfile --ssl-keyfile-password "
+    "--ssl-version --timeout-graceful-shutdown --timeout-keep-alive --timeout-worker-healthcheck --uds --workers "
+    "--ws --ws-max-queue --ws-max-size --ws-per-message-deflate --ws-ping-interval --ws-ping-timeout".split()
+)
+# daphne 4.2.3 `daphne/cli.py` (CommandLineInterface's argparse parser; tag 4.2.2 on GitHub has the same).
 _DAPHNE_VALUES = frozenset(
-    "-p --port -b --bind -u --unix-socket --fd -e --endpoint -v --verbosity -t --http-timeout --access-log "
-    "--log-fmt --ping-interval --ping-timeout --application-close-timeout --root-path --websocket_timeout "
-    "--websocket_connect_timeout --proxy-headers-host --proxy-headers-port -s --server-name".split()
+    "--access-log --application-close-timeout --bind --endpoint --fd --http-timeout --log-fmt --ping-interval "
+    "--ping-timeout --port --proxy-headers-host --proxy-headers-port --root-path --server-name --unix-socket "
+    "--verbosity --websocket-max-frame-size --websocket-max-message-size --websocket_connect_timeout "
+    "--websocket_timeout -b -e -p -s -t -u -v".split()
 )
+# hypercorn 0.18.0 `src/hypercorn/__main__.py` (argparse).
 _HYPERCORN_VALUES = frozenset(
-    "-b --bind -w --workers -k --worker-class -c --config --access-logfile --error-logfile --log-level "
-    "--root-path --keep-alive --certfile --keyfile --ca-certs --graceful-timeout -g --group -u --user "
-    "--backlog --insecure-bind --quic-bind --pid --server-name --websocket-ping-interval".split()
+    "--access-log --access-logfile --access-logformat --backlog --bind --ca-certs --cert-reqs --certfile --ciphers "
+    "--config --error-log --error-logfile --graceful-timeout --group --insecure-bind --keep-alive --keyfile "
+    "--keyfile-password --log-config --log-file --log-level --max-requests --max-requests-jitter --pid --quic-bind "
+    "--read-timeout --root-path --server-name --statsd-host --statsd-prefix --umask --user --verify-mode "
+    "--websocket-ping-interval --worker-class --workers -b -c -g -k -m -p -u -w".split()
 )
+# granian 2.8 `granian/cli.py` (click options; read on 2.8.9, tag v2.8.1 has the same app handling).
 _GRANIAN_VALUES = frozenset(
-    "--interface --host --port --workers --threads --runtime-threads --blocking-threads --loop --http "
-    "--backlog --log-level --ssl-keyfile --ssl-certificate --url-path-prefix --working-dir --env-files "
-    "--workers-lifetime --respawn-interval --pid-file --task-impl --runtime-mode --backpressure".split()
+    "--access-log-fmt --backlog --backpressure --blocking-threads --blocking-threads-idle-timeout --env-files "
+    "--host --http --http1-buffer-size --http1-header-read-timeout --http2-initial-connection-window-size "
+    "--http2-initial-stream-window-size --http2-keep-alive-interval --http2-keep-alive-timeout "
+    "--http2-max-concurrent-streams --http2-max-frame-size --http2-max-headers-size --http2-max-send-buffer-size "
+    "--interface --log-config --log-level --loop --metrics-address --metrics-port --metrics-scrape-interval "
+    "--pid-file --port --process-name --reload-ignore-dirs --reload-ignore-paths --reload-ignore-patterns "
+    "--reload-paths --reload-tick --respawn-interval --rss-sample-interval --rss-samples --runtime-blocking-threads "
+    "--runtime-mode --runtime-threads --ssl-ca --ssl-certificate --ssl-crl --ssl-keyfile --ssl-keyfile-password "
+    "--ssl-protocol-min --static-path-dir-to-file --static-path-expires --static-path-mount --static-path-route "
+    "--task-impl --uds --uds-permissions --url-path-prefix --workers --workers-kill-timeout --workers-lifetime "
+    "--workers-max-rss --working-dir --threads".split()
 )
 _UWSGI_VALUES = frozenset(
     "--module -w --wsgi-file --file --ini --yaml --xml --json --http --http-socket --socket -s --chdir "
@@ -60,20 +98,43 @@ _UWSGI_VALUES = frozenset(
     "--venv --pythonpath --static-map --uid --gid --buffer-size --harakiri --max-requests "
     "--gevent --asyncio --tornado --async".split()
 )
-_WAITRESS_VALUES = frozenset("--host --port --listen --unix-socket --threads --url-scheme --ident --call".split())
+# waitress 3.0.2 `src/waitress/adjustments.py` `Adjustments.parse_args` (getopt): every non-boolean adjustment
+# takes a value; `--call` and `--help` are flags (`long_opts = ["help", "call"]`).
+_WAITRESS_VALUES = frozenset(
+    "--asyncore-loop-timeout --backlog --channel-request-lookahead --channel-timeout --cleanup-interval "
+    "--connection-limit --host --ident --inbuf-overflow --listen --max-request-body-size --max-request-header-size "
+    "--outbuf-high-watermark --outbuf-overflow --port --recv-bytes --send-bytes --server-name --sockets --threads "
+    "--trusted-proxy --trusted-proxy-count --trusted-proxy-headers --unix-socket --unix-socket-perms --url-prefix "
+    "--url-scheme".split()
+)
 
+# default_attribute sources: gunicorn `gunicorn/util.py` `import_app` (`obj = "application"` when no `:`; the
+# attribute may be a call, `create_app()`); uvicorn `uvicorn/importer.py` `import_from_string` (`Import string
+# "..." must be in format "<module>:<attribute>".`); daphne `daphne/utils.py` `import_by_path`
+# (`path.split(":", 1)` unpacked: no `:` raises); hypercorn `src/hypercorn/utils.py` `load_application`
+# (`app_name = "app"`, an optional `asgi:`/`wsgi:` mode prefix); granian `granian/_internal.py` `load_target`
+# (`name or 'app'`).
 SERVERS: dict[str, Server] = {
-    "gunicorn": Server("gunicorn", UNKNOWN, False, "gunicorn", _GUNICORN_VALUES),
-    "uvicorn": Server("uvicorn", ASGI, True, "uvicorn", _UVICORN_VALUES),
-    "daphne": Server("daphne", ASGI, True, "daphne", _DAPHNE_VALUES),
-    "hypercorn": Server("hypercorn", UNKNOWN, True, "hypercorn", _HYPERCORN_VALUES),
-    "granian": Server("granian", RSGI, True, "granian", _GRANIAN_VALUES),
-    "uwsgi": Server("uwsgi", WSGI, False, "uwsgi", _UWSGI_VALUES),
-    "waitress-serve": Server("waitress", WSGI, False, "waitress", _WAITRESS_VALUES),
+    "gunicorn": Server("gunicorn", UNKNOWN, False, "gunicorn", _GUNICORN_VALUES, "application",
+                       ("--chdir", "--pythonpath"), "benoitc/gunicorn 27.0.1 gunicorn/config.py, gunicorn/util.py"),
+    "uvicorn": Server("uvicorn", ASGI, True, "uvicorn", _UVICORN_VALUES, None, ("--app-dir",),
+                      "Kludex/uvicorn 0.55.0 uvicorn/main.py, uvicorn/importer.py"),
+    "daphne": Server("daphne", ASGI, True, "daphne", _DAPHNE_VALUES, None, (),
+                     "django/daphne 4.2.3 daphne/cli.py, daphne/utils.py"),
+    "hypercorn": Server("hypercorn", UNKNOWN, True, "hypercorn", _HYPERCORN_VALUES, "app", (),
+                        "pgjones/hypercorn 0.18.0 src/hypercorn/__main__.py, src/hypercorn/utils.py"),
+    "granian": Server("granian", RSGI, True, "granian", _GRANIAN_VALUES, "app", ("--working-dir",),
+                      "emmett-framework/granian v2.8.1 granian/cli.py, granian/_internal.py"),
+    "uwsgi": Server("uwsgi", WSGI, False, "uwsgi", _UWSGI_VALUES, NO_DEFAULT_CHECKED, ("--chdir",),
+                    "unbit/uwsgi plugins/python/python_plugin.c"),
+    "waitress-serve": Server("waitress", WSGI, False, "waitress", _WAITRESS_VALUES, NO_DEFAULT_CHECKED, (),
+                             "Pylons/waitress v3.0.2 src/waitress/runner.py, src/waitress/adjustments.py"),
     "mod_wsgi-express": Server("mod_wsgi", WSGI, False, "mod-wsgi", frozenset({"--port", "--host", "--processes",
-                                                                               "--threads", "--user", "--group"})),
-    "runserver": Server("runserver", WSGI, False, None, frozenset()),
-}
+                                                                               "--threads", "--user", "--group"}),
+                               NO_DEFAULT_CHECKED, (), "GrahamDumpleton/mod_wsgi src/express/options.py"),
+    "runserver": Server("runserver", WSGI, False, None, frozenset(), NO_DEFAULT_CHECKED),
+}  # fmt: skip
+SERVERS_BY_NAME = {server.name: server for server in SERVERS.values()}
 
 # gunicorn `-k` values that make it an ASGI server; every other worker class is WSGI.
 GUNICORN_ASGI_WORKERS = {
@@ -81,9 +142,22 @@ GUNICORN_ASGI_WORKERS = {
     "uvicorn.workers.UvicornH11Worker": "uvicorn",
     "uvicorn_worker.UvicornWorker": "uvicorn-worker",
     "uvicorn_worker.UvicornH11Worker": "uvicorn-worker",
-    "asgi": "gunicorn",  # gunicorn's own ASGI worker: beta in 24.0.0, stable in 25.1.0
+    # gunicorn's own ASGI worker: beta in 24.0.0, stable in 25.1.0; `asgi` is its SUPPORTED_WORKERS alias for the
+    # dotted class (benoitc/gunicorn 26.1.0 and 27.0.1 gunicorn/workers/__init__.py).
+    "asgi": "gunicorn",
+    "gunicorn.workers.gasgi.ASGIWorker": "gunicorn",
 }
 GRANIAN_INTERFACES = {"asgi": ASGI, "asginl": ASGI, "rsgi": RSGI, "wsgi": WSGI}
+
+# Servers whose project has stopped moving: said in `report` where they are found or recommended (a note, not a
+# finding). uWSGI: "The project is in maintenance mode (only bugfixes and updates for new languages apis)"
+# (unbit/uwsgi README, uwsgi-docs index). NGINX Unit: the nginx/unit repository was archived (read-only) in
+# October 2025; FreeUnit (freeunitorg/freeunit) is the community fork (docs.freeunit.org/migration/).
+SERVER_STATUS_NOTES = {
+    "uwsgi": "uWSGI is in maintenance mode (bug fixes only, no new features): prefer gunicorn, or an ASGI server",
+    "nginx-unit": "NGINX Unit was archived in October 2025 and is no longer developed (FreeUnit is a community fork): "
+                  "plan a move to another server",
+}
 
 # Wrappers in front of the real command: `exec`, `env`, init processes, APM launchers, runners of virtualenvs.
 COMMAND_PREFIXES = frozenset({"exec", "env", "nohup", "time", "sudo", "dumb-init", "tini", "--", "ddtrace-run",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django_protolint.knowledge.django_api import version_label
+from django_protolint.knowledge.servers import SERVER_STATUS_NOTES
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.deploy.files import Deployment
@@ -50,7 +51,8 @@ def _deployment_record(deployment: Deployment) -> dict[str, Any]:
         "environment_reason": deployment.why,
         "environment_certain": deployment.certain,
         "where": deployment.where,
-        "notes": list(command.notes),
+        "notes": [*command.notes, *([SERVER_STATUS_NOTES[command.server]] if command.server in SERVER_STATUS_NOTES
+                                    else [])],  # fmt: skip
         "config": {"path": deployment.config[0], "line": deployment.config[1]} if deployment.config else None,
     }
 

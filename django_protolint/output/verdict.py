@@ -6,6 +6,7 @@ import json
 
 import click
 
+from django_protolint.knowledge.servers import SERVER_STATUS_NOTES
 from django_protolint.output.projects import projects_records
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.verdict import Verdict
@@ -42,6 +43,7 @@ def _servers(verdict: Verdict) -> list[str]:
             + (f" (configured in {deployment.config[0]}:{deployment.config[1]})" if deployment.config else "")
             + (f"\n      {deployment.environment}{'' if deployment.certain else ' (unsure)'}: {deployment.why}"
                if deployment.why else "")
+            + (f"\n      note: {SERVER_STATUS_NOTES[command.server]}" if command.server in SERVER_STATUS_NOTES else "")
         )
     return rows
 

@@ -46,6 +46,7 @@ class AsgiApplication:
     websocket_entry: Span | None = None  # the router's "websocket" key, when written in this file
     setup_line: int | None = None  # first module-level get_asgi_application() / django.setup()
     early_model_imports: list[tuple[str, int]] = field(default_factory=list)  # (module, line) before setup
+    name: str = "application"  # the attribute: `application`, or the one ASGI_APPLICATION names
 
     @property
     def serves_websockets(self) -> bool:
@@ -81,20 +82,24 @@ class AsgiReader:
         self._models_memo: dict[str, bool] = {}
 
     def applications(self, files: tuple[FileFacts, ...], root: str, asgi_setting: object) -> list[AsgiApplication]:
-        modules = [f for f in files if f.path.rsplit("/", 1)[-1] == "asgi.py" and source_root(f) == root]
+        wanted = {(f.path, "application"): f for f in files if f.path.rsplit("/", 1)[-1] == "asgi.py"
+                  and source_root(f) == root}  # fmt: skip
         if isinstance(asgi_setting, str) and "." in asgi_setting:
-            configured = self.index.find(asgi_setting.rsplit(".", 1)[0], root)
-            if configured is not None and configured not in modules:
-                modules.append(configured)
-        return [app for facts in modules if (app := self.read(facts)) is not None]
+            # the attribute the setting names, whatever it is called (`proj.routing.channel_app`)
+            module, _, name = asgi_setting.rpartition(".")
+            configured = self.index.find(module, root)
+            if configured is not None:
+                wanted.setdefault((configured.path, name), configured)
+        return [app for (_, name), facts in wanted.items() if (app := self.read(facts, name)) is not None]
 
-    def read(self, facts: FileFacts) -> AsgiApplication | None:
-        assignment = _last_assignment(facts, "application")
-        function = next((f for f in facts.functions if f.qualname == "application"), None)
+    def read(self, facts: FileFacts, name: str = "application") -> AsgiApplication | None:
+        assignment = _last_assignment(facts, name)
+        function = next((f for f in facts.functions if f.qualname == name), None)
         if assignment is None and function is None:
             return None
         line = assignment.line if assignment else function.span.line  # type: ignore[union-attr]
-        app = AsgiApplication(facts.module, facts.path, line, "unknown", raw_websocket_checks=facts.websocket_checks)
+        app = AsgiApplication(facts.module, facts.path, line, "unknown", raw_websocket_checks=facts.websocket_checks,
+                              name=name)  # fmt: skip
         if assignment is not None:
             self._application(app, self._deref(assignment.value, facts), facts)
         elif facts.websocket_checks:

@@ -23,6 +23,7 @@ from django_protolint.project.dependencies import (
     version_range,
 )
 from django_protolint.project.tree import tree_top
+from django_protolint.project.deploy.entrypoint import AppProblem, app_problem
 from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
 from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION
 from django_protolint.project.deploy.environment import path_signal
@@ -122,6 +123,18 @@ class ProjectModel:
                 if isinstance(entry, Deployment) and belongs_to(entry, project, self)]  # fmt: skip
 
     @cached_property
+    def app_problems(self) -> dict[tuple[str, int], AppProblem]:
+        """(deployment path, line) -> why its server cannot load the app it names (deploy/entrypoint.py)."""
+        texts = list(self.deployment_texts.values())
+        paths = [facts.path for facts in self.files]
+        found = {}
+        for deployment in self.deployments:
+            problem = app_problem(deployment.command, self.modules, self.file, paths, texts)
+            if problem is not None:
+                found[(deployment.path, deployment.line)] = problem
+        return found
+
+    @cached_property
     def verdicts(self) -> dict[str, Verdict]:
         """Project root -> its protocol-fit verdict."""
         found = {}
@@ -131,7 +144,8 @@ class ProjectModel:
                                               self.requirement_names, self.declared_server,
                                               self.async_streams(project.root),
                                               self.channels_release(project),
-                                              self.framework_websockets(project.root))  # fmt: skip
+                                              self.framework_websockets(project.root),
+                                              cannot_start=set(self.app_problems))  # fmt: skip
         return found
 
     @cached_property

@@ -13,6 +13,7 @@ fit:     "mismatch"   ASGI required, WSGI only
 from __future__ import annotations
 
 import shlex
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from django_protolint.knowledge.channels_api import RUNSERVER_IN_CHANNELS
@@ -215,7 +216,8 @@ def decide(needs: str, served: str) -> str:
 def asgi_app_path(project: DjangoProject) -> tuple[str, str]:
     """(`module:application` named from the project's root, what to do first when that module does not exist)."""
     if project.asgi_applications:
-        return f"{project.asgi_applications[0].module}:application", ""
+        first = project.asgi_applications[0]
+        return f"{first.module}:{first.name}", ""
     primary = project.primary
     package = primary.reference.module.split(".")[0] if primary else "<project>"
     return f"{package}.asgi:application", f"create `{package}/asgi.py` with `application = get_asgi_application()`"
@@ -253,7 +255,8 @@ def _server_command(app: str, requirements: set[str], websockets: bool) -> tuple
 def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers: list[tuple[str, str]],
                 requirements: set[str], declared_server: str | None = None,
                 streams: list[Evidence] | None = None, channels: ChannelsRelease | None = None,
-                framework_websockets: list[Evidence] | None = None) -> Verdict:  # fmt: skip
+                framework_websockets: list[Evidence] | None = None,
+                cannot_start: Collection[tuple[str, int]] = ()) -> Verdict:  # fmt: skip
     needs, needs_evidence = needs_of(project, consumers, streams, framework_websockets)
     # runserver speaks ASGI when daphne (or Channels < 4) is installed as an app: say so wherever it is shown.
     deployments = [_effective(d, project, channels, requirements) for d in deployments]
@@ -274,6 +277,10 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
     option_decides = declared_server is None and _template_option_decides(fit, alternatives)
     if option_decides:
         fit = "unknown"
+    if declared_server is None and any((d.path, d.line) in cannot_start for d in production):
+        # the app it names does not exist (deploy/entrypoint.py): the server exits at start
+        # (tests/test_ground_truth_entrypoints.py)
+        fit = "mismatch"
     code_words = NEEDS_WORDS[needs]
     if needs == "asgi-required":
         stream_count = len(streams or [])
@@ -301,6 +308,9 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
     if option_decides:
         served_words += " — the template's options decide which one is served"
     summary = f"Protocol fit: {fit.upper()} — code: {code_words} · served: {served_words}"
+    broken = [d for d in production if (d.path, d.line) in cannot_start] if declared_server is None else []
+    if broken:
+        summary += f" · cannot start (its app does not exist): {'; '.join(_label(d) for d in broken)}"
     command, note = (
         recommendation(project, requirements, websockets=needs == "asgi-required")
         if fit in ("mismatch", "suboptimal")

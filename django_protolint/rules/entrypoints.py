@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.knowledge.servers import ASGI
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
@@ -123,7 +124,8 @@ ASGI_ENTRYPOINT_MISSING = Rule(
         "Consumers run only behind an ASGI application (`ProtocolTypeRouter` in `asgi.py`) served by an ASGI "
         "server. Without one the websocket code is dead: every handshake gets 404. A project that serves only "
         "HTTP is never asked for an asgi.py, and neither is a tree with no settings module (a reusable app or "
-        "a library: the project that installs it provides the ASGI application)."
+        "a library: the project that installs it provides the ASGI application). Any ASGI application counts, "
+        "whatever its name: the one `ASGI_APPLICATION` names, or one an ASGI server command points at."
     ),
     fix="add `asgi.py` with `application = ProtocolTypeRouter({{...}})` routing to the consumers",
     examples=[
@@ -145,6 +147,22 @@ ASGI_ENTRYPOINT_MISSING = Rule(
                 proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n",
             ),
             note="HTTP only: no asgi.py needed",
+        ),
+        Valid(
+            django_project(
+                "",
+                app__consumers_py="""
+                from channels.generic.websocket import AsyncWebsocketConsumer
+
+                class Chat(AsyncWebsocketConsumer):
+                    async def connect(self):
+                        await self.accept()
+                """,
+                proj__routing_py="from channels.routing import ProtocolTypeRouter\n\n"
+                                 "channel_app = ProtocolTypeRouter({})\n",
+                Procfile="web: daphne proj.routing:channel_app\n",
+            ),
+            note="the ASGI application a server command points at may have any name, in any module",
         ),
         Valid(
             {
@@ -175,6 +193,20 @@ def _defines(facts: FileFacts, name: str) -> bool:
         or any(isinstance(s, StarImport) for s in facts.statements)
         or any(bound == name for bound, _ in facts.imports)
     )
+
+
+def _serves_an_asgi_app(model: ProjectModel, project: DjangoProject) -> bool:
+    """An ASGI server command of this project points at an app the project defines, whatever its name
+    (`daphne proj.routing:channel_app`): that is the ASGI application, wherever it lives."""
+    for deployment in model.deployments_for(project):
+        command = deployment.command
+        if command.protocol != ASGI or not command.app or (deployment.path, deployment.line) in model.app_problems:
+            continue
+        module, _, attribute = command.app.removeprefix("asgi:").partition(":")
+        facts = model.modules.find(module, project.root)
+        if facts is not None and (facts.dynamic_globals or attribute.split(".")[0] in facts.bound_names):
+            return True
+    return False
 
 
 def _package_in_project(model: ProjectModel, module: str, root: str) -> bool:
@@ -227,7 +259,7 @@ def _installed_apps(project: DjangoProject) -> tuple[list[str], str, int] | None
 @check(ASGI_ENTRYPOINT_MISSING)
 def consumers_without_asgi(model: ProjectModel) -> Iterator[Finding]:
     for project in model.django_projects:
-        if project.asgi_applications or project.primary is None:
+        if project.asgi_applications or project.primary is None or _serves_an_asgi_app(model, project):
             # No settings module at all: a reusable app or a library (Channels itself), whose consumers the host
             # project's asgi.py routes to. Only a project that is run (it has settings) must have one.
             continue

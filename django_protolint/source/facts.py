@@ -221,6 +221,10 @@ class FileFacts:
     related_accesses: tuple[RelatedAccessFact, ...] = ()
     server_starts: tuple[ServerStartFact, ...] = ()
     server_argvs: tuple[ServerArgvFact, ...] = ()
+    # Names the module binds at its top level, and whether its globals are dynamic (source/bindings.py): what a
+    # server's `module:attribute` can find.
+    bound_names: tuple[str, ...] = ()
+    dynamic_globals: bool = False
     import_line: int = 1  # where a fix inserts a new import: after the module's last top-level import  # comparisons with "websocket": raw ASGI websocket handling
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)

@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django_protolint.source.bindings import module_bindings
 from django_protolint.source.decode import UndecodableSource, decode_source
 from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.source.newer_syntax import NewerSyntax, parse_newer_syntax
@@ -57,6 +58,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
         visitor = FactsVisitor(module, is_package, text)
         with _deeper_recursion():
             visitor.visit(tree)
+            bound_names, dynamic_globals = module_bindings(tree)
     except RecursionError:
         # Valid but very deep code (generated tables, long `a + b + ...` chains): the walk recurses.
         return FileFacts(path=path, module=module, noqa=noqa, problem=_too_deep("analyse"))
@@ -90,6 +92,8 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
         server_starts=tuple(visitor.server_starts),
         server_argvs=tuple(visitor.server_argvs),
         import_line=visitor.import_line,
+        bound_names=bound_names,
+        dynamic_globals=dynamic_globals,
         noqa=noqa,
         rendered=rendered,
     )

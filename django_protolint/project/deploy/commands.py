@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django_protolint.knowledge.servers import (
     ASGI,
     COMMAND_PREFIXES,
     GRANIAN_INTERFACES,
     GUNICORN_ASGI_WORKERS,
+    GUNICORN_OPTIONAL_VALUES,
     LAUNCHERS,
     MOD_WSGI_EXPRESS_FLAGS,
     MOD_WSGI_EXPRESS_PAIRS,
@@ -50,10 +51,13 @@ class ServerCommand:
     config_file: str | None = None  # gunicorn -c / uwsgi --ini
     environment: dict[str, str] = field(default_factory=dict)  # VAR=value prefixes
     notes: tuple[str, ...] = ()
+    # A directory the server puts on sys.path before importing the app (`--chdir`, `--app-dir`, `--working-dir`,
+    # uWSGI `chdir`), as written: module names in `app` are relative to it.
+    app_dir: str | None = None
 
     def with_protocol(self, protocol: str, note: str) -> ServerCommand:
         return ServerCommand(self.server, protocol, self.app, self.worker, self.command, self.config_file,
-                             self.environment, (*self.notes, note))  # fmt: skip
+                             self.environment, (*self.notes, note), self.app_dir)  # fmt: skip
 
 
 def split_shell(text: str) -> list[str] | None:
@@ -176,10 +180,11 @@ def _manage(arguments: list[str], environment: dict[str, str]) -> ServerCommand 
 
 
 def _options(arguments: list[str], value_options: frozenset[str] | Callable[[str], bool],
-             pairs: frozenset[str] = frozenset()) -> tuple[dict[str, str], list[str]]:  # fmt: skip
+             pairs: frozenset[str] = frozenset(),
+             optional: Mapping[str, frozenset[str]] | None = None) -> tuple[dict[str, str], list[str]]:  # fmt: skip
     """Options and positional arguments. `value_options`: the options that take the next argument as their value
     (a set, or a test for option parsers where every `--name` does unless it is a flag); `pairs`: options that
-    take two arguments, skipped."""
+    take two arguments, skipped; `optional`: options whose value is optional, taken only when it is one of theirs."""
     takes_value = value_options if callable(value_options) else value_options.__contains__
     options: dict[str, str] = {}
     positional: list[str] = []
@@ -191,6 +196,10 @@ def _options(arguments: list[str], value_options: frozenset[str] | Callable[[str
             options[name] = value
         elif token in pairs:
             index += 2
+        elif optional and token in optional:
+            taken = index + 1 < len(arguments) and arguments[index + 1].lower() in optional[token]
+            options[token] = arguments[index + 1] if taken else ""
+            index += 1 if taken else 0
         elif takes_value(token) and index + 1 < len(arguments):
             options[token] = arguments[index + 1]
             index += 1
@@ -213,30 +222,34 @@ def _first(options: dict[str, str], *names: str) -> str | None:
 
 def _server(program: str, arguments: list[str], environment: dict[str, str]) -> ServerCommand | None:
     server = SERVERS[program]
-    options, positional = _options(arguments, server.value_options)
+    optional = GUNICORN_OPTIONAL_VALUES if server.name == "gunicorn" else None
+    options, positional = _options(arguments, server.value_options, optional=optional)
     command = " ".join([program, *arguments])
     app = positional[0] if positional else None
+    app_dir = _first(options, *server.app_dir_options) if server.app_dir_options else None
     if server.name == "gunicorn":
         extra = environment.get("GUNICORN_CMD_ARGS")
         if extra:
-            extra_options, _ = _options(split_shell(extra) or [], server.value_options)
+            extra_options, _ = _options(split_shell(extra) or [], server.value_options, optional=optional)
             options = {**extra_options, **options}  # the command line beats GUNICORN_CMD_ARGS
         worker = _first(options, "-k", "--worker-class")
         threads = _first(options, "--threads")
-        return gunicorn_command(app, worker, threads, command, _first(options, "-c", "--config"), environment)
+        app_dir = _first(options, *server.app_dir_options)
+        return replace(gunicorn_command(app, worker, threads, command, _first(options, "-c", "--config"), environment),
+                       app_dir=app_dir)  # fmt: skip
     if server.name == "mod_wsgi":
         return _mod_wsgi_express(arguments, command, environment)
     if server.name == "uvicorn":
         interface = _first(options, "--interface")
         protocol = WSGI if interface == "wsgi" else ASGI
-        return ServerCommand("uvicorn", protocol, app, None, command, environment=environment)
+        return ServerCommand("uvicorn", protocol, app, None, command, environment=environment, app_dir=app_dir)
     if server.name == "hypercorn":
         return ServerCommand("hypercorn", _app_protocol(app), app, _first(options, "-k", "--worker-class"), command,
                              _first(options, "-c", "--config"), environment)  # fmt: skip
     if server.name == "granian":
         interface = _first(options, "--interface") or environment.get("GRANIAN_INTERFACE") or "rsgi"
         return ServerCommand("granian", GRANIAN_INTERFACES.get(interface, UNKNOWN), app, interface, command,
-                             environment=environment)  # fmt: skip
+                             environment=environment, app_dir=app_dir)  # fmt: skip
     if server.name == "uwsgi":
         # `uwsgi uwsgi.ini`: uWSGI loads a lone argument with a config extension as its configuration
         config = _first(options, "--ini", "--yaml", "--xml", "--json") or next(
@@ -247,7 +260,8 @@ def _server(program: str, arguments: list[str], environment: dict[str, str]) -> 
             named["module"] = app  # `uwsgi proj.wsgi`: not how uWSGI is usually started, but unambiguous
         return uwsgi_command(named, command, config, environment)
     if server.name == "waitress":
-        return ServerCommand("waitress", WSGI, app or _first(options, "--call"), None, command, environment=environment)
+        # `--call` is a flag (waitress 3 adjustments.py): the app is the positional argument, a factory then
+        return ServerCommand("waitress", WSGI, app, None, command, environment=environment)
     return ServerCommand(server.name, server.protocol, app, None, command, environment=environment)
 
 
@@ -261,7 +275,8 @@ def uwsgi_command(options: Mapping[str, str], command: str, config_file: str | N
     engine = next((name for name in UWSGI_LOOP_ENGINES if options.get(name, "0").lower() not in ("0", "false")),
                   None)  # fmt: skip
     notes = (f"uWSGI's {engine} loop engine still calls the WSGI application",) if engine else ()
-    return ServerCommand("uwsgi", WSGI, app, engine, command, config_file, dict(environment or {}), notes)
+    return ServerCommand("uwsgi", WSGI, app, engine, command, config_file, dict(environment or {}), notes,
+                         options.get("chdir") or None)  # fmt: skip
 
 
 def _mod_wsgi_express(arguments: list[str], command: str, environment: dict[str, str]) -> ServerCommand | None:

@@ -245,7 +245,9 @@ def read_systemd(path: str, text: str, scripts: ScriptLookup) -> Found:
 
 
 def _ini(path: str, text: str) -> configparser.ConfigParser | DeployProblem:
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    # uWSGI options without a value (`master`, `strict`, `die-on-term`) are flags: valid ini for uWSGI, whose
+    # reader gives a key alone on its line an empty value, which turns a flag on (unbit/uwsgi core/ini.c); the keys after them must be read.
+    parser = configparser.ConfigParser(interpolation=None, strict=False, allow_no_value=True)
     try:
         parser.read_string(text)
     except configparser.Error as error:
@@ -264,13 +266,14 @@ def read_ini(path: str, text: str, scripts: ScriptLookup) -> Found:
         yield parser
         return
     for section in parser.sections():
-        if section.startswith(("program:", "fcgi-program:")) and parser.has_option(section, "command"):
+        if section.startswith(("program:", "fcgi-program:")) and parser.get(section, "command", fallback=None):
             parsed = parse_command(parser.get(section, "command"))
             if parsed is not None:
                 line = line_of(text, r"command\s*[=:]", after=rf"\[{re.escape(section)}\]")
                 yield Deployment(parsed, path, line, environment_of(section, basename(path)), f"supervisor [{section}]")
         if section == "uwsgi":
-            yield uwsgi.deployment(path, dict(parser.items(section)), line_of(text, r"\[uwsgi\]"))
+            options = {name: "1" if value is None else value for name, value in parser.items(section)}
+            yield uwsgi.deployment(path, options, line_of(text, r"\[uwsgi\]"))
             yield from _uwsgi_daemons(path, text)
 
 
@@ -557,8 +560,11 @@ def python_starts(facts: FileFacts) -> Found:
             DEVELOPMENT
         )
         rendered = ", ".join(([repr(start.app)] if start.app else []) + [f"{k}={v!r}" for k, v in start.options])
+        # `uvicorn.run(..., app_dir=BASE)`, `Granian(..., working_dir=...)`: the app is imported from elsewhere, and
+        # a keyword's value here may be a name rather than the path: the app's place is unknown
+        app_dir = "$unknown" if any(name in options for name in ("app_dir", "working_dir")) else None
         command = ServerCommand(server, protocol, start.app, options.get("interface") if server == "granian" else None,
-                                f"{start.callee}({rendered})")  # fmt: skip
+                                f"{start.callee}({rendered})", app_dir=app_dir)  # fmt: skip
         found = Deployment(command, facts.path, start.span.line, DEVELOPMENT if development else PRODUCTION,
                            f"Python script `{basename(facts.path)}`")  # fmt: skip
         if options.get("reload") or options.get("debug"):

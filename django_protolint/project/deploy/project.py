@@ -152,9 +152,15 @@ def apply_gunicorn_config(deployment: Deployment, model: ProjectModel) -> Deploy
     )
     new_app = command.app or (app.value if app is not None and isinstance(app.value, str) else None)
     new_threads = str(threads.value) if threads is not None and isinstance(threads.value, int) else None
+    # `chdir`/`pythonpath` in the file move where the app's module is imported from; the CLI's beat them.
+    directory = namespace.get("chdir") or namespace.get("pythonpath")
+    app_dir = command.app_dir or (None if directory is None else (
+        directory.value if isinstance(directory.value, str) and not directory.uncertain else "$unknown"
+    ))  # fmt: skip
     updated = gunicorn_command(new_app, new_worker if new_worker != "sync" else None, new_threads, command.command,
                                command.config_file, command.environment)  # fmt: skip
     if (updated.worker, updated.app) == (command.worker, command.app):
-        return deployment
+        return deployment if app_dir == command.app_dir else replace(deployment, command=replace(command, app_dir=app_dir))
     note = f"worker and app completed from {config.path}"
-    return replace(deployment, command=replace(updated, notes=(*command.notes, note)), config=(config.path, 1))
+    return replace(deployment, command=replace(updated, notes=(*command.notes, note), app_dir=app_dir),
+                   config=(config.path, 1))  # fmt: skip

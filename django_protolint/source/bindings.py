@@ -1,0 +1,83 @@
+"""The names a module defines at its top level: what `getattr(module, name)` can find once it is imported.
+
+A server loads `proj.asgi:application` with `getattr`; whether the module has that name is decided here, on the
+syntax tree, for every way Python binds a global: assignments (tuple targets, annotated, augmented, walrus), `def`,
+`class`, imports, `for`/`with`/`except ... as` targets, `match` captures, and `global NAME` assignments inside
+functions. Blocks under `if`/`try`/`for`/`while`/`with`/`match` count (they may run). A module whose globals we
+cannot list (a `*` import, a module `__getattr__`, `globals()`/`vars()`/`exec` or `sys.modules` tricks) is
+`dynamic`: any name may exist.
+"""
+
+from __future__ import annotations
+
+import ast
+
+_DYNAMIC_CALLS = frozenset({"globals", "vars", "exec", "__import__"})
+
+
+def module_bindings(tree: ast.Module) -> tuple[tuple[str, ...], bool]:
+    """(names bound at module level, whether the module's globals are dynamic)."""
+    names: set[str] = set()
+    dynamic = False
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            dynamic = dynamic or node.name == "__getattr__"
+            continue  # their bodies bind locals; `global` declarations are found by the walk below
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    dynamic = True
+                else:
+                    names.add(alias.asname or alias.name.split(".")[0])
+            continue
+        for child in ast.walk(node) if not isinstance(node, ast.stmt) else _own_parts(node):
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                names.add(child.id)
+            elif isinstance(child, (ast.MatchAs, ast.MatchStar)) and child.name:
+                names.add(child.name)
+            elif isinstance(child, ast.MatchMapping) and child.rest:
+                names.add(child.rest)
+            elif isinstance(child, ast.ExceptHandler) and child.name:
+                names.add(child.name)
+        pending.extend(_nested_statements(node))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            names.update(node.names)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _DYNAMIC_CALLS:
+            dynamic = True
+        elif (isinstance(node, ast.Attribute) and node.attr == "modules" and isinstance(node.value, ast.Name)
+              and node.value.id == "sys"):  # fmt: skip
+            dynamic = True
+    return tuple(sorted(names)), dynamic
+
+
+def _nested_statements(node: ast.AST) -> list[ast.AST]:
+    """The statements of a compound statement's blocks (not of a function's or class's body)."""
+    found: list[ast.AST] = []
+    for name in ("body", "orelse", "finalbody"):
+        found.extend(getattr(node, name, None) or [])
+    for handler in getattr(node, "handlers", None) or []:
+        found.extend(handler.body)
+    for case in getattr(node, "cases", None) or []:
+        found.extend(case.body)
+    return found
+
+
+def _own_parts(statement: ast.stmt) -> list[ast.AST]:
+    """The nodes of a statement outside its nested blocks: its targets, tests and expressions."""
+    parts: list[ast.AST] = []
+    for field, value in ast.iter_fields(statement):
+        if field in ("body", "orelse", "finalbody", "cases"):
+            continue
+        if field == "handlers":
+            parts.extend(value)  # `except E as name`: the handler node itself, not its body
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ast.AST):
+                parts.extend(ast.walk(item))
+    for case in getattr(statement, "cases", None) or []:
+        parts.extend(ast.walk(case.pattern))
+    return parts
