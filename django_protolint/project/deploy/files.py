@@ -46,6 +46,7 @@ _PROCESS = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*)$")
 
 def read_procfile(path: str, text: str, scripts: ScriptLookup) -> Found:
     environment = environment_of(basename(path).removeprefix("Procfile"))
+    platform = basename(path) == "Procfile"  # what Heroku-style platforms read; other names are run by honcho
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#") or TEMPLATE_TAG_LINE.match(stripped):
@@ -56,9 +57,14 @@ def read_procfile(path: str, text: str, scripts: ScriptLookup) -> Found:
             yield DeployProblem("procfile", path, number, repr(stripped[:60]))
             continue
         name, command = match.group(1), match.group(2)
-        if name != "web":
+        if name != "web" and platform:
             continue  # only `web` receives HTTP traffic on Heroku-style platforms
         parsed = parse_command(command) or _via_script(command, scripts)
+        if parsed is not None and not platform:
+            # `honcho -f ProcfileMulti start` (or foreman) runs every process of an alternate Procfile: a server
+            # under any name serves (`web:` gunicorn beside `ws:` daphne); no platform vouches for production.
+            yield Deployment(parsed, path, number, environment, f"{basename(path)} process `{name}` (honcho/foreman)")
+            continue
         if parsed is not None:
             yield Deployment(parsed, path, number, environment, f"Procfile process `{name}`")
 
@@ -259,7 +265,7 @@ def _ini(path: str, text: str) -> configparser.ConfigParser | DeployProblem:
 
 
 def read_ini(path: str, text: str, scripts: ScriptLookup) -> Found:
-    if not re.search(r"^\s*\[(program:|fcgi-program:|uwsgi\])", text, re.M):
+    if not re.search(r"^\s*\[(program:|fcgi-program:|watcher:|uwsgi\])", text, re.M):
         return  # tox.ini, pytest.ini, nginx.conf...: not deployment files of ours
     parser = _ini(path, text)
     if isinstance(parser, DeployProblem):
@@ -271,6 +277,12 @@ def read_ini(path: str, text: str, scripts: ScriptLookup) -> Found:
             if parsed is not None:
                 line = line_of(text, r"command\s*[=:]", after=rf"\[{re.escape(section)}\]")
                 yield Deployment(parsed, path, line, environment_of(section, basename(path)), f"supervisor [{section}]")
+        if section.startswith("watcher:") and parser.get(section, "cmd", fallback=None):
+            # circus: `cmd` is the program, `args` its arguments (circus docs, configuration.rst `[watcher:NAME]`)
+            command = f"{parser.get(section, 'cmd')} {parser.get(section, 'args', fallback='') or ''}".strip()
+            if (parsed := parse_command(command)) is not None:
+                line = line_of(text, r"cmd\s*[=:]", after=rf"\[{re.escape(section)}\]")
+                yield Deployment(parsed, path, line, environment_of(section, basename(path)), f"circus [{section}]")
         if section == "uwsgi":
             options = {name: "1" if value is None else value for name, value in parser.items(section)}
             yield uwsgi.deployment(path, options, line_of(text, r"\[uwsgi\]"))
@@ -583,10 +595,20 @@ def python_starts(facts: FileFacts) -> Found:
         yield replace(found, certain=False) if found.environment == PRODUCTION else found
 
 
+# A configuration template rendered at deploy time (Ansible's `.j2`, `gunicorn.service.tmpl`, `uwsgi.ini.template`
+# for envsubst): read as the file it renders to; its `{{ ... }}` and `${VAR}` values are unknown.
+TEMPLATE_SUFFIX = re.compile(r"\.(j2|jinja2?|tmpl|tpl|template)$", re.I)
+
+
+_TEMPLATE_VALUE = re.compile(r"\{\{[^\n]*?\}\}")
+
+
 def reader_for(path: str) -> Reader | None:
     name = basename(path)
+    if TEMPLATE_SUFFIX.search(name) and TEMPLATE_SUFFIX.sub("", name):
+        return reader_for(TEMPLATE_SUFFIX.sub("", path))
     lowered = name.lower()
-    if name == "Procfile" or name.startswith("Procfile.") and not lowered.endswith(_DOCUMENTS):
+    if name.startswith("Procfile") and re.fullmatch(r"Procfile([._-]?\w+)*", name) and not lowered.endswith(_DOCUMENTS):
         return read_procfile
     if name.startswith(("Dockerfile", "Containerfile")) or lowered.endswith((".dockerfile", ".containerfile")):
         return read_dockerfile
@@ -627,12 +649,24 @@ def read_deployment(path: str, text: str, scripts: ScriptLookup, top: str | None
     return _read_plain(path, text, scripts, top)
 
 
+def _rendered_later(entry: Deployment, path: str) -> Deployment:
+    """A template's server is what a deploy tool renders: production only as far as its values say, never sure."""
+    if entry.environment != PRODUCTION:
+        return entry
+    return replace(entry, certain=False, why=f"{entry.why}; `{basename(path)}` is a template, rendered at deploy time")
+
+
 def _read_plain(path: str, text: str, scripts: ScriptLookup, top: str | None) -> list[Deployment | DeployProblem]:
     reader = reader_for(path)
     if reader is None:
         return []
     try:
-        found = reader(path, text, scripts)
-        return [settle(entry, text, top) if isinstance(entry, Deployment) else entry for entry in found]
+        if TEMPLATE_SUFFIX.search(basename(path)):
+            # `{{ venv }}/bin/gunicorn`: an unknown value, written the way our readers already treat one
+            text = _TEMPLATE_VALUE.sub("${TEMPLATE_VALUE}", text)
+        found = [settle(entry, text, top) if isinstance(entry, Deployment) else entry for entry in reader(path, text, scripts)]
+        if TEMPLATE_SUFFIX.search(basename(path)):
+            found = [_rendered_later(entry, path) if isinstance(entry, Deployment) else entry for entry in found]
+        return found
     except Exception as error:  # noqa: BLE001 - one garbled file must not stop the run
         return [DeployProblem("parse", path, 1, f"cannot read this file ({type(error).__name__}: {error})")]
