@@ -25,6 +25,8 @@ from django_protolint.project.dependencies import (
 from django_protolint.project.tree import tree_top
 from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
 from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to, merge_loaded_configs
+from django_protolint.project.proxy.base import Route
+from django_protolint.project.proxy.read import is_development, read_routes
 from django_protolint.project.verdict import Evidence, Verdict, verdict_for
 from django_protolint.project.django_project import DjangoProject, build_projects
 from django_protolint.project.classes import ClassHierarchy
@@ -91,6 +93,11 @@ class ProjectModel:
         entries = merge_loaded_configs(entries)
         return [apply_gunicorn_config(entry, self) if isinstance(entry, Deployment) else entry for entry in entries]
 
+    @cached_property
+    def proxy_routes(self) -> list[Route]:
+        """The production routes of every reverse-proxy configuration (nginx, Caddy, Traefik labels)."""
+        return [route for route in read_routes(self.deployment_texts) if not is_development(route)]
+
     @property
     def deployments(self) -> list[Deployment]:
         return [entry for entry in self.deployment_entries if isinstance(entry, Deployment)]
@@ -107,7 +114,8 @@ class ProjectModel:
             found[project.root] = verdict_for(project, self.deployments_for(project), consumers,
                                               self.requirement_names, self.declared_server,
                                               self.async_streams(project.root),
-                                              self.channels_release(project))  # fmt: skip
+                                              self.channels_release(project),
+                                              self.proxy_routes, self.deployment_texts)  # fmt: skip
         return found
 
     @cached_property

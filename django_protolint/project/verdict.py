@@ -21,6 +21,9 @@ from django_protolint.project.channels_release import ChannelsRelease
 from django_protolint.project.deploy.commands import ServerCommand, app_protocol
 from django_protolint.project.deploy.files import PRODUCTION, Deployment
 from django_protolint.project.django_project import DjangoProject
+from django_protolint.project.proxy.base import Route
+from django_protolint.project.proxy.join import RoutedPath, WebsocketReach
+from django_protolint.project.proxy.routing import routing_for
 from django_protolint.project.tree import below_top
 from django_protolint.project.settings import SettingsModule
 
@@ -50,6 +53,10 @@ class Verdict:
     development_servers: list[Deployment] = field(default_factory=list)
     declared_server: str | None = None
     stream_count: int = 0  # how many of needs_evidence are async streams (the rest are websockets)
+    # A split deployment behind a reverse proxy: which path prefixes reach which server, and where each of the
+    # code's websocket routes goes through them (project/proxy/).
+    routes: list[RoutedPath] = field(default_factory=list)
+    websocket_reach: list[WebsocketReach] = field(default_factory=list)
 
 
 def needs_of(project: DjangoProject, consumers: list[tuple[str, str]],
@@ -215,7 +222,8 @@ def _server_command(app: str, requirements: set[str], websockets: bool) -> tuple
 
 def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers: list[tuple[str, str]],
                 requirements: set[str], declared_server: str | None = None,
-                streams: list[Evidence] | None = None, channels: ChannelsRelease | None = None) -> Verdict:  # fmt: skip
+                streams: list[Evidence] | None = None, channels: ChannelsRelease | None = None,
+                routes: list[Route] | None = None, texts: dict[str, str] | None = None) -> Verdict:  # fmt: skip
     needs, needs_evidence = needs_of(project, consumers, streams)
     # runserver speaks ASGI when daphne (or Channels < 4) is installed as an app: say so wherever it is shown.
     deployments = [_effective(d, project, channels, requirements) for d in deployments]
@@ -231,6 +239,15 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         # uvicorn on `proj.wsgi:application`, gunicorn sync on `proj.asgi:application`: every request fails
         # (verified on loopback, tests/test_ground_truth_servers.py), whatever the code needs.
         fit = "mismatch"
+    routing = routing_for(project, production, routes or [], texts or {})
+    proxy_words = ""
+    if declared_server is None and needs == "asgi-required" and routing.mismatches:
+        # Both protocols are served, but the proxy sends a websocket path to WSGI servers only: its handshake
+        # gets their 404 (tests/test_ground_truth_proxies.py).
+        fit, proxy_words = "mismatch", f" · proxy: {routing.mismatches[0].why}"
+        asgi = [d for d in production if d.command.protocol == ASGI]
+        if asgi:  # the ASGI server runs already: the proxy is what to change, not the server
+            proxy_words += f"; route it to {_label(asgi[0])}"
     code_words = NEEDS_WORDS[needs]
     if needs == "asgi-required":
         stream_count = len(streams or [])
@@ -251,11 +268,12 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         served_words = "unknown (only development servers found: " + "; ".join(_label(d) for d in development) + ")"
     else:
         served_words = "unknown (no deployment files found; declare it with --server)"
-    summary = f"Protocol fit: {fit.upper()} — code: {code_words} · served: {served_words}"
+    summary = f"Protocol fit: {fit.upper()} — code: {code_words} · served: {served_words}{proxy_words}"
     command, note = (
         recommendation(project, requirements, websockets=needs == "asgi-required")
-        if fit in ("mismatch", "suboptimal")
+        if fit in ("mismatch", "suboptimal") and not (routing.mismatches and ASGI in protocols)
         else (None, "")
     )
     return Verdict(needs, needs_evidence, served, production, fit, summary, command, note, development,
-                   declared_server, len(streams or []) if needs == "asgi-required" else 0)  # fmt: skip
+                   declared_server, len(streams or []) if needs == "asgi-required" else 0,
+                   routing.routes, routing.websockets)  # fmt: skip
