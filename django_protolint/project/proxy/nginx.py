@@ -36,7 +36,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443, "grpc": 80, "grpcs": 443}
 MAX_INCLUDE_DEPTH = 8
 
 # Content that only nginx configuration has: a `server`/`location`/`upstream` block or a *_pass directive.
-_NGINX = re.compile(r"^\s*(location\s+[^;{]*\{|upstream\s+[\w.-]+\s*\{|(proxy|uwsgi)_pass\s)", re.M)
+_NGINX = re.compile(r"(^|[;{}])\s*(location\s+[^;{]*\{|upstream\s+[\w.-]+\s*\{|(proxy|uwsgi)_pass\s)", re.M)
 
 
 def looks_like_nginx(text: str) -> bool:
