@@ -307,3 +307,23 @@ def test_join_keeps_only_proxying_routes():
     [path] = join(routes, [gunicorn], {})
     assert path.servers == (gunicorn,) and path.surely_wsgi_only
     assert path.describe() == "/ → gunicorn (WSGI, Procfile:1) (nginx nginx.conf:1)"
+
+
+def test_a_prefix_stripped_on_the_way_to_asgi_makes_no_mismatch():
+    """The client asks for /realtime/ws/; nginx strips /realtime/ and daphne sees /ws/: our `/ws/` sample path
+    would take `/` (gunicorn), but that is not the path the client uses."""
+    from django_protolint.project.proxy.join import websocket_reach
+
+    routes = _nginx("""
+        server {
+            location /realtime/ { proxy_pass http://127.0.0.1:9000/; }
+            location / { proxy_pass http://127.0.0.1:8000; }
+        }
+    """)
+    assert [route.rewrites for route in routes] == [True, False]
+    deployments = [_deployment("gunicorn -b 127.0.0.1:8000 proj.wsgi"),
+                   _deployment("daphne -b 127.0.0.1 -p 9000 proj.asgi:application")]
+    routed = {(p.route.path, p.route.line): p for p in join(routes, deployments, {})}
+    assert websocket_reach("ws/", {"g": routes}, routed).outcome == "unknown"
+    plain = [route for route in routes if not route.rewrites]
+    assert websocket_reach("ws/", {"g": plain}, routed).outcome == "mismatch"

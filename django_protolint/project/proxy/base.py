@@ -42,6 +42,9 @@ class Route:
     path: str
     line: int
     group: str  # the server block (or site) the route belongs to: routes compete only within one group
+    # The route changes the path before passing it on (`proxy_pass http://app/;` `rewrite`, Caddy's
+    # `handle_path`, Traefik's stripprefix): the app then sees paths other than the client's.
+    rewrites: bool = False
 
     @property
     def label(self) -> str:

@@ -141,7 +141,10 @@ def read_caddyfile(path: str, text: str) -> list[Route]:
                 targets = _proxied((line,))
             else:
                 targets = _proxied(line.block or ())
+            rewrites = line.words[0] == "handle_path" or any(
+                child.words[:1] in (("uri",), ("rewrite",)) for child in line.block or ()
+            )
             for match, pattern in _patterns(matcher, named):
                 found.append(Route("caddy", match, pattern, tuple(dict.fromkeys(targets)), line.words[0], path,
-                                   line.line, group))  # fmt: skip
+                                   line.line, group, rewrites))  # fmt: skip
     return found

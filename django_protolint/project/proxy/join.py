@@ -221,6 +221,12 @@ def websocket_reach(route: str, groups: dict[str, list[Route]], routed: dict[tup
     outcomes: list[tuple[str, RoutedPath | None]] = []
     for group in groups.values():
         chosen = covering(group, sample)
+        # A route that rewrites the path on its way to an ASGI server: the client's path for this websocket
+        # route may be another one (`location /realtime/ { proxy_pass http://daphne/; }`), so no mismatch.
+        rewritten_to_asgi = any(
+            route.rewrites and (path := routed.get((route.path, route.line))) is not None and ASGI in path.protocols
+            for route in group
+        )
         if not isinstance(chosen, Route):
             outcomes.append(("unknown", None))
             continue
@@ -229,7 +235,7 @@ def websocket_reach(route: str, groups: dict[str, list[Route]], routed: dict[tup
             outcomes.append(("unknown", path))
         elif ASGI in path.protocols:
             outcomes.append(("fit", path))
-        elif path.surely_wsgi_only:
+        elif path.surely_wsgi_only and not rewritten_to_asgi:
             outcomes.append(("mismatch", path))
         else:
             outcomes.append(("unknown", path))

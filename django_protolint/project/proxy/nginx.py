@@ -172,7 +172,8 @@ def routes(path: str, directives: tuple[Directive, ...], upstream_table: dict[st
             if pattern is None or pattern.startswith("@"):
                 continue
             targets, via = _targets(location, named, upstream_table)
-            found.append(Route("nginx", modifier, pattern, targets, via, location.path, location.line, group))
+            found.append(Route("nginx", modifier, pattern, targets, via, location.path, location.line, group,
+                               _rewrites(location)))  # fmt: skip
     return found
 
 
@@ -211,6 +212,20 @@ def _targets(location: Directive, named: dict[str, Directive],
                     via = via or f"{child.name} (via {inner.args[0]})"
                     targets.extend(_pass_targets(child.name, child.args[0], upstream_table))
     return tuple(dict.fromkeys(targets)), via
+
+
+def _rewrites(location: Directive) -> bool:
+    """`proxy_pass http://app/;` (a URI after the address replaces the location's prefix) or `rewrite`."""
+    for directive in _own_directives(location):
+        if directive.name == "rewrite":
+            return True
+        if directive.name == "proxy_pass" and directive.args and "://" in directive.args[0]:
+            address = directive.args[0].split("://", 1)[1]
+            if address.startswith("unix:"):
+                address = address.removeprefix("unix:").split(":", 1)[-1] if address.count(":") > 1 else ""
+            if "/" in address:
+                return True
+    return False
 
 
 def _own_directives(location: Directive) -> Iterator[Directive]:

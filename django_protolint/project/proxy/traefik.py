@@ -77,6 +77,10 @@ def read_labels(path: str, text: str) -> list[Route]:
         port = ports.get(traefik_service) if traefik_service else None
         target = Target(f"{host}:{port if port is not None else '?'}", host=host, port=port)
         line = line_of(text, rf".*traefik\.http\.routers\.{re.escape(router)}\.rule")
+        middlewares = labels.get(f"traefik.http.routers.{router}.middlewares", "")
+        rewrites = any(".stripprefix" in key.lower() or ".replacepath" in key.lower() for key in labels
+                       if any(name.split("@")[0] in key for name in middlewares.split(",") if name))  # fmt: skip
         for match, pattern in _patterns(rule):
-            found.append(Route("traefik", match, pattern, (target,), f"router `{router}`", path, line, path))
+            found.append(Route("traefik", match, pattern, (target,), f"router `{router}`", path, line, path,
+                               rewrites))  # fmt: skip
     return found
