@@ -239,7 +239,7 @@ def test_reach_near_misses_first():
     deployments = [gunicorn, default]
     assert reach(parse_address("${UPSTREAM}"), deployments, {}).servers == ()  # unknown: never matched
     assert reach(parse_address("127.0.0.1:9999"), deployments, {}).servers == ()
-    assert reach(parse_address("web:9000"), deployments, {}).note.startswith("compose service `web` has no server")
+    assert reach(parse_address("web:9000"), deployments, {}).note.startswith("service `web` has no server")
     by_service = reach(parse_address("web:8000"), deployments, {})
     assert by_service.servers == (gunicorn,) and by_service.strength == SURE
     by_port_elsewhere = reach(parse_address("backend:8000"), deployments, {})
@@ -323,7 +323,74 @@ def test_a_prefix_stripped_on_the_way_to_asgi_makes_no_mismatch():
     assert [route.rewrites for route in routes] == [True, False]
     deployments = [_deployment("gunicorn -b 127.0.0.1:8000 proj.wsgi"),
                    _deployment("daphne -b 127.0.0.1 -p 9000 proj.asgi:application")]
-    routed = {(p.route.path, p.route.line): p for p in join(routes, deployments, {})}
+    routed = {p.route: p for p in join(routes, deployments, {})}
     assert websocket_reach("ws/", {"g": routes}, routed).outcome == "unknown"
     plain = [route for route in routes if not route.rewrites]
     assert websocket_reach("ws/", {"g": plain}, routed).outcome == "mismatch"
+
+
+K8S = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    metadata: {labels: {app: board, tier: http}}
+    spec:
+      containers:
+        - name: web
+          command: ["gunicorn", "board.wsgi:application", "--bind", "0.0.0.0:8000"]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: realtime}
+spec:
+  template:
+    metadata: {labels: {app: board, tier: ws}}
+    spec:
+      containers:
+        - name: realtime
+          command: ["daphne", "-b", "0.0.0.0", "-p", "8001", "board.asgi:application"]
+          ports: [{name: ws, containerPort: 8001}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: board, tier: http}, ports: [{port: 80, targetPort: 8000}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: realtime}
+spec: {selector: {app: board, tier: ws}, ports: [{port: 80, targetPort: ws}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: board}
+spec:
+  rules:
+    - http:
+        paths:
+          - path: {ws_path}
+            pathType: Prefix
+            backend: {service: {name: realtime, port: {number: 80}}}
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: web, port: {number: 80}}}
+"""
+
+
+@pytest.mark.parametrize("ws_path, fit", [("/ws", "fit"), ("/realtime", "mismatch")])
+def test_kubernetes_ingress_routes_to_the_workloads_behind_services(tmp_path, ws_path: str, fit: str):
+    from pathlib import Path
+
+    from tests.helpers import run, write_project
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "deploy_proxy_unmatched"
+    files = {str(p.relative_to(fixture)): p.read_text() for p in fixture.rglob("*.py")}
+    files["requirements.txt"] = (fixture / "requirements.txt").read_text()
+    files["k8s/app.yaml"] = K8S.replace("{ws_path}", ws_path)
+    (verdict,) = run(write_project(tmp_path, files)).model.verdicts.values()
+    assert (verdict.served, verdict.fit) == ("both", fit), verdict.summary
+    assert {(p.route.pattern, p.servers[0].command.server) for p in verdict.routes} == {
+        (ws_path + "/", "daphne"), ("/", "gunicorn")
+    }

@@ -13,6 +13,7 @@ from django_protolint.project.deploy.commands import split_shell
 from django_protolint.project.proxy.base import Target, parse_address
 
 _SERVICE = re.compile(r"^compose service `(.+)`$")
+_CONTAINER = re.compile(r"^Kubernetes container `(.+)`$")
 _ADDRPORT = re.compile(r"^(\[[0-9a-fA-F:]+\]|[\w.-]*:)?\d+$")
 
 
@@ -24,9 +25,14 @@ class Listener:
     default: bool = False
 
 
-def compose_service(deployment: Deployment) -> str | None:
-    match = _SERVICE.match(deployment.where)
-    return match.group(1) if match else None
+def service_of(deployment: Deployment) -> str | None:
+    """The name a proxy reaches this server by: its compose service, or `k8s:<manifest>:<container>` (see
+    proxy/ingress.py)."""
+    if (match := _SERVICE.match(deployment.where)) is not None:
+        return match.group(1)
+    if (match := _CONTAINER.match(deployment.where)) is not None:
+        return f"k8s:{deployment.path}:{match.group(1)}"
+    return None
 
 
 def listeners(deployment: Deployment, texts: dict[str, str]) -> tuple[Listener, ...]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django_protolint.knowledge.servers import ASGI, WSGI
 from django_protolint.project.deploy.base import Deployment
 from django_protolint.project.proxy.base import EXACT, OTHER, PREFIX, PREFIX_STOP, REGEX_ICASE, Route, Target
-from django_protolint.project.proxy.binds import Listener, compose_service, listeners
+from django_protolint.project.proxy.binds import Listener, listeners, service_of
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "0.0.0.0", "::1", "::", "[::1]"})
 SURE, LIKELY = "sure", "likely"
@@ -106,14 +106,14 @@ def reach(target: Target, deployments: list[Deployment], texts: dict[str, str]) 
             return Reach(target, _unique(same_name), LIKELY)
         return Reach(target, (), SURE, "no server found listening on this socket")
     on_port = [(d, listener) for d, listener in listening if _same_port(listener, target.port)]
-    services = [d for d in deployments if compose_service(d) == target.host]
+    services = [d for d in deployments if service_of(d) == target.host]
     if services and target.port is None:  # Traefik without a port label: the container's one exposed port
         return Reach(target, tuple(services), LIKELY)
     if services:
         ported = [d for d in services if any(d is other for other, _ in on_port)]
         if ported:
             return Reach(target, _unique(ported), SURE)
-        return Reach(target, (), SURE, f"compose service `{target.host}` has no server on port {target.port}")
+        return Reach(target, (), SURE, f"service `{target.host}` has no server on port {target.port}")
     explicit = _unique(d for d, listener in on_port if not listener.default)
     defaulted = _unique(d for d, listener in on_port if listener.default)
     if explicit:
@@ -212,7 +212,7 @@ class WebsocketReach:
     why: str
 
 
-def websocket_reach(route: str, groups: dict[str, list[Route]], routed: dict[tuple[str, int], RoutedPath]) -> WebsocketReach:
+def websocket_reach(route: str, groups: dict[str, list[Route]], routed: dict[Route, RoutedPath]) -> WebsocketReach:
     """Across the proxy's server blocks that reach this project: fit when one sends the path to an ASGI server;
     mismatch only when every one of them surely sends it to WSGI servers alone."""
     sample = sample_path(route)
@@ -224,13 +224,13 @@ def websocket_reach(route: str, groups: dict[str, list[Route]], routed: dict[tup
         # A route that rewrites the path on its way to an ASGI server: the client's path for this websocket
         # route may be another one (`location /realtime/ { proxy_pass http://daphne/; }`), so no mismatch.
         rewritten_to_asgi = any(
-            route.rewrites and (path := routed.get((route.path, route.line))) is not None and ASGI in path.protocols
+            route.rewrites and (path := routed.get(route)) is not None and ASGI in path.protocols
             for route in group
         )
         if not isinstance(chosen, Route):
             outcomes.append(("unknown", None))
             continue
-        path = routed.get((chosen.path, chosen.line))
+        path = routed.get(chosen)
         if path is None or not path.servers:
             outcomes.append(("unknown", path))
         elif ASGI in path.protocols:

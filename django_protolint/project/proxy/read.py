@@ -12,7 +12,7 @@ import posixpath
 import re
 
 from django_protolint.project.deploy.base import DEVELOPMENT, basename, environment_of
-from django_protolint.project.proxy import caddy, nginx, traefik
+from django_protolint.project.proxy import caddy, ingress, nginx, traefik
 from django_protolint.project.proxy.base import Route, Target
 
 _TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2")
@@ -67,6 +67,8 @@ def read_routes(texts: dict[str, str]) -> list[Route]:
             found.extend(caddy.read_caddyfile(path, _untemplated(text)))
         elif traefik.is_compose(path):
             found.extend(traefik.read_labels(path, text))
+    found.extend(ingress.read_ingresses({path: text for path, text in texts.items()
+                                         if path.lower().endswith((".yaml", ".yml"))}))  # fmt: skip
     return list(dict.fromkeys(found))
 
 

@@ -51,6 +51,6 @@ def routing_for(project: DjangoProject, production: list[Deployment], routes: li
     for route in routes:
         if route.group in groups_reaching:
             groups.setdefault(route.group, []).append(route)
-    by_place = {(path.route.path, path.route.line): path for path in joined}
-    websockets = [websocket_reach(route, groups, by_place) for route in _served_websocket_routes(project, production)]
+    by_route = {path.route: path for path in joined}
+    websockets = [websocket_reach(route, groups, by_route) for route in _served_websocket_routes(project, production)]
     return Routing(shown, websockets)
