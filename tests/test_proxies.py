@@ -394,3 +394,37 @@ def test_kubernetes_ingress_routes_to_the_workloads_behind_services(tmp_path, ws
     assert {(p.route.pattern, p.servers[0].command.server) for p in verdict.routes} == {
         (ws_path + "/", "daphne"), ("/", "gunicorn")
     }
+
+
+HAPROXY = """
+global
+    maxconn 256
+
+defaults
+    mode http
+
+frontend www
+    bind *:80
+    acl is_ws path_beg /ws/
+    acl is_upgrade hdr(Upgrade) -i websocket
+    use_backend daphne if is_ws
+    default_backend gunicorn
+
+backend daphne
+    server ws1 127.0.0.1:8001 check
+
+backend gunicorn
+    server web1 127.0.0.1:8000 check
+"""
+
+
+def test_haproxy_acls_and_backends():
+    assert proxy_file("deploy/haproxy.cfg") and not proxy_file("setup.cfg")
+    routes = read_routes({"deploy/haproxy.cfg": HAPROXY})
+    assert [(r.match, r.pattern, [t.port for t in r.targets], r.line) for r in routes] == [
+        (REGEX, "^/ws/", [8001], 12), (PREFIX, "/", [8000], 13),
+    ]
+    assert covering(routes, SamplePath("/ws/chat/", True)).line == 12
+    assert covering(routes, SamplePath("/api/", True)).line == 13
+    unsure = read_routes({"haproxy.cfg": HAPROXY.replace("if is_ws", "if is_upgrade")})
+    assert unsure[0].match == OTHER and covering(unsure, SamplePath("/ws/", True)) == UNSURE

@@ -2,7 +2,7 @@
 
 nginx is recognised by its content (a `location`/`upstream` block or a `*_pass` directive) among files named
 like configuration (`*.conf`, `sites-available/*`, `nginx*`, `*.conf.template` for the official image's envsubst
-step); Caddy by the name `Caddyfile`; Traefik by `traefik.http.routers.*` labels in compose files.
+step); Caddy by the name `Caddyfile`; HAProxy by `haproxy` in the path and its sections; Traefik by `traefik.http.routers.*` labels in compose files.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import posixpath
 import re
 
 from django_protolint.project.deploy.base import DEVELOPMENT, basename, environment_of
-from django_protolint.project.proxy import caddy, ingress, nginx, traefik
+from django_protolint.project.proxy import caddy, haproxy, ingress, nginx, traefik
 from django_protolint.project.proxy.base import Route, Target
 
 _TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2")
@@ -29,8 +29,10 @@ def proxy_file(path: str) -> bool:
     stem = name
     for suffix in _TEMPLATE_SUFFIXES:
         stem = stem.removesuffix(suffix)
-    if name.startswith("caddyfile") or stem.endswith(".caddy"):
+    if name.startswith("caddyfile") or stem.endswith(".caddy") or "haproxy" in stem:
         return True
+    if stem.endswith(".cfg"):
+        return "haproxy" in path.lower()
     if stem.endswith(_DOCUMENTS):
         return False
     return stem.endswith((".conf", ".nginx", ".vhost")) or "nginx" in stem or bool(_NGINX_DIRECTORY.search(path))
@@ -65,6 +67,8 @@ def read_routes(texts: dict[str, str]) -> list[Route]:
     for path, text in sorted(texts.items()):
         if basename(path).lower().startswith("caddyfile") or (proxy_file(path) and path.lower().endswith(".caddy")):
             found.extend(caddy.read_caddyfile(path, _untemplated(text)))
+        elif proxy_file(path) and "haproxy" in path.lower() and haproxy.looks_like_haproxy(text):
+            found.extend(haproxy.read_haproxy(path, _untemplated(text)))
         elif traefik.is_compose(path):
             found.extend(traefik.read_labels(path, text))
     found.extend(ingress.read_ingresses({path: text for path, text in texts.items()
