@@ -244,6 +244,9 @@ def test_reach_near_misses_first():
     assert by_service.servers == (gunicorn,) and by_service.strength == SURE
     by_port_elsewhere = reach(parse_address("backend:8000"), deployments, {})
     assert by_port_elsewhere.servers == (gunicorn,) and by_port_elsewhere.strength == LIKELY
+    script = _deployment("daphne -b 0.0.0.0 -p 9000 proj.asgi:application", "shell script", "scripts/run.sh")
+    through_image = reach(parse_address("web:9000"), [*deployments, script], {})  # the image's CMD runs a script
+    assert through_image.servers == (script,) and through_image.strength == LIKELY
     by_default = reach(parse_address("127.0.0.1:8000", None), [default], {})
     assert by_default.servers == (default,) and by_default.strength == LIKELY  # its default port: likely only
 

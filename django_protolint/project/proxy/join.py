@@ -109,17 +109,19 @@ def reach(target: Target, deployments: list[Deployment], texts: dict[str, str]) 
     services = [d for d in deployments if service_of(d) == target.host]
     if services and target.port is None:  # Traefik without a port label: the container's one exposed port
         return Reach(target, tuple(services), LIKELY)
-    if services:
-        ported = [d for d in services if any(d is other for other, _ in on_port)]
-        if ported:
-            return Reach(target, _unique(ported), SURE)
-        return Reach(target, (), SURE, f"service `{target.host}` has no server on port {target.port}")
+    ported = [d for d in services if any(d is other for other, _ in on_port)]
+    if ported:
+        return Reach(target, _unique(ported), SURE)
+    # A service of that name without a server on the port (another compose file's service of the same name,
+    # an image whose CMD runs a script): the port alone may still find it, as a likely match.
     explicit = _unique(d for d, listener in on_port if not listener.default)
     defaulted = _unique(d for d, listener in on_port if listener.default)
     if explicit:
-        return Reach(target, explicit, SURE if target.host in LOOPBACK else LIKELY)
+        return Reach(target, explicit, SURE if target.host in LOOPBACK and not services else LIKELY)
     if defaulted:
         return Reach(target, defaulted, LIKELY)
+    if services:
+        return Reach(target, (), SURE, f"service `{target.host}` has no server on port {target.port}")
     return Reach(target, (), SURE, f"no server found listening on port {target.port}")
 
 
