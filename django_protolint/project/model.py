@@ -95,7 +95,8 @@ class ProjectModel:
 
     @cached_property
     def proxy_routes(self) -> list[Route]:
-        """The production routes of every reverse-proxy configuration (nginx, Caddy, Traefik labels)."""
+        """The production routes of every reverse-proxy configuration (nginx, Caddy, Traefik labels, HAProxy,
+        Kubernetes Ingress): project/proxy/."""
         return [route for route in read_routes(self.deployment_texts) if not is_development(route)]
 
     @property

@@ -4,7 +4,7 @@ needs:   "asgi-required"   websockets reachable (Channels routes, a raw ASGI web
          "asgi-beneficial" async views that await something (they run, but without concurrency, under WSGI)
          "wsgi"            nothing above
 served:  from production deployment commands (or `--server`): "wsgi", "asgi", "both" or "unknown"
-fit:     "mismatch"   ASGI required, WSGI only
+fit:     "mismatch"   ASGI required, WSGI only; or a reverse proxy surely sends a websocket route to WSGI servers only
          "suboptimal" ASGI would help, WSGI only
          "fit"        otherwise (both protocols served counts as fit when ASGI is required: a split deployment)
          "unknown"    no production server found: never a guess presented as fact
