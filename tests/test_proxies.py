@@ -431,3 +431,42 @@ def test_haproxy_acls_and_backends():
     assert covering(routes, SamplePath("/api/", True)).line == 13
     unsure = read_routes({"haproxy.cfg": HAPROXY.replace("if is_ws", "if is_upgrade")})
     assert unsure[0].match == OTHER and covering(unsure, SamplePath("/ws/", True)) == UNSURE
+
+
+# ----------------------------------------------------------------------------- contracts
+
+
+def test_report_json_carries_the_routes():
+    import json
+    from pathlib import Path
+
+    from tests.helpers import invoke
+
+    root = Path(__file__).resolve().parent.parent / "fixtures" / "deploy_proxy_ws_to_wsgi"
+    result = invoke(["report", "--format", "json", "."], root)
+    assert result.exception is None
+    [project] = json.loads(result.stdout)["projects"]
+    verdict = project["verdict"]
+    assert [(r["proxy"], r["pattern"], r["line"], [s["name"] for t in r["targets"] for s in t["servers"]])
+            for r in verdict["routes"]] == [("nginx", "/", 9, ["gunicorn"]), ("nginx", "/ws/", 14, ["gunicorn"])]
+    assert [(w["route"], w["outcome"]) for w in verdict["websocket_routes"]] == [("ws/live/<str:room>/", "mismatch")]
+    text = invoke(["report", "."], root).stdout
+    assert "Routes (reverse proxy):" in text and "/ws/ → gunicorn (WSGI, docker-compose-deploy.yml:4)" in text
+
+
+_WORDS = ["server", "location", "upstream", "proxy_pass", "http://a:1", "unix:/s", "/ws/", "=", "~", "^~", "{",
+          "}", ";", "#", '"', "'", "${X}", "{{ y }}", "include", "*.conf", "if", "@n", "try_files", "\n", " ",
+          "handle", "reverse_proxy", "frontend", "use_backend", "acl", "path_beg", "default_backend", "kind: Ingress"]
+
+
+def test_no_text_makes_a_reader_raise():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=5), max_size=60).map(" ".join))
+    def check(text: str) -> None:
+        for path in ("nginx.conf", "Caddyfile", "haproxy.cfg", "k8s/app.yaml", "docker-compose.yml"):
+            read_routes({path: text})
+
+    check()
