@@ -397,6 +397,12 @@ def test_kubernetes_ingress_routes_to_the_workloads_behind_services(tmp_path, ws
     assert {(p.route.pattern, p.servers[0].command.server) for p in verdict.routes} == {
         (ws_path + "/", "daphne"), ("/", "gunicorn")
     }
+    rewritten = K8S.replace("{ws_path}", ws_path).replace(
+        "metadata: {name: board}", "metadata: {name: board, annotations: {nginx.ingress.kubernetes.io/rewrite-target: /}}"
+    )
+    files["k8s/app.yaml"] = rewritten
+    (verdict,) = run(write_project(tmp_path / "rewritten", files)).model.verdicts.values()
+    assert verdict.fit == "fit", verdict.summary  # the client's path is not the app's: no mismatch claimed
 
 
 HAPROXY = """

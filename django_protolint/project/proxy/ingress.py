@@ -93,6 +93,11 @@ def read_ingresses(texts: dict[str, str]) -> list[Route]:
             if doc.get("kind") != "Ingress":
                 continue
             group = f"{path}:{_dig(doc, 'metadata', 'name')}"
+            # ingress-nginx's rewrite-target (and Traefik's stripprefix middleware) change the path the app sees
+            annotations = _dig(doc, "metadata", "annotations")
+            rewrites = isinstance(annotations, dict) and any(
+                "rewrite-target" in str(key) or "stripprefix" in str(value).lower() for key, value in annotations.items()
+            )
             rules = _dig(doc, "spec", "rules")
             for rule in rules if isinstance(rules, list) else []:
                 paths = _dig(rule, "http", "paths")
@@ -112,5 +117,6 @@ def read_ingresses(texts: dict[str, str]) -> list[Route]:
                         pattern += "/"  # element-wise: `/ws` takes `/ws` and `/ws/...`
                     target = _service_target(name, port, services, workloads)
                     line = line_of(texts[path], rf"-?\s*path:\s*[\"']?{re.escape(str(entry.get('path') or '/'))}[\"']?\s*$")
-                    found.append(Route("ingress", kind, pattern, (target,), f"service `{name}`", path, line, group))
+                    found.append(Route("ingress", kind, pattern, (target,), f"service `{name}`", path, line, group,
+                                       rewrites))  # fmt: skip
     return found
