@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django_protolint.project.dependencies import DEPENDENCY_FILE
 from django_protolint.project.deploy.files import reader_for
+from django_protolint.project.proxy.read import proxy_file
 from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 
 # Directories that are never project code: environments, caches, installed packages, VCS metadata.
@@ -150,6 +151,7 @@ def discover(
             DEPENDENCY_FILE.search(display)
             or DEPENDENCY_FILE.search(file.name)
             or reader_for(display)
+            or proxy_file(display)
             or SETTINGS_CONFIG_FILE.search(display)
         ):
             other.setdefault(display, (file, display))

@@ -16,6 +16,7 @@ from django_protolint.discovery import Discovery, SourceFile, discover, root_rel
 from django_protolint.filters import filter_findings, selection, validate_selectors
 from django_protolint.project.dependencies import DEPENDENCY_FILE, lowest_django_version, parse_version
 from django_protolint.project.deploy.files import reader_for
+from django_protolint.project.proxy.read import proxy_file
 from django_protolint.project.launch import launch_names
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.settings import SETTINGS_CONFIG_FILE
@@ -206,7 +207,7 @@ def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Con
         django_version_configured=config.django_version is not None,
         extra_blocking_calls=dict(config.extra_blocking_calls),
         dependency_texts=dependency_texts,
-        deployment_texts={path: text for path, text in other_texts.items() if reader_for(path)},
+        deployment_texts={path: text for path, text in other_texts.items() if reader_for(path) or proxy_file(path)},
         declared_server=config.server,
         settings_texts={path: rendered_text(text, _template_of(path, template_texts))
                         for path, text in other_texts.items() if SETTINGS_CONFIG_FILE.search(path)},  # fmt: skip

@@ -155,6 +155,36 @@ EXPECTED: dict[str, Expected] = {
         summary="Protocol fit: UNKNOWN — code: ASGI would help (1 async view) · served: unknown (no deployment "
         "files found; declare it with --server)",
     ),
+    # dispatcharr's shape: uWSGI on a unix socket with daphne as its attach-daemon on :8001; nginx sends / to the
+    # socket and /ws/ to 127.0.0.1:8001, so the websocket route reaches daphne.
+    "deploy_proxy_uwsgi_daphne": Expected(
+        needs="asgi-required",
+        needs_evidence={("channels_app/routing.py", 6)},
+        served="both",
+        servers=[("uwsgi", "wsgi", None, "docker/Dockerfile", 6), ("daphne", "asgi", None, "docker/uwsgi.ini", 4)],
+        fit="fit",
+    ),
+    # Near-miss: uvicorn runs, but the nginx template's `location /ws/` passes to the gunicorn upstream.
+    "deploy_proxy_ws_to_wsgi": Expected(
+        needs="asgi-required",
+        needs_evidence={("live/routing.py", 6)},
+        served="both",
+        servers=[("gunicorn", "wsgi", "sync", "docker-compose-deploy.yml", 4),
+                 ("uvicorn", "asgi", None, "docker-compose-deploy.yml", 7)],
+        fit="mismatch",
+        summary="Protocol fit: MISMATCH — code: ASGI required (1 websocket entry) · served: WSGI + ASGI (gunicorn "
+        "sync, docker-compose-deploy.yml:4; uvicorn, docker-compose-deploy.yml:7) · proxy: `/ws/live/` reaches "
+        "only WSGI: it takes /ws/ → gunicorn (WSGI, docker-compose-deploy.yml:4) (nginx proxy/default.conf.tpl:14); "
+        "route it to uvicorn, docker-compose-deploy.yml:7",
+    ),
+    # Near-miss: Caddy's /ws/* goes to `{$REALTIME_UPSTREAM}`, an address no file fixes: no claim from it.
+    "deploy_proxy_unmatched": Expected(
+        needs="asgi-required",
+        needs_evidence={("feed/routing.py", 6)},
+        served="both",
+        servers=[("gunicorn", "wsgi", "sync", "docker-compose.yml", 4), ("daphne", "asgi", None, "docker-compose.yml", 7)],
+        fit="fit",
+    ),
 }
 
 DEPLOY_FIXTURES = sorted(path.name for path in FIXTURES.iterdir() if path.name.startswith("deploy_"))
@@ -367,7 +397,9 @@ def test_report_markdown_shape():
 def test_report_markdown_without_a_recommendation_has_no_recommendation_heading():
     _, out = report("deploy_split_servers", "--format", "markdown")
     assert "### Recommendation" not in out
-    assert out.count("\n- ") == 1 + 5 + 1  # one needs line, five servers, the settings line
+    # one needs line, five servers, two nginx routes and where the websocket route goes, the settings line
+    assert out.count("\n- ") == 1 + 5 + 3 + 1
+    assert "### Routes (reverse proxy)" in out
 
 
 # ============================================================================================ a server on the wrong app

@@ -77,6 +77,9 @@ def _verdict_record(verdict: Verdict) -> dict[str, Any]:
         "summary": verdict.summary,
         "recommendation": verdict.recommendation,
         "recommendation_note": verdict.recommendation_note or None,
+        "routes": [path.as_dict() for path in verdict.routes],
+        "websocket_routes": [{"route": reach.route, "outcome": reach.outcome, "why": reach.why or None}
+                             for reach in verdict.websocket_reach],
     }
 
 

@@ -70,6 +70,11 @@ def render_text(model: ProjectModel, markdown: bool = False) -> str:
             out.append(f"{bullet}declared with --server: {verdict.declared_server}")
         if not rows and not verdict.declared_server:
             out.append(f"{bullet}no deployment file found (declare the server with --server)")
+        if verdict.routes:
+            out.append("Routes (reverse proxy):" if not markdown else "### Routes (reverse proxy)")
+            out.extend(f"{bullet}{path.describe()}" for path in verdict.routes)
+            out.extend(f"{bullet}websocket route `{reach.route}`: {reach.outcome}" + (f" — {reach.why}" if reach.why else "")
+                       for reach in verdict.websocket_reach)  # fmt: skip
         if primary is not None:
             out.append(("Settings: " if not markdown else "### Settings\n- ") + primary.reference.evidence)
         if project.purpose.evidence:

@@ -28,6 +28,8 @@ from django_protolint.project.deploy.files import Deployment, DeployProblem, pyt
 from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION
 from django_protolint.project.deploy.environment import path_signal
 from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to, merge_loaded_configs
+from django_protolint.project.proxy.base import Route
+from django_protolint.project.proxy.read import is_development, read_routes
 from django_protolint.project.verdict import Evidence, Verdict, verdict_for
 from django_protolint.project.django_project import DjangoProject, build_projects
 from django_protolint.project.classes import ClassHierarchy
@@ -112,6 +114,12 @@ class ProjectModel:
         found = template_config_for(path, self.template_texts.__contains__)
         return self.template_texts[found] if found is not None else None
 
+    @cached_property
+    def proxy_routes(self) -> list[Route]:
+        """The production routes of every reverse-proxy configuration (nginx, Caddy, Traefik labels, HAProxy,
+        Kubernetes Ingress): project/proxy/."""
+        return [route for route in read_routes(self.deployment_texts) if not is_development(route)]
+
     @property
     def deployments(self) -> list[Deployment]:
         """What the files start as they render: a template arm the defaults do not select is no deployment."""
@@ -145,7 +153,8 @@ class ProjectModel:
                                               self.async_streams(project.root),
                                               self.channels_release(project),
                                               self.framework_websockets(project.root),
-                                              cannot_start=set(self.app_problems))  # fmt: skip
+                                              cannot_start=set(self.app_problems), routes=self.proxy_routes,
+                                              texts=self.deployment_texts)  # fmt: skip
         return found
 
     @cached_property

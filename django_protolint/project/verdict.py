@@ -4,7 +4,7 @@ needs:   "asgi-required"   websockets reachable (Channels routes, a raw ASGI web
          "asgi-beneficial" async views that await something (they run, but without concurrency, under WSGI)
          "wsgi"            nothing above
 served:  from production deployment commands (or `--server`): "wsgi", "asgi", "both" or "unknown"
-fit:     "mismatch"   ASGI required, WSGI only
+fit:     "mismatch"   ASGI required, WSGI only; or a reverse proxy surely sends a websocket route to WSGI servers only
          "suboptimal" ASGI would help, WSGI only
          "fit"        otherwise (both protocols served counts as fit when ASGI is required: a split deployment)
          "unknown"    no production server found: never a guess presented as fact
@@ -23,6 +23,9 @@ from django_protolint.project.channels_release import ChannelsRelease
 from django_protolint.project.deploy.commands import ServerCommand, app_protocol
 from django_protolint.project.deploy.files import PRODUCTION, Deployment
 from django_protolint.project.django_project import DjangoProject
+from django_protolint.project.proxy.base import Route
+from django_protolint.project.proxy.join import RoutedPath, WebsocketReach
+from django_protolint.project.proxy.routing import routing_for
 from django_protolint.project.tree import below_top
 from django_protolint.project.settings import SettingsModule
 
@@ -57,6 +60,10 @@ class Verdict:
     stream_count: int = 0  # how many of needs_evidence are async streams (the rest are websockets)
     # Servers only a template arm the defaults do not select starts (deploy/templated.py): listed, never counted.
     alternatives: list[Deployment] = field(default_factory=list)
+    # A split deployment behind a reverse proxy: which path prefixes reach which server, and where each of the
+    # code's websocket routes goes through them (project/proxy/).
+    routes: list[RoutedPath] = field(default_factory=list)
+    websocket_reach: list[WebsocketReach] = field(default_factory=list)
 
 
 def needs_of(project: DjangoProject, consumers: list[tuple[str, str]], streams: list[Evidence] | None = None,
@@ -256,7 +263,8 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
                 requirements: set[str], declared_server: str | None = None,
                 streams: list[Evidence] | None = None, channels: ChannelsRelease | None = None,
                 framework_websockets: list[Evidence] | None = None,
-                cannot_start: Collection[tuple[str, int]] = ()) -> Verdict:  # fmt: skip
+                cannot_start: Collection[tuple[str, int]] = (),
+                routes: list[Route] | None = None, texts: dict[str, str] | None = None) -> Verdict:  # fmt: skip
     needs, needs_evidence = needs_of(project, consumers, streams, framework_websockets)
     # runserver speaks ASGI when daphne (or Channels < 4) is installed as an app: say so wherever it is shown.
     deployments = [_effective(d, project, channels, requirements) for d in deployments]
@@ -281,6 +289,15 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         # the app it names does not exist (deploy/entrypoint.py): the server exits at start
         # (tests/test_ground_truth_entrypoints.py)
         fit = "mismatch"
+    routing = routing_for(project, production, routes or [], texts or {})
+    proxy_words = ""
+    if declared_server is None and needs == "asgi-required" and routing.mismatches:
+        # Both protocols are served, but the proxy sends a websocket path to WSGI servers only: its handshake
+        # gets their 404 (tests/test_ground_truth_proxies.py).
+        fit, proxy_words = "mismatch", f" · proxy: {routing.mismatches[0].why}"
+        asgi = [d for d in production if d.command.protocol == ASGI]
+        if asgi:  # the ASGI server runs already: the proxy is what to change, not the server
+            proxy_words += f"; route it to {_label(asgi[0])}"
     code_words = NEEDS_WORDS[needs]
     if needs == "asgi-required":
         stream_count = len(streams or [])
@@ -307,17 +324,18 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         served_words += "; " + "; ".join(_alternative_label(d) for d in alternatives)
     if option_decides:
         served_words += " — the template's options decide which one is served"
-    summary = f"Protocol fit: {fit.upper()} — code: {code_words} · served: {served_words}"
+    summary = f"Protocol fit: {fit.upper()} — code: {code_words} · served: {served_words}{proxy_words}"
     broken = [d for d in production if (d.path, d.line) in cannot_start] if declared_server is None else []
     if broken:
         summary += f" · cannot start (its app does not exist): {'; '.join(_label(d) for d in broken)}"
     command, note = (
         recommendation(project, requirements, websockets=needs == "asgi-required")
-        if fit in ("mismatch", "suboptimal")
+        if fit in ("mismatch", "suboptimal") and not (routing.mismatches and ASGI in protocols)
         else (None, "")
     )
     return Verdict(needs, needs_evidence, served, production, fit, summary, command, note, development,
-                   declared_server, len(streams or []) if needs == "asgi-required" else 0, alternatives)  # fmt: skip
+                   declared_server, len(streams or []) if needs == "asgi-required" else 0, alternatives,
+                   routing.routes, routing.websockets)  # fmt: skip
 
 
 def _template_option_decides(fit: str, alternatives: list[Deployment]) -> bool:

@@ -1,0 +1,256 @@
+"""nginx configuration → routes: each `location` of each `server` block, with the addresses it passes to.
+
+Read with a small tokenizer of our own rather than crossplane (nginxinc/crossplane, the kept parser on PyPI):
+crossplane opens the files itself (`crossplane.parse(path)` follows `include` on disk), and the project pass
+reads nothing from the disk; it also checks every directive against the modules it knows, so a template
+(`listen ${NGINX_PORT};`, `{{ server_name }}`) or a third-party module's directive becomes an error instead of
+a value we can mark unknown. nginx's syntax is small: words, quoted strings, `;`, blocks, `#` comments and
+`${var}` (src/core/ngx_conf_file.c, ngx_conf_read_token). `include` is resolved among the project's files.
+
+How a request picks its location (nginx.org/en/docs/http/ngx_http_core_module.html#location) is in
+project/proxy/join.py; here we only record each location's modifier and pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django_protolint.project.proxy.base import (
+    EXACT,
+    PREFIX,
+    PREFIX_STOP,
+    REGEX,
+    REGEX_ICASE,
+    Lookup,
+    Route,
+    Target,
+    parse_address,
+    strip_scheme,
+)
+
+_MODIFIERS = {"=": EXACT, "^~": PREFIX_STOP, "~": REGEX, "~*": REGEX_ICASE}
+_PASSES = ("proxy_pass", "uwsgi_pass", "grpc_pass", "scgi_pass")
+_DEFAULT_PORTS = {"http": 80, "https": 443, "grpc": 80, "grpcs": 443}
+MAX_INCLUDE_DEPTH = 8
+
+# Content that only nginx configuration has: a `server`/`location`/`upstream` block or a *_pass directive.
+_NGINX = re.compile(r"(^|[;{}])\s*(location\s+[^;{]*\{|upstream\s+[\w.-]+\s*\{|(proxy|uwsgi)_pass\s)", re.M)
+
+
+def looks_like_nginx(text: str) -> bool:
+    return bool(_NGINX.search(text))
+
+
+@dataclass(frozen=True)
+class Directive:
+    name: str
+    args: tuple[str, ...]
+    path: str
+    line: int
+    block: tuple[Directive, ...] | None = None
+
+
+def tokens(text: str) -> Iterator[tuple[str, int, bool]]:
+    """(token, line, quoted); `;`, `{` and `}` are tokens of their own unless quoted."""
+    index, line, size = 0, 1, len(text)
+    while index < size:
+        char = text[index]
+        if char == "\n":
+            line += 1
+            index += 1
+        elif char.isspace():
+            index += 1
+        elif char == "#":
+            while index < size and text[index] != "\n":
+                index += 1
+        elif char in ";{}":
+            yield char, line, False
+            index += 1
+        elif char in "\"'":
+            start_line, index, value = line, index + 1, []
+            while index < size and text[index] != char:
+                if text[index] == "\\" and index + 1 < size:
+                    index += 1
+                line += text[index] == "\n"
+                value.append(text[index])
+                index += 1
+            index += 1
+            yield "".join(value), start_line, True
+        else:
+            start, start_line = index, line
+            while index < size and not text[index].isspace() and text[index] not in ";{}\"'":
+                if text[index] == "$" and index + 1 < size and text[index + 1] == "{":  # `${var}` is one word
+                    closing = text.find("}", index)
+                    index = closing + 1 if closing != -1 else size
+                    continue
+                index += 1
+            yield text[start:index], start_line, False
+
+
+def parse(path: str, text: str, lookup: Lookup | None = None, depth: int = 0,
+          seen: frozenset[str] = frozenset()) -> tuple[Directive, ...]:  # fmt: skip
+    """The directives of a file, `include`s spliced in; an unbalanced brace closes or ends what it can."""
+    stack: list[tuple[list[Directive], tuple[str, tuple[str, ...], int] | None]] = [([], None)]
+    words: list[tuple[str, int]] = []
+    for token, line, quoted in tokens(text):
+        if quoted or token not in ";{}":
+            words.append((token, line))
+            continue
+        if token == ";":
+            if words:
+                directive = Directive(words[0][0], tuple(w for w, _ in words[1:]), path, words[0][1])
+                stack[-1][0].extend(_included(directive, lookup, depth, seen | {path}))
+            words = []
+        elif token == "{":
+            head = (words[0][0], tuple(w for w, _ in words[1:]), words[0][1]) if words else ("", (), line)
+            stack.append(([], head))
+            words = []
+        else:  # "}"
+            words = []
+            if len(stack) == 1:
+                continue  # a stray `}`: nothing to close
+            children, head = stack.pop()
+            assert head is not None
+            stack[-1][0].append(Directive(head[0], head[1], path, head[2], tuple(children)))
+    while len(stack) > 1:  # unclosed blocks at the end of the file
+        children, head = stack.pop()
+        assert head is not None
+        stack[-1][0].append(Directive(head[0], head[1], path, head[2], tuple(children)))
+    return tuple(stack[0][0])
+
+
+def _included(directive: Directive, lookup: Lookup | None, depth: int, seen: frozenset[str]) -> list[Directive]:
+    if directive.name != "include" or not directive.args or lookup is None or depth >= MAX_INCLUDE_DEPTH:
+        return [directive]
+    spliced: list[Directive] = []
+    for path, text in lookup(directive.args[0], directive.path):
+        if path not in seen:
+            spliced.extend(parse(path, text, lookup, depth + 1, seen))
+    return spliced or [directive]
+
+
+def included_paths(directives: tuple[Directive, ...], lookup: Lookup) -> set[str]:
+    """The files other files include: they are read in place, not as configurations of their own."""
+    found: set[str] = set()
+    for directive in _walk(directives):
+        if directive.name == "include" and directive.args:
+            found.update(path for path, _ in lookup(directive.args[0], directive.path))
+    return found
+
+
+def _walk(directives: tuple[Directive, ...]) -> Iterator[Directive]:
+    for directive in directives:
+        yield directive
+        if directive.block:
+            yield from _walk(directive.block)
+
+
+def upstreams(directives: tuple[Directive, ...]) -> dict[str, tuple[Target, ...]]:
+    """`upstream NAME { server ADDRESS ...; }` → NAME: its addresses (a name without port means port 80)."""
+    found: dict[str, tuple[Target, ...]] = {}
+    for directive in _walk(directives):
+        if directive.name == "upstream" and directive.args and directive.block is not None:
+            found[directive.args[0]] = tuple(
+                parse_address(child.args[0], 80) for child in directive.block if child.name == "server" and child.args
+            )
+    return found
+
+
+def routes(path: str, directives: tuple[Directive, ...], upstream_table: dict[str, tuple[Target, ...]]) -> list[Route]:
+    """One route per `location`; `server` blocks are the groups (a file of bare locations is one group)."""
+    found: list[Route] = []
+    servers = [d for d in _walk(directives) if d.name == "server" and d.block is not None]
+    blocks = [(f"{d.path}:{d.line}", d.block) for d in servers if d.block is not None]
+    if not servers:
+        blocks = [(path, directives)]
+    for group, block in blocks:
+        named = {d.args[0]: d for d in block if d.name == "location" and d.args and d.args[0].startswith("@")}
+        for location in _locations(block):
+            modifier, pattern = _location_pattern(location.args)
+            if pattern is None or pattern.startswith("@"):
+                continue
+            targets, via = _targets(location, named, upstream_table)
+            found.append(Route("nginx", modifier, pattern, targets, via, location.path, location.line, group,
+                               _rewrites(location)))  # fmt: skip
+    return found
+
+
+def _locations(block: tuple[Directive, ...]) -> Iterator[Directive]:
+    for directive in block:
+        if directive.name == "location" and directive.block is not None:
+            yield directive
+            yield from _locations(directive.block)  # nested locations: more specific, listed alongside
+
+
+def _location_pattern(args: tuple[str, ...]) -> tuple[str, str | None]:
+    if len(args) >= 2 and args[0] in _MODIFIERS:
+        return _MODIFIERS[args[0]], args[1]
+    if len(args) == 1:
+        for mark in ("^~", "~*", "=", "~"):  # `location =/` and `location ~^/x`: the modifier written attached
+            if args[0].startswith(mark) and len(args[0]) > len(mark):
+                return _MODIFIERS[mark], args[0][len(mark):]
+        return PREFIX, args[0]
+    return PREFIX, None
+
+
+def _targets(location: Directive, named: dict[str, Directive],
+             upstream_table: dict[str, tuple[Target, ...]]) -> tuple[tuple[Target, ...], str]:  # fmt: skip
+    """Every address the location may pass to: its own *_pass directives (those inside `if` too: any one of
+    them may serve the request) and, through `try_files ... @name`, those of a named location."""
+    targets: list[Target] = []
+    via = ""
+    for directive in _own_directives(location):
+        if directive.name in _PASSES and directive.args:
+            via = via or directive.name
+            targets.extend(_pass_targets(directive.name, directive.args[0], upstream_table))
+        elif directive.name in ("try_files", "error_page") and directive.args and directive.args[-1] in named:
+            inner = named[directive.args[-1]]
+            for child in _own_directives(inner):
+                if child.name in _PASSES and child.args:
+                    via = via or f"{child.name} (via {inner.args[0]})"
+                    targets.extend(_pass_targets(child.name, child.args[0], upstream_table))
+    return tuple(dict.fromkeys(targets)), via
+
+
+def _rewrites(location: Directive) -> bool:
+    """`proxy_pass http://app/;` (a URI after the address replaces the location's prefix) or `rewrite`."""
+    for directive in _own_directives(location):
+        if directive.name == "rewrite":
+            return True
+        if directive.name == "proxy_pass" and directive.args and "://" in directive.args[0]:
+            address = directive.args[0].split("://", 1)[1]
+            if address.startswith("unix:"):
+                address = address.removeprefix("unix:").split(":", 1)[-1] if address.count(":") > 1 else ""
+            if "/" in address:
+                return True
+    return False
+
+
+def _own_directives(location: Directive) -> Iterator[Directive]:
+    """The location's directives and those of its `if` blocks, not those of nested locations."""
+    for directive in location.block or ():
+        if directive.name == "if" and directive.block is not None:
+            yield from directive.block
+        elif directive.name != "location":
+            yield directive
+
+
+def _pass_targets(name: str, value: str, upstream_table: dict[str, tuple[Target, ...]]) -> tuple[Target, ...]:
+    scheme, address = strip_scheme(value)
+    if address in upstream_table:
+        return upstream_table[address]
+    if name == "proxy_pass" and not scheme:
+        return (Target(value),)  # `proxy_pass $backend`: chosen at run time
+    default = _DEFAULT_PORTS.get(scheme) if name in ("proxy_pass", "grpc_pass") else None
+    return (parse_address(address, default),)
+
+
+def read_nginx(path: str, text: str, lookup: Lookup, upstream_table: dict[str, tuple[Target, ...]]) -> list[Route]:
+    try:
+        directives = parse(path, text, lookup)
+    except RecursionError:
+        return []
+    table = {**upstream_table, **upstreams(directives)}  # the file's own upstreams first
+    return routes(path, directives, table)
