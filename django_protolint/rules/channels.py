@@ -254,6 +254,21 @@ IN_MEMORY_LAYER = Rule(
     ],
 )
 
+# asgi.py importing the routing above get_asgi_application(): DPL304 unless nothing it imports loads models.
+EARLY_ROUTING_ASGI = '''
+import os
+
+from channels.routing import ProtocolTypeRouter, URLRouter
+from django.core.asgi import get_asgi_application
+
+from app.routing import websocket_urlpatterns{expect}
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+application = ProtocolTypeRouter(
+    {{"http": get_asgi_application(), "websocket": URLRouter(websocket_urlpatterns)}}
+)
+'''
+
 EARLY_MODEL_IMPORT = Rule(
     code="DPL304",
     slug="asgi-imports-models-before-setup",
@@ -272,19 +287,7 @@ EARLY_MODEL_IMPORT = Rule(
     examples=[
         Invalid(
             channels_example(
-                asgi='''
-                import os
-
-                from channels.routing import ProtocolTypeRouter, URLRouter
-                from django.core.asgi import get_asgi_application
-
-                from app.routing import websocket_urlpatterns  # expect: DPL304
-
-                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
-                application = ProtocolTypeRouter(
-                    {"http": get_asgi_application(), "websocket": URLRouter(websocket_urlpatterns)}
-                )
-                ''',
+                asgi=EARLY_ROUTING_ASGI.format(expect="  # expect: DPL304"),
                 consumers='''
                 from channels.generic.websocket import AsyncWebsocketConsumer
 
@@ -316,19 +319,7 @@ EARLY_MODEL_IMPORT = Rule(
         ),
         Valid(
             channels_example(
-                asgi='''
-                import os
-
-                from channels.routing import ProtocolTypeRouter, URLRouter
-                from django.core.asgi import get_asgi_application
-
-                from app.routing import websocket_urlpatterns
-
-                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
-                application = ProtocolTypeRouter(
-                    {"http": get_asgi_application(), "websocket": URLRouter(websocket_urlpatterns)}
-                )
-                ''',
+                asgi=EARLY_ROUTING_ASGI.format(expect=""),
                 consumers='''
                 import os
 
