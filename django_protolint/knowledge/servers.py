@@ -160,10 +160,13 @@ SERVER_STATUS_NOTES = {
 }
 
 # Wrappers in front of the real command: `exec`, `env`, init processes, APM launchers, runners of virtualenvs.
+# s6-overlay's `with-contenv` runs its command with the container's environment (just-containers/s6-overlay
+# README, "Container environment").
 COMMAND_PREFIXES = frozenset({"exec", "env", "nohup", "time", "sudo", "dumb-init", "tini", "--", "ddtrace-run",
-                              "opentelemetry-instrument"})  # fmt: skip
-# `gosu USER cmd`, `su-exec USER cmd` (Docker entrypoints dropping root): the user is not the program.
-USER_SWITCHERS = frozenset({"gosu", "su-exec"})
+                              "opentelemetry-instrument", "with-contenv"})  # fmt: skip
+# `gosu USER cmd`, `su-exec USER cmd` (Docker entrypoints dropping root), s6's `s6-setuidgid USER cmd` and
+# `s6-envuidgid USER cmd` (skarnet.org/software/s6/s6-setuidgid.html): the user is not the program.
+USER_SWITCHERS = frozenset({"gosu", "su-exec", "s6-setuidgid", "s6-envuidgid"})
 # Their options (`uv run --frozen`, `doppler run --`) come before the command and are skipped.
 RUNNER_PREFIXES = (("poetry", "run"), ("pipenv", "run"), ("uv", "run"), ("pdm", "run"), ("hatch", "run"),
                    ("rye", "run"), ("newrelic-admin", "run-program"), ("doppler", "run"))  # fmt: skip

@@ -221,7 +221,10 @@ def read_shell_script(path: str, text: str, scripts: ScriptLookup) -> Found:
         if (parsed := parse_command(line.strip())) is not None:
             last = (number, parsed)
     if last is not None:
-        yield Deployment(last[1], path, last[0], environment, "shell script")
+        # s6-overlay runs `s6-rc.d/<service>/run` (v3) and `services.d/<service>/run` (v2) as long-lived services
+        service = re.search(r"(?:^|/)(?:s6-rc\.d|services\.d)/([^/]+)/run$", path)
+        where = f"s6-overlay service `{service.group(1)}`" if service else "shell script"
+        yield Deployment(last[1], path, last[0], environment, where)
 
 
 def read_makefile(path: str, text: str, scripts: ScriptLookup) -> Found:
@@ -395,12 +398,62 @@ def _as_command(value: object, scripts: ScriptLookup | None = None) -> ServerCom
 _RENDER_HTTP_TYPES = ("web", "pserv", None)
 
 
+# A line that holds only Go-template actions (`{{- if .Values.ingress.enabled }}`, `{{- toYaml . | nindent 12 }}`,
+# `{{- end }}`) and an action inside a line (`image: {{ .Values.image }}`): Helm's `templates/*.yaml`.
+_GO_ACTIONS_LINE = re.compile(r"^\s*(\{\{-?.*?-?\}\}\s*)+$")
+_GO_ACTION = re.compile(r"\{\{-?.*?-?\}\}")
+
+
+_GO_OPEN = re.compile(r"^\{\{-?\s*(if|with|range|define|block)\b")
+_GO_ELSE = re.compile(r"^\{\{-?\s*else\b")
+_GO_END = re.compile(r"^\{\{-?\s*end\b")
+
+
+def _go_template_as_yaml(text: str) -> str:
+    """A Helm template read as YAML, line for line: action-only lines blanked, the first arm of each
+    `if`/`else` kept for the file (which arm a rendering keeps is unknown), each inline action an unknown value."""
+    lines: list[str] = []
+    arms: list[bool] = []  # per open block: are we past its first arm?
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if _GO_ACTIONS_LINE.match(line):
+            if _GO_OPEN.match(stripped):
+                arms.append(False)
+            elif _GO_ELSE.match(stripped) and arms:
+                arms[-1] = True
+            elif _GO_END.match(stripped) and arms:
+                arms.pop()
+            lines.append("")
+        elif any(arms):
+            lines.append("")
+        else:
+            lines.append(_GO_ACTION.sub("TEMPLATE_VALUE", line))
+    return "\n".join(lines)
+
+
 def read_yaml(path: str, text: str, scripts: ScriptLookup) -> Found:
     documents = _yaml_documents(path, text)
     if isinstance(documents, DeployProblem):
-        if "{{" not in text:  # Helm and other templates are not YAML until rendered: not evidence, not a problem
+        if "{{" not in text:
             yield documents
+            return
+        # Helm and other Go templates are not YAML until rendered: read them with their values unknown, and when
+        # even that is no YAML, they are no evidence (and no problem of the project's)
+        rendered = _go_template_as_yaml(text)
+        documents = _yaml_documents(path, rendered)
+        if isinstance(documents, DeployProblem):
+            return
+        for entry in _yaml_deployments(path, rendered, documents, scripts):
+            if isinstance(entry, Deployment):
+                entry = replace(entry, certain=False, why=f"`{basename(path)}` is a Helm/Go template: its values "
+                                "and the arms a rendering keeps are unknown")  # fmt: skip
+            yield entry
         return
+    yield from _yaml_deployments(path, text, documents, scripts)
+
+
+def _yaml_deployments(path: str, text: str, documents: list[tuple[object, yaml.Node | None]],
+                      scripts: ScriptLookup) -> Found:  # fmt: skip
     name = basename(path)
     for data, node in documents:
         if not isinstance(data, dict):
