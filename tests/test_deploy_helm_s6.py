@@ -64,3 +64,28 @@ def test_an_s6_overlay_service_runs_its_server_as_its_user():
 def test_a_run_script_outside_an_s6_service_directory_is_a_shell_script():
     [found] = read("scripts/run", "exec gunicorn shop.wsgi\n")
     assert found.where == "shell script"
+
+
+# A production file that runs a Makefile target: the target's recipe is the server, reported once, at the file.
+MAKEFILE = "serve:\n\tgunicorn shop.wsgi -b 0.0.0.0:8000\n\ndev:\n\tpython manage.py runserver\n"
+
+
+def test_a_dockerfile_running_a_make_target_serves_its_recipe(tmp_path):
+    from tests.helpers import run, write_project
+
+    files = {
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+        "shop/__init__.py": "", "shop/settings.py": "ROOT_URLCONF = 'shop.urls'\n", "shop/urls.py": "urlpatterns = []\n",
+        "shop/wsgi.py": "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n",
+        "Makefile": MAKEFILE,
+        "Dockerfile": 'FROM python:3.12\nCMD ["make", "serve"]\n',
+    }
+    [verdict] = run(write_project(tmp_path, files)).model.verdicts.values()
+    assert [(d.path, d.command.server) for d in verdict.servers] == [("Dockerfile", "gunicorn")]
+    assert [(d.path, d.line) for d in verdict.development_servers] == [("Makefile", 5)]
+
+
+def test_make_with_another_target_or_no_makefile_serves_nothing():
+    dockerfile = 'FROM python:3.12\nCMD ["make", "migrate"]\n'
+    with_makefile = read_deployment("Dockerfile", dockerfile, lambda name: MAKEFILE if name == "Makefile" else None, "")
+    assert with_makefile == [] and read("Dockerfile", 'FROM python:3.12\nCMD ["make", "serve"]\n') == []

@@ -11,6 +11,7 @@ import configparser
 import json
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import yaml
@@ -173,6 +174,8 @@ def _env_pairs(arguments: str) -> dict[str, str]:
 def _run(command: list[str] | str, env: dict[str, str], scripts: ScriptLookup) -> ServerCommand | None:
     if isinstance(command, list):
         parsed = parse_argv([*(f"{name}={value}" for name, value in env.items()), *command])
+        if parsed is None and command and (target := _make_target(command, scripts)) is not None:
+            return target
         if parsed is None and command:
             # `["bash", "./bin/start", "run"]` runs the script as much as `["./bin/start"]` does
             shell = command[0].rsplit("/", 1)[-1] in ("sh", "bash") and len(command) > 1
@@ -190,6 +193,8 @@ def _via_script(command: str, scripts: ScriptLookup) -> ServerCommand | None:
     from django_protolint.project.deploy.commands import commands_in
 
     for argv in commands_in(command):
+        if (target := _make_target(argv, scripts)) is not None:
+            return target
         candidate = argv[1] if argv[0] in ("sh", "bash") and len(argv) > 1 else argv[0]
         script = scripts(candidate)
         if script is not None:
@@ -227,17 +232,53 @@ def read_shell_script(path: str, text: str, scripts: ScriptLookup) -> Found:
         yield Deployment(last[1], path, last[0], environment, where)
 
 
-def read_makefile(path: str, text: str, scripts: ScriptLookup) -> Found:
+_MAKE_VALUE_OPTIONS = frozenset({"-f", "--file", "--makefile", "-C", "--directory", "-j", "--jobs", "-I", "-o", "-W"})
+
+
+def _make_target(argv: list[str], scripts: ScriptLookup) -> ServerCommand | None:
+    """`make serve` (`CMD ["make", "serve"]`, a Procfile's `web: make run`): the server the target's recipe
+    starts, read from the Makefile `-f` names (else `Makefile`)."""
+    if not argv or argv[0].rsplit("/", 1)[-1] not in ("make", "gmake"):
+        return None
+    makefile, target, index = "Makefile", None, 1
+    while index < len(argv):
+        word = argv[index]
+        if word in _MAKE_VALUE_OPTIONS:
+            makefile = argv[index + 1] if word in ("-f", "--file", "--makefile") and index + 1 < len(argv) else makefile
+            index += 2
+            continue
+        if not word.startswith("-") and "=" not in word:
+            target = word
+            break
+        index += 1
+    text = scripts(makefile)
+    if text is None:
+        return None
+    found = None
+    for recipe_target, _, parsed in _recipes(text):
+        if recipe_target == target or (target is None and found is None and recipe_target):
+            found = parsed if recipe_target == target or target is None else found
+    return found
+
+
+def _recipes(text: str) -> Iterator[tuple[str, int, ServerCommand]]:
+    """(target, line, server) for every recipe line of a Makefile that starts a server."""
     target = ""
     for number, line in logical_lines(text):
         if line.startswith("\t"):
             recipe = line.strip().lstrip("@-+")
             if (parsed := parse_command(recipe)) is not None:
-                # Make targets are developer tooling unless named for production.
-                environment = PRODUCTION if re.search(r"prod|deploy|release", target, re.I) else DEVELOPMENT
-                yield Deployment(parsed, path, number, environment, f"Makefile target `{target}`")
+                yield target, number, parsed
         elif (match := re.match(r"^([A-Za-z0-9_.-]+)\s*:(?!=)", line)) is not None:
             target = match.group(1)
+
+
+def read_makefile(path: str, text: str, scripts: ScriptLookup) -> Found:
+    for target, number, parsed in _recipes(text):
+        # Make targets are developer tooling unless named for production (or run by a production file, which
+        # then reports the server at its own line: `CMD ["make", "serve"]`).
+        environment = PRODUCTION if re.search(r"prod|deploy|release", target, re.I) else DEVELOPMENT
+        yield Deployment(parsed, path, number, environment, f"Makefile target `{target}`")
 
 
 def read_systemd(path: str, text: str, scripts: ScriptLookup) -> Found:
