@@ -189,7 +189,10 @@ _add("file", f"{_F8A} ASYNC230, {_RUFF} ASYNC230", _OPEN_HINT, "io.open_code")
 _add("file", f"{_F8A} ASYNC231, {_SONAR} S7493",
      "wrap the file with `anyio.wrap_file(...)` / aiofiles, or use `asyncio.to_thread`", "os.fdopen")  # fmt: skip
 _add("file", f"{_SONAR} S7493", _OPEN_HINT, "os.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
-     "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.SpooledTemporaryFile")  # fmt: skip
+     "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile")  # fmt: skip
+# Not tempfile.SpooledTemporaryFile: it is an io.BytesIO (or StringIO) until a write passes `max_size`, and never
+# rolls over with the default max_size=0 (CPython Lib/tempfile.py `SpooledTemporaryFile._check`: `if max_size and
+# file.tell() > max_size: self.rollover()`); whether it touches the disk is not known statically.
 _add("file", _BB, "use `await asyncio.to_thread(os.read, ...)` (or `loop.connect_read_pipe`)", "os.read")
 _add("file", _BB, "use `await asyncio.to_thread(os.write, ...)` (or `loop.connect_write_pipe`)", "os.write")
 _add("file", _BB, "use `await loop.sendfile(transport, file)` / `loop.sock_sendfile(...)`", "os.sendfile")
@@ -417,7 +420,6 @@ FACTORY_RETURNS: dict[str, str] = {
     "lzma.LZMAFile": "lzma.LZMAFile",
     "tempfile.TemporaryFile": "io.BufferedRandom",
     "tempfile.NamedTemporaryFile": "io.BufferedRandom",
-    "tempfile.SpooledTemporaryFile": "io.BufferedRandom",
     # paths
     "pathlib.Path": "pathlib.Path",
     "pathlib.PosixPath": "pathlib.Path",

@@ -52,8 +52,14 @@ class ProjectFunction:
         return any(decorator in asyncio_api.OFFLOADING_DECORATORS for decorator in self.function.decorators)
 
     @property
+    def is_synchronised(self) -> bool:
+        """`@async_to_sync` (or `@async_to_sync()`) on an `async def`: calling it runs the coroutine to its end and
+        returns its result, a plain sync call (asgiref.sync.AsyncToSync.__call__)."""
+        return any(decorator in channels_api.ASYNC_TO_SYNC for decorator in self.function.decorators)
+
+    @property
     def is_coroutine_function(self) -> bool:
-        return self.function.is_async or self.is_offloaded
+        return (self.function.is_async and not self.is_synchronised) or self.is_offloaded
 
 
 @dataclass

@@ -111,6 +111,19 @@ UNAWAITED = Rule(
                 await task
             """
         ),
+        Valid(
+            """
+            from asgiref.sync import async_to_sync
+
+            @async_to_sync()
+            async def fetch_rates():
+                return {"EUR": 1}
+
+            def rates(request):
+                return fetch_rates()  # the decorator runs the coroutine to its end: a plain call
+            """,
+            note="`@async_to_sync` and `@async_to_sync()` make an `async def` a sync function",
+        ),
     ],
 )
 

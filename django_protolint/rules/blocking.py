@@ -130,6 +130,7 @@ FILE = _blocking_rule(
     import asyncio
     import gzip
     import io
+    import tempfile
     from pathlib import Path
 
     def read_report():
@@ -142,6 +143,13 @@ FILE = _blocking_rule(
         # A compressed file over a bytes buffer: decompression in memory, no disk.
         with gzip.GzipFile(fileobj=io.BytesIO(request.body)) as packed:
             return packed.read()
+
+    async def upload(request):
+        # In memory until a write passes max_size (never, with the default 0): not reported.
+        with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spooled:
+            spooled.write(request.body)
+            spooled.seek(0)
+            return spooled.read()
     """,
 )  # fmt: skip
 
