@@ -11,6 +11,7 @@ import pytest
 
 from django_protolint.project.deploy.base import PRODUCTION, Deployment
 from django_protolint.project.deploy.commands import parse_command
+from django_protolint.project.deploy.files import read_deployment
 from django_protolint.project.proxy import caddy, nginx, traefik
 from django_protolint.project.proxy.base import EXACT, OTHER, PREFIX, PREFIX_STOP, REGEX, Route, Target, parse_address
 from django_protolint.project.proxy.binds import listeners
@@ -219,14 +220,14 @@ def test_traefik_labels_in_compose():
     ],
 )
 def test_listeners(command: str, expected: list[tuple]):
-    found = listeners(_deployment(command), {})
+    found = listeners(_deployment(command))
     assert [(l.target.host, l.target.port, l.target.socket, l.default) for l in found] == expected
 
 
 def test_uwsgi_sockets_from_its_ini_file():
     ini = "[uwsgi]\nmodule = proj.wsgi\nmaster\nsocket = /app/uwsgi.sock\nhttp = 0.0.0.0:5656\n"
-    deployment = Deployment(parse_command("uwsgi --ini uwsgi.ini"), "uwsgi.ini", 1, PRODUCTION, "uWSGI ini")
-    found = listeners(deployment, {"uwsgi.ini": ini})
+    [deployment] = read_deployment("uwsgi.ini", ini, lambda reference: None, "")  # the sockets come with the file
+    found = listeners(deployment)
     assert [(l.target.socket, l.target.port) for l in found] == [(None, 5656), ("/app/uwsgi.sock", None)]
 
 
@@ -237,24 +238,24 @@ def test_reach_near_misses_first():
     gunicorn = _deployment("gunicorn -b 0.0.0.0:8000 proj.wsgi", "compose service `web`", "docker-compose.yml")
     default = _deployment("uvicorn proj.asgi:application")
     deployments = [gunicorn, default]
-    assert reach(parse_address("${UPSTREAM}"), deployments, {}).servers == ()  # unknown: never matched
-    assert reach(parse_address("127.0.0.1:9999"), deployments, {}).servers == ()
-    assert reach(parse_address("web:9000"), deployments, {}).note.startswith("service `web` has no server")
-    by_service = reach(parse_address("web:8000"), deployments, {})
+    assert reach(parse_address("${UPSTREAM}"), deployments).servers == ()  # unknown: never matched
+    assert reach(parse_address("127.0.0.1:9999"), deployments).servers == ()
+    assert reach(parse_address("web:9000"), deployments).note.startswith("service `web` has no server")
+    by_service = reach(parse_address("web:8000"), deployments)
     assert by_service.servers == (gunicorn,) and by_service.strength == SURE
-    by_port_elsewhere = reach(parse_address("backend:8000"), deployments, {})
+    by_port_elsewhere = reach(parse_address("backend:8000"), deployments)
     assert by_port_elsewhere.servers == (gunicorn,) and by_port_elsewhere.strength == LIKELY
     script = _deployment("daphne -b 0.0.0.0 -p 9000 proj.asgi:application", "shell script", "scripts/run.sh")
-    through_image = reach(parse_address("web:9000"), [*deployments, script], {})  # the image's CMD runs a script
+    through_image = reach(parse_address("web:9000"), [*deployments, script])  # the image's CMD runs a script
     assert through_image.servers == (script,) and through_image.strength == LIKELY
-    by_default = reach(parse_address("127.0.0.1:8000", None), [default], {})
+    by_default = reach(parse_address("127.0.0.1:8000", None), [default])
     assert by_default.servers == (default,) and by_default.strength == LIKELY  # its default port: likely only
 
 
 def test_sockets_match_exactly_or_by_name():
     daphne = _deployment("daphne -u /run/daphne/daphne.sock proj.asgi:application")
-    assert reach(parse_address("unix:/run/daphne/daphne.sock"), [daphne], {}).strength == SURE
-    moved = reach(parse_address("unix:/sockets/daphne.sock"), [daphne], {})
+    assert reach(parse_address("unix:/run/daphne/daphne.sock"), [daphne]).strength == SURE
+    moved = reach(parse_address("unix:/sockets/daphne.sock"), [daphne])
     assert moved.servers == (daphne,) and moved.strength == LIKELY
 
 
@@ -307,7 +308,7 @@ def test_pcre_named_groups_are_read():
 def test_join_keeps_only_proxying_routes():
     routes = _nginx("server { location / { proxy_pass http://127.0.0.1:8000; } location /s/ { root /srv; } }")
     gunicorn = _deployment("gunicorn -b 127.0.0.1:8000 proj.wsgi")
-    [path] = join(routes, [gunicorn], {})
+    [path] = join(routes, [gunicorn])
     assert path.servers == (gunicorn,) and path.surely_wsgi_only
     assert path.describe() == "/ → gunicorn (WSGI, Procfile:1) (nginx nginx.conf:1)"
 
@@ -326,7 +327,7 @@ def test_a_prefix_stripped_on_the_way_to_asgi_makes_no_mismatch():
     assert [route.rewrites for route in routes] == [True, False]
     deployments = [_deployment("gunicorn -b 127.0.0.1:8000 proj.wsgi"),
                    _deployment("daphne -b 127.0.0.1 -p 9000 proj.asgi:application")]
-    routed = {p.route: p for p in join(routes, deployments, {})}
+    routed = {p.route: p for p in join(routes, deployments)}
     assert websocket_reach("ws/", {"g": routes}, routed).outcome == "unknown"
     plain = [route for route in routes if not route.rewrites]
     assert websocket_reach("ws/", {"g": plain}, routed).outcome == "mismatch"

@@ -159,8 +159,7 @@ class ProjectModel:
                                               self.async_streams(project.root),
                                               self.channels_release(project),
                                               self.framework_websockets(project.root),
-                                              cannot_start=set(self.app_problems), routes=self.proxy_routes,
-                                              texts=self.deployment_texts)  # fmt: skip
+                                              cannot_start=set(self.app_problems), routes=self.proxy_routes)  # fmt: skip
         return found
 
     @cached_property

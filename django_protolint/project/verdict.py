@@ -264,7 +264,7 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
                 streams: list[Evidence] | None = None, channels: ChannelsRelease | None = None,
                 framework_websockets: list[Evidence] | None = None,
                 cannot_start: Collection[tuple[str, int]] = (),
-                routes: list[Route] | None = None, texts: dict[str, str] | None = None) -> Verdict:  # fmt: skip
+                routes: list[Route] | None = None) -> Verdict:  # fmt: skip
     needs, needs_evidence = needs_of(project, consumers, streams, framework_websockets)
     # runserver speaks ASGI when daphne (or Channels < 4) is installed as an app: say so wherever it is shown.
     deployments = [_effective(d, project, channels, requirements) for d in deployments]
@@ -289,7 +289,7 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         # the app it names does not exist (deploy/entrypoint.py): the server exits at start
         # (tests/test_ground_truth_entrypoints.py)
         fit = "mismatch"
-    routing = routing_for(project, production, routes or [], texts or {})
+    routing = routing_for(project, production, routes or [])
     proxy_words = ""
     if declared_server is None and needs == "asgi-required" and routing.mismatches:
         # Both protocols are served, but the proxy sends a websocket path to WSGI servers only: its handshake

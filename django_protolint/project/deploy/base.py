@@ -50,7 +50,21 @@ Reader = Callable[[str, str, ScriptLookup], Found]
 
 # A line that is only a template tag (`{%- if cookiecutter.use_async == "y" %}`, `{# note #}`): Jinja, Django
 # templates, cookiecutter. It is no content of the rendered file; the lines between tags are alternatives.
-TEMPLATE_TAG_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$")
+TEMPLATE_TAG_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$", re.M)
+# A configuration template rendered at deploy time (Ansible's `.j2`, `gunicorn.service.tmpl`, nginx's official image
+# `*.conf.template` for envsubst): read as the file it renders to, its `{{ ... }}` values unknown.
+TEMPLATE_SUFFIX = re.compile(r"\.(j2|jinja2?|tmpl|tpl|template)$", re.I)
+_TEMPLATE_VALUE = re.compile(r"\{\{[^\n]*?\}\}")
+
+
+def template_stem(name: str) -> str:
+    """`gunicorn.service.j2` → `gunicorn.service`; other names as they are."""
+    return TEMPLATE_SUFFIX.sub("", name)
+
+
+def unknown_template_values(text: str) -> str:
+    """Each `{{ ... }}` written as a variable the readers already treat as an unknown value."""
+    return _TEMPLATE_VALUE.sub("${TEMPLATE_VALUE}", text)
 
 
 def environment_of(*names: str) -> str:

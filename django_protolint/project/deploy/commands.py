@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from django_protolint.knowledge.binds import UWSGI_SOCKET_KEYS
 from django_protolint.knowledge.servers import (
     ASGI,
     COMMAND_PREFIXES,
@@ -54,10 +55,12 @@ class ServerCommand:
     # A directory the server puts on sys.path before importing the app (`--chdir`, `--app-dir`, `--working-dir`,
     # uWSGI `chdir`), as written: module names in `app` are relative to it.
     app_dir: str | None = None
+    # Where its configuration file makes it listen (uWSGI `socket`, `http`, ... in an ini/YAML/XML/JSON), as
+    # written: a reverse proxy's target is matched against these and the command line's bind options.
+    binds: tuple[str, ...] = ()
 
     def with_protocol(self, protocol: str, note: str) -> ServerCommand:
-        return ServerCommand(self.server, protocol, self.app, self.worker, self.command, self.config_file,
-                             self.environment, (*self.notes, note), self.app_dir)  # fmt: skip
+        return replace(self, protocol=protocol, notes=(*self.notes, note))
 
 
 def split_shell(text: str) -> list[str] | None:
@@ -275,8 +278,9 @@ def uwsgi_command(options: Mapping[str, str], command: str, config_file: str | N
     engine = next((name for name in UWSGI_LOOP_ENGINES if options.get(name, "0").lower() not in ("0", "false")),
                   None)  # fmt: skip
     notes = (f"uWSGI's {engine} loop engine still calls the WSGI application",) if engine else ()
+    binds = tuple(value for name in UWSGI_SOCKET_KEYS if (value := options.get(name)))
     return ServerCommand("uwsgi", WSGI, app, engine, command, config_file, dict(environment or {}), notes,
-                         options.get("chdir") or None)  # fmt: skip
+                         options.get("chdir") or None, binds)  # fmt: skip
 
 
 def _mod_wsgi_express(arguments: list[str], command: str, environment: dict[str, str]) -> ServerCommand | None:

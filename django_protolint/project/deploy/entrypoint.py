@@ -62,7 +62,7 @@ def app_problem(command: ServerCommand, modules: ModuleIndex, file: Callable[[st
     roots = _roots_with_package(module.split(".")[0], modules)
     if not roots:
         return None  # not the project's package: installed, or built elsewhere
-    facts = _module_file(module, roots, file) or _elsewhere(module, paths, file)
+    facts = _module_file(module, roots, modules) or _elsewhere(module, paths, file)
     if facts is None:
         if _put_in_place(module, deployment_texts):
             return None
@@ -82,7 +82,7 @@ def app_problem(command: ServerCommand, modules: ModuleIndex, file: Callable[[st
         attribute = match.group(1)
     if facts.problem is not None or facts.dynamic_globals or attribute in facts.bound_names:
         return None
-    if facts.path.endswith("__init__.py") and _module_file(f"{module}.{attribute}", roots, file) is not None:
+    if facts.path.endswith("__init__.py") and _module_file(f"{module}.{attribute}", roots, modules) is not None:
         return None  # `proj:wsgi` may find the submodule once something imported it
     default = "" if colon else f" ({server.name}'s default when the command names none)"
     return AppProblem("attribute", server.name, app, module, attribute,
@@ -93,14 +93,8 @@ def _roots_with_package(top: str, modules: ModuleIndex) -> set[str]:
     return {source_root(facts) for facts in modules.by_name.get(top, [])}
 
 
-def _module_file(module: str, roots: set[str], file: Callable[[str], FileFacts | None]) -> FileFacts | None:
-    relative = module.replace(".", "/")
-    for root in sorted(roots):
-        for candidate in (f"{relative}.py", f"{relative}/__init__.py"):
-            path = candidate if root == "." else posixpath.join(root, candidate)
-            if (facts := file(path)) is not None:
-                return facts
-    return None
+def _module_file(module: str, roots: set[str], modules: ModuleIndex) -> FileFacts | None:
+    return next((found for root in sorted(roots) if (found := modules.by_root.get((root, module))) is not None), None)
 
 
 def _elsewhere(module: str, paths: Collection[str], file: Callable[[str], FileFacts | None]) -> FileFacts | None:

@@ -22,6 +22,7 @@ from django_protolint.project.deploy import apache, unit, uwsgi
 from django_protolint.project.deploy.base import (
     DEVELOPMENT,
     PRODUCTION,
+    TEMPLATE_SUFFIX,
     TEMPLATE_TAG_LINE,
     Deployment,
     DeployProblem,
@@ -32,6 +33,8 @@ from django_protolint.project.deploy.base import (
     environment_of,
     line_of,
     logical_lines,
+    template_stem,
+    unknown_template_values,
 )
 from django_protolint.project.deploy.commands import ServerCommand, parse_argv, parse_command
 from django_protolint.project.deploy.environment import compose_service_signal, settle
@@ -689,18 +692,10 @@ def python_starts(facts: FileFacts) -> Found:
         yield replace(found, certain=False) if found.environment == PRODUCTION else found
 
 
-# A configuration template rendered at deploy time (Ansible's `.j2`, `gunicorn.service.tmpl`, `uwsgi.ini.template`
-# for envsubst): read as the file it renders to; its `{{ ... }}` and `${VAR}` values are unknown.
-TEMPLATE_SUFFIX = re.compile(r"\.(j2|jinja2?|tmpl|tpl|template)$", re.I)
-
-
-_TEMPLATE_VALUE = re.compile(r"\{\{[^\n]*?\}\}")
-
-
 def reader_for(path: str) -> Reader | None:
     name = basename(path)
-    if TEMPLATE_SUFFIX.search(name) and TEMPLATE_SUFFIX.sub("", name):
-        return reader_for(TEMPLATE_SUFFIX.sub("", path))
+    if TEMPLATE_SUFFIX.search(name) and template_stem(name):
+        return reader_for(template_stem(path))
     lowered = name.lower()
     if name.startswith("Procfile") and re.fullmatch(r"Procfile([._-]?\w+)*", name) and not lowered.endswith(_DOCUMENTS):
         return read_procfile
@@ -756,8 +751,7 @@ def _read_plain(path: str, text: str, scripts: ScriptLookup, top: str | None) ->
         return []
     try:
         if TEMPLATE_SUFFIX.search(basename(path)):
-            # `{{ venv }}/bin/gunicorn`: an unknown value, written the way our readers already treat one
-            text = _TEMPLATE_VALUE.sub("${TEMPLATE_VALUE}", text)
+            text = unknown_template_values(text)  # `{{ venv }}/bin/gunicorn`
         found = [settle(entry, text, top) if isinstance(entry, Deployment) else entry for entry in reader(path, text, scripts)]
         if TEMPLATE_SUFFIX.search(basename(path)):
             found = [_rendered_later(entry, path) if isinstance(entry, Deployment) else entry for entry in found]

@@ -103,6 +103,7 @@ def merge_loaded_configs(entries: list[Deployment | DeployProblem]) -> list[Depl
         absorbed.add((config.path, entry.environment))
         command, loaded = entry.command, config.command
         completed = replace(command, app=command.app or loaded.app, worker=command.worker or loaded.worker,
+                            binds=command.binds or loaded.binds,
                             notes=(*command.notes, *(n for n in loaded.notes if n not in command.notes)))  # fmt: skip
         merged.append(replace(entry, command=completed, config=(config.path, config.line)))
     kept = [

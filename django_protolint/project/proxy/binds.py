@@ -3,11 +3,10 @@ from the configuration file it loads). Options and defaults are data: knowledge/
 
 from __future__ import annotations
 
-import configparser
 import re
 from dataclasses import dataclass
 
-from django_protolint.knowledge.binds import BINDS, UWSGI_SOCKET_KEYS, BindOptions
+from django_protolint.knowledge.binds import BINDS, BindOptions
 from django_protolint.project.deploy.base import Deployment
 from django_protolint.project.deploy.commands import split_shell
 from django_protolint.project.proxy.base import Target, parse_address
@@ -35,16 +34,14 @@ def service_of(deployment: Deployment) -> str | None:
     return None
 
 
-def listeners(deployment: Deployment, texts: dict[str, str]) -> tuple[Listener, ...]:
+def listeners(deployment: Deployment) -> tuple[Listener, ...]:
     command = deployment.command
     options = BINDS.get(command.server)
     if options is None:
         return ()
     tokens = split_shell(command.command) or []
     found = _from_tokens(command.server, tokens, options)
-    if command.server == "uwsgi":
-        for path in {deployment.path, *([deployment.config[0]] if deployment.config else [])}:
-            found.extend(_uwsgi_ini_sockets(texts.get(path, "")))
+    found.extend(Listener(parse_address(value)) for value in command.binds)  # read with its config file
     if found:
         return tuple(dict.fromkeys(found))
     if options.port_from_environment and options.port_from_environment in command.environment:
@@ -97,17 +94,3 @@ def _twisted_endpoint(value: str) -> Target:
     if kind in ("tcp", "tcp6", "ssl") and port.isdigit():
         return Target(value, host=fields.get("interface", "0.0.0.0"), port=int(port))
     return Target(value)
-
-
-def _uwsgi_ini_sockets(text: str) -> list[Listener]:
-    if "[uwsgi]" not in text:
-        return []
-    parser = configparser.ConfigParser(interpolation=None, strict=False, allow_no_value=True)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return []
-    if not parser.has_section("uwsgi"):
-        return []
-    return [Listener(parse_address(value)) for key in UWSGI_SOCKET_KEYS
-            if (value := parser.get("uwsgi", key, fallback=None))]  # fmt: skip

@@ -92,10 +92,10 @@ def _unique(deployments: Iterable[Deployment]) -> tuple[Deployment, ...]:
     return tuple(found)
 
 
-def reach(target: Target, deployments: list[Deployment], texts: dict[str, str]) -> Reach:
+def reach(target: Target, deployments: list[Deployment]) -> Reach:
     if not target.known:
         return Reach(target, (), SURE, "address not fixed in the file")
-    listening = [(deployment, listener) for deployment in deployments for listener in listeners(deployment, texts)]
+    listening = [(deployment, listener) for deployment in deployments for listener in listeners(deployment)]
     if target.socket is not None:
         exact = [d for d, listener in listening if listener.target.socket == target.socket]
         if exact:
@@ -129,8 +129,8 @@ def _same_port(listener: Listener, port: int | None) -> bool:
     return port is not None and listener.target.port == port and listener.target.socket is None
 
 
-def join(routes: list[Route], deployments: list[Deployment], texts: dict[str, str]) -> list[RoutedPath]:
-    return [RoutedPath(route, tuple(reach(target, deployments, texts) for target in route.targets))
+def join(routes: list[Route], deployments: list[Deployment]) -> list[RoutedPath]:
+    return [RoutedPath(route, tuple(reach(target, deployments) for target in route.targets))
             for route in routes if route.targets]  # fmt: skip
 
 

@@ -11,24 +11,25 @@ import fnmatch
 import posixpath
 import re
 
-from django_protolint.project.deploy.base import DEVELOPMENT, basename, environment_of
+from django_protolint.project.deploy.base import (
+    DEVELOPMENT,
+    TEMPLATE_TAG_LINE,
+    basename,
+    environment_of,
+    template_stem,
+    unknown_template_values,
+)
 from django_protolint.project.proxy import caddy, haproxy, ingress, nginx, traefik
 from django_protolint.project.proxy.base import Route, Target
 
-_TEMPLATE_SUFFIXES = (".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2")
 _DOCUMENTS = (".md", ".rst", ".txt", ".html", ".py", ".sh", ".js", ".json", ".yml", ".yaml", ".toml", ".ini")
 _NGINX_DIRECTORY = re.compile(r"(^|/)(nginx|sites-available|sites-enabled|conf\.d|proxy)/[^/]+$")
-# `{% if %}` lines are dropped and `{{ x }}` read as an unknown value: nginx's `{` would open a block.
-_TEMPLATE_TAG_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$", re.M)
-_TEMPLATE_VALUE = re.compile(r"\{\{.*?\}\}")
 
 
 def proxy_file(path: str) -> bool:
     """Named like a reverse proxy's configuration (the content decides later)."""
     name = basename(path).lower()
-    stem = name
-    for suffix in _TEMPLATE_SUFFIXES:
-        stem = stem.removesuffix(suffix)
+    stem = template_stem(name)
     if name.startswith("caddyfile") or stem.endswith(".caddy") or "haproxy" in stem:
         return True
     if stem.endswith(".cfg"):
@@ -44,7 +45,8 @@ def environment_of_proxy(path: str) -> str:
 
 
 def _untemplated(text: str) -> str:
-    return _TEMPLATE_VALUE.sub("${TEMPLATE}", _TEMPLATE_TAG_LINE.sub("", text))
+    """`{% if %}` lines dropped and `{{ x }}` read as an unknown value: nginx's `{` would open a block."""
+    return unknown_template_values(TEMPLATE_TAG_LINE.sub("", text))
 
 
 def read_routes(texts: dict[str, str]) -> list[Route]:

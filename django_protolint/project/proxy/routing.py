@@ -36,11 +36,10 @@ def _served_websocket_routes(project: DjangoProject, production: list[Deployment
     return list(dict.fromkeys(route.route for app in apps for route in app.websocket_routes))
 
 
-def routing_for(project: DjangoProject, production: list[Deployment], routes: list[Route],
-                texts: dict[str, str]) -> Routing:  # fmt: skip
+def routing_for(project: DjangoProject, production: list[Deployment], routes: list[Route]) -> Routing:
     if not routes or not production:
         return Routing()
-    joined = join(routes, production, texts)
+    joined = join(routes, production)
     reaching = [path for path in joined if path.servers]
     if not reaching:
         shown = [path for path in joined if _beside(path.route.path, project.root)]
