@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from django_protolint.project.dependencies import django_versions_in, lowest_django_version
+from django_protolint.project.dependencies import (
+    django_versions_in,
+    lowest_django_version,
+    requirement_names,
+    requirements_in,
+    version_range,
+)
 from tests.helpers import BLOCKING_VIEW, invoke, write_project
 
 VIEWS = """\
@@ -330,15 +336,38 @@ def test_config_version_beats_requirements(tmp_path):
         ({"Pipfile": '[packages]\nDjango = { version = ">=5.1" }\n'}, "5.1", "Pipfile"),
         # The lowest release the file allows wins: !=4.0.* does not raise the floor.
         ({"requirements.txt": "Django>=3.2,!=4.0.*\n"}, "3.2", "requirements.txt"),
+        # Django stated only in a Poetry group or a PEP 621 extra is still the Django the project runs.
+        ({"pyproject.toml": '[tool.poetry.group.main.dependencies]\ndjango = "^5.1"\n'}, "5.1", "pyproject.toml"),
+        ({"pyproject.toml": '[project]\nname = "x"\n[project.optional-dependencies]\nweb = ["Django>=5.2"]\n'},
+         "5.2", "pyproject.toml"),
     ],
     ids=["requirements", "compatible-release", "requirements-dir", "hashes", "pep621", "poetry-caret",
-         "poetry-table", "poetry-bare-wildcard", "setup-cfg", "pipfile", "pipfile-table", "lowest-allowed"],
+         "poetry-table", "poetry-bare-wildcard", "setup-cfg", "pipfile", "pipfile-table", "lowest-allowed",
+         "poetry-group", "pep621-extra"],
 )  # fmt: skip
 def test_django_version_from_dependency_files(tmp_path, files, version, evidence_path):
     root = project(tmp_path, None, files)
     document = report(root)
     assert document["projects"][0]["django_version"] == version
     assert document["projects"][0]["django_version_evidence"]["path"] == evidence_path
+
+
+def test_the_evidence_names_the_line_that_states_django(tmp_path):
+    files = {"requirements.txt": "# web\nrequests\nDjango==4.2.7 \\\n    --hash=sha256:0123\nchannels\n"}
+    evidence = report(project(tmp_path, None, files))["projects"][0]["django_version_evidence"]
+    assert evidence == {"path": "requirements.txt", "line": 3, "requirement": "Django==4.2.7"}
+
+
+def test_one_reader_serves_names_ranges_and_the_django_floor():
+    # Every question about dependencies is answered from the same requirements: a Poetry group counts for all.
+    text = '[tool.poetry.dependencies]\npython = "^3.11"\n[tool.poetry.group.web.dependencies]\nDjango = "^5.0"\n'
+    files = {"pyproject.toml": text}
+    [requirement] = requirements_in("pyproject.toml", text)
+    assert (requirement.canonical_name, requirement.specifier, requirement.line) == ("django", ">=5.0,<6", 4)
+    assert requirement_names(files) == {"django"}
+    allowed = version_range(files, "django")
+    assert (str(allowed.low), str(allowed.high)) == ("5.0", "6")
+    assert lowest_django_version(files).version == (5, 0)
 
 
 def test_version_from_requirements_drives_the_advice(tmp_path):

@@ -226,7 +226,7 @@ def test_src_layout_is_one_project_rooted_at_src():
     [record] = records("src_layout")
     assert record["root"] == "src"
     assert record["settings_modules"][0]["path"] == "src/mysite/settings.py"
-    assert record["django_version_evidence"] == {"path": "pyproject.toml", "requirement": "Django>=5.0,<5.1"}
+    assert record["django_version_evidence"] == {"path": "pyproject.toml", "line": 10, "requirement": "Django>=5.0,<5.1"}
     assert [v["view"] for v in record["views"]["async_views"]] == ["polls.views.results"]
     assert {v["path"] for v in record["views"]["sync_views"]} == {"src/polls/views.py"}
 

@@ -93,7 +93,9 @@ def project_record(project: DjangoProject, model: ProjectModel) -> dict[str, Any
         "settings_modules": _settings_record(project),
         "purpose": {"kind": project.purpose.kind, "evidence": project.purpose.evidence or None},
         "django_version": version_label(version) if version else None,
-        "django_version_evidence": {"path": evidence.path, "requirement": evidence.requirement} if evidence else None,
+        "django_version_evidence": (
+            {"path": evidence.path, "line": evidence.line, "requirement": evidence.requirement} if evidence else None
+        ),
         "root_urlconf": project.urlconf,
         "views": {
             "async": len([v for v in views if v.is_async]),

@@ -11,7 +11,8 @@ import configparser
 import re
 from dataclasses import dataclass
 
-from packaging.requirements import InvalidRequirement, Requirement
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement as PackagingRequirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -26,19 +27,36 @@ DEPENDENCY_FILE = re.compile(
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """One requirement a dependency file states, whatever its format: the one shape every reader below uses."""
+
+    name: str  # as written: "Django", "uvicorn-worker"
+    specifier: str  # PEP 440, "" for any release: Poetry's `^4.2` arrives as ">=4.2,<5"
+    path: str
+    line: int  # 1-based; the line that names it
+    text: str  # as read, for evidence: "Django>=4.2,<5", "django = '^5.0'"
+
+    @property
+    def canonical_name(self) -> str:
+        return canonicalize_name(self.name)
+
+
+@dataclass(frozen=True)
 class VersionEvidence:
     version: DjangoVersion
     path: str
     requirement: str
+    line: int = 0
 
 
 def _lower_bound(specifier_text: str) -> DjangoVersion | None:
+    """The lowest (major, minor) a PEP 440 specifier allows, when it states one."""
     try:
-        requirement = Requirement(f"django{specifier_text}" if specifier_text[:1] in "<>=!~ (" else specifier_text)
-    except InvalidRequirement:
+        specifiers = SpecifierSet(specifier_text)
+    except InvalidSpecifier:
         return None
     best: DjangoVersion | None = None
-    for spec in requirement.specifier:
+    for spec in specifiers:
         if spec.operator not in (">=", "==", "~=", "===", ">"):
             continue
         try:
@@ -50,56 +68,77 @@ def _lower_bound(specifier_text: str) -> DjangoVersion | None:
     return best
 
 
-def _poetry_bound(constraint: str) -> DjangoVersion | None:
-    constraint = constraint.strip()
-    match = re.match(r"^[\^~]=?\s*(\d+)(?:\.(\d+))?", constraint)
-    if match:
-        return (int(match.group(1)), int(match.group(2) or 0))
-    if constraint[:1].isdigit():  # Poetry reads a bare version ("4.2", "4.2.*") as an exact pin
-        return _lower_bound(f"=={constraint}")
-    return _lower_bound(constraint) if constraint and constraint != "*" else None
-
-
-def _requirement_lines(text: str) -> list[str]:
-    lines = []
+def _requirement_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, requirement) for each requirement line; options, comments and blank lines dropped."""
+    found = []
+    number = 1
     # pip-compile --generate-hashes writes `Django==4.2.7 \` and then `--hash=...` lines: join continuations,
     # and drop per-requirement options, as pip does.
-    for raw in re.sub(r"\\\r?\n", " ", text).splitlines():
+    for logical in re.split(r"(?<!\\)\r?\n", text):
+        raw = re.sub(r"\\\r?\n", " ", logical)
         line = re.split(r"(?:^|\s)#|\s--?[a-z]", raw, maxsplit=1)[0].strip()
         if line and not line.startswith(("#", "-")):
-            lines.append(line)
-    return lines
-
-
-def _from_requirement_strings(lines: list[str], path: str) -> list[VersionEvidence]:
-    found = []
-    for line in lines:
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement:
-            continue
-        if requirement.name.lower() != "django":
-            continue
-        bound = _lower_bound(str(requirement.specifier)) if requirement.specifier else None
-        if bound is not None:
-            found.append(VersionEvidence(bound, path, line))
+            found.append((number, line))
+        number += logical.count("\n") + 1
     return found
 
 
-def django_versions_in(path: str, text: str) -> list[VersionEvidence]:
-    """Every Django lower bound one dependency file states; a file we cannot read states none."""
+def _key_line(text: str, key: str) -> int:
+    """The first line where `key` is a TOML key (`django = "^5.0"`, `"Django" = {...}`); 0 when none is."""
+    match = re.search(rf"(?im)^\s*[\"']?{re.escape(key)}[\"']?\s*=", text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def _line_of(text: str, fragment: str) -> int:
+    """The first line holding `fragment` as written; 0 when it was rewritten on its way here."""
+    index = text.find(fragment)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 0
+
+
+def _from_strings(strings: list[tuple[int, str]], path: str) -> list[Requirement]:
+    found = []
+    for line, string in strings:
+        try:
+            parsed = PackagingRequirement(string)
+        except InvalidRequirement:
+            continue
+        found.append(Requirement(parsed.name, str(parsed.specifier), path, line, string))
+    return found
+
+
+def _from_tables(tables: list[object], path: str, text: str, poetry: bool) -> list[Requirement]:
+    """Poetry's and Pipfile's `name = "constraint"` / `name = {version = "..."}` tables."""
+    found = []
+    for table in tables:
+        if not isinstance(table, dict):
+            continue
+        for key, value in table.items():
+            if key.lower() == "python":
+                continue
+            constraint = value.get("version", "") if isinstance(value, dict) else str(value)
+            specifier = _poetry_specifier(constraint) if poetry else ("" if constraint.strip() == "*" else constraint)
+            found.append(Requirement(key, specifier, path, _key_line(text, key), f"{key} = {constraint!r}"))
+    return found
+
+
+def requirements_in(path: str, text: str) -> list[Requirement]:
+    """Every requirement one dependency file states (main, optional and group dependencies alike); a file we
+    cannot read states none."""
     name = path.rsplit("/", 1)[-1]
-    if name == "pyproject.toml":
+    if name in ("pyproject.toml", "Pipfile"):
         data = load_toml_text(text)
         if data is None:
             return []
-        found = _from_requirement_strings(list(data.get("project", {}).get("dependencies", []) or []), path)
-        poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {}) or {}
-        for key, value in poetry.items():
-            if key.lower() == "django":
-                constraint = value.get("version", "") if isinstance(value, dict) else str(value)
-                if (bound := _poetry_bound(constraint)) is not None:
-                    found.append(VersionEvidence(bound, path, f"django = {constraint!r}"))
+        project = data.get("project", {}) or {}
+        strings = [d for d in project.get("dependencies", []) or [] if isinstance(d, str)]
+        for extra in (project.get("optional-dependencies", {}) or {}).values():
+            strings += [d for d in extra or [] if isinstance(d, str)]
+        found = _from_strings([(_line_of(text, string), string) for string in strings], path)
+        poetry = data.get("tool", {}).get("poetry", {}) or {}
+        groups = [g.get("dependencies", {}) for g in (poetry.get("group", {}) or {}).values() if isinstance(g, dict)]
+        found += _from_tables([poetry.get("dependencies", {}), poetry.get("dev-dependencies", {}), *groups], path,
+                              text, poetry=True)  # fmt: skip
+        found += _from_tables([data.get("packages", {}), data.get("dev-packages", {})], path, text, poetry=False)
         return found
     if name == "setup.cfg":
         parser = configparser.ConfigParser()
@@ -107,16 +146,18 @@ def django_versions_in(path: str, text: str) -> list[VersionEvidence]:
             parser.read_string(text)
         except configparser.Error:
             return []
-        return _from_requirement_strings(_requirement_lines(parser.get("options", "install_requires", fallback="")), path)
-    if name == "Pipfile":
-        data = load_toml_text(text)
-        if data is None:
-            return []
-        value = (data.get("packages", {}) or {}).get("django") or (data.get("packages", {}) or {}).get("Django")
-        constraint = value.get("version", "") if isinstance(value, dict) else str(value or "")
-        bound = _lower_bound(constraint) if constraint and constraint != "*" else None
-        return [VersionEvidence(bound, path, f"django = {constraint!r}")] if bound else []
-    return _from_requirement_strings(_requirement_lines(text), path)
+        value = parser.get("options", "install_requires", fallback="")
+        return _from_strings([(_line_of(text, line), line) for _, line in _requirement_lines(value)], path)
+    return _from_strings(_requirement_lines(text), path)
+
+
+def django_versions_in(path: str, text: str) -> list[VersionEvidence]:
+    """Every Django lower bound one dependency file states; a file we cannot read states none."""
+    found = []
+    for requirement in requirements_in(path, text):
+        if requirement.canonical_name == "django" and (bound := _lower_bound(requirement.specifier)) is not None:
+            found.append(VersionEvidence(bound, path, requirement.text, requirement.line))
+    return found
 
 
 def lowest_django_version(files: dict[str, str]) -> VersionEvidence | None:
@@ -132,44 +173,9 @@ def parse_version(text: str) -> DjangoVersion:
     return (int(match.group(1)), int(match.group(2)))
 
 
-def _names(lines: list[str]) -> set[str]:
-    names = set()
-    for line in lines:
-        try:
-            names.add(canonicalize_name(Requirement(line).name))
-        except InvalidRequirement:
-            continue
-    return names
-
-
 def requirement_names(files: dict[str, str]) -> set[str]:
     """Every distribution the project's dependency files name (canonical: `uvicorn-worker`), any version."""
-    names: set[str] = set()
-    for path, text in files.items():
-        name = path.rsplit("/", 1)[-1]
-        if name in ("pyproject.toml", "Pipfile"):
-            data = load_toml_text(text) or {}
-            project = data.get("project", {}) or {}
-            names |= _names([d for d in project.get("dependencies", []) or [] if isinstance(d, str)])
-            for extra in (project.get("optional-dependencies", {}) or {}).values():
-                names |= _names([d for d in extra or [] if isinstance(d, str)])
-            poetry = data.get("tool", {}).get("poetry", {}) or {}
-            tables = [poetry.get("dependencies", {}), *[g.get("dependencies", {}) for g in
-                                                        (poetry.get("group", {}) or {}).values() if isinstance(g, dict)]]
-            tables += [data.get("packages", {}), data.get("dev-packages", {})]  # Pipfile
-            for table in tables:
-                if isinstance(table, dict):
-                    names |= {canonicalize_name(key) for key in table if key.lower() != "python"}
-        elif name == "setup.cfg":
-            parser = configparser.ConfigParser()
-            try:
-                parser.read_string(text)
-            except configparser.Error:
-                continue
-            names |= _names(_requirement_lines(parser.get("options", "install_requires", fallback="")))
-        else:
-            names |= _names(_requirement_lines(text))
-    return names
+    return {requirement.canonical_name for path, text in files.items() for requirement in requirements_in(path, text)}
 
 
 # ---------------------------------------------------------------------------------------------- any distribution
@@ -212,46 +218,6 @@ def _poetry_specifier(constraint: str) -> str:
     return "" if constraint in ("", "*") else constraint
 
 
-def _requirement_texts(path: str, text: str) -> list[tuple[str, str]]:
-    """(distribution, PEP 440 specifier) for every requirement one dependency file states."""
-    name = path.rsplit("/", 1)[-1]
-    lines: list[str] = []
-    pairs: list[tuple[str, str]] = []
-    if name in ("pyproject.toml", "Pipfile"):
-        data = load_toml_text(text) or {}
-        project = data.get("project", {}) or {}
-        lines += [d for d in project.get("dependencies", []) or [] if isinstance(d, str)]
-        for extra in (project.get("optional-dependencies", {}) or {}).values():
-            lines += [d for d in extra or [] if isinstance(d, str)]
-        poetry = data.get("tool", {}).get("poetry", {}) or {}
-        tables = [poetry.get("dependencies", {}), *[g.get("dependencies", {}) for g in
-                                                    (poetry.get("group", {}) or {}).values() if isinstance(g, dict)]]
-        for table in tables:
-            for key, value in (table or {}).items() if isinstance(table, dict) else ():
-                constraint = value.get("version", "") if isinstance(value, dict) else str(value)
-                pairs.append((key, _poetry_specifier(constraint)))
-        for table in (data.get("packages", {}), data.get("dev-packages", {})):  # Pipfile
-            for key, value in (table or {}).items() if isinstance(table, dict) else ():
-                constraint = value.get("version", "") if isinstance(value, dict) else str(value)
-                pairs.append((key, "" if constraint.strip() == "*" else constraint))
-    elif name == "setup.cfg":
-        parser = configparser.ConfigParser()
-        try:
-            parser.read_string(text)
-        except configparser.Error:
-            return []
-        lines = _requirement_lines(parser.get("options", "install_requires", fallback=""))
-    else:
-        lines = _requirement_lines(text)
-    for line in lines:
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement:
-            continue
-        pairs.append((requirement.name, str(requirement.specifier)))
-    return pairs
-
-
 def version_range(files: dict[str, str], distribution: str) -> VersionRange | None:
     """What every dependency file together allows for `distribution`; None when no file names it. A range whose
     bounds cannot be read (`!=` only, a URL, a marker-only line) is unbounded on that side: callers stay unsure."""
@@ -261,10 +227,11 @@ def version_range(files: dict[str, str], distribution: str) -> VersionRange | No
     high_inclusive = False
     evidence = []
     for path, text in sorted(files.items()):
-        for name, specifier_text in _requirement_texts(path, text):
-            if canonicalize_name(name) != wanted:
+        for requirement in requirements_in(path, text):
+            if requirement.canonical_name != wanted:
                 continue
-            evidence.append((path, f"{name}{specifier_text}"))
+            specifier_text = requirement.specifier
+            evidence.append((path, f"{requirement.name}{specifier_text}"))
             try:
                 specifiers = SpecifierSet(specifier_text)
             except InvalidSpecifier:
