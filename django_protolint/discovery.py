@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django_protolint.project.dependencies import DEPENDENCY_FILE
-from django_protolint.project.deploy.files import reader_for
+from django_protolint.project.deploy.formats import reader_for
 from django_protolint.project.proxy.read import proxy_file
 from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 

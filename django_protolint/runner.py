@@ -15,7 +15,7 @@ from django_protolint.config import Config, ConfigError
 from django_protolint.discovery import Discovery, SourceFile, discover, root_relative
 from django_protolint.filters import filter_findings, selection, validate_selectors
 from django_protolint.project.dependencies import DEPENDENCY_FILE, lowest_django_version, parse_version
-from django_protolint.project.deploy.files import reader_for
+from django_protolint.project.deploy.formats import reader_for
 from django_protolint.project.proxy.read import proxy_file
 from django_protolint.project.launch import launch_names
 from django_protolint.project.model import ProjectModel

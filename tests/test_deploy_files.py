@@ -13,21 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from django_protolint.project.deploy.files import (
-    Deployment,
-    read_deployment,
-    read_dockerfile,
-    read_fly_toml,
-    read_conf,
-    read_ini,
-    read_makefile,
-    read_package_json,
-    read_procfile,
-    read_shell_script,
-    read_systemd,
-    read_yaml,
-    reader_for,
-)
+from django_protolint.project.deploy.files import Deployment, read_deployment
+from django_protolint.project.deploy.formats import reader_for
+from django_protolint.project.deploy.formats.dockerfile import read_dockerfile
+from django_protolint.project.deploy.formats.fly import read_fly_toml
+from django_protolint.project.deploy.formats.ini import read_conf, read_ini
+from django_protolint.project.deploy.formats.makefile import read_makefile
+from django_protolint.project.deploy.formats.package_json import read_package_json
+from django_protolint.project.deploy.formats.procfile import read_procfile
+from django_protolint.project.deploy.formats.shell_script import read_shell_script
+from django_protolint.project.deploy.formats.systemd import read_systemd
+from django_protolint.project.deploy.formats.yaml_manifests import read_yaml
 from tests.helpers import found, run, write_project
 
 P, D = "production", "development"

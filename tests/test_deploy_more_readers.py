@@ -6,7 +6,8 @@ from __future__ import annotations
 import textwrap
 
 from django_protolint.project.deploy.base import PRODUCTION, Deployment
-from django_protolint.project.deploy.files import read_deployment, reader_for
+from django_protolint.project.deploy.files import read_deployment
+from django_protolint.project.deploy.formats import reader_for
 
 
 def servers(path: str, text: str) -> list[Deployment]:

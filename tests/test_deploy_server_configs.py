@@ -11,15 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from django_protolint.project.deploy.files import (
-    read_apache,
-    read_conf,
-    read_ini,
-    read_json,
-    read_uwsgi_xml,
-    read_yaml,
-    reader_for,
-)
+from django_protolint.project.deploy.formats import reader_for
+from django_protolint.project.deploy.formats.apache_site import read_apache
+from django_protolint.project.deploy.formats.ini import read_conf, read_ini
+from django_protolint.project.deploy.formats.json_configs import read_json
+from django_protolint.project.deploy.formats.uwsgi_xml import read_uwsgi_xml
+from django_protolint.project.deploy.formats.yaml_manifests import read_yaml
 from tests.helpers import found, run, write_project
 from tests.test_deploy_files import PROJECT, deployments, rows
 
@@ -412,3 +409,18 @@ def test_verdicts_from_server_configs(tmp_path: Path, files: dict[str, str], fit
     report = report_for(tmp_path, files)
     assert report.model.verdicts["."].fit == fit
     assert found(report) == findings
+
+
+def test_every_format_module_is_registered():
+    # A format module whose FORMAT is missing from FORMATS would silently read nothing.
+    import importlib
+    import pkgutil
+
+    from django_protolint.project.deploy import formats
+    from django_protolint.project.deploy.base import DeploymentFormat
+
+    declared = []
+    for module in pkgutil.iter_modules(formats.__path__):
+        loaded = importlib.import_module(f"{formats.__name__}.{module.name}")
+        declared += [value for value in vars(loaded).values() if isinstance(value, DeploymentFormat)]
+    assert declared and set(declared) == set(formats.FORMATS)

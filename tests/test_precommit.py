@@ -25,7 +25,7 @@ import yaml
 
 from django_protolint.config import load_toml_text
 from django_protolint.project.dependencies import DEPENDENCY_FILE
-from django_protolint.project.deploy.files import reader_for
+from django_protolint.project.deploy.formats import reader_for
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / ".pre-commit-hooks.yaml"

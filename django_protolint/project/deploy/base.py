@@ -48,6 +48,16 @@ ScriptLookup = Callable[[str], "str | None"]
 Reader = Callable[[str, str, ScriptLookup], Found]
 
 
+@dataclass(frozen=True)
+class DeploymentFormat:
+    """One kind of deployment file: which paths are one (`matches` sees the '/'-separated path relative to the
+    linted tree) and how to read it. Each format lives in its own module under deploy/formats/."""
+
+    name: str
+    matches: Callable[[str], bool]
+    read: Reader
+
+
 # A line that is only a template tag (`{%- if cookiecutter.use_async == "y" %}`, `{# note #}`): Jinja, Django
 # templates, cookiecutter. It is no content of the rendered file; the lines between tags are alternatives.
 TEMPLATE_TAG_LINE = re.compile(r"^\s*\{[%#].*[%#]\}\s*$", re.M)
