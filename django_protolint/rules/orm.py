@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from django_protolint.knowledge import django_api
 from django_protolint.project.model import ProjectModel
+from django_protolint.project.models import Relations
 from django_protolint.fixes.edits import awaited, replace
 from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
 
@@ -168,7 +169,7 @@ INSTANCE_METHOD = Rule(
     severity="error",
     summary="`save()`, `delete()` or `refresh_from_db()` on a model instance inside async code",
     message="`{receiver}.{method}()` writes to or reads from the database inside {scope}: Django raises "
-    "SynchronousOnlyOperation",
+    "SynchronousOnlyOperation{condition}",
     rationale=(
         "`Model.save()`, `delete()`, `refresh_from_db()` and `full_clean()` run queries. Django 4.2 added "
         "`asave()`, `adelete()` and `arefresh_from_db()`; validation has no async form. The rule fires only for "
@@ -410,6 +411,9 @@ class Tag(models.Model):
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
     tags = models.ManyToManyField(Tag)
+
+class Review(models.Model):
+    author = models.ForeignKey(Author, null=True, on_delete=models.SET_NULL, related_name="reviews")
 """
 
 RELATED_ACCESS = Rule(
@@ -442,6 +446,44 @@ RELATED_ACCESS = Rule(
                         return name, count, books
                 """,
             }
+        ),
+        Invalid(
+            {
+                "app/models.py": BOOK_MODELS,
+                "app/views.py": """
+                    from .models import Author, Book, Tag
+
+                    async def retag(request, pk):
+                        book = await Book.objects.aget(pk=pk)
+                        tag = await Tag.objects.aget(name="new")
+                        book.tags.add(tag)  # expect: DPL108
+                        book.tags.remove(tag)  # expect: DPL108
+                        author = await Author.objects.aget(pk=1)
+                        author.books.set([book])  # expect: DPL108
+                        author.reviews.clear()  # expect: DPL108
+                """,
+            },
+            note="related managers write with add/remove/clear/set (aadd/aremove/aclear/aset since Django 4.2)",
+        ),
+        Valid(
+            {
+                "app/models.py": BOOK_MODELS,
+                "app/views.py": """
+                    from .models import Author, Book, Tag
+
+                    async def retag(request, pk, labels):
+                        book = await Book.objects.aget(pk=pk)
+                        tag = await Tag.objects.aget(name="new")
+                        await book.tags.aadd(tag)
+                        await book.tags.aset([tag], clear=True)
+                        labels.add(tag.name)  # a plain set, not a related manager
+                        book.keywords.add("x")  # not a relation the models declare
+                        author = await Author.objects.aget(pk=1)
+                        await author.reviews.aclear()
+                """,
+            },
+            django_version="4.2",
+            note="the async twins; `add` on anything that is not a declared relation",
         ),
         Valid(
             {
@@ -492,13 +534,18 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
         if not query.scope.is_async:
             continue
         scope = _scope_label(query.scope.function)
-        if query.kind == "method" and query.operation in django_api.QUERYSET_EXECUTING:
-            row = django_api.QUERYSET_EXECUTING[query.operation]
+        if query.kind == "method" and (row := django_api.executing_method(query.operation)) is not None:
             twin = f"{query.receiver}.{row.twin}(...)"
             async_form = f"async for x in {twin}" if row.twin == "aiterator" else f"await {twin}"
             advice = model.twin_advice(row, async_form, facts.path) + (f"; {row.note}" if row.note else "")
             fix = None
-            if row.twin and row.twin != "aiterator" and query.method_span and model.twin_available(row, facts.path):
+            if (
+                row.twin
+                and row.twin != "aiterator"
+                and query.operation in django_api.QUERYSET_EXECUTING  # a custom auth manager may lack the twin
+                and query.method_span
+                and model.twin_available(row, facts.path)
+            ):
                 edits = (replace(query.method_span, row.twin), *awaited(query.span, query.chained))
                 fix = Fix("safe", f"use `await ….{row.twin}()`", edits)
             yield SYNC_QUERY.finding(
@@ -522,7 +569,16 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
                 fix = Fix("safe", f"use `await {query.receiver}.{row.twin}()`", edits)
             yield INSTANCE_METHOD.finding(
                 facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice,
-                fix=fix,
+                fix=fix, condition="",
+            )  # fmt: skip
+        elif query.kind == "instance" and query.operation in django_api.USER_INSTANCE:
+            if not _user_model_has(model, query.model_qualname, query.operation, model.root_of(facts.path) or "."):
+                continue
+            row = django_api.USER_INSTANCE[query.operation]
+            advice = model.twin_advice(row, f"await {query.receiver}.{row.twin}(...)", facts.path)
+            yield INSTANCE_METHOD.finding(
+                facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice,
+                condition=row.condition,
             )  # fmt: skip
 
 
@@ -546,13 +602,35 @@ def related_access_in_async(model: ProjectModel) -> Iterator[Finding]:
                     facts.path, access.span, text=access.text,
                     relation=relations.loads[access.attribute], scope=scope, advice=advice,
                 )  # fmt: skip
-            elif access.method in django_api.QUERYSET_EXECUTING and access.attribute in relations.managers:
-                row = django_api.QUERYSET_EXECUTING[access.method]
+            elif access.attribute in relations.managers and (row := _manager_row(access.method, access.attribute,
+                                                                                   relations)) is not None:  # fmt: skip
                 advice = model.twin_advice(row, f"await ….{access.attribute}.{row.twin}()", facts.path)
                 yield RELATED_ACCESS.finding(
                     facts.path, access.span, text=access.text,
                     relation=relations.managers[access.attribute], scope=scope, advice=advice,
                 )  # fmt: skip
+
+
+def _user_model_has(model: ProjectModel, qualname: str | None, method: str, root: str) -> bool:
+    """Whether instances of this model have Django's own `method` (so it may query as USER_INSTANCE says)."""
+    permissions = method in django_api.PERMISSION_METHODS
+    if qualname == "django.contrib.auth.models.User":
+        return True
+    if qualname == django_api.PROJECT_USER_MODEL:
+        return not permissions  # every user model has check_password; not every one has PermissionsMixin
+    if qualname is None:
+        return False
+    bases = django_api.PERMISSION_BASES if permissions else django_api.PASSWORD_BASES
+    return model.model_relations.inherits_from_django(qualname, root, bases, method)
+
+
+def _manager_row(method: str | None, attribute: str, relations: Relations) -> django_api.AsyncTwin | None:
+    """The twin row when `method` queries on this related manager; None when it does not (or does not exist)."""
+    if method in django_api.QUERYSET_EXECUTING:
+        return django_api.QUERYSET_EXECUTING[method]
+    if method in django_api.NULLABLE_FOREIGN_KEY_ONLY and attribute in relations.not_nullable:
+        return None  # no such method on this manager: an AttributeError, not a query
+    return django_api.RELATED_MANAGER_WRITES.get(method or "")
 
 
 @check(REQUEST_USER, REQUEST_SESSION)

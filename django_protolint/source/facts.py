@@ -106,6 +106,7 @@ class QueryFact(NamedTuple):
     discarded: bool
     method_span: Span | None = None  # the method name (`get` in `Article.objects.get()`), for a fix
     chained: bool = False
+    model_qualname: str | None = None  # for "instance": the model's qualified name when the imports say it
 
 
 class RelatedAccessFact(NamedTuple):
