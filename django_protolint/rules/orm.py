@@ -103,6 +103,34 @@ SYNC_QUERY = Rule(
                     return self.model.objects.filter(owner=user).first()  # expect: DPL101
             """
         ),
+        Invalid(
+            """
+            from django.contrib.auth.models import User
+            from django.db import models
+            from .models import Article
+
+            async def signup(request):
+                user = User.objects.create_user("ann", password="x")  # expect: DPL101
+                User.objects.get_by_natural_key("ann")  # expect: DPL101
+                return Article.objects.fetch_mode(models.FETCH_PEERS).get(pk=1)  # expect: DPL101
+            """,
+            django_version="6.1",
+            note="the auth managers' methods (twins since 5.2); `fetch_mode()` (6.1) is lazy, `get()` after it is not",
+        ),
+        Valid(
+            """
+            from django.contrib.auth.models import User
+            from django.db import models
+            from .models import Article
+
+            async def signup(request):
+                user = await User.objects.acreate_user("ann", password="x")
+                peers = Article.objects.fetch_mode(models.FETCH_PEERS)
+                return user, await peers.aget(pk=1)
+            """,
+            django_version="6.1",
+            note="the 5.2 twins; building a QuerySet with `fetch_mode()` runs no query",
+        ),
         Valid(
             """
             import boto3
@@ -208,6 +236,63 @@ INSTANCE_METHOD = Rule(
                 form.save()  # not known to be a model instance
             """
         ),
+        Invalid(
+            """
+            from django.contrib.auth.models import User
+
+            async def change_email(request, pk):
+                user = await request.auser()
+                if not user.check_password(request.POST["password"]):  # expect: DPL103
+                    return None
+                staff = await User.objects.aget(pk=pk)
+                return staff.has_perm("blog.change_post")  # expect: DPL103
+            """,
+            django_version="5.2",
+            note="check_password saves an upgraded hash; PermissionsMixin methods read permissions",
+        ),
+        Valid(
+            """
+            from django.contrib.auth.hashers import check_password
+            from django.contrib.auth.models import User
+            from .models import Device
+
+            async def change_email(request, pk, encoded):
+                user = await request.auser()
+                if not await user.acheck_password(request.POST["password"]):
+                    return None
+                check_password("x", encoded)  # no setter: nothing to save
+                device = await Device.objects.aget(pk=pk)
+                device.check_password("1234")  # not a user model
+                staff = await User.objects.aget(pk=pk)
+
+                def allowed():
+                    return staff.has_perm("blog.change_post")  # a nested sync def is not async code
+
+                user.has_perm("blog.change_post")  # AUTH_USER_MODEL may not have PermissionsMixin
+                return await staff.ahas_perm("blog.change_post")
+            """,
+            django_version="5.2",
+            note="the twins, the hashers function, a model that is not a user, a nested sync def",
+        ),
+        Valid(
+            {
+                "accounts/models.py": """
+                    from django.contrib.auth.base_user import AbstractBaseUser
+
+                    class Account(AbstractBaseUser):
+                        def has_perm(self, perm, obj=None):
+                            return self.is_admin  # no query
+                """,
+                "accounts/views.py": """
+                    from .models import Account
+
+                    async def admin_only(request, pk):
+                        account = await Account.objects.aget(pk=pk)
+                        return account.has_perm("x")
+                """,
+            },
+            note="a user model that defines its own has_perm",
+        ),
     ],
 )
 
@@ -252,6 +337,16 @@ REQUEST_USER = Rule(
                 return user.username
             """,
             note="`auser()`, and `request.user` handed to sync code without being read",
+        ),
+        Invalid(
+            """
+            async def edit(request):
+                if request.user.has_perm("blog.change_post"):  # expect: DPL104
+                    return "ok"
+            """,
+            django_version="5.2",
+            note="one finding: the advice names `auser()` and then `ahas_perm()`; no fix, `auser()` alone would "
+            "leave the sync `has_perm` raising",
         ),
     ],
 )
@@ -643,7 +738,15 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
             if access.attribute == "user":
                 advice = model.twin_advice(django_api.REQUEST_USER, "user = await request.auser()", facts.path)
                 fix = None
-                if model.twin_available(django_api.REQUEST_USER, facts.path) and access.text.endswith(".user"):
+                method = django_api.USER_INSTANCE.get(access.then)
+                if method is not None:
+                    # One problem, one finding: `request.user.has_perm()` loads the user and then may query again.
+                    # The advice names both steps (no fix: `auser()` alone would leave the sync method raising);
+                    # without `auser()` the whole block goes to sync_to_async, as the advice already says.
+                    version = model.django_version_at(facts.path)[0]
+                    if django_api.is_available(django_api.REQUEST_USER, version) is not False:
+                        advice += "; then " + model.twin_advice(method, f"await user.{method.twin}(...)", facts.path)
+                elif model.twin_available(django_api.REQUEST_USER, facts.path) and access.text.endswith(".user"):
                     call = f"await {access.text[: -len('user')]}auser()"
                     fix = Fix("safe", "use `await request.auser()`",
                               (replace(access.span, f"({call})" if access.chained else call),))  # fmt: skip

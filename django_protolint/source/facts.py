@@ -157,6 +157,7 @@ class RequestAccessFact(NamedTuple):
     span: Span
     scope: Scope
     chained: bool = False  # `request.user.x`: a replacement with `await` must be parenthesised
+    then: str = ""  # the attribute read on it: "has_perm" in `request.user.has_perm(...)`
 
 
 class ClassFact(NamedTuple):

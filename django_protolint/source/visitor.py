@@ -849,7 +849,7 @@ class FactsVisitor:
         if isinstance(node.value, ast.Attribute) and node.value.attr == "user" and _is_request(node.value.value):
             if id(node.value) not in self._reported_request_nodes:
                 self._reported_request_nodes.add(id(node.value))
-                self._request_access("user", node.value)
+                self._request_access("user", node.value, then=node.attr)
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -965,7 +965,7 @@ class FactsVisitor:
         callee = self.resolve_name(iterator.func) if isinstance(iterator, ast.Call) else None
         self.streaming_responses.append(StreamingResponseFact(self.span(node), self.scope(), callee, kind))
 
-    def _request_access(self, attribute: str, node: ast.expr, whole: ast.expr | None = None) -> None:
+    def _request_access(self, attribute: str, node: ast.expr, whole: ast.expr | None = None, then: str = "") -> None:
         self.request_accesses.append(
             RequestAccessFact(
                 attribute=attribute,
@@ -973,6 +973,7 @@ class FactsVisitor:
                 span=self.span(node),
                 scope=self.scope(),
                 chained=id(node) in self._chained,
+                then=then,
             )
         )
 
