@@ -32,7 +32,10 @@ SYNC_QUERY = Rule(
         "Inside `async def` the event loop is running, and Django refuses to run a synchronous query there: "
         "`get()`, `create()`, `count()`, `exists()`, `first()`, `update()`, `delete()` and the other methods that "
         "hit the database raise `SynchronousOnlyOperation`. Django 4.1 added an async twin for each "
-        f"(`aget()`, `acreate()`, ...). See {ASYNC_DOCS}."
+        f"(`aget()`, `acreate()`, ...). The auth managers' `create_user()`, `create_superuser()` and "
+        "`get_by_natural_key()` query too; Django 5.2 added `acreate_user()`, `acreate_superuser()` and "
+        "`aget_by_natural_key()` on its own managers (a project's manager may not have them, so no fix is offered). "
+        f"`fetch_mode()` (6.1) only builds a QuerySet. See {ASYNC_DOCS}."
     ),
     fix="{advice}",
     examples=[
@@ -195,14 +198,21 @@ INSTANCE_METHOD = Rule(
     code="DPL103",
     slug="sync-model-method-in-async",
     severity="error",
-    summary="`save()`, `delete()` or `refresh_from_db()` on a model instance inside async code",
+    summary="`save()`, `delete()` or `refresh_from_db()` on a model instance, or a user's `check_password()` or "
+    "permission methods, inside async code",
     message="`{receiver}.{method}()` writes to or reads from the database inside {scope}: Django raises "
     "SynchronousOnlyOperation{condition}",
     rationale=(
         "`Model.save()`, `delete()`, `refresh_from_db()` and `full_clean()` run queries. Django 4.2 added "
         "`asave()`, `adelete()` and `arefresh_from_db()`; validation has no async form. The rule fires only for "
         "instances it can see come from the ORM (`await Model.objects.aget(...)`, `async for obj in qs`), so it "
-        f"misses instances built elsewhere rather than guess. See {ASYNC_DOCS}."
+        "misses instances built elsewhere rather than guess. On a user, `check_password()` saves the upgraded hash "
+        "when the hasher or its iteration count changed (`acheck_password()` since 5.0), and `has_perm()`, "
+        "`has_perms()`, `has_module_perms()` and `get_*_permissions()` read permissions through the backends "
+        "unless the user is an active superuser (a-twins since 5.2). These are reported only on models known to "
+        "have Django's method: `auth.User`, a project model with Django's user bases that does not redefine it, "
+        "and for `check_password()` any user model (`get_user_model()`, `await request.auser()`). "
+        f"Verified per release in tests/test_ground_truth_orm_releases.py. See {ASYNC_DOCS}."
     ),
     fix="{advice}",
     examples=[
@@ -520,7 +530,9 @@ RELATED_ACCESS = Rule(
     rationale=(
         "Reading a ForeignKey or OneToOne attribute that the query did not fetch (`book.author` without "
         "`select_related(\"author\")`) loads the related row with a synchronous query, and so does a query method "
-        "on a related manager (`book.tags.count()`). Both raise `SynchronousOnlyOperation` on the event loop "
+        "on a related manager (`book.tags.count()`), and so do its writes `add()`, `remove()`, `clear()` and "
+        "`set()` (Django 4.2 added `aadd()`, `aremove()`, `aclear()`, `aset()`; on a reverse ForeignKey `remove` and "
+        "`clear` exist only when it is `null=True`). All raise `SynchronousOnlyOperation` on the event loop "
         "(verified, ../shared/facts.md §1.4). Only relations declared on the project's own models are known, "
         "and only instances the rule sees come from the ORM are checked; `book.author_id` never queries."
     ),
