@@ -73,6 +73,7 @@ def seed():
 
 HEADER = """
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import User
 from django.db import models
 from django.http import HttpResponse
@@ -204,6 +205,23 @@ async def has_module_perms(request):
     return HttpResponse("ok")
 
 
+async def backend_has_perm(request):
+    reader = await User.objects.aget(username="reader")
+    ModelBackend().has_perm(reader, "gtapp.change_article")  # expect: DPL106
+    return HttpResponse("ok")
+
+
+async def backend_authenticate(request):
+    ModelBackend().authenticate(request, username="reader", password="secret")  # expect: DPL106
+    return HttpResponse("ok")
+
+
+async def base_backend_has_perm(request):
+    reader = await User.objects.aget(username="reader")
+    BaseBackend().has_perm(reader, "gtapp.change_article")
+    return HttpResponse("ok")
+
+
 async def request_user_has_perm(request):
     request.user.has_perm("gtapp.change_article")  # expect: DPL104
     return HttpResponse("ok")
@@ -243,6 +261,14 @@ async def auth_twins(request):
     await reader.aget_group_permissions()
     await reader.aget_all_permissions()
     await reader.ahas_module_perms("gtapp")
+    backend = ModelBackend()
+    await backend.aauthenticate(request, username="reader", password="secret")
+    await backend.aget_user(reader.pk)
+    await backend.ahas_perm(reader, "gtapp.change_article")
+    await backend.ahas_module_perms(reader, "gtapp")
+    await backend.aget_user_permissions(reader)
+    await backend.aget_group_permissions(reader)
+    await backend.aget_all_permissions(reader)
     return HttpResponse("ok")
 """,
     "6.1": """
@@ -336,3 +362,6 @@ def test_each_twin_in_the_knowledge_is_exercised():
     for row in rows:
         since = ".".join(map(str, row.since))
         assert f".{row.twin}(" in VIEWS[since], (row.twin, since)
+    for row in django_api.FUNCTIONS.values():
+        if row.sync.startswith("django.contrib.auth.backends.ModelBackend."):
+            assert f".{row.twin.rsplit('.', 1)[-1]}(" in VIEWS["5.2"], row.twin

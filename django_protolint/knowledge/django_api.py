@@ -22,6 +22,8 @@ class AsyncTwin:
     queries_when_entered: bool = False
     # When the query happens only for some requests, say so: e.g. " when a user is logged in".
     condition: str = ""
+    # A method called on an object (`ModelBackend().has_perm`): the advice keeps the receiver as written.
+    method: bool = False
 
 
 def _table(*rows: AsyncTwin) -> dict[str, AsyncTwin]:
@@ -176,6 +178,26 @@ FUNCTIONS = _table(
               note="transactions have no async API: move the block into one sync function run with `sync_to_async`",
               queries_when_entered=True),  # fmt: skip
 )
+
+# Django's auth backends called directly. ModelBackend and its subclasses query for an active user (authenticate
+# and get_user always); the a-twins since 5.2 (contrib/auth/backends.py at 5.2, absent at 5.0;
+# docs/releases/5.2.txt). BaseBackend's own methods return empty sets and are left out.
+_MODEL_BACKENDS = ("ModelBackend", "AllowAllUsersModelBackend", "RemoteUserBackend", "AllowAllUsersRemoteUserBackend")
+_BACKEND_METHODS = {
+    "authenticate": "", "get_user": "", "has_perm": " for an active user", "has_module_perms": " for an active user",
+    "get_user_permissions": " for an active user", "get_group_permissions": " for an active user",
+    "get_all_permissions": " for an active user",
+}  # fmt: skip
+FUNCTIONS.update(
+    _table(
+        *(
+            AsyncTwin(f"django.contrib.auth.backends.{backend}.{name}",
+                      f"django.contrib.auth.backends.{backend}.a{name}", (5, 2), condition=condition, method=True)
+            for backend in _MODEL_BACKENDS
+            for name, condition in _BACKEND_METHODS.items()
+        )
+    )
+)  # fmt: skip
 
 # Django coroutine functions, by qualified name: calling one without `await` does nothing.
 COROUTINE_FUNCTIONS = frozenset(row.twin for row in FUNCTIONS.values() if row.twin) | frozenset(

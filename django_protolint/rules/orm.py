@@ -406,7 +406,9 @@ SYNC_FUNCTION = Rule(
         "These helpers query the database: `get_object_or_404`/`get_list_or_404`, the auth functions "
         "(`authenticate`, `login`, `logout`, `get_user`) and `transaction.atomic`. Django 5.0 added "
         "`aget_object_or_404`, `aget_list_or_404`, `aauthenticate`, `alogin`, `alogout` and `aget_user`; "
-        "transactions have no async API (run the whole transaction in one function with `sync_to_async`)."
+        "transactions have no async API (run the whole transaction in one function with `sync_to_async`). "
+        "Called directly, `ModelBackend` and `RemoteUserBackend` query too (`authenticate`, `get_user`, and the "
+        "permission methods for an active user); Django 5.2 added their a-twins."
     ),
     fix="{advice}",
     examples=[
@@ -453,6 +455,19 @@ SYNC_FUNCTION = Rule(
                 return get_object_or_404(Article, pk=pk)
             """,
             django_version="5.0",
+        ),
+        Invalid(
+            """
+            from django.contrib.auth.backends import BaseBackend, ModelBackend
+
+            async def can_edit(request, user):
+                backend = ModelBackend()
+                allowed = backend.has_perm(user, "blog.change_post")  # expect: DPL106
+                BaseBackend().has_perm(user, "blog.change_post")  # returns False from an empty set: no query
+                return allowed or await ModelBackend().ahas_perm(user, "blog.view_post")
+            """,
+            django_version="5.2",
+            note="an auth backend called directly (a-twins since 5.2); BaseBackend's own methods do not query",
         ),
         Valid(
             """
@@ -780,9 +795,18 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
         if row.twin is None:
             advice = row.note
         else:
-            advice = model.twin_advice(row, f"await {row.twin.rsplit('.', 1)[-1]}(...)", facts.path)
+            twin = row.twin.rsplit(".", 1)[-1]
+            if row.method and "." in call.text:  # `ModelBackend().has_perm(...)`: keep the receiver
+                twin = f"{call.text.rsplit('.', 1)[0]}.{twin}"
+            advice = model.twin_advice(row, f"await {twin}(...)", facts.path)
         fix = None
-        if row.twin and call.callee_span and "." not in call.text and model.twin_available(row, facts.path):
+        if (
+            row.twin
+            and not row.method
+            and call.callee_span
+            and "." not in call.text
+            and model.twin_available(row, facts.path)
+        ):
             # `get_object_or_404(...)` imported by name: call the twin, imported from the same module.
             module, _, twin = row.twin.rpartition(".")
             edits = (replace(call.callee_span, twin), *awaited(call.span, call.chained))
