@@ -22,6 +22,8 @@ class AsyncTwin:
     queries_when_entered: bool = False
     # When the query happens only for some requests, say so: e.g. " when a user is logged in".
     condition: str = ""
+    # A method called on an object (`ModelBackend().has_perm`): the advice keeps the receiver as written.
+    method: bool = False
 
 
 def _table(*rows: AsyncTwin) -> dict[str, AsyncTwin]:
@@ -62,8 +64,24 @@ QUERYSET_LAZY = frozenset(
         "all", "filter", "exclude", "order_by", "reverse", "distinct", "values", "values_list", "dates",
         "datetimes", "none", "union", "intersection", "difference", "select_related", "prefetch_related",
         "annotate", "alias", "extra", "defer", "only", "using", "select_for_update", "raw",
+        # 6.1: `fetch_mode(models.FETCH_PEERS)` clones the QuerySet and sets how unfetched fields load later
+        # (django/db/models/query.py 6.1.3; docs/releases/6.1.txt "Model field fetch modes").
+        "fetch_mode",
     }
 )  # fmt: skip
+
+# Related managers (reverse ForeignKey, both ManyToMany sides, GenericRelation) write when these are called.
+# Source: django/db/models/fields/related_descriptors.py and contrib/contenttypes/fields.py at 4.2 (the a-twins
+# appear there first), docs/releases/4.2.txt ("related managers ... aadd(), aclear(), aremove(), and aset()").
+RELATED_MANAGER_WRITES = _table(
+    AsyncTwin("add", "aadd", (4, 2)),
+    AsyncTwin("remove", "aremove", (4, 2)),
+    AsyncTwin("clear", "aclear", (4, 2)),
+    AsyncTwin("set", "aset", (4, 2)),
+)
+# On a reverse ForeignKey these (and their twins) exist only when the ForeignKey is `null=True`
+# (create_reverse_many_to_one_manager: `if rel.field.null:`); elsewhere the call is an AttributeError, not a query.
+NULLABLE_FOREIGN_KEY_ONLY = frozenset({"remove", "clear"})
 
 # Attributes of a model class that are managers. Custom managers are caught when a lazy method follows them.
 MANAGER_ATTRIBUTES = frozenset({"objects", "_default_manager", "_base_manager"})
@@ -84,6 +102,64 @@ RETURNS_INSTANCE = frozenset(
      "aearliest"}
 )  # fmt: skip
 
+# Auth manager methods that query (they save or get a row). Source: contrib/auth/models.py (UserManager,
+# GroupManager) and base_user.py (BaseUserManager) at 5.2, absent at 5.0; docs/releases/5.2.txt (contrib.auth:
+# "asynchronous implementations"); ../shared/facts.md §1.3. A project's own manager may define the sync method
+# without the twin (BaseUserManager has no acreate_user), so the advice says where the twin lives and no fix is made.
+AUTH_MANAGER = _table(
+    AsyncTwin("create_user", "acreate_user", (5, 2), note="the twin is on Django's `UserManager`"),
+    AsyncTwin("create_superuser", "acreate_superuser", (5, 2), note="the twin is on Django's `UserManager`"),
+    AsyncTwin("get_by_natural_key", "aget_by_natural_key", (5, 2),
+              note="the twin is on Django's `BaseUserManager` and `GroupManager`"),  # fmt: skip
+)
+
+
+def executing_method(name: str) -> AsyncTwin | None:
+    """The row of a QuerySet/Manager method that queries when called (QUERYSET_EXECUTING, then AUTH_MANAGER)."""
+    return QUERYSET_EXECUTING.get(name) or AUTH_MANAGER.get(name)
+
+
+# What a user instance's own methods may query.
+# check_password: AbstractBaseUser.check_password saves through its setter when the stored hash must be upgraded
+# (contrib/auth/base_user.py; hashers.check_password calls `setter` only when `must_update`); acheck_password since
+# 5.0 (base_user.py and hashers.py at 5.0, absent at 4.2; docs/releases/5.0.txt).
+# Permissions: PermissionsMixin asks the backends, and ModelBackend reads user_permissions and groups (cached on the
+# instance after the first call); an active superuser passes has_perm/has_perms/has_module_perms without asking; an
+# inactive or anonymous user gets no query. The a-twins since 5.2 (contrib/auth/models.py at 5.2, absent at 5.0).
+PERMISSIONS_CONDITION = " for a logged-in user who is not an active superuser"
+PERMISSION_METHODS = frozenset(
+    {"has_perm", "has_perms", "has_module_perms", "get_user_permissions", "get_group_permissions",
+     "get_all_permissions"}
+)  # fmt: skip
+USER_INSTANCE = _table(
+    AsyncTwin("check_password", "acheck_password", (5, 0),
+              condition=" when the stored password hash must be upgraded (a new hasher or iteration count)"),
+    AsyncTwin("has_perm", "ahas_perm", (5, 2), condition=PERMISSIONS_CONDITION),
+    AsyncTwin("has_perms", "ahas_perms", (5, 2), condition=PERMISSIONS_CONDITION),
+    AsyncTwin("has_module_perms", "ahas_module_perms", (5, 2), condition=PERMISSIONS_CONDITION),
+    AsyncTwin("get_user_permissions", "aget_user_permissions", (5, 2), condition=" for an active user"),
+    AsyncTwin("get_group_permissions", "aget_group_permissions", (5, 2), condition=" for an active user"),
+    AsyncTwin("get_all_permissions", "aget_all_permissions", (5, 2), condition=" for an active user"),
+)
+# The base classes that bring these methods, as a project model's ancestors name them.
+PASSWORD_BASES = frozenset(
+    {"django.contrib.auth.base_user.AbstractBaseUser", "django.contrib.auth.models.AbstractBaseUser",
+     "django.contrib.auth.models.AbstractUser", "django.contrib.auth.models.User"}
+)  # fmt: skip
+PERMISSION_BASES = frozenset(
+    {"django.contrib.auth.models.PermissionsMixin", "django.contrib.auth.models.AbstractUser",
+     "django.contrib.auth.models.User"}
+)  # fmt: skip
+# The project's user model as the per-file pass names it when it cannot know which class AUTH_USER_MODEL is:
+# `get_user_model()`, `await request.auser()`, `await aauthenticate(...)`. Every user model has check_password
+# (AbstractBaseUser); not every one has PermissionsMixin, so the permission methods are left alone there.
+PROJECT_USER_MODEL = "django.contrib.auth.get_user_model()"
+# Calls that return the request's user (or None / AnonymousUser), by qualified name.
+RETURNS_USER = frozenset(
+    {"django.contrib.auth.aauthenticate", "django.contrib.auth.authenticate", "django.contrib.auth.aget_user",
+     "django.contrib.auth.get_user"}
+)  # fmt: skip
+
 # Module-level functions that query, by qualified name.
 FUNCTIONS = _table(
     AsyncTwin("django.shortcuts.get_object_or_404", "django.shortcuts.aget_object_or_404", (5, 0)),
@@ -102,6 +178,26 @@ FUNCTIONS = _table(
               note="transactions have no async API: move the block into one sync function run with `sync_to_async`",
               queries_when_entered=True),  # fmt: skip
 )
+
+# Django's auth backends called directly. ModelBackend and its subclasses query for an active user (authenticate
+# and get_user always); the a-twins since 5.2 (contrib/auth/backends.py at 5.2, absent at 5.0;
+# docs/releases/5.2.txt). BaseBackend's own methods return empty sets and are left out.
+_MODEL_BACKENDS = ("ModelBackend", "AllowAllUsersModelBackend", "RemoteUserBackend", "AllowAllUsersRemoteUserBackend")
+_BACKEND_METHODS = {
+    "authenticate": "", "get_user": "", "has_perm": " for an active user", "has_module_perms": " for an active user",
+    "get_user_permissions": " for an active user", "get_group_permissions": " for an active user",
+    "get_all_permissions": " for an active user",
+}  # fmt: skip
+FUNCTIONS.update(
+    _table(
+        *(
+            AsyncTwin(f"django.contrib.auth.backends.{backend}.{name}",
+                      f"django.contrib.auth.backends.{backend}.a{name}", (5, 2), condition=condition, method=True)
+            for backend in _MODEL_BACKENDS
+            for name, condition in _BACKEND_METHODS.items()
+        )
+    )
+)  # fmt: skip
 
 # Django coroutine functions, by qualified name: calling one without `await` does nothing.
 COROUTINE_FUNCTIONS = frozenset(row.twin for row in FUNCTIONS.values() if row.twin) | frozenset(

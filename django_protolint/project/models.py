@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django_protolint.knowledge import django_api
 from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.modules import ModuleIndex, source_root
 from django_protolint.source import static
@@ -18,12 +19,15 @@ FORWARD = frozenset({f"{_FIELDS}ForeignKey", f"{_FIELDS}OneToOneField", f"{_FIEL
 MANY = frozenset({f"{_FIELDS}ManyToManyField", f"{_FIELDS}fields.related.ManyToManyField"})
 ONE_TO_ONE = frozenset({f"{_FIELDS}OneToOneField", f"{_FIELDS}fields.related.OneToOneField"})
 MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+USER_BASES = django_api.PASSWORD_BASES | django_api.PERMISSION_BASES
 
 
 @dataclass
 class Relations:
     loads: dict[str, str] = field(default_factory=dict)  # attribute -> what it is ("ForeignKey to Author")
     managers: dict[str, str] = field(default_factory=dict)  # attribute -> what it is
+    # Reverse managers of a ForeignKey that is not `null=True`: they have no remove()/clear().
+    not_nullable: set[str] = field(default_factory=set)
 
 
 def _target_name(target: static.StaticExpr | None, owner: str) -> str | None:
@@ -44,6 +48,13 @@ class ModelRelations:
             for cls in facts.classes:
                 if cls.bases and self.hierarchy.ancestors(facts, cls) & MODEL_BASES:
                     models.append((facts, cls))
+        # For the auth methods of user models, looked at only when a rule asks (see inherits_from_django).
+        # A custom user model inherits from Django's abstract classes, which the project does not hold.
+        self.model_classes: dict[tuple[str, str], tuple[FileFacts, ClassFact]] = {}
+        for facts in files:
+            for cls in facts.classes:
+                if cls.bases and self.hierarchy.ancestors(facts, cls) & (MODEL_BASES | USER_BASES):
+                    self.model_classes[(source_root(facts), f"{facts.module}.{cls.qualname}")] = (facts, cls)
         by_name: dict[str, list[Relations]] = {}
         for facts, cls in models:
             relations = self.by_qualname.setdefault((source_root(facts), f"{facts.module}.{cls.qualname}"), Relations())
@@ -68,7 +79,11 @@ class ModelRelations:
                     if value.callee in ONE_TO_ONE:
                         other.loads[str(reverse or owner.lower())] = f"reverse OneToOneField from {owner}"
                     else:
-                        other.managers[str(reverse or f"{owner.lower()}_set")] = f"reverse {kind} from {owner}"
+                        accessor = str(reverse or f"{owner.lower()}_set")
+                        other.managers[accessor] = f"reverse {kind} from {owner}"
+                        null = value.kwarg("null")
+                        if value.callee in FORWARD and not (isinstance(null, static.Literal) and null.value is True):
+                            other.not_nullable.add(accessor)
 
     def of(self, model_qualname: str | None, root: str) -> Relations | None:
         if model_qualname is None:
@@ -78,3 +93,22 @@ class ModelRelations:
             return found
         matches = [relations for (_, qualname), relations in self.by_qualname.items() if qualname == model_qualname]
         return matches[0] if len(matches) == 1 else None
+
+    def inherits_from_django(self, model_qualname: str, root: str, bases: frozenset[str], method: str) -> bool:
+        """True when the project model has one of Django's `bases` and no project class of it redefines `method`
+        (an override such as `def has_perm(self, perm, obj=None): return self.is_admin` queries nothing)."""
+        found = self.model_classes.get((root, model_qualname))
+        if found is None:
+            matches = [pair for (_, qualname), pair in self.model_classes.items() if qualname == model_qualname]
+            if len(matches) != 1:
+                return False
+            found = matches[0]
+        facts, cls = found
+        if not self.hierarchy.ancestors(facts, cls) & bases:
+            return False
+        return not any(
+            function.qualname == f"{owner.qualname}.{method}"
+            for owner_facts, owner in self.hierarchy.mro(facts, cls)
+            if not isinstance(owner, str)
+            for function in owner_facts.functions
+        )

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from django_protolint.knowledge import django_api
 from django_protolint.project.model import ProjectModel
+from django_protolint.project.models import Relations
 from django_protolint.fixes.edits import awaited, replace
 from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
 
@@ -31,7 +32,10 @@ SYNC_QUERY = Rule(
         "Inside `async def` the event loop is running, and Django refuses to run a synchronous query there: "
         "`get()`, `create()`, `count()`, `exists()`, `first()`, `update()`, `delete()` and the other methods that "
         "hit the database raise `SynchronousOnlyOperation`. Django 4.1 added an async twin for each "
-        f"(`aget()`, `acreate()`, ...). See {ASYNC_DOCS}."
+        f"(`aget()`, `acreate()`, ...). The auth managers' `create_user()`, `create_superuser()` and "
+        "`get_by_natural_key()` query too; Django 5.2 added `acreate_user()`, `acreate_superuser()` and "
+        "`aget_by_natural_key()` on its own managers (a project's manager may not have them, so no fix is offered). "
+        f"`fetch_mode()` (6.1) only builds a QuerySet. See {ASYNC_DOCS}."
     ),
     fix="{advice}",
     examples=[
@@ -102,6 +106,34 @@ SYNC_QUERY = Rule(
                     return self.model.objects.filter(owner=user).first()  # expect: DPL101
             """
         ),
+        Invalid(
+            """
+            from django.contrib.auth.models import User
+            from django.db import models
+            from .models import Article
+
+            async def signup(request):
+                user = User.objects.create_user("ann", password="x")  # expect: DPL101
+                User.objects.get_by_natural_key("ann")  # expect: DPL101
+                return Article.objects.fetch_mode(models.FETCH_PEERS).get(pk=1)  # expect: DPL101
+            """,
+            django_version="6.1",
+            note="the auth managers' methods (twins since 5.2); `fetch_mode()` (6.1) is lazy, `get()` after it is not",
+        ),
+        Valid(
+            """
+            from django.contrib.auth.models import User
+            from django.db import models
+            from .models import Article
+
+            async def signup(request):
+                user = await User.objects.acreate_user("ann", password="x")
+                peers = Article.objects.fetch_mode(models.FETCH_PEERS)
+                return user, await peers.aget(pk=1)
+            """,
+            django_version="6.1",
+            note="the 5.2 twins; building a QuerySet with `fetch_mode()` runs no query",
+        ),
         Valid(
             """
             import boto3
@@ -166,14 +198,21 @@ INSTANCE_METHOD = Rule(
     code="DPL103",
     slug="sync-model-method-in-async",
     severity="error",
-    summary="`save()`, `delete()` or `refresh_from_db()` on a model instance inside async code",
+    summary="`save()`, `delete()` or `refresh_from_db()` on a model instance, or a user's `check_password()` or "
+    "permission methods, inside async code",
     message="`{receiver}.{method}()` writes to or reads from the database inside {scope}: Django raises "
-    "SynchronousOnlyOperation",
+    "SynchronousOnlyOperation{condition}",
     rationale=(
         "`Model.save()`, `delete()`, `refresh_from_db()` and `full_clean()` run queries. Django 4.2 added "
         "`asave()`, `adelete()` and `arefresh_from_db()`; validation has no async form. The rule fires only for "
         "instances it can see come from the ORM (`await Model.objects.aget(...)`, `async for obj in qs`), so it "
-        f"misses instances built elsewhere rather than guess. See {ASYNC_DOCS}."
+        "misses instances built elsewhere rather than guess. On a user, `check_password()` saves the upgraded hash "
+        "when the hasher or its iteration count changed (`acheck_password()` since 5.0), and `has_perm()`, "
+        "`has_perms()`, `has_module_perms()` and `get_*_permissions()` read permissions through the backends "
+        "unless the user is an active superuser (a-twins since 5.2). These are reported only on models known to "
+        "have Django's method: `auth.User`, a project model with Django's user bases that does not redefine it, "
+        "and for `check_password()` any user model (`get_user_model()`, `await request.auser()`). "
+        f"Verified per release in tests/test_ground_truth_orm_releases.py. See {ASYNC_DOCS}."
     ),
     fix="{advice}",
     examples=[
@@ -206,6 +245,63 @@ INSTANCE_METHOD = Rule(
                 await article.asave()
                 form.save()  # not known to be a model instance
             """
+        ),
+        Invalid(
+            """
+            from django.contrib.auth.models import User
+
+            async def change_email(request, pk):
+                user = await request.auser()
+                if not user.check_password(request.POST["password"]):  # expect: DPL103
+                    return None
+                staff = await User.objects.aget(pk=pk)
+                return staff.has_perm("blog.change_post")  # expect: DPL103
+            """,
+            django_version="5.2",
+            note="check_password saves an upgraded hash; PermissionsMixin methods read permissions",
+        ),
+        Valid(
+            """
+            from django.contrib.auth.hashers import check_password
+            from django.contrib.auth.models import User
+            from .models import Device
+
+            async def change_email(request, pk, encoded):
+                user = await request.auser()
+                if not await user.acheck_password(request.POST["password"]):
+                    return None
+                check_password("x", encoded)  # no setter: nothing to save
+                device = await Device.objects.aget(pk=pk)
+                device.check_password("1234")  # not a user model
+                staff = await User.objects.aget(pk=pk)
+
+                def allowed():
+                    return staff.has_perm("blog.change_post")  # a nested sync def is not async code
+
+                user.has_perm("blog.change_post")  # AUTH_USER_MODEL may not have PermissionsMixin
+                return await staff.ahas_perm("blog.change_post")
+            """,
+            django_version="5.2",
+            note="the twins, the hashers function, a model that is not a user, a nested sync def",
+        ),
+        Valid(
+            {
+                "accounts/models.py": """
+                    from django.contrib.auth.base_user import AbstractBaseUser
+
+                    class Account(AbstractBaseUser):
+                        def has_perm(self, perm, obj=None):
+                            return self.is_admin  # no query
+                """,
+                "accounts/views.py": """
+                    from .models import Account
+
+                    async def admin_only(request, pk):
+                        account = await Account.objects.aget(pk=pk)
+                        return account.has_perm("x")
+                """,
+            },
+            note="a user model that defines its own has_perm",
         ),
     ],
 )
@@ -251,6 +347,16 @@ REQUEST_USER = Rule(
                 return user.username
             """,
             note="`auser()`, and `request.user` handed to sync code without being read",
+        ),
+        Invalid(
+            """
+            async def edit(request):
+                if request.user.has_perm("blog.change_post"):  # expect: DPL104
+                    return "ok"
+            """,
+            django_version="5.2",
+            note="one finding: the advice names `auser()` and then `ahas_perm()`; no fix, `auser()` alone would "
+            "leave the sync `has_perm` raising",
         ),
     ],
 )
@@ -300,7 +406,9 @@ SYNC_FUNCTION = Rule(
         "These helpers query the database: `get_object_or_404`/`get_list_or_404`, the auth functions "
         "(`authenticate`, `login`, `logout`, `get_user`) and `transaction.atomic`. Django 5.0 added "
         "`aget_object_or_404`, `aget_list_or_404`, `aauthenticate`, `alogin`, `alogout` and `aget_user`; "
-        "transactions have no async API (run the whole transaction in one function with `sync_to_async`)."
+        "transactions have no async API (run the whole transaction in one function with `sync_to_async`). "
+        "Called directly, `ModelBackend` and `RemoteUserBackend` query too (`authenticate`, `get_user`, and the "
+        "permission methods for an active user); Django 5.2 added their a-twins."
     ),
     fix="{advice}",
     examples=[
@@ -347,6 +455,19 @@ SYNC_FUNCTION = Rule(
                 return get_object_or_404(Article, pk=pk)
             """,
             django_version="5.0",
+        ),
+        Invalid(
+            """
+            from django.contrib.auth.backends import BaseBackend, ModelBackend
+
+            async def can_edit(request, user):
+                backend = ModelBackend()
+                allowed = backend.has_perm(user, "blog.change_post")  # expect: DPL106
+                BaseBackend().has_perm(user, "blog.change_post")  # returns False from an empty set: no query
+                return allowed or await ModelBackend().ahas_perm(user, "blog.view_post")
+            """,
+            django_version="5.2",
+            note="an auth backend called directly (a-twins since 5.2); BaseBackend's own methods do not query",
         ),
         Valid(
             """
@@ -410,6 +531,9 @@ class Tag(models.Model):
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
     tags = models.ManyToManyField(Tag)
+
+class Review(models.Model):
+    author = models.ForeignKey(Author, null=True, on_delete=models.SET_NULL, related_name="reviews")
 """
 
 RELATED_ACCESS = Rule(
@@ -421,7 +545,9 @@ RELATED_ACCESS = Rule(
     rationale=(
         "Reading a ForeignKey or OneToOne attribute that the query did not fetch (`book.author` without "
         "`select_related(\"author\")`) loads the related row with a synchronous query, and so does a query method "
-        "on a related manager (`book.tags.count()`). Both raise `SynchronousOnlyOperation` on the event loop "
+        "on a related manager (`book.tags.count()`), and so do its writes `add()`, `remove()`, `clear()` and "
+        "`set()` (Django 4.2 added `aadd()`, `aremove()`, `aclear()`, `aset()`; on a reverse ForeignKey `remove` and "
+        "`clear` exist only when it is `null=True`). All raise `SynchronousOnlyOperation` on the event loop "
         "(verified, ../shared/facts.md §1.4). Only relations declared on the project's own models are known, "
         "and only instances the rule sees come from the ORM are checked; `book.author_id` never queries."
     ),
@@ -442,6 +568,44 @@ RELATED_ACCESS = Rule(
                         return name, count, books
                 """,
             }
+        ),
+        Invalid(
+            {
+                "app/models.py": BOOK_MODELS,
+                "app/views.py": """
+                    from .models import Author, Book, Tag
+
+                    async def retag(request, pk):
+                        book = await Book.objects.aget(pk=pk)
+                        tag = await Tag.objects.aget(name="new")
+                        book.tags.add(tag)  # expect: DPL108
+                        book.tags.remove(tag)  # expect: DPL108
+                        author = await Author.objects.aget(pk=1)
+                        author.books.set([book])  # expect: DPL108
+                        author.reviews.clear()  # expect: DPL108
+                """,
+            },
+            note="related managers write with add/remove/clear/set (aadd/aremove/aclear/aset since Django 4.2)",
+        ),
+        Valid(
+            {
+                "app/models.py": BOOK_MODELS,
+                "app/views.py": """
+                    from .models import Author, Book, Tag
+
+                    async def retag(request, pk, labels):
+                        book = await Book.objects.aget(pk=pk)
+                        tag = await Tag.objects.aget(name="new")
+                        await book.tags.aadd(tag)
+                        await book.tags.aset([tag], clear=True)
+                        labels.add(tag.name)  # a plain set, not a related manager
+                        book.keywords.add("x")  # not a relation the models declare
+                        author = await Author.objects.aget(pk=1)
+                        await author.reviews.aclear()
+                """,
+            },
+            django_version="4.2",
+            note="the async twins; `add` on anything that is not a declared relation",
         ),
         Valid(
             {
@@ -492,13 +656,18 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
         if not query.scope.is_async:
             continue
         scope = _scope_label(query.scope.function)
-        if query.kind == "method" and query.operation in django_api.QUERYSET_EXECUTING:
-            row = django_api.QUERYSET_EXECUTING[query.operation]
+        if query.kind == "method" and (row := django_api.executing_method(query.operation)) is not None:
             twin = f"{query.receiver}.{row.twin}(...)"
             async_form = f"async for x in {twin}" if row.twin == "aiterator" else f"await {twin}"
             advice = model.twin_advice(row, async_form, facts.path) + (f"; {row.note}" if row.note else "")
             fix = None
-            if row.twin and row.twin != "aiterator" and query.method_span and model.twin_available(row, facts.path):
+            if (
+                row.twin
+                and row.twin != "aiterator"
+                and query.operation in django_api.QUERYSET_EXECUTING  # a custom auth manager may lack the twin
+                and query.method_span
+                and model.twin_available(row, facts.path)
+            ):
                 edits = (replace(query.method_span, row.twin), *awaited(query.span, query.chained))
                 fix = Fix("safe", f"use `await ….{row.twin}()`", edits)
             yield SYNC_QUERY.finding(
@@ -522,7 +691,16 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
                 fix = Fix("safe", f"use `await {query.receiver}.{row.twin}()`", edits)
             yield INSTANCE_METHOD.finding(
                 facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice,
-                fix=fix,
+                fix=fix, condition="",
+            )  # fmt: skip
+        elif query.kind == "instance" and query.operation in django_api.USER_INSTANCE:
+            if not _user_model_has(model, query.model_qualname, query.operation, model.root_of(facts.path) or "."):
+                continue
+            row = django_api.USER_INSTANCE[query.operation]
+            advice = model.twin_advice(row, f"await {query.receiver}.{row.twin}(...)", facts.path)
+            yield INSTANCE_METHOD.finding(
+                facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice,
+                condition=row.condition,
             )  # fmt: skip
 
 
@@ -546,13 +724,35 @@ def related_access_in_async(model: ProjectModel) -> Iterator[Finding]:
                     facts.path, access.span, text=access.text,
                     relation=relations.loads[access.attribute], scope=scope, advice=advice,
                 )  # fmt: skip
-            elif access.method in django_api.QUERYSET_EXECUTING and access.attribute in relations.managers:
-                row = django_api.QUERYSET_EXECUTING[access.method]
+            elif access.attribute in relations.managers and (row := _manager_row(access.method, access.attribute,
+                                                                                   relations)) is not None:  # fmt: skip
                 advice = model.twin_advice(row, f"await ….{access.attribute}.{row.twin}()", facts.path)
                 yield RELATED_ACCESS.finding(
                     facts.path, access.span, text=access.text,
                     relation=relations.managers[access.attribute], scope=scope, advice=advice,
                 )  # fmt: skip
+
+
+def _user_model_has(model: ProjectModel, qualname: str | None, method: str, root: str) -> bool:
+    """Whether instances of this model have Django's own `method` (so it may query as USER_INSTANCE says)."""
+    permissions = method in django_api.PERMISSION_METHODS
+    if qualname == "django.contrib.auth.models.User":
+        return True
+    if qualname == django_api.PROJECT_USER_MODEL:
+        return not permissions  # every user model has check_password; not every one has PermissionsMixin
+    if qualname is None:
+        return False
+    bases = django_api.PERMISSION_BASES if permissions else django_api.PASSWORD_BASES
+    return model.model_relations.inherits_from_django(qualname, root, bases, method)
+
+
+def _manager_row(method: str | None, attribute: str, relations: Relations) -> django_api.AsyncTwin | None:
+    """The twin row when `method` queries on this related manager; None when it does not (or does not exist)."""
+    if method in django_api.QUERYSET_EXECUTING:
+        return django_api.QUERYSET_EXECUTING[method]
+    if method in django_api.NULLABLE_FOREIGN_KEY_ONLY and attribute in relations.not_nullable:
+        return None  # no such method on this manager: an AttributeError, not a query
+    return django_api.RELATED_MANAGER_WRITES.get(method or "")
 
 
 @check(REQUEST_USER, REQUEST_SESSION)
@@ -565,7 +765,15 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
             if access.attribute == "user":
                 advice = model.twin_advice(django_api.REQUEST_USER, "user = await request.auser()", facts.path)
                 fix = None
-                if model.twin_available(django_api.REQUEST_USER, facts.path) and access.text.endswith(".user"):
+                method = django_api.USER_INSTANCE.get(access.then)
+                if method is not None:
+                    # One problem, one finding: `request.user.has_perm()` loads the user and then may query again.
+                    # The advice names both steps (no fix: `auser()` alone would leave the sync method raising);
+                    # without `auser()` the whole block goes to sync_to_async, as the advice already says.
+                    version = model.django_version_at(facts.path)[0]
+                    if django_api.is_available(django_api.REQUEST_USER, version) is not False:
+                        advice += "; then " + model.twin_advice(method, f"await user.{method.twin}(...)", facts.path)
+                elif model.twin_available(django_api.REQUEST_USER, facts.path) and access.text.endswith(".user"):
                     call = f"await {access.text[: -len('user')]}auser()"
                     fix = Fix("safe", "use `await request.auser()`",
                               (replace(access.span, f"({call})" if access.chained else call),))  # fmt: skip
@@ -587,9 +795,18 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
         if row.twin is None:
             advice = row.note
         else:
-            advice = model.twin_advice(row, f"await {row.twin.rsplit('.', 1)[-1]}(...)", facts.path)
+            twin = row.twin.rsplit(".", 1)[-1]
+            if row.method and "." in call.text:  # `ModelBackend().has_perm(...)`: keep the receiver
+                twin = f"{call.text.rsplit('.', 1)[0]}.{twin}"
+            advice = model.twin_advice(row, f"await {twin}(...)", facts.path)
         fix = None
-        if row.twin and call.callee_span and "." not in call.text and model.twin_available(row, facts.path):
+        if (
+            row.twin
+            and not row.method
+            and call.callee_span
+            and "." not in call.text
+            and model.twin_available(row, facts.path)
+        ):
             # `get_object_or_404(...)` imported by name: call the twin, imported from the same module.
             module, _, twin = row.twin.rpartition(".")
             edits = (replace(call.callee_span, twin), *awaited(call.span, call.chained))

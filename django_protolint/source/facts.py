@@ -106,6 +106,7 @@ class QueryFact(NamedTuple):
     discarded: bool
     method_span: Span | None = None  # the method name (`get` in `Article.objects.get()`), for a fix
     chained: bool = False
+    model_qualname: str | None = None  # for "instance": the model's qualified name when the imports say it
 
 
 class RelatedAccessFact(NamedTuple):
@@ -156,6 +157,7 @@ class RequestAccessFact(NamedTuple):
     span: Span
     scope: Scope
     chained: bool = False  # `request.user.x`: a replacement with `await` must be parenthesised
+    then: str = ""  # the attribute read on it: "has_perm" in `request.user.has_perm(...)`
 
 
 class ClassFact(NamedTuple):

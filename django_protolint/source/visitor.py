@@ -306,6 +306,13 @@ class FactsVisitor:
         if isinstance(expression, ast.Name):
             binding = self.scopes.lookup(expression.id)
             return binding.qualname if binding is not None and binding.kind == MODEL_INSTANCE else None
+        if (
+            isinstance(expression, ast.Call)
+            and isinstance(expression.func, ast.Attribute)
+            and expression.func.attr == "auser"
+            and _is_request(expression.func.value)
+        ) or (isinstance(expression, ast.Call) and self.resolve_name(expression.func) in django_api.RETURNS_USER):
+            return "get_user_model()"  # the project's user model, whichever AUTH_USER_MODEL names
         if isinstance(expression, ast.Call) and isinstance(expression.func, ast.Attribute):
             if expression.func.attr in django_api.RETURNS_INSTANCE:
                 return self.queryset_model(expression.func.value)
@@ -382,8 +389,12 @@ class FactsVisitor:
         return tuple(found)
 
     def model_qualname(self, model: str) -> str | None:
+        if model.rsplit(".", 1)[-1] == "get_user_model()":
+            return django_api.PROJECT_USER_MODEL
         head, _, rest = model.partition(".")
         binding = self.scopes.lookup(head)
+        if binding is not None and binding.kind == INSTANCE and binding.qualname == "django.contrib.auth.get_user_model":
+            return django_api.PROJECT_USER_MODEL if not rest else None  # `User = get_user_model()`
         if binding is None or binding.kind not in (IMPORT, DEFINITION):
             return None
         return f"{binding.qualname}.{rest}" if rest else binding.qualname
@@ -412,7 +423,8 @@ class FactsVisitor:
             for element in target.elts:
                 self.bind_target(element, Binding(LOCAL, ""))
 
-    def query(self, kind: str, operation: str, model: str, receiver: ast.AST, node: ast.AST) -> None:
+    def query(self, kind: str, operation: str, model: str, receiver: ast.AST, node: ast.AST,
+              model_qualname: str | None = None) -> None:  # fmt: skip
         method = node.func if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
         self.queries.append(
             QueryFact(
@@ -426,6 +438,7 @@ class FactsVisitor:
                 discarded=id(node) in self._discarded,
                 method_span=self.attribute_span(method) if method is not None else None,
                 chained=id(node) in self._chained,
+                model_qualname=model_qualname,
             )
         )
 
@@ -836,7 +849,7 @@ class FactsVisitor:
         if isinstance(node.value, ast.Attribute) and node.value.attr == "user" and _is_request(node.value.value):
             if id(node.value) not in self._reported_request_nodes:
                 self._reported_request_nodes.add(id(node.value))
-                self._request_access("user", node.value)
+                self._request_access("user", node.value, then=node.attr)
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -899,7 +912,11 @@ class FactsVisitor:
         model = self.queryset_model(func.value)
         if (
             model is not None
-            and (method in django_api.QUERYSET_EXECUTING or method in django_api.QUERYSET_ASYNC)
+            and (
+                method in django_api.QUERYSET_EXECUTING
+                or method in django_api.QUERYSET_ASYNC
+                or (method in django_api.AUTH_MANAGER and _is_manager(func.value))
+            )
             and method != "iterator"  # only builds a generator: iterating it is what queries
             and not (method == "delete" and _is_manager(func.value))  # managers have no delete()
         ):
@@ -907,6 +924,9 @@ class FactsVisitor:
         elif (instance_model := self.model_instance(func.value)) is not None and isinstance(func.value, ast.Name):
             if method in django_api.MODEL_INSTANCE or method.startswith("a") and method[1:] in django_api.MODEL_INSTANCE:
                 self.query("instance", method, instance_model, func.value, node)
+            elif method in django_api.USER_INSTANCE:  # the rule decides whether the model is a user model
+                binding = self.scopes.lookup(func.value.id)
+                self.query("instance", method, instance_model, func.value, node, binding.model if binding else None)
         if (
             isinstance(func.value, ast.Attribute)
             and func.value.attr == "session"
@@ -945,7 +965,7 @@ class FactsVisitor:
         callee = self.resolve_name(iterator.func) if isinstance(iterator, ast.Call) else None
         self.streaming_responses.append(StreamingResponseFact(self.span(node), self.scope(), callee, kind))
 
-    def _request_access(self, attribute: str, node: ast.expr, whole: ast.expr | None = None) -> None:
+    def _request_access(self, attribute: str, node: ast.expr, whole: ast.expr | None = None, then: str = "") -> None:
         self.request_accesses.append(
             RequestAccessFact(
                 attribute=attribute,
@@ -953,6 +973,7 @@ class FactsVisitor:
                 span=self.span(node),
                 scope=self.scope(),
                 chained=id(node) in self._chained,
+                then=then,
             )
         )
 
