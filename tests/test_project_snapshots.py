@@ -8,7 +8,6 @@ output. A claim marked `wrong=` is a strict xfail: the tool still says otherwise
 
 from __future__ import annotations
 
-import importlib
 import json
 import shutil
 from pathlib import Path
@@ -20,7 +19,7 @@ from django_protolint.config import Config
 from django_protolint.output.projects import projects_records
 from django_protolint.project.evaluate import UNKNOWN
 from django_protolint.runner import Report, lint
-from tests.claims import Claim, pick
+from tests.claims import Claim, claims_of, pick
 from tests.helpers import write_project
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -52,10 +51,6 @@ def project(name: str, root: str = "."):  # noqa: ANN201 - DjangoProject
 
 
 # ---------------------------------------------------------------------------------------------------- claims
-
-
-def claims_of(fixture: str) -> list[Claim]:
-    return importlib.import_module(f"tests.claims.{fixture}").CLAIMS
 
 
 def _claim_params() -> list[Any]:

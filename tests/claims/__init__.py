@@ -11,6 +11,7 @@ keys as a tuple: `verdict.servers.*.(name,protocol,worker,path,line)`, `views.as
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -59,3 +60,13 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value
+
+
+def claims_of(fixture: str) -> list[Claim]:
+    """The reviewed claims about fixtures/<fixture>, from tests/claims/<fixture>.py."""
+    return importlib.import_module(f"tests.claims.{fixture}").CLAIMS
+
+
+def claimed(fixture: str, field: str, root: str = ".") -> Claim:
+    [claim] = [claim for claim in claims_of(fixture) if claim.field == field and claim.root == root]
+    return claim

@@ -38,4 +38,7 @@ CLAIMS = [
     Claim("verdict.recommendation_note", "add `uvicorn-worker` to the dependencies",
           "requirements.txt has gunicorn but not uvicorn-worker"),
     Claim("unresolved_routes", [], "every path() names an imported view"),
+    Claim("verdict.summary",
+          "Protocol fit: SUBOPTIMAL — code: ASGI would help (2 async views) · served: WSGI (gunicorn sync, Procfile:2)",
+          "the one line a user reads: the fit, the two awaiting views, the server and where it starts"),
 ]

@@ -28,4 +28,9 @@ CLAIMS = [
           "app is installed, and it is not"),
     Claim("verdict.fit", "mismatch", "the websocket route can never connect through gunicorn's WSGI worker"),
     Claim("verdict.recommendation", "daphne notifier.asgi:application", "daphne is already in requirements.txt"),
+    Claim("verdict.summary",
+          "Protocol fit: MISMATCH — code: ASGI required (1 websocket entry) · served: WSGI (gunicorn sync, "
+          "Dockerfile:19)",
+          "the fit, the one websocket route, and the CMD line that starts gunicorn"),
+    Claim("verdict.recommendation_note", None, "daphne is already a dependency, and it needs no websocket extra"),
 ]

@@ -22,4 +22,7 @@ CLAIMS = [
           "uvicorn calls inventory.wsgi:application (a WSGIHandler) with the ASGI signature: every request fails"),
     Claim("verdict.recommendation", "uvicorn inventory.asgi:application",
           "keep the server, point it at the ASGI application that asgi.py defines"),
+    Claim("verdict.needs_evidence.*.(path,line)", [("stock/views.py", 6), ("stock/views.py", 10)],
+          "the two sync views"),
+    Claim("verdict.recommendation_note", None, "uvicorn is already in requirements.txt"),
 ]

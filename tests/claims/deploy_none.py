@@ -18,4 +18,8 @@ CLAIMS = [
     Claim("verdict.declared_server", None, "no --server given"),
     Claim("verdict.fit", "unknown", "the fit cannot be judged without knowing the server"),
     Claim("verdict.recommendation", None, "nothing to compare against"),
+    Claim("verdict.summary",
+          "Protocol fit: UNKNOWN — code: ASGI would help (1 async view) · served: unknown (no deployment "
+          "files found; declare it with --server)",
+          "says why the fit is unknown and how to give the missing fact"),
 ]

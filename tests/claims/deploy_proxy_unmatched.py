@@ -31,4 +31,7 @@ CLAIMS = [
           "/ws/feed/ reaches whatever REALTIME_UPSTREAM names: the file cannot tell whether that is daphne"),
     Claim("verdict.fit", "fit", "daphne is there for the websocket; the unknown upstream is not evidence of a "
                                 "mismatch, so the verdict does not claim one"),
+    Claim("verdict.needs_evidence.*.(path,line)", [("feed/routing.py", 6)], "the websocket route"),
+    Claim("verdict.development_servers", [], "no runserver anywhere"),
+    Claim("verdict.recommendation", None, "both servers already run: no server to recommend"),
 ]

@@ -30,4 +30,7 @@ CLAIMS = [
     ], "uwsgi_pass to uwsgi.ini's `socket`, proxy_pass to its `http = 0.0.0.0:5656`, and /ws/ to daphne's -p 8001"),
     Claim("verdict.websocket_routes.*.(route,outcome)", [("ws/", "fit")], "/ws/ reaches daphne"),
     Claim("verdict.fit", "fit", "HTTP on uWSGI, websockets on daphne, and the proxy sends each to the right one"),
+    Claim("verdict.needs_evidence.*.(path,line)", [("channels_app/routing.py", 6)], "the websocket route"),
+    Claim("verdict.development_servers", [], "no runserver anywhere"),
+    Claim("verdict.recommendation", None, "nothing to change"),
 ]

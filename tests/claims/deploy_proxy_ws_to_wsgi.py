@@ -24,4 +24,14 @@ CLAIMS = [
     Claim("verdict.websocket_routes.*.(route,outcome)", [("ws/live/<str:room>/", "mismatch")],
           "/ws/live/... reaches gunicorn, which cannot upgrade to a websocket; uvicorn on realtime:9000 gets nothing"),
     Claim("verdict.fit", "mismatch", "the websocket route can never connect through this proxy"),
+    Claim("verdict.summary",
+          "Protocol fit: MISMATCH — code: ASGI required (1 websocket entry) · served: WSGI + ASGI (gunicorn "
+          "sync, docker-compose-deploy.yml:4; uvicorn, docker-compose-deploy.yml:7) · proxy: `/ws/live/` reaches "
+          "only WSGI: it takes /ws/ → gunicorn (WSGI, docker-compose-deploy.yml:4) (nginx proxy/default.conf.tpl:14); "
+          "route it to uvicorn, docker-compose-deploy.yml:7",
+          "both servers run: the proxy line is what to change, and the summary says which and to where"),
+    Claim("verdict.needs_evidence.*.(path,line)", [("live/routing.py", 6)], "the websocket route"),
+    Claim("verdict.development_servers", [], "no runserver anywhere"),
+    Claim("verdict.recommendation", None, "the ASGI server already runs: the proxy is what to change (the summary "
+                                          "says so), not the server"),
 ]

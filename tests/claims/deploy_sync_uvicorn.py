@@ -24,4 +24,9 @@ CLAIMS = [
     ], "`make run` and `npm run django` start manage.py runserver on a developer's machine"),
     Claim("verdict.fit", "fit", "sync views run under ASGI (Django runs each in a thread): nothing breaks"),
     Claim("verdict.recommendation", None, "nothing to change"),
+    Claim("verdict.summary",
+          "Protocol fit: FIT — code: WSGI is enough · served: ASGI (uvicorn, deploy/bookshelf.service:9)",
+          "the development runservers are not what serves it: only the systemd unit is named"),
+    Claim("verdict.needs_evidence.*.(path,line)", [("books/views.py", 7), ("books/views.py", 12)],
+          "the two sync views"),
 ]

@@ -27,4 +27,8 @@ CLAIMS = [
                                        "with async_to_sync around it"),
     Claim("verdict.recommendation", "uvicorn forecast.asgi:application", "no ASGI server among the dependencies"),
     Claim("verdict.recommendation_note", "add `uvicorn` to the dependencies", "requirements.txt has no uvicorn"),
+    Claim("verdict.summary",
+          "Protocol fit: SUBOPTIMAL — code: ASGI would help (1 async view) · served: WSGI (uwsgi, "
+          "Dockerfile:10 + deploy/uwsgi.yaml:1)",
+          "one server, started on the CMD line and configured by the YAML file it loads"),
 ]
