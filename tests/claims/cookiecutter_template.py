@@ -13,6 +13,7 @@ CLAIMS = [
     Claim("settings", "config.settings", "config/asgi.py:6, wsgi.py and manage.py setdefault config.settings"),
     Claim("django_version", "5.0", "requirements.txt:1 `Django>=5.0,<5.1` (the Jinja lines after it do not matter)"),
     Claim("django_version_evidence.(path,line)", (f"{SLUG}/requirements.txt", 1), "the Django pin"),
+    Claim("purpose.kind", "application", "the rendered project is an application a user deploys (Procfile)"),
     Claim("root_urlconf", "config.urls", "settings.py:16"),
     Claim("views.async_views.*.(view,routes)", [("corner_shop.catalog.views.product_count", ["catalog/count/"])],
           "use_async defaults to y, so the `async def product_count` arm is the one rendered; the package name is "
