@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from click.testing import CliRunner
 
 from django_protolint.cli import main
 from django_protolint.config import Config
+from django_protolint.project.deploy.base import Deployment, DeployProblem
+from django_protolint.project.deploy.files import read_deployment
 from django_protolint.runner import Report, lint
 
 EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)(?:\s+col=(?P<col>\d+))?")
@@ -49,6 +52,15 @@ def column_expectations(files: dict[str, str]) -> set[tuple[str, int, int]]:
             if (match := EXPECT.search(text)) and match.group("col"):
                 found.add((relative, number, int(match.group("col"))))
     return found
+
+
+def deployment_entries(path: str, text: str, top: str | None = "") -> list[Deployment | DeployProblem]:
+    """What one deployment file holds, its text dedented as the tests write it (it runs no scripts)."""
+    return read_deployment(path, textwrap.dedent(text).lstrip("\n"), lambda reference: None, top)
+
+
+def deployments_in(path: str, text: str, top: str | None = "") -> list[Deployment]:
+    return [entry for entry in deployment_entries(path, text, top) if isinstance(entry, Deployment)]
 
 
 def run(root: Path, **config: object) -> Report:

@@ -7,19 +7,13 @@ import textwrap
 
 import pytest
 
-from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION, Deployment
+from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION
 from django_protolint.project.deploy.environment import header_signal, path_signal
-from django_protolint.project.deploy.files import read_deployment
-from tests.helpers import run, write_project
-
-
-def deployments(path: str, text: str, top: str | None = "") -> list[Deployment]:
-    found = read_deployment(path, textwrap.dedent(text).lstrip("\n"), lambda reference: None, top)
-    return [entry for entry in found if isinstance(entry, Deployment)]
+from tests.helpers import deployments_in, run, write_project
 
 
 def one(path: str, text: str, top: str | None = "") -> tuple[str, bool, str]:
-    [deployment] = deployments(path, text, top)
+    [deployment] = deployments_in(path, text, top)
     return deployment.environment, deployment.certain, deployment.why
 
 

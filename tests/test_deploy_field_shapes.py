@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
-from django_protolint.project.deploy.base import Deployment, DeployProblem
-from django_protolint.project.deploy.files import read_deployment
-from tests.helpers import run, write_project
-
-
-def read(path: str, text: str) -> list[Deployment | DeployProblem]:
-    return read_deployment(path, textwrap.dedent(text).lstrip("\n"), lambda reference: None, "")
+from django_protolint.project.deploy.base import DeployProblem
+from tests.helpers import deployment_entries, deployments_in, run, write_project
 
 
 def servers(path: str, text: str) -> list[tuple[int, str, str, str | None]]:
-    return [(d.line, d.where, d.command.protocol, d.command.app) for d in read(path, text) if isinstance(d, Deployment)]
+    return [(d.line, d.where, d.command.protocol, d.command.app) for d in deployments_in(path, text)]
 
 
 UWSGI_WITH_DAPHNE = """
@@ -80,7 +75,7 @@ web: gunicorn config.wsgi:application
 
 
 def test_template_tags_in_a_procfile_are_no_lines_and_each_arm_is_unsure():
-    found = read("{{cookiecutter.project_slug}}/Procfile", COOKIECUTTER_PROCFILE)
+    found = deployment_entries("{{cookiecutter.project_slug}}/Procfile", COOKIECUTTER_PROCFILE)
     assert not [entry for entry in found if isinstance(entry, DeployProblem)]
     assert [(d.line, d.command.protocol, d.certain) for d in found] == [(3, "asgi", False), (5, "wsgi", False)]
     # No cookiecutter.json to choose with: the first arm stands for the file, the other is its alternative (an arm
@@ -89,7 +84,7 @@ def test_template_tags_in_a_procfile_are_no_lines_and_each_arm_is_unsure():
 
 
 def test_a_procfile_line_without_a_process_name_is_still_malformed():
-    found = read("Procfile", "web: gunicorn shop.wsgi\n{ broken\n")
+    found = deployment_entries("Procfile", "web: gunicorn shop.wsgi\n{ broken\n")
     assert [(entry.kind, entry.line) for entry in found if isinstance(entry, DeployProblem)] == [("procfile", 2)]
 
 
@@ -101,13 +96,13 @@ def test_compose_merge_tags_are_valid_yaml():
       uwsgi:
         entrypoint: !override ['/wait-for-it.sh', 'db:5432', '--', 'gunicorn', 'dojo.wsgi']
     """
-    found = read("docker-compose.override.unit_tests.yml", text)
+    found = deployment_entries("docker-compose.override.unit_tests.yml", text)
     assert [(type(entry).__name__, getattr(entry, "line", None)) for entry in found] == [("Deployment", 4)]
     assert found[0].command.app == "dojo.wsgi"
 
 
 def test_broken_compose_yaml_is_still_a_problem():
-    found = read("docker-compose.yml", "services:\n  web: [unclosed\n")
+    found = deployment_entries("docker-compose.yml", "services:\n  web: [unclosed\n")
     assert [entry.kind for entry in found if isinstance(entry, DeployProblem)] == ["parse"]
 
 

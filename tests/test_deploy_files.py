@@ -24,7 +24,7 @@ from django_protolint.project.deploy.formats.procfile import read_procfile
 from django_protolint.project.deploy.formats.shell_script import read_shell_script
 from django_protolint.project.deploy.formats.systemd import read_systemd
 from django_protolint.project.deploy.formats.yaml_manifests import read_yaml
-from tests.helpers import found, run, write_project
+from tests.helpers import deployments_in, found, run, write_project
 
 P, D = "production", "development"
 
@@ -43,11 +43,6 @@ def rows(path: str, text: str, scripts: dict[str, str] | None = None) -> list[tu
         else:
             result.append(("problem", entry.kind, entry.line))
     return result
-
-
-def deployments(path: str, text: str, scripts: dict[str, str] | None = None) -> list[Deployment]:
-    return [e for e in read_deployment(path, textwrap.dedent(text).lstrip("\n"), lambda r: (scripts or {}).get(r))
-            if isinstance(e, Deployment)]  # fmt: skip
 
 
 GUNICORN_WSGI = ("gunicorn", "wsgi", "proj.wsgi:application", "sync")
@@ -107,7 +102,7 @@ def test_procfile_web_line_is_the_server_release_and_worker_lines_are_ignored():
 
 
 def test_procfile_where_names_the_process():
-    [deployment] = deployments("Procfile", PROCFILE)
+    [deployment] = deployments_in("Procfile", PROCFILE)
     assert deployment.where == "Procfile process `web`"
 
 
@@ -409,7 +404,7 @@ def test_compose_services():
 
 
 def test_compose_where_names_the_service():
-    assert [d.where for d in deployments("docker-compose.yml", COMPOSE)] == [
+    assert [d.where for d in deployments_in("docker-compose.yml", COMPOSE)] == [
         "compose service `web`", "compose service `ws`", "compose service `dev`", "compose service `app`",
         "compose service `api`",
     ]  # fmt: skip
@@ -525,7 +520,7 @@ def test_makefile_targets():
 
 
 def test_makefile_where_names_the_target():
-    assert [d.where for d in deployments("Makefile", MAKEFILE)] == [
+    assert [d.where for d in deployments_in("Makefile", MAKEFILE)] == [
         "Makefile target `run`", "Makefile target `serve-prod`", "Makefile target `deploy`",
     ]  # fmt: skip
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
-
-from django_protolint.project.deploy.base import PRODUCTION, Deployment, DeployProblem
+from django_protolint.project.deploy.base import PRODUCTION, DeployProblem
 from django_protolint.project.deploy.files import read_deployment
+from tests.helpers import deployment_entries
 
 HELM_DEPLOYMENT = """
     apiVersion: apps/v1
@@ -33,36 +32,32 @@ HELM_DEPLOYMENT = """
 """
 
 
-def read(path: str, text: str) -> list[Deployment | DeployProblem]:
-    return read_deployment(path, textwrap.dedent(text).lstrip("\n"), lambda reference: None, "")
-
-
 def test_a_helm_template_is_read_with_its_values_unknown_and_its_first_arm():
-    [found] = read("charts/shop/templates/deployment.yaml", HELM_DEPLOYMENT)
+    [found] = deployment_entries("charts/shop/templates/deployment.yaml", HELM_DEPLOYMENT)
     assert (found.line, found.command.server, found.environment, found.certain) == (15, "daphne", PRODUCTION, False)
     assert "Helm/Go template" in found.why
 
 
 def test_a_template_that_is_no_yaml_even_read_so_is_no_evidence_and_no_problem():
-    assert read("charts/shop/templates/deployment.yaml", "spec: {{ .Values.x\n  - [\n") == []
+    assert deployment_entries("charts/shop/templates/deployment.yaml", "spec: {{ .Values.x\n  - [\n") == []
 
 
 def test_plain_broken_yaml_is_still_a_problem():
-    [problem] = read("k8s/deployment.yaml", "spec:\n  - [\n")
+    [problem] = deployment_entries("k8s/deployment.yaml", "spec:\n  - [\n")
     assert isinstance(problem, DeployProblem)
 
 
 def test_an_s6_overlay_service_runs_its_server_as_its_user():
     run = "#!/command/execlineb -P\nwith-contenv\ns6-setuidgid app\ngunicorn shop.wsgi -b 0.0.0.0:8000\n"
-    [found] = read("docker/rootfs/etc/s6-overlay/s6-rc.d/web/run", run)
+    [found] = deployment_entries("docker/rootfs/etc/s6-overlay/s6-rc.d/web/run", run)
     assert (found.line, found.command.server, found.where) == (4, "gunicorn", "s6-overlay service `web`")
     one_line = "#!/usr/bin/with-contenv sh\nexec s6-setuidgid app daphne -b 0.0.0.0 shop.asgi:application\n"
-    [found] = read("root/etc/services.d/ws/run", one_line)
+    [found] = deployment_entries("root/etc/services.d/ws/run", one_line)
     assert (found.command.server, found.command.app) == ("daphne", "shop.asgi:application")
 
 
 def test_a_run_script_outside_an_s6_service_directory_is_a_shell_script():
-    [found] = read("scripts/run", "exec gunicorn shop.wsgi\n")
+    [found] = deployment_entries("scripts/run", "exec gunicorn shop.wsgi\n")
     assert found.where == "shell script"
 
 
@@ -88,4 +83,4 @@ def test_a_dockerfile_running_a_make_target_serves_its_recipe(tmp_path):
 def test_make_with_another_target_or_no_makefile_serves_nothing():
     dockerfile = 'FROM python:3.12\nCMD ["make", "migrate"]\n'
     with_makefile = read_deployment("Dockerfile", dockerfile, lambda name: MAKEFILE if name == "Makefile" else None, "")
-    assert with_makefile == [] and read("Dockerfile", 'FROM python:3.12\nCMD ["make", "serve"]\n') == []
+    assert with_makefile == [] and deployment_entries("Dockerfile", 'FROM python:3.12\nCMD ["make", "serve"]\n') == []

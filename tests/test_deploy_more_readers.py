@@ -3,20 +3,13 @@ watchers, and configuration templates (`.j2`, `.tmpl`, `.template`) read as the 
 
 from __future__ import annotations
 
-import textwrap
-
-from django_protolint.project.deploy.base import PRODUCTION, Deployment
-from django_protolint.project.deploy.files import read_deployment
+from django_protolint.project.deploy.base import PRODUCTION
 from django_protolint.project.deploy.formats import reader_for
-
-
-def servers(path: str, text: str) -> list[Deployment]:
-    found = read_deployment(path, textwrap.dedent(text).lstrip("\n"), lambda reference: None, "")
-    return [entry for entry in found if isinstance(entry, Deployment)]
+from tests.helpers import deployments_in
 
 
 def test_honcho_runs_every_process_of_an_alternate_procfile():
-    found = servers("ProcfileMulti", """
+    found = deployments_in("ProcfileMulti", """
         web: gunicorn shop.wsgi --bind 0.0.0.0:8000
         ws: daphne -b 0.0.0.0 -p 8001 shop.asgi:application
         worker: celery -A shop worker
@@ -30,12 +23,12 @@ def test_honcho_runs_every_process_of_an_alternate_procfile():
 
 
 def test_the_platforms_procfile_serves_only_web():
-    found = servers("Procfile", "web: gunicorn shop.wsgi\nws: daphne shop.asgi:application\n")
+    found = deployments_in("Procfile", "web: gunicorn shop.wsgi\nws: daphne shop.asgi:application\n")
     assert [(d.line, d.command.server, d.certain) for d in found] == [(1, "gunicorn", True)]
 
 
 def test_a_circus_watcher_runs_its_cmd_with_its_args():
-    found = servers("deploy/circus.ini", """
+    found = deployments_in("deploy/circus.ini", """
         [circus]
         check_delay = 5
 
@@ -53,13 +46,13 @@ def test_a_circus_watcher_runs_its_cmd_with_its_args():
 
 
 def test_an_ini_without_a_circus_watcher_is_not_a_deployment():
-    assert servers("setup.ini", "[watcher]\ncmd = gunicorn shop.wsgi\n") == []
+    assert deployments_in("setup.ini", "[watcher]\ncmd = gunicorn shop.wsgi\n") == []
 
 
 def test_a_deploy_time_template_is_read_as_the_file_it_renders():
     assert reader_for("deploy/gunicorn.service.j2") is reader_for("deploy/gunicorn.service")
     assert reader_for("deploy/uwsgi.ini.template") is reader_for("deploy/uwsgi.ini")
-    [found] = servers("deploy/gunicorn.service.j2", """
+    [found] = deployments_in("deploy/gunicorn.service.j2", """
         [Unit]
         Description=gunicorn for {{ project_name }}
 

@@ -17,8 +17,8 @@ from django_protolint.project.deploy.formats.ini import read_conf, read_ini
 from django_protolint.project.deploy.formats.json_configs import read_json
 from django_protolint.project.deploy.formats.uwsgi_xml import read_uwsgi_xml
 from django_protolint.project.deploy.formats.yaml_manifests import read_yaml
-from tests.helpers import found, run, write_project
-from tests.test_deploy_files import PROJECT, deployments, rows
+from tests.helpers import deployments_in, found, run, write_project
+from tests.test_deploy_files import PROJECT, rows
 
 P, D = "production", "development"
 
@@ -94,7 +94,7 @@ def test_uwsgi_config_formats_read_as_the_ini_does():
 
 
 def test_uwsgi_config_command_names_the_file_and_notes_the_loop_engine():
-    [deployment] = deployments("deploy/uwsgi.yaml", "uwsgi:\n  module: proj.wsgi\n  asyncio: 10\n")
+    [deployment] = deployments_in("deploy/uwsgi.yaml", "uwsgi:\n  module: proj.wsgi\n  asyncio: 10\n")
     assert deployment.command.command == "uwsgi --yaml uwsgi.yaml"
     assert deployment.where == "uWSGI yaml"
     assert deployment.command.notes == ("uWSGI's asyncio loop engine still calls the WSGI application",)
@@ -156,7 +156,7 @@ VHOST = """
 
 def test_apache_wsgiscriptalias_names_the_app_and_daemon_mode():
     assert rows("apache/shop.conf", VHOST) == [(7, P, "mod_wsgi", "wsgi", "/srv/shop/shop/wsgi.py", "daemon")]
-    [deployment] = deployments("apache/shop.conf", VHOST)
+    [deployment] = deployments_in("apache/shop.conf", VHOST)
     assert deployment.command.notes == ("daemon mode: WSGIDaemonProcess shop (processes=2 threads=15)",)
     assert deployment.where == "Apache WSGIScriptAlias"
 
@@ -229,7 +229,7 @@ UNIT = """
 
 def test_unit_without_protocol_follows_the_module():
     assert rows("unit.json", UNIT) == [(4, P, "nginx-unit", "asgi", "proj.asgi", None)]
-    [deployment] = deployments("unit.json", UNIT)
+    [deployment] = deployments_in("unit.json", UNIT)
     assert deployment.where == "NGINX Unit application `django`"
     assert deployment.command.notes == (
         "no `protocol`: Unit inspects the callable at start, and `proj.asgi` is the ASGI entry point",
@@ -301,7 +301,7 @@ APP_JSON = """
 
 def test_heroku_app_json_reports_a_server_in_a_script_as_development_only():
     assert rows("app.json", APP_JSON) == [(13, D, "runserver", "wsgi", None, None)]
-    [deployment] = deployments("app.json", APP_JSON)
+    [deployment] = deployments_in("app.json", APP_JSON)
     assert deployment.where == "app.json script `test.test`"
 
 

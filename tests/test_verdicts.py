@@ -1,13 +1,13 @@
-"""The protocol-fit verdict of each deployment fixture, checked by hand, and the `report` command's contract.
+"""The `report` command's contract (exit codes, JSON, text and markdown shapes) on the deployment fixtures, and
+verdicts of projects built in the tests.
 
-Every expectation below was worked out by reading the fixture (which line routes a websocket, which async view
-awaits, which line starts which server), not by running the linter and copying its output.
+What each fixture's verdict is (needs, evidence, servers, fit) was worked out by reading the fixture, and lives
+with the rest of its reviewed claims in tests/claims/<fixture>.py.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -16,182 +16,20 @@ from django_protolint.config import Config
 from django_protolint.project.verdict import Verdict
 from django_protolint.rules.base import django_project
 from django_protolint.runner import lint
+from tests.claims import claimed
 from tests.helpers import invoke, run, write_project
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
-Server = tuple[str, str, str | None, str, int]  # (name, protocol, worker, path, line)
+# The deployment fixtures and blogsite: each one's needs/served/fit, evidence and servers are reviewed claims in
+# tests/claims/<fixture>.py (asserted by tests/test_project_snapshots.py); this file tests the `report` command.
+VERDICT_FIXTURES = ["blogsite", *sorted(path.name for path in FIXTURES.iterdir() if path.name.startswith("deploy_"))]
 
 
-@dataclass(frozen=True)
-class Expected:
-    needs: str
-    needs_evidence: set[tuple[str, int]]
-    served: str
-    servers: list[Server]
-    fit: str
-    development: list[Server] = field(default_factory=list)
-    recommendation: str | None = None
-    note: str = ""
-    summary: str | None = None  # checked whole where given
-
-
-EXPECTED: dict[str, Expected] = {
-    "blogsite": Expected(
-        needs="asgi-beneficial",
-        # `publish` and `preview` await; `index`, `article_detail` and `stats` are async but never await
-        needs_evidence={("articles/views.py", 26), ("articles/views.py", 39)},
-        served="wsgi",
-        servers=[("gunicorn", "wsgi", "sync", "Procfile", 2)],
-        fit="suboptimal",
-        recommendation="gunicorn blogsite.asgi:application -k uvicorn_worker.UvicornWorker",
-        note="add `uvicorn-worker` to the dependencies",
-        summary="Protocol fit: SUBOPTIMAL — code: ASGI would help (2 async views) · served: WSGI (gunicorn sync, "
-        "Procfile:2)",
-    ),
-    "deploy_channels_wsgi_only": Expected(
-        needs="asgi-required",
-        needs_evidence={("alerts/routing.py", 6)},
-        served="wsgi",
-        # ENTRYPOINT is a script ending in `exec "$@"`: the server is CMD's, on CMD's line
-        servers=[("gunicorn", "wsgi", "sync", "Dockerfile", 19)],
-        development=[("runserver", "wsgi", None, "docker-compose.yml", 17)],
-        fit="mismatch",
-        # daphne is listed: it beats adding uvicorn-worker to gunicorn
-        recommendation="daphne notifier.asgi:application",
-        summary="Protocol fit: MISMATCH — code: ASGI required (1 websocket entry) · served: WSGI (gunicorn sync, "
-        "Dockerfile:19)",
-    ),
-    "deploy_split_servers": Expected(
-        needs="asgi-required",
-        needs_evidence={("matches/routing.py", 6)},
-        served="both",
-        servers=[
-            ("daphne", "asgi", None, "deploy/supervisor/daphne.conf", 10),
-            ("gunicorn", "wsgi", "sync", "deploy/systemd/gunicorn.service", 12),
-            ("gunicorn", "wsgi", "sync", "docker-compose.yml", 8),  # `web` inherits the anchor's command
-            ("daphne", "asgi", None, "docker-compose.yml", 15),
-        ],
-        # daphne is in INSTALLED_APPS, so this runserver is daphne's: ASGI
-        development=[("runserver", "asgi", None, "docker-compose.override.yml", 4)],
-        fit="fit",
-    ),
-    "deploy_uwsgi_async": Expected(
-        needs="asgi-beneficial",
-        needs_evidence={("prices/views.py", 12), ("prices/views.py", 20)},
-        served="wsgi",
-        servers=[("uwsgi", "wsgi", None, "uwsgi.ini", 1)],
-        development=[("runserver", "wsgi", None, "Makefile", 7)],
-        fit="suboptimal",
-        recommendation="uvicorn pricewatch.asgi:application",
-        note="add `uvicorn` to the dependencies",  # only async views: no websocket library needed
-    ),
-    "deploy_uwsgi_container": Expected(
-        # The Dockerfile starts uWSGI with deploy/uwsgi.yaml, which names the app and the gevent loop engine:
-        # one server on the CMD line, the YAML as its configuration, still WSGI.
-        needs="asgi-beneficial",
-        needs_evidence={("stations/views.py", 7)},
-        served="wsgi",
-        servers=[("uwsgi", "wsgi", "gevent", "Dockerfile", 10)],
-        fit="suboptimal",
-        recommendation="uvicorn forecast.asgi:application",
-        note="add `uvicorn` to the dependencies",
-        summary="Protocol fit: SUBOPTIMAL — code: ASGI would help (1 async view) · served: WSGI (uwsgi, "
-        "Dockerfile:10 + deploy/uwsgi.yaml:1)",
-    ),
-    "deploy_uvicorn_worker_missing": Expected(
-        needs="asgi-beneficial",
-        needs_evidence={("accounts/views.py", 7), ("accounts/views.py", 13)},
-        served="asgi",
-        servers=[("gunicorn", "asgi", "uvicorn_worker.UvicornWorker", "Procfile", 2)],
-        development=[("runserver", "wsgi", None, "Procfile.dev", 1)],
-        fit="fit",
-    ),
-    "deploy_heroku_runserver": Expected(
-        needs="wsgi",
-        needs_evidence={("entries/views.py", 6)},
-        served="wsgi",
-        servers=[("runserver", "wsgi", None, "Procfile", 2)],
-        development=[("runserver", "wsgi", None, "docker-compose.yml", 5)],
-        fit="fit",  # runserver speaks WSGI, which is all the code needs; DPL503 says it is the wrong server
-    ),
-    "deploy_platforms": Expected(
-        needs="asgi-beneficial",
-        needs_evidence={("stories/views.py", 9), ("stories/views.py", 14)},
-        served="asgi",  # granian's RSGI speaks neither protocol and counts for nothing
-        servers=[
-            ("gunicorn", "asgi", "uvicorn_worker.UvicornWorker", "app.yaml", 3),
-            ("granian", "rsgi", "rsgi", "fly.toml", 8),
-            ("uvicorn", "asgi", None, "render.yaml", 10),  # the `worker` service is not served
-        ],
-        fit="fit",
-    ),
-    "deploy_k8s_wrong_app": Expected(
-        needs="wsgi",
-        needs_evidence={("stock/views.py", 6), ("stock/views.py", 10)},
-        served="asgi",
-        servers=[("uvicorn", "asgi", None, "k8s/deployment.yaml", 33)],
-        fit="mismatch",  # uvicorn on `inventory.wsgi:application` answers 500 to every request
-        recommendation="uvicorn inventory.asgi:application",
-    ),
-    "deploy_sync_uvicorn": Expected(
-        needs="wsgi",
-        needs_evidence={("books/views.py", 7), ("books/views.py", 12)},
-        served="asgi",
-        servers=[("uvicorn", "asgi", None, "deploy/bookshelf.service", 9)],
-        development=[
-            ("runserver", "wsgi", None, "Makefile", 6),
-            ("runserver", "wsgi", None, "frontend/package.json", 6),
-        ],
-        fit="fit",
-        summary="Protocol fit: FIT — code: WSGI is enough · served: ASGI (uvicorn, deploy/bookshelf.service:9)",
-    ),
-    "deploy_none": Expected(
-        needs="asgi-beneficial",
-        needs_evidence={("polls/views.py", 6)},
-        served="unknown",
-        servers=[],
-        fit="unknown",
-        summary="Protocol fit: UNKNOWN — code: ASGI would help (1 async view) · served: unknown (no deployment "
-        "files found; declare it with --server)",
-    ),
-    # dispatcharr's shape: uWSGI on a unix socket with daphne as its attach-daemon on :8001; nginx sends / to the
-    # socket and /ws/ to 127.0.0.1:8001, so the websocket route reaches daphne.
-    "deploy_proxy_uwsgi_daphne": Expected(
-        needs="asgi-required",
-        needs_evidence={("channels_app/routing.py", 6)},
-        served="both",
-        servers=[("uwsgi", "wsgi", None, "docker/Dockerfile", 6), ("daphne", "asgi", None, "docker/uwsgi.ini", 4)],
-        fit="fit",
-    ),
-    # Near-miss: uvicorn runs, but the nginx template's `location /ws/` passes to the gunicorn upstream.
-    "deploy_proxy_ws_to_wsgi": Expected(
-        needs="asgi-required",
-        needs_evidence={("live/routing.py", 6)},
-        served="both",
-        servers=[("gunicorn", "wsgi", "sync", "docker-compose-deploy.yml", 4),
-                 ("uvicorn", "asgi", None, "docker-compose-deploy.yml", 7)],
-        fit="mismatch",
-        summary="Protocol fit: MISMATCH — code: ASGI required (1 websocket entry) · served: WSGI + ASGI (gunicorn "
-        "sync, docker-compose-deploy.yml:4; uvicorn, docker-compose-deploy.yml:7) · proxy: `/ws/live/` reaches "
-        "only WSGI: it takes /ws/ → gunicorn (WSGI, docker-compose-deploy.yml:4) (nginx proxy/default.conf.tpl:14); "
-        "route it to uvicorn, docker-compose-deploy.yml:7",
-    ),
-    # Near-miss: Caddy's /ws/* goes to `{$REALTIME_UPSTREAM}`, an address no file fixes: no claim from it.
-    "deploy_proxy_unmatched": Expected(
-        needs="asgi-required",
-        needs_evidence={("feed/routing.py", 6)},
-        served="both",
-        servers=[("gunicorn", "wsgi", "sync", "docker-compose.yml", 4), ("daphne", "asgi", None, "docker-compose.yml", 7)],
-        fit="fit",
-    ),
-}
-
-DEPLOY_FIXTURES = sorted(path.name for path in FIXTURES.iterdir() if path.name.startswith("deploy_"))
-
-
-def test_every_deploy_fixture_has_a_hand_checked_verdict():
-    assert set(DEPLOY_FIXTURES) == set(EXPECTED) - {"blogsite"}
+def claimed_fit(name: str) -> str | None:
+    """The reviewed fit, when the tool agrees with it (a `wrong=` claim is a strict xfail of its own)."""
+    claim = claimed(name, "verdict.fit")
+    return None if claim.wrong else claim.value
 
 
 def verdict_of(name: str) -> Verdict:
@@ -201,29 +39,12 @@ def verdict_of(name: str) -> Verdict:
     return verdicts["."]
 
 
-def _servers(deployments: list) -> list[Server]:  # noqa: ANN001 - list[Deployment]
-    return [(d.command.server, d.command.protocol, d.command.worker, d.path, d.line) for d in deployments]
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_verdict(name: str):
-    expected = EXPECTED[name]
-    verdict = verdict_of(name)
-    assert (verdict.needs, verdict.served, verdict.fit) == (expected.needs, expected.served, expected.fit)
-    assert {(e.path, e.line) for e in verdict.needs_evidence} == expected.needs_evidence
-    assert _servers(verdict.servers) == expected.servers
-    assert _servers(verdict.development_servers) == expected.development
-    assert (verdict.recommendation, verdict.recommendation_note) == (expected.recommendation, expected.note)
-    if expected.summary is not None:
-        assert verdict.summary == expected.summary
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", [name for name in VERDICT_FIXTURES if claimed_fit(name)])
 def test_summary_names_the_fit_and_every_production_server(name: str):
-    expected, verdict = EXPECTED[name], verdict_of(name)
-    assert verdict.summary.startswith(f"Protocol fit: {expected.fit.upper()} — code: ")
-    for _, _, _, path, line in expected.servers:
-        assert f"{path}:{line}" in verdict.summary
+    verdict = verdict_of(name)
+    assert verdict.summary.startswith(f"Protocol fit: {claimed_fit(name).upper()} — code: ")
+    for server in verdict.servers:
+        assert f"{server.path}:{server.line}" in verdict.summary
 
 
 def test_websocket_evidence_names_the_route():
@@ -249,8 +70,8 @@ def test_server_commands_are_the_normalised_command_lines():
 
 # ============================================================================================ `report`
 
-MISMATCH_OR_SUBOPTIMAL = sorted(name for name, e in EXPECTED.items() if e.fit in ("mismatch", "suboptimal"))
-FIT_OR_UNKNOWN = sorted(name for name, e in EXPECTED.items() if e.fit in ("fit", "unknown"))
+MISMATCH_OR_SUBOPTIMAL = [name for name in VERDICT_FIXTURES if claimed_fit(name) in ("mismatch", "suboptimal")]
+FIT_OR_UNKNOWN = [name for name in VERDICT_FIXTURES if claimed_fit(name) in ("fit", "unknown")]
 
 
 def report(name: str, *options: str) -> tuple[int, str]:
@@ -300,7 +121,7 @@ def _json_verdict(name: str) -> dict:
     return project["verdict"]
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", VERDICT_FIXTURES)
 def test_json_verdict_contract(name: str):
     verdict = _json_verdict(name)
     assert {"needs", "needs_evidence", "served", "servers", "fit", "summary"} <= set(verdict)
@@ -319,19 +140,6 @@ def test_json_verdict_contract(name: str):
         assert server["worker"] is None or isinstance(server["worker"], str)
         config = server["config"]  # the configuration file the server loads, when it completed the command
         assert config is None or (isinstance(config["path"], str) and isinstance(config["line"], int))
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_json_verdict_values(name: str):
-    expected, verdict = EXPECTED[name], _json_verdict(name)
-    assert (verdict["needs"], verdict["served"], verdict["fit"]) == (expected.needs, expected.served, expected.fit)
-    assert {(e["path"], e["line"]) for e in verdict["needs_evidence"]} == expected.needs_evidence
-    servers = [(s["name"], s["protocol"], s["worker"], s["path"], s["line"]) for s in verdict["servers"]]
-    assert servers == expected.servers
-    assert verdict["recommendation"] == expected.recommendation
-    assert verdict["recommendation_note"] == (expected.note or None)
-    if expected.summary is not None:
-        assert verdict["summary"] == expected.summary
 
 
 def test_json_server_record_in_full():
@@ -359,7 +167,7 @@ def test_report_text_shape():
     assert out.splitlines() == [
         "Project . (settings: notifier.settings)",
         "",
-        EXPECTED["deploy_channels_wsgi_only"].summary,
+        claimed("deploy_channels_wsgi_only", "verdict.summary").value,
         "",
         "What the code needs:",
         "  - alerts/routing.py:6: websocket route `ws/alerts/` → consumers.AlertConsumer.as_asgi",
