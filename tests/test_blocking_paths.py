@@ -206,3 +206,20 @@ def test_orm_chain_the_function_also_offloads_is_info(tmp_path):
     }
     report = run(write_project(tmp_path / "project", files), select=("DPL130",))
     assert {(finding.span.line, finding.severity) for finding in report.findings} == {(6, "info"), (10, "error")}
+
+
+def test_the_typing_matches_pathlib():
+    """What the per-file pass assumes, checked on the running Python's pathlib."""
+    import pathlib
+
+    from django_protolint.knowledge.blocking import PATH_PROPERTIES, PATH_SEQUENCE_PROPERTIES, lookup
+
+    path = pathlib.Path("a")
+    assert isinstance(path / "b", pathlib.Path) and isinstance("b" / path, pathlib.Path)
+    assert all(isinstance(getattr(path, name), pathlib.Path) for name in PATH_PROPERTIES)
+    assert all(isinstance(getattr(path, name)[0], pathlib.Path) for name in PATH_SEQUENCE_PROPERTIES)
+    # A pure path stays pure whatever it is joined with, and has none of the methods that touch the disk.
+    assert not isinstance(pathlib.PurePath("a") / path, pathlib.Path)
+    io_methods = [name for name in dir(pathlib.Path) if lookup(f"pathlib.Path.{name}") is not None]
+    assert {"exists", "read_text", "mkdir", "iterdir", "open"} <= set(io_methods)
+    assert not [name for name in io_methods if hasattr(pathlib.PurePath, name)]
