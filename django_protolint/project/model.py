@@ -362,7 +362,8 @@ class ProjectModel:
         owner, _, method = qualname.rpartition(".")
         module, _, setting = owner.rpartition(".")
         if module == SETTINGS_QUALNAME and setting in self.path_settings:
-            return lookup(f"{PATH_TYPE}.{method}")  # `settings.BASE_DIR / "media"` is a Path: its methods are
+            # `settings.BASE_DIR.exists()`, `(settings.BASE_DIR / "media").mkdir()`: the settings assign a Path.
+            return lookup(f"{PATH_TYPE}.{method}")
         return lookup(qualname)
 
     @cached_property
