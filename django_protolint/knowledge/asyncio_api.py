@@ -13,6 +13,10 @@ OFFLOADING_DECORATORS = frozenset(
     }
 )
 
+# Calls that run the sync callable given as their first argument in a worker thread (asgiref `sync_to_async`,
+# Channels `database_sync_to_async`, CPython `asyncio.to_thread`).
+OFFLOADING_CALLS = OFFLOADING_DECORATORS | {"asyncio.to_thread", "asyncio.threads.to_thread"}
+
 # Coroutine functions outside Django: calling one without `await` schedules nothing.
 COROUTINE_FUNCTIONS = frozenset(
     {

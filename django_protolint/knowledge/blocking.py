@@ -371,6 +371,18 @@ _add("cloud", "boto3 docs", _BOTO_HINT, "boto3.Client.*", "boto3.Resource.*", "b
 BLOCKING_CALLS: tuple[BlockingCall, ...] = tuple(_rows)
 del _rows
 
+# What is a concrete `pathlib.Path` (CPython Lib/pathlib: `PurePath` and its flavours do no I/O, so they are never
+# typed). `p / "x"` is a Path when `p` is one (`__truediv__`), and `"x" / p` too (`__rtruediv__`); so are `p.parent`
+# and `p.parents[i]` (properties, not calls). The `pathlib.Path` rows above give the methods that touch the disk;
+# `.name`, `.suffix`, `.with_suffix()`, `.joinpath()`, `str(p)` are pure (see `_KNOWN_PURE`).
+PATH_TYPE = "pathlib.Path"
+PATH_PROPERTIES = frozenset({"parent"})
+PATH_SEQUENCE_PROPERTIES = frozenset({"parents"})
+# `settings.BASE_DIR / "media"`: a path only when the settings module assigns the setting a Path
+# (`BASE_DIR = Path(__file__).resolve().parent.parent`, Django's startproject template since 3.1); the per-file pass
+# types it as the setting's own qualname and the project pass checks the settings.
+SETTINGS_QUALNAME = "django.conf.settings"
+
 # Classes whose *instances'* methods block, keyed by the callables that produce such instances
 # (a class maps to itself; re-exported aliases map to the canonical name used in the method rows).
 # Compressed-file objects read and write through the file object they wrap; over an in-memory buffer

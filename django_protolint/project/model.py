@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from django_protolint.knowledge import asgi_frameworks, asyncio_api, channels_api, django_api
-from django_protolint.knowledge.blocking import BlockingCall, lookup
+from django_protolint.knowledge.blocking import PATH_TYPE, SETTINGS_QUALNAME, BlockingCall, lookup
 from django_protolint.project.channels_release import DISTRIBUTION, ChannelsRelease, markers_in
 from django_protolint.project.dependencies import (
     DjangoVersion,
@@ -359,7 +359,23 @@ class ProjectModel:
         if qualname in self.extra_blocking_calls:
             hint = self.extra_blocking_calls[qualname] or "run it with `sync_to_async` or use an async library"
             return BlockingCall(qualname, "configured", hint, "extra-blocking-calls")
+        owner, _, method = qualname.rpartition(".")
+        module, _, setting = owner.rpartition(".")
+        if module == SETTINGS_QUALNAME and setting in self.path_settings:
+            # `settings.BASE_DIR.exists()`, `(settings.BASE_DIR / "media").mkdir()`: the settings assign a Path.
+            return lookup(f"{PATH_TYPE}.{method}")
         return lookup(qualname)
+
+    @cached_property
+    def path_settings(self) -> frozenset[str]:
+        """Settings that hold a `pathlib.Path` in every settings module that defines them (`BASE_DIR`)."""
+        verdicts: dict[str, bool] = {}
+        for project in self.django_projects:
+            for settings in project.settings:
+                for name, value in settings.namespace.values.items() if settings.namespace is not None else ():
+                    origin = self.file(value.path)
+                    verdicts[name] = verdicts.get(name, True) and origin is not None and name in origin.path_names
+        return frozenset(name for name, is_path in verdicts.items() if is_path)
 
     def twin_available(self, row: django_api.AsyncTwin, path: str) -> bool:
         """True only when the Django version is known and has the twin: a fix never guesses."""

@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from django_protolint.knowledge.blocking import FACTORY_RETURNS
 from django_protolint.project.model import ProjectModel
 from django_protolint.fixes.edits import awaited, replace
-from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Example, Finding, Fix, Invalid, Rule, Valid, check
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/"
 MESSAGE = "`{call}()` blocks the event loop inside {scope}"
 
 
 def _blocking_rule(code: str, slug: str, what: str, why: str, invalid: str, valid: str,
-                   fixed: str | None = None) -> Rule:  # fmt: skip
+                   fixed: str | None = None, more: tuple[Example, ...] = ()) -> Rule:  # fmt: skip
     return Rule(
         code=code,
         slug=slug,
@@ -28,7 +28,7 @@ def _blocking_rule(code: str, slug: str, what: str, why: str, invalid: str, vali
         message=MESSAGE,
         rationale=f"{why} While it waits, the event loop cannot run any other request on this worker. See {ASYNC_DOCS}.",
         fix="{advice}",
-        examples=[Invalid(invalid, fixed=fixed), Valid(valid)],
+        examples=[Invalid(invalid, fixed=fixed), Valid(valid), *more],
     )
 
 
@@ -151,6 +151,54 @@ FILE = _blocking_rule(
             spooled.seek(0)
             return spooled.read()
     """,
+    more=(
+        Invalid(
+            {
+                "app/settings.py": """
+                    from pathlib import Path
+
+                    BASE_DIR = Path(__file__).resolve().parent.parent
+                    INSTALLED_APPS = ["app"]
+                """,
+                "app/views.py": """
+                    from pathlib import Path
+                    from django.conf import settings
+
+                    CACHE_DIR = Path(__file__).resolve().parent / "cache"
+
+                    async def thumbnail(request, name: str, target: Path):
+                        source = CACHE_DIR / name
+                        data = source.read_bytes()  # expect: DPL113
+                        (settings.BASE_DIR / "media" / name).write_bytes(data)  # expect: DPL113
+                        target.write_bytes(data)  # expect: DPL113
+                        with (CACHE_DIR.parent / "log.txt").open("a") as log:  # expect: DPL113
+                            log.write(name)
+
+                        def helper(path: Path):
+                            return path.read_text()  # a nested sync def is not async code
+                """,
+            },
+            note="a Path built with `/` from `Path(...)`, a `Path` parameter, `.parent`, or a setting the settings "
+                 "module assigns a Path (`settings.BASE_DIR`)",
+        ),
+        Valid(
+            """
+            import io
+            from pathlib import Path, PurePath
+
+            async def names(request, upload_dir: Path):
+                target = upload_dir / "report.csv"  # building a path does no I/O
+                label = target.with_suffix(".txt").name
+                pure = PurePath(request.path) / "index.html"  # pure paths never touch the disk
+                buffer = io.BytesIO(request.body)  # in memory
+                buffer.seek(0)
+                header = buffer.read(4)
+                buffer.close()
+                return str(target), label, pure.suffix, header
+            """,
+            note="path arithmetic, pure paths and in-memory buffers do no file I/O",
+        ),
+    ),
 )  # fmt: skip
 
 FILESYSTEM = _blocking_rule(
@@ -171,6 +219,51 @@ FILESYSTEM = _blocking_rule(
         path = os.path.join("/tmp", "upload")  # pure string work does not touch the disk
         return await asyncio.to_thread(os.path.exists, path)
     """,
+    more=(
+        Invalid(
+            {
+                "app/settings.py": """
+                    from pathlib import Path
+
+                    BASE_DIR = Path(__file__).resolve().parent.parent
+                    MEDIA_ROOT = BASE_DIR / "media"
+                    INSTALLED_APPS = ["app"]
+                """,
+                "app/views.py": """
+                    from django.conf import settings
+
+                    async def media_files(request):
+                        uploads = settings.MEDIA_ROOT / "uploads"
+                        if not uploads.exists():  # expect: DPL114
+                            uploads.mkdir(parents=True)  # expect: DPL114
+                        return [path.name for path in uploads.iterdir()]  # expect: DPL114
+                """,
+            },
+            note="`settings.MEDIA_ROOT` is a Path because the settings module assigns it one",
+        ),
+        Valid(
+            {
+                "app/settings.py": """
+                    import os
+
+                    BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+                    STATIC_ROOT = os.path.join(BASE_DIR, "static")
+                    INSTALLED_APPS = ["app"]
+                """,
+                "app/views.py": """
+                    from pathlib import Path, PurePath
+                    from django.conf import settings
+
+                    async def names(request, upload_dir: Path):
+                        target = upload_dir / "report.csv"  # building a path does no I/O
+                        pure = PurePath(request.path) / "index.html"  # pure paths never touch the disk
+                        prefix = settings.STATIC_ROOT.replace("/", "_")  # a str in these settings: str.replace
+                        return target.with_suffix(".txt").name, pure.parent.name, prefix
+                """,
+            },
+            note="`str.replace` on a setting that is a string, not `Path.replace`",
+        ),
+    ),
 )  # fmt: skip
 
 INPUT = _blocking_rule(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django_protolint.knowledge import django_api
+from django_protolint.knowledge import asyncio_api, django_api
 from django_protolint.project.model import ProjectFunction, ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
 
@@ -35,6 +35,11 @@ TRANSITIVE_ORM = Rule(
         "See https://docs.djangoproject.com/en/stable/topics/async/#async-safety."
     ),
     fix="call it as `await sync_to_async({call})(...)`, or make the helper async with the ORM's async methods",
+    known_problems=(
+        "A direct call to a helper that the same async function also runs with `sync_to_async` (another branch, "
+        "a fallback) is reported at `info`: the author has reasoned about it, and this call may take a path "
+        "through the helper that never queries."
+    ),
     examples=[
         Invalid(
             {
@@ -76,6 +81,27 @@ TRANSITIVE_ORM = Rule(
                         return title_case(str(total))
                 """,
             }
+        ),
+        Invalid(
+            {
+                "app/services.py": """
+                    from .models import Article
+
+                    def count_published(cached=None):
+                        return cached if cached is not None else Article.objects.filter(published=True).count()
+                """,
+                "app/views.py": """
+                    from asgiref.sync import sync_to_async
+                    from .services import count_published
+
+                    async def stats(request):
+                        if "cached" in request.GET:
+                            return count_published(cached=0)  # expect: DPL130
+                        return await sync_to_async(count_published)()
+                """,
+            },
+            note="reported at `info`: the same function runs this helper with `sync_to_async`, so its author has "
+                 "reasoned about it",
         ),
     ],
 )
@@ -131,8 +157,28 @@ TRANSITIVE_BLOCKING = Rule(
             """,
             note="calling a generator function runs none of its body: the reads happen in a worker thread",
         ),
+        Invalid(
+            """
+            import time
+            from asgiref.sync import sync_to_async
+
+            def warm_cache(wait):
+                if wait:
+                    time.sleep(1)
+
+            async def refresh(request):
+                if request.GET.get("wait"):
+                    await sync_to_async(warm_cache)(True)
+                else:
+                    warm_cache(False)  # expect: DPL131
+            """,
+            note="reported at `info`: the other branch runs the same helper with `sync_to_async`",
+        ),
     ],
     known_problems=(
+        "A direct call to a helper that the same async function also runs with `sync_to_async` or "
+        "`asyncio.to_thread` is reported at `info` (the author has reasoned about it); a chain that merely passes "
+        "through some other offloaded function is not softened. "
         "Calling a generator function runs none of its body, so it is not followed; iterating it right there "
         "(`for chunk in chunks(path)` in the async function) does run it, and that is missed."
     ),
@@ -191,9 +237,22 @@ class ChainFinder:
         return blocking
 
 
+def _offloaded(model: ProjectModel) -> dict[tuple[str, str | None], dict[str, int]]:
+    """Per async function: the project functions it also runs in a worker thread (`sync_to_async(helper)`,
+    `asyncio.to_thread(helper, ...)`), with the line of the first such call."""
+    found: dict[tuple[str, str | None], dict[str, int]] = {}
+    for facts, call in model.calls_in_async():
+        if call.callee in asyncio_api.OFFLOADING_CALLS and call.argument is not None:
+            function = model.function_named(call.argument, facts)
+            if function is not None:
+                found.setdefault((facts.path, call.scope.function), {}).setdefault(function.qualname, call.span.line)
+    return found
+
+
 @check(TRANSITIVE_ORM, TRANSITIVE_BLOCKING)
 def transitive_calls(model: ProjectModel) -> Iterator[Finding]:
     finder = ChainFinder(model)
+    offloaded = _offloaded(model)
     for facts, call in model.calls_in_async():
         callee = model.function_named(call.callee, facts)
         if callee is None or callee.is_coroutine_function or call.awaited or _is_generator(callee):
@@ -203,6 +262,15 @@ def transitive_calls(model: ProjectModel) -> Iterator[Finding]:
             continue
         rule = TRANSITIVE_ORM if reason.is_orm else TRANSITIVE_BLOCKING
         chain = " → ".join((callee.function.name, *reason.chain))
-        yield rule.finding(
-            facts.path, call.span, call=call.text, scope=f"async function `{call.scope.function}`", chain=chain
-        )
+        scope = f"async function `{call.scope.function}`"
+        covered = offloaded.get((facts.path, call.scope.function), {}).get(callee.qualname)
+        if covered is not None:
+            # The author runs this very helper in a thread elsewhere in the function (another branch, a retry):
+            # they have reasoned about it, and this direct call may be on a path that never reaches the chain.
+            yield rule.finding(
+                facts.path, call.span, severity="info", call=call.text, scope=scope, chain=chain,
+                help=(f"line {covered} of this function runs `{call.text}` in a worker thread; if this call can "
+                      f"reach {reason.chain[-1]}, run it the same way"),
+            )  # fmt: skip
+            continue
+        yield rule.finding(facts.path, call.span, call=call.text, scope=scope, chain=chain)

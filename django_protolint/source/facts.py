@@ -227,6 +227,7 @@ class FileFacts:
     # server's `module:attribute` can find.
     bound_names: tuple[str, ...] = ()
     dynamic_globals: bool = False
+    path_names: tuple[str, ...] = ()  # top-level names that hold a `pathlib.Path` (a settings module's BASE_DIR)
     import_line: int = 1  # where a fix inserts a new import: after the module's last top-level import  # comparisons with "websocket": raw ASGI websocket handling
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)

@@ -93,6 +93,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
         server_argvs=tuple(visitor.server_argvs),
         import_line=visitor.import_line,
         bound_names=bound_names,
+        path_names=visitor.path_names,
         dynamic_globals=dynamic_globals,
         noqa=noqa,
         rendered=rendered,

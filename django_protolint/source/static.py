@@ -123,6 +123,11 @@ def dotted(expression: ast.AST) -> str:
         return f"{dotted(expression.value)}[…]"
     if isinstance(expression, ast.Await):
         return f"await {dotted(expression.value)}"
+    if isinstance(expression, ast.BinOp) and isinstance(expression.op, ast.Div):  # a path: `(base / "media").mkdir`
+        return f"({dotted(expression.left)} / {dotted(expression.right)})"
+    if isinstance(expression, ast.Constant) and isinstance(expression.value, str) and len(expression.value) <= 30:
+        value = expression.value
+        return f'"{value}"' if '"' not in value and "\\" not in value and value.isprintable() else repr(value)
     return "…"
 
 

@@ -13,7 +13,15 @@ import sys
 from collections.abc import Callable, Iterable
 
 from django_protolint.knowledge import django_api
-from django_protolint.knowledge.blocking import FACTORY_RETURNS, IN_MEMORY_BUFFERS, WRAPPING_FILE_TYPES
+from django_protolint.knowledge.blocking import (
+    FACTORY_RETURNS,
+    IN_MEMORY_BUFFERS,
+    PATH_PROPERTIES,
+    PATH_SEQUENCE_PROPERTIES,
+    PATH_TYPE,
+    SETTINGS_QUALNAME,
+    WRAPPING_FILE_TYPES,
+)
 from django_protolint.knowledge.servers import PROGRAMMATIC_STARTS, SERVERS
 from django_protolint.source import static
 from django_protolint.source.static import dotted
@@ -162,6 +170,7 @@ class FactsVisitor:
         self._class_attributes: list[list[tuple[str, static.StaticExpr]]] = []
         self._module_blocks = 0  # compound statements open at module level: what runs there is conditional
         self._reported_request_nodes: set[int] = set()
+        self.path_names: tuple[str, ...] = ()
 
     # ----------------------------------------------------------------- walking
 
@@ -280,7 +289,36 @@ class FactsVisitor:
             ):
                 return None  # decompressing a bytes buffer: no file I/O
             return made
+        if isinstance(expression, (ast.BinOp, ast.Subscript)) or (
+            isinstance(expression, ast.Attribute) and expression.attr in PATH_PROPERTIES
+        ):
+            return self.path_type(expression)
         return None
+
+    def path_type(self, expression: ast.AST) -> str | None:
+        """PATH_TYPE when the expression is a concrete `pathlib.Path` (`Path(x) / "y"`, `p.parent`, a name bound to
+        one); a setting's qualname for a path built from a setting (`settings.BASE_DIR / "media"`), which the
+        project pass confirms against the settings module; None for anything else (pure paths, strings)."""
+        if isinstance(expression, ast.BinOp):
+            if not isinstance(expression.op, ast.Div):
+                return None
+            if (left := self.path_type(expression.left)) is not None:
+                return left
+            # `"prefix" / path` (`__rtruediv__`): only with a string on the left, which cannot be a PurePath.
+            if _is_string(expression.left) and self.path_type(expression.right) == PATH_TYPE:
+                return PATH_TYPE
+            return None
+        if isinstance(expression, ast.Attribute):
+            if expression.attr in PATH_PROPERTIES:
+                return self.path_type(expression.value)
+            return _setting(self.resolve_name(expression))
+        if isinstance(expression, ast.Subscript):
+            value = expression.value
+            if isinstance(value, ast.Attribute) and value.attr in PATH_SEQUENCE_PROPERTIES:
+                return self.path_type(value.value)
+            return None
+        made = self.instance_type(expression) if isinstance(expression, (ast.Name, ast.Call)) else None
+        return made if made == PATH_TYPE or _setting(made) is not None else None
 
     def queryset_model(self, expression: ast.AST) -> str | None:
         """The model (as written) if the expression is a Manager or a lazy QuerySet; None if it is not one."""
@@ -412,6 +450,8 @@ class FactsVisitor:
             return self.model_binding(MODEL_INSTANCE, model, value)
         if isinstance(value, ast.Call) and (instance := self.instance_type(value)) is not None:
             return Binding(INSTANCE, instance)
+        if isinstance(value, (ast.BinOp, ast.Attribute, ast.Subscript)) and (path := self.path_type(value)) is not None:
+            return Binding(INSTANCE, path)
         return Binding(LOCAL, "")
 
     def bind_target(self, target: ast.AST, binding: Binding) -> None:
@@ -464,6 +504,12 @@ class FactsVisitor:
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 self.bind_target(statement.targets[0], self.binding_for(statement.value))
         self.visit_all(node.body)
+        # A settings module's `BASE_DIR = Path(__file__).resolve().parent.parent`: what `settings.BASE_DIR` is.
+        self.path_names = tuple(
+            name
+            for name, binding in self.scopes.frames[0].bindings.items()
+            if binding.kind == INSTANCE and binding.qualname == PATH_TYPE
+        )
 
     def visit_Import(self, node: ast.Import) -> None:
         if id(node) not in self._bound_imports:
@@ -976,6 +1022,20 @@ class FactsVisitor:
                 then=then,
             )
         )
+
+
+def _is_string(expression: ast.expr) -> bool:
+    return isinstance(expression, ast.JoinedStr) or (
+        isinstance(expression, ast.Constant) and isinstance(expression.value, str)
+    )
+
+
+def _setting(qualname: str | None) -> str | None:
+    """"django.conf.settings.BASE_DIR" for a setting (an upper-case name right under `settings`), else None."""
+    if qualname is None:
+        return None
+    owner, _, name = qualname.rpartition(".")
+    return qualname if owner == SETTINGS_QUALNAME and name.isupper() else None
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
