@@ -92,6 +92,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
         server_starts=tuple(visitor.server_starts),
         server_argvs=tuple(visitor.server_argvs),
         import_line=visitor.import_line,
+        lone_imports=tuple(visitor.lone_imports),
         bound_names=bound_names,
         dynamic_globals=dynamic_globals,
         noqa=noqa,
