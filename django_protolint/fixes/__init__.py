@@ -1,2 +1,3 @@
-"""Fixes: rules attach text edits to findings (edits.py builds them); apply.py applies them, checks the result
-still parses, and writes it (or shows a diff)."""
+"""Fixes: rules attach text edits to findings (edits.py builds them, imports.py spells the names they write
+through the file's own imports); apply.py applies them, checks the result still parses, and writes it (or shows
+a diff)."""

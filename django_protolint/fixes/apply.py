@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django_protolint.rules.base import Edit, Finding, Fix
+from django_protolint.rules.base import Edit, Finding, Fix, ReleasedImport
 from django_protolint.source.parse import parses_as_python
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the parser's line breaks (str.splitlines also splits on \f, \v, ...)
@@ -54,15 +54,24 @@ def _offset(starts: list[int], line: int, column: int) -> int:
     return starts[line - 1] + column if 0 < line <= len(starts) else starts[-1]
 
 
+def _line_offset(starts: list[int], line: int, text: str) -> int:
+    """Where `line` starts; past the last line, the end of the text."""
+    return starts[line - 1] if 0 < line <= len(starts) else len(text)
+
+
 def _missing_imports(text: str, imports: Iterable[str]) -> list[str]:
-    present = {line.strip() for line in _LINE_BREAK.split(text)}
+    # Unindented lines only: an `import asyncio` inside a function binds nothing at module level.
+    present = {line.rstrip() for line in _LINE_BREAK.split(text)}
     return [statement for statement in dict.fromkeys(imports) if statement not in present]
 
 
 def fix_text(text: str, fixes: list[tuple[Finding, Fix]]) -> tuple[str, list[Finding]]:
+    """Every edit is placed on the original text, then all are applied from the end: the code edits of the fixes
+    that do not overlap one taken before, the imports they need (once), and the imports they leave unused."""
     starts = _line_starts(text)
     taken: list[tuple[int, int]] = []
-    accepted: list[tuple[Finding, list[tuple[int, int, str]]]] = []
+    accepted: list[tuple[Finding, Fix]] = []
+    edits: list[tuple[int, int, str]] = []
     for finding, fix in sorted(fixes, key=lambda item: (item[1].edits[0].line, item[1].edits[0].column)):
         ranges = [(_offset(starts, e.line, e.column), _offset(starts, e.end_line, e.end_column), e.content)
                   for e in fix.edits]  # fmt: skip
@@ -70,21 +79,25 @@ def fix_text(text: str, fixes: list[tuple[Finding, Fix]]) -> tuple[str, list[Fin
                for start_taken, end_taken in taken):  # fmt: skip
             continue  # overlaps a fix already taken: a second `--fix` run picks it up
         taken.extend((start, end) for start, end, _ in ranges)
-        accepted.append((finding, ranges))
-    edits = sorted((edit for _, ranges in accepted for edit in ranges), key=lambda edit: (edit[0], edit[1]), reverse=True)
-    result = text
-    for start, end, content in edits:
-        result = result[:start] + content + result[end:]
-    needed = [statement for finding, _ in accepted for statement in (finding.fix.imports if finding.fix else ())]
-    missing = _missing_imports(text, needed)
+        accepted.append((finding, fix))
+        edits.extend(ranges)
+    # An import goes when the fixes taken together replace every mention of its name in the file.
+    replaced: dict[ReleasedImport, int] = defaultdict(int)
+    for _, fix in accepted:
+        for release in fix.releases:
+            replaced[release] += 1
+    for release, count in replaced.items():
+        if count >= release.uses:
+            lines = (_line_offset(starts, release.line, text), _line_offset(starts, release.end_line + 1, text))
+            edits.append((*lines, ""))
+    missing = _missing_imports(text, [statement for _, fix in accepted for statement in fix.imports])
     if missing and accepted:
-        # Edits never add line breaks, so the facts' import line still points at the right place.
-        line = min(finding.fix.import_line for finding, _ in accepted if finding.fix)
-        new_starts = _line_starts(result)
-        position = new_starts[line - 1] if line - 1 < len(new_starts) else len(result)
-        separator = "\n" if position == len(result) and result and not result.endswith(("\n", "\r")) else ""
-        block = "".join(f"{statement}\n" for statement in missing)
-        result = result[:position] + separator + block + result[position:]
+        position = _line_offset(starts, min(fix.import_line for _, fix in accepted), text)
+        separator = "\n" if position == len(text) and text and not text.endswith(("\n", "\r")) else ""
+        edits.append((position, position, separator + "".join(f"{statement}\n" for statement in missing)))
+    result = text
+    for start, end, content in sorted(edits, key=lambda edit: (edit[0], edit[1]), reverse=True):
+        result = result[:start] + content + result[end:]
     return result, [finding for finding, _ in accepted]
 
 

@@ -18,12 +18,13 @@ def _fix_record(finding: Finding) -> dict[str, object] | None:
     return {
         "applicability": fix.applicability,
         "message": fix.message,
+        # The whole fix, applicable on its own (ruff's shape): ordered, non-overlapping, import edits included.
         "edits": [
             {"content": edit.content, "location": {"row": edit.line, "column": edit.column + 1},
              "end_location": {"row": edit.end_line, "column": edit.end_column + 1}}
-            for edit in fix.edits
+            for edit in fix.all_edits
         ],
-        "imports": list(fix.imports),
+        "imports": list(fix.imports),  # kept for readers of 0.x reports; the edits above already add them
     }  # fmt: skip
 
 

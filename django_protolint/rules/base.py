@@ -33,12 +33,41 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class ReleasedImport:
+    """An import statement (lines `line`..`end_line`) whose name a fix stops using once. The name has `uses`
+    mentions in the file: the statement goes when the fixes applied together replace all of them."""
+
+    line: int
+    end_line: int
+    uses: int
+
+
+@dataclass(frozen=True)
 class Fix:
     applicability: str  # "safe": --fix applies it; "unsafe": only with --unsafe-fixes
     message: str
     edits: tuple[Edit, ...]
     imports: tuple[str, ...] = ()  # import lines the fix needs, added once per file if missing
     import_line: int = 1  # where new imports go (FileFacts.import_line)
+    releases: tuple[ReleasedImport, ...] = ()
+
+    @property
+    def all_edits(self) -> tuple[Edit, ...]:
+        """The fix on its own, as ordered, non-overlapping edits: the code edits, the imports it adds, and the
+        imports it leaves unused (ruff's shape). An import removed just above where the new one goes becomes one
+        replacement."""
+        removed = [
+            Edit(release.line, 0, release.end_line + 1, 0, "") for release in self.releases if release.uses <= 1
+        ]
+        added = "".join(f"{statement}\n" for statement in self.imports)
+        import_edits = sorted(removed, key=lambda edit: edit.line)
+        if added:
+            last = import_edits[-1] if import_edits else None
+            if last is not None and last.end_line == self.import_line:
+                import_edits[-1] = Edit(last.line, 0, last.end_line, 0, added)
+            else:
+                import_edits.append(Edit(self.import_line, 0, self.import_line, 0, added))
+        return tuple(sorted((*self.edits, *import_edits), key=lambda e: (e.line, e.column, e.end_line, e.end_column)))
 
 
 @dataclass(frozen=True)

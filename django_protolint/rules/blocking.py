@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from django_protolint.knowledge.blocking import FACTORY_RETURNS
 from django_protolint.project.model import ProjectModel
 from django_protolint.fixes.edits import awaited, replace
+from django_protolint.fixes.imports import released, spelling
 from django_protolint.rules.base import Example, Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.source.facts import CallFact, FileFacts
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/"
 MESSAGE = "`{call}()` blocks the event loop inside {scope}"
@@ -64,6 +66,34 @@ SLEEP = _blocking_rule(
             time.sleep(1)  # a nested sync def is not async code
         await asyncio.sleep(1)  # expect: DPL110
     """,
+    more=(
+        Invalid(
+            """
+            import asyncio as aio
+            import time
+
+            async def slow(request):
+                time.sleep(1)  # expect: DPL110
+            """,
+            fixed="""
+            import asyncio as aio
+
+            async def slow(request):
+                await aio.sleep(1)  # expect: DPL110
+            """,
+            note="the fix uses the file's own asyncio import, and drops `import time` once nothing else uses it",
+        ),
+        Invalid(
+            """
+            import time
+
+            async def slow(request, delays):
+                # `await` would make the generator asynchronous, which sum() cannot consume: no fix here.
+                return sum(time.sleep(delay) or delay for delay in delays)  # expect: DPL110
+            """,
+            note="no fix inside a generator expression",
+        ),
+    ),
 )  # fmt: skip
 
 HTTP = _blocking_rule(
@@ -409,10 +439,20 @@ def blocking_calls(model: ProjectModel) -> Iterator[Finding]:
             continue
         rule = RULE_BY_CATEGORY[blocking.category]
         fix = None
-        if call.callee == "time.sleep" and call.callee_span is not None:
-            edits = (replace(call.callee_span, "asyncio.sleep"), *awaited(call.span, call.chained))
-            fix = Fix("safe", "use `await asyncio.sleep(...)`", edits, ("import asyncio",), facts.import_line)
+        if call.callee == "time.sleep" and not call.in_generator:
+            fix = _sleep_fix(facts, call)
         yield rule.finding(
             facts.path, call.span, call=call.text, scope=f"async function `{call.scope.function}`",
             advice=blocking.alternative, fix=fix,
         )  # fmt: skip
+
+
+def _sleep_fix(facts: FileFacts, call: CallFact) -> Fix | None:
+    """`time.sleep(n)` → `await asyncio.sleep(n)`, through the file's own asyncio import when it has one; the
+    `time` import goes when this was its last use."""
+    name = spelling(facts, "asyncio.sleep", call.scope.function, from_import=False)
+    if name is None:
+        return None
+    edits = (replace(call.callee_span, name.text), *awaited(call.span, call.chained))
+    return Fix("safe", f"use `await {name.text}(...)`", edits, name.imports, facts.import_line,
+               released(facts, call.text))  # fmt: skip

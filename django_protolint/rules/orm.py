@@ -13,6 +13,7 @@ from django_protolint.knowledge import django_api
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.models import Relations
 from django_protolint.fixes.edits import awaited, replace
+from django_protolint.fixes.imports import released, spelling
 from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm"
@@ -59,6 +60,33 @@ SYNC_QUERY = Rule(
                 title = (await Article.objects.filter(pk=pk).afirst()).title  # expect: DPL101
                 return article, total, title
             """,
+        ),
+        Invalid(
+            """
+            from .models import Article
+
+            async def titles(request, ids):
+                return sorted(Article.objects.get(pk=pk).title for pk in ids)  # expect: DPL101
+            """,
+            django_version="4.2",
+            note="no fix: `await` in a generator expression makes an async generator, which `sorted()` cannot "
+            "consume (TypeError)",
+        ),
+        Invalid(
+            """
+            from .models import Article
+
+            async def titles(request):
+                return sorted([Article.objects.get(pk=pk).title for pk in (1, 2)])  # expect: DPL101
+            """,
+            django_version="4.2",
+            fixed="""
+            from .models import Article
+
+            async def titles(request):
+                return sorted([(await Article.objects.aget(pk=pk)).title for pk in (1, 2)])  # expect: DPL101
+            """,
+            note="a list comprehension with `await` in an `async def` is an async comprehension: fixed",
         ),
         Invalid(
             """
@@ -435,13 +463,37 @@ SYNC_FUNCTION = Rule(
             """,
             django_version="5.0",
             fixed="""
-            from django.shortcuts import get_object_or_404
             from .models import Article
             from django.shortcuts import aget_object_or_404
 
             async def detail(request, pk):
                 return await aget_object_or_404(Article, pk=pk)  # expect: DPL106
             """,
+            note="`get_object_or_404` is no longer used: its import goes",
+        ),
+        Invalid(
+            """
+            from django.shortcuts import aget_object_or_404, get_object_or_404
+            from .models import Article
+
+            async def detail(request, pk):
+                return get_object_or_404(Article, pk=pk)  # expect: DPL106
+
+            def sync_detail(request, pk):
+                return get_object_or_404(Article, pk=pk)
+            """,
+            django_version="5.0",
+            fixed="""
+            from django.shortcuts import aget_object_or_404, get_object_or_404
+            from .models import Article
+
+            async def detail(request, pk):
+                return await aget_object_or_404(Article, pk=pk)  # expect: DPL106
+
+            def sync_detail(request, pk):
+                return get_object_or_404(Article, pk=pk)
+            """,
+            note="the twin already imported is reused; the sync import stays for the sync view",
         ),
         Valid(
             """
@@ -666,6 +718,7 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
                 and row.twin != "aiterator"
                 and query.operation in django_api.QUERYSET_EXECUTING  # a custom auth manager may lack the twin
                 and query.method_span
+                and not query.in_generator
                 and model.twin_available(row, facts.path)
             ):
                 edits = (replace(query.method_span, row.twin), *awaited(query.span, query.chained))
@@ -686,7 +739,7 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
             row = django_api.MODEL_INSTANCE[query.operation]
             advice = model.twin_advice(row, f"await {query.receiver}.{row.twin}()", facts.path)
             fix = None
-            if row.twin and query.method_span and model.twin_available(row, facts.path):
+            if row.twin and query.method_span and not query.in_generator and model.twin_available(row, facts.path):
                 edits = (replace(query.method_span, row.twin), *awaited(query.span, query.chained))
                 fix = Fix("safe", f"use `await {query.receiver}.{row.twin}()`", edits)
             yield INSTANCE_METHOD.finding(
@@ -773,7 +826,10 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
                     version = model.django_version_at(facts.path)[0]
                     if django_api.is_available(django_api.REQUEST_USER, version) is not False:
                         advice += "; then " + model.twin_advice(method, f"await user.{method.twin}(...)", facts.path)
-                elif model.twin_available(django_api.REQUEST_USER, facts.path) and access.text.endswith(".user"):
+                elif (
+                    model.twin_available(django_api.REQUEST_USER, facts.path) and access.text.endswith(".user")
+                    and not access.in_generator
+                ):
                     call = f"await {access.text[: -len('user')]}auser()"
                     fix = Fix("safe", "use `await request.auser()`",
                               (replace(access.span, f"({call})" if access.chained else call),))  # fmt: skip
@@ -805,12 +861,14 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
             and not row.method
             and call.callee_span
             and "." not in call.text
+            and not call.in_generator
             and model.twin_available(row, facts.path)
+            and (twin := spelling(facts, row.twin, call.scope.function, from_import=True)) is not None
         ):
             # `get_object_or_404(...)` imported by name: call the twin, imported from the same module.
-            module, _, twin = row.twin.rpartition(".")
-            edits = (replace(call.callee_span, twin), *awaited(call.span, call.chained))
-            fix = Fix("safe", f"use `await {twin}(...)`", edits, (f"from {module} import {twin}",), facts.import_line)
+            edits = (replace(call.callee_span, twin.text), *awaited(call.span, call.chained))
+            fix = Fix("safe", f"use `await {twin.text}(...)`", edits, twin.imports, facts.import_line,
+                      released(facts, call.text))  # fmt: skip
         yield SYNC_FUNCTION.finding(
             facts.path, call.span, call=call.text, scope=_scope_label(call.scope.function), advice=advice,
             condition=row.condition, fix=fix,

@@ -78,6 +78,9 @@ class CallFact(NamedTuple):
     # `sync_to_async(helper)` adapt. Qualified as a callee would be, and as written.
     argument: str | None = None
     argument_text: str | None = None
+    # In a generator expression's body (not its first iterable): an `await` there would make the generator async,
+    # and `sorted()`/`sum()`/`list()` cannot consume that, so no fix adds one.
+    in_generator: bool = False
 
     @property
     def span(self) -> Span:
@@ -107,6 +110,7 @@ class QueryFact(NamedTuple):
     method_span: Span | None = None  # the method name (`get` in `Article.objects.get()`), for a fix
     chained: bool = False
     model_qualname: str | None = None  # for "instance": the model's qualified name when the imports say it
+    in_generator: bool = False  # see CallFact.in_generator
 
 
 class RelatedAccessFact(NamedTuple):
@@ -158,6 +162,7 @@ class RequestAccessFact(NamedTuple):
     scope: Scope
     chained: bool = False  # `request.user.x`: a replacement with `await` must be parenthesised
     then: str = ""  # the attribute read on it: "has_perm" in `request.user.has_perm(...)`
+    in_generator: bool = False  # see CallFact.in_generator
 
 
 class ClassFact(NamedTuple):
@@ -187,6 +192,19 @@ class ImportLine(NamedTuple):
 
     qualname: str
     line: int
+
+
+class LoneImport(NamedTuple):
+    """A top-level import statement on lines of its own that binds one name a fix may stop using (`import time`,
+    `from django.shortcuts import get_object_or_404`). `mentions`: how often the name appears as a word in the
+    rest of the file, comments and strings included, so that a fix drops the import only when it replaces every
+    use, and never one it cannot see (`__all__`, a string annotation)."""
+
+    bound: str
+    qualname: str
+    line: int
+    end_line: int
+    mentions: int
 
 
 class FileProblem(NamedTuple):
@@ -228,6 +246,7 @@ class FileFacts:
     bound_names: tuple[str, ...] = ()
     dynamic_globals: bool = False
     path_names: tuple[str, ...] = ()  # top-level names that hold a `pathlib.Path` (a settings module's BASE_DIR)
+    lone_imports: tuple[LoneImport, ...] = ()
     import_line: int = 1  # where a fix inserts a new import: after the module's last top-level import  # comparisons with "websocket": raw ASGI websocket handling
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)

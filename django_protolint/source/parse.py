@@ -92,6 +92,8 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
         server_starts=tuple(visitor.server_starts),
         server_argvs=tuple(visitor.server_argvs),
         import_line=visitor.import_line,
+        # A cookiecutter file is read as rendered: its lines are not the file's, so no fix removes an import there.
+        lone_imports=() if rendered else tuple(visitor.lone_imports),
         bound_names=bound_names,
         path_names=visitor.path_names,
         dynamic_globals=dynamic_globals,

@@ -31,6 +31,7 @@ from django_protolint.source.facts import (
     EnvironmentDefault,
     FunctionFact,
     ImportLine,
+    LoneImport,
     QueryFact,
     RelatedAccessFact,
     RequestAccessFact,
@@ -71,6 +72,10 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what CPython's tokenizer ends a line 
 _DEFINITION_KEYWORD = re.compile(r"(?:async\s+)?def\s+|class\s+")
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MODULE_SCOPE = Scope(function=None, is_async=False)
+# What a fix may stop using: `time.sleep` becomes `asyncio.sleep`, a Django function its async twin. Only imports
+# of these are counted (LoneImport), so that the per-file pass does not scan the text for every import.
+_FIX_REPLACED = frozenset({"time", "time.sleep", *(name for name, row in django_api.FUNCTIONS.items() if row.twin)})
+_OUTSIDE = object()  # on FactsVisitor._generator_bodies: a generator's first iterable, evaluated outside it
 
 
 class LinePositions:
@@ -162,6 +167,7 @@ class FactsVisitor:
         self.server_starts: list[ServerStartFact] = []
         self.server_argvs: list[ServerArgvFact] = []
         self.import_line = 1
+        self.lone_imports: list[LoneImport] = []
         self.statements: list[static.ModuleStatement] = []
         self.import_lines: list[ImportLine] = []
         self.environment_defaults: list[EnvironmentDefault] = []
@@ -171,6 +177,10 @@ class FactsVisitor:
         self._module_blocks = 0  # compound statements open at module level: what runs there is conditional
         self._reported_request_nodes: set[int] = set()
         self.path_names: tuple[str, ...] = ()
+        # The functions whose generator expression we are in (innermost last; `_OUTSIDE` for a first iterable,
+        # which runs where the generator is made): an `await` put here would make it an async generator.
+        self._generator_bodies: list[object] = []
+        self._first_iterables: set[int] = set()
 
     # ----------------------------------------------------------------- walking
 
@@ -479,6 +489,7 @@ class FactsVisitor:
                 method_span=self.attribute_span(method) if method is not None else None,
                 chained=id(node) in self._chained,
                 model_qualname=model_qualname,
+                in_generator=self.in_generator(),
             )
         )
 
@@ -494,8 +505,10 @@ class FactsVisitor:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.scopes.bind(statement.name, Binding(DEFINITION, self.qualify(statement.name)))
             elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+                bound_before = len(self.imports)
                 self._record_import(statement)
                 self._bound_imports.add(id(statement))
+                self._lone_import(statement, self.imports[bound_before:])
                 self.import_line = (statement.end_lineno or statement.lineno) + 1
             elif index == 0 and self.import_line == 1 and _is_docstring(statement):
                 self.import_line = (statement.end_lineno or statement.lineno) + 1
@@ -510,6 +523,23 @@ class FactsVisitor:
             for name, binding in self.scopes.frames[0].bindings.items()
             if binding.kind == INSTANCE and binding.qualname == PATH_TYPE
         )
+
+    def _lone_import(self, node: ast.Import | ast.ImportFrom, bound_here: list[tuple[str, str]]) -> None:
+        if len(bound_here) != 1 or len(node.names) != 1:
+            return
+        ((bound, qualname),) = bound_here
+        if qualname not in _FIX_REPLACED:
+            return
+        lines = self._positions.lines
+        line, end_line = node.lineno, node.end_lineno or node.lineno
+        after = lines[end_line - 1][self._positions.column(end_line, node.end_col_offset or 0) :]
+        if node.col_offset != 0 or not (after.strip() == "" or after.lstrip().startswith("#")):
+            return  # shares a line with another statement (`import time; import os`)
+        word = re.compile(rf"\b{re.escape(bound)}\b")
+        mentions = sum(
+            len(word.findall(text)) for number, text in enumerate(lines, 1) if not line <= number <= end_line
+        )
+        self.lone_imports.append(LoneImport(bound, qualname, line, end_line, mentions))
 
     def visit_Import(self, node: ast.Import) -> None:
         if id(node) not in self._bound_imports:
@@ -767,7 +797,29 @@ class FactsVisitor:
 
     def visit_comprehension(self, node: ast.comprehension) -> None:
         self._iteration(node, "comprehension", bool(node.is_async))
-        self.generic_visit(node)
+        self.visit(node.target)
+        if id(node.iter) in self._first_iterables:
+            self._generator_bodies.append(_OUTSIDE)
+            self.visit(node.iter)
+            self._generator_bodies.pop()
+        else:
+            self.visit(node.iter)
+        self.visit_all(node.ifs)
+
+    def visit_GeneratorExp(self, node: ast.GeneratorExp) -> None:
+        # `await` inside a generator expression makes it an async generator, which `sorted()`, `sum()` or
+        # `list()` cannot consume (TypeError), where a list, set or dict comprehension just becomes an async
+        # comprehension. Only the first iterable runs in the enclosing function, when the generator is made.
+        self._generator_bodies.append(self.scopes.function)
+        self._first_iterables.add(id(node.generators[0].iter))
+        self.visit(node.elt)
+        self.visit_all(node.generators)
+        self._generator_bodies.pop()
+
+    def in_generator(self) -> bool:
+        """Whether the node being visited runs inside a generator expression of the current function."""
+        function = self.scopes.function
+        return function is not None and bool(self._generator_bodies) and self._generator_bodies[-1] is function
 
     def _iteration(self, node: ast.For | ast.AsyncFor | ast.comprehension, operation: str, is_async: bool) -> None:
         model = self.queryset_model(node.iter)
@@ -927,6 +979,7 @@ class FactsVisitor:
                 positions=pack_positions(self.span(node), self.span(func)),
                 argument=sys.intern(argument_name) if argument_name is not None else None,
                 argument_text=sys.intern(dotted(referenced)) if referenced is not None else None,
+                in_generator=self.in_generator(),
             )
         )
         if (
@@ -1020,6 +1073,7 @@ class FactsVisitor:
                 scope=self.scope(),
                 chained=id(node) in self._chained,
                 then=then,
+                in_generator=self.in_generator(),
             )
         )
 
