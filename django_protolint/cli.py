@@ -331,7 +331,7 @@ def check(
             click.echo(f"Fixed {outcome.fixed_count} problem{'s' if outcome.fixed_count != 1 else ''}.", err=True)
             if fix_only:
                 sys.exit(EXIT_CLEAN)
-        text = _render(report, output_format, show_statistics, use_color, show_fixes)
+        text = _render(report, output_format, show_statistics, use_color, show_fixes and not apply_fix)
     except ConfigError as error:
         click.echo(f"django-protolint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)

@@ -23,7 +23,8 @@ from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 from django_protolint.rules import REGISTRY, load_rules
 from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts, FileProblem, Span
-from django_protolint.source.noqa import comment_noqa_lines
+from django_protolint.source.noqa import comment_noqa_directives, comment_noqa_lines
+from django_protolint.rules.noqa_directives import UNUSED as UNUSED_NOQA, needed_codes, unused_directives
 from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.source.template import TEMPLATE_CONFIG, template_config_for
 from django_protolint.cache import FactsCache, code_fingerprint, content_digest
@@ -314,8 +315,15 @@ def _report(discovery: Discovery, root: Path, config: Config, inputs: Inputs, ca
     by_path = {facts.path: facts for facts in files}
     for path, text in model.deployment_texts.items():
         # Deployment files carry findings too; their `# noqa` comments are read here, as for Python files.
-        by_path.setdefault(path, FileFacts(path=path, module="", noqa=comment_noqa_lines(text)))
-    raw = REGISTRY.run(model, selection(config))
+        by_path.setdefault(path, FileFacts(path=path, module="", noqa=comment_noqa_lines(text),
+                                           noqa_directives=comment_noqa_directives(text)))  # fmt: skip
+    is_selected = selection(config)
+    raw = list(REGISTRY.run(model, is_selected))
+    if is_selected(UNUSED_NOQA.code):
+        # Judged against every finding the directives' rules make, unfiltered (rules/noqa_directives.py).
+        needed = needed_codes(by_path.values(), is_selected)
+        evidence = raw + list(REGISTRY.run(model, needed.__contains__)) if needed else raw
+        raw.extend(unused_directives(by_path.values(), evidence))
     anchored = _root_relative_paths(discovery, root) if config.per_file_ignores else {}
     findings = sorted(set(filter_findings(raw, config, by_path, anchored)), key=lambda f: f.sort_key)
     return Report(findings=tuple(findings), files=by_path, model=model)
