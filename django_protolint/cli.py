@@ -6,6 +6,7 @@ import dataclasses
 import gc
 import json
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -22,6 +23,7 @@ from django_protolint.rules import load_rules
 from django_protolint.rules.docs import rule_markdown
 
 if TYPE_CHECKING:
+    from django_protolint.project.model import ProjectModel
     from django_protolint.rules.base import Finding, Rule
     from django_protolint.runner import Rendered, Report
 
@@ -248,6 +250,10 @@ def check(
     targets = list(paths) or [Path(".")]
     reported: list[Path] = []
     named = Named()
+    # Named inside a project from one of its subdirectories: the analysis runs from the project's top, so every
+    # path in it is relative to the same place (a requirements file governs the files below it), and the findings
+    # are shown relative to the working directory again.
+    analysis_cwd: Path | None = None
     try:
         if report_only and (apply_fix or show_diff or add_noqa):
             raise ConfigError("--report-only cannot be combined with --fix, --diff or --add-noqa")
@@ -255,6 +261,7 @@ def check(
             raise ConfigError("--add-noqa cannot be combined with --fix or --diff")
         layer = SelectionLayer(_codes(select), _codes(extend_select) or (), _codes(ignore) or ())
         _validate_command_line(layer, django_version)
+        _check_option_files(None if no_config else config_file, settings_module)
         stdin = _stdin_source(targets, stdin_filename)
         if stdin is not None:
             if apply_fix or show_diff or add_noqa:
@@ -273,6 +280,7 @@ def check(
             if in_context is not None:
                 reported, targets, files = in_context
                 named = Named(files, stdin)
+                analysis_cwd = _analysis_directory(targets)
             elif stdin is not None:
                 reported, named = [stdin[0]], Named((), stdin)
         cache = None if no_cache else FactsCache()
@@ -280,24 +288,30 @@ def check(
         use_color = _use_color(color, sys.stdout) and output_file is None and output_format in ("full", "concise")
 
         def render(report: Report) -> Rendered:
+            if analysis_cwd is not None:
+                report = relocated(report, analysis_cwd)
             if reported:
                 report = only_in(report, reported)
             text = _render(report, output_format, show_statistics, use_color, show_fixes)
             return Rendered(text, bool(report.findings), internal_errors(report),
-                            frozenset(f.severity for f in report.findings), _python_file_count(report))  # fmt: skip
+                            frozenset(f.severity for f in report.findings), _python_file_count(report),
+                            settings_warnings(report.model, config.settings))  # fmt: skip
 
         if cache is not None and not (show_diff or apply_fix or add_noqa) and output_format in REUSABLE_FORMATS:
             shown = [os.path.abspath(path) for path in reported]
             variant = "\0".join(["statistics" if show_statistics else output_format, str(use_color),
                                  str(show_fixes), *shown])  # fmt: skip
             rendered = lint_rendered(targets, config, render, variant, cache=cache, jobs=jobs or default_jobs(),
-                                     progress=progress, named=named)  # fmt: skip
+                                     progress=progress, named=named, cwd=analysis_cwd)  # fmt: skip
             if progress is not None:
                 progress.finish()
             _finish(rendered, output_file, use_color, strict, exit_zero, fail_level)
-        report = lint(targets, config, cache=cache, jobs=jobs or default_jobs(), progress=progress, named=named)
+        report = lint(targets, config, cwd=analysis_cwd, cache=cache, jobs=jobs or default_jobs(), progress=progress,
+                      named=named)  # fmt: skip
         if progress is not None:
             progress.finish()
+        if analysis_cwd is not None:
+            report = relocated(report, analysis_cwd)
         if reported:
             report = only_in(report, reported)
         if add_noqa:
@@ -323,7 +337,9 @@ def check(
             fixed = [f for f in report.findings if f.fix is not None and (unsafe_fixes or f.fix.applicability == "safe")]
             if outcome.changes:
                 # Report what is left, as the files now are.
-                report = lint(targets, config, cache=cache, jobs=jobs or default_jobs(), named=named)
+                report = lint(targets, config, cwd=analysis_cwd, cache=cache, jobs=jobs or default_jobs(), named=named)
+                if analysis_cwd is not None:
+                    report = relocated(report, analysis_cwd)
                 if reported:
                     report = only_in(report, reported)
             if show_fixes and outcome.fixed_count:
@@ -339,7 +355,8 @@ def check(
         _internal_error(error)
 
     _finish(Rendered(text, bool(report.findings), internal_errors(report),
-                     frozenset(f.severity for f in report.findings), _python_file_count(report)),
+                     frozenset(f.severity for f in report.findings), _python_file_count(report),
+                     settings_warnings(report.model, config.settings)),
             output_file, use_color, strict, exit_zero, fail_level)  # fmt: skip
 
 
@@ -372,6 +389,64 @@ def _in_project_context(targets: list[Path], stdin_file: Path | None) -> tuple[l
     return targets, analysed, tuple(files)
 
 
+def settings_warnings(model: ProjectModel, configured: str | None) -> tuple[str, ...]:
+    """A `--settings` (or `settings =`) that names no module the analysis found, or that differs from the module
+    an `asgi.py`/`wsgi.py` names: the analysis follows the option, the deployment may not."""
+    if not configured:
+        return ()
+    found: list[str] = []
+    for project in model.django_projects:
+        chosen = next((module for module in project.settings if module.reference.source == "configuration"), None)
+        if chosen is None:
+            continue
+        if chosen.facts is None:
+            found.append(f"--settings {configured}: no such module among the files analysed under "
+                         f"`{project.root}`")  # fmt: skip
+        for module in project.settings:
+            reference = module.reference
+            if reference.source in ("asgi.py", "wsgi.py") and reference.module != configured:
+                found.append(f"--settings {configured} differs from `{reference.module}`, which "
+                             f"{reference.path}:{reference.line} names; the analysis follows --settings, so check "
+                             "which one your server's environment runs")  # fmt: skip
+    return tuple(dict.fromkeys(found))
+
+
+_MODULE_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+
+
+def _check_option_files(config_file: Path | None, settings_module: str | None) -> None:
+    """`--config` and `--settings` mistakes in one plain line, before anything is read."""
+    if config_file is not None:
+        if config_file.is_dir():
+            raise ConfigError(f"--config {config_file}: is a directory; give the pyproject.toml file")
+        if not config_file.exists():
+            raise ConfigError(f"--config {config_file}: no such file")
+    if settings_module is not None and not _MODULE_PATH.match(settings_module):
+        raise ConfigError(f"--settings `{settings_module}`: not a dotted module path (like `proj.settings`)")
+
+
+def _analysis_directory(targets: list[Path]) -> Path | None:
+    """The one project's top when the working directory lies strictly inside it, else None (the working
+    directory already sees every path of the analysis from the same place)."""
+    if len(targets) != 1 or not targets[0].is_dir():
+        return None
+    top, here = os.path.abspath(targets[0]), os.path.abspath(Path.cwd())
+    return Path(top) if here != top and here.startswith(top.rstrip(os.sep) + os.sep) else None
+
+
+def relocated(report: Report, analysed_from: Path) -> Report:
+    """The findings' paths as seen from the working directory instead of `analysed_from`."""
+    from django_protolint.discovery import display_path
+
+    here = Path(os.path.abspath(Path.cwd()))
+
+    def moved(path: str) -> str:
+        return display_path(Path(path) if os.path.isabs(path) else analysed_from / path, here)
+
+    findings = tuple(dataclasses.replace(finding, path=moved(finding.path)) for finding in report.findings)
+    return dataclasses.replace(report, findings=findings)
+
+
 def _python_file_count(report: Report) -> int:
     return sum(1 for path in report.files if path.endswith((".py", ".pyw")))
 
@@ -391,6 +466,8 @@ def _fixed_list(fixed: list[Finding], count: int) -> str:
 def _finish(rendered: Rendered, output_file: Path | None, color: bool, strict: bool, exit_zero: bool,
             fail_level: str = "warning") -> NoReturn:  # fmt: skip
     _write(rendered.text, output_file, color)
+    for warning in rendered.warnings:
+        click.echo(f"django-protolint: warning: {warning}", err=True)
     if not rendered.python_files:
         # ruff's wording; a warning, not an error: a hook run on a repository without Python code is not a failure.
         click.echo("django-protolint: warning: No Python files found under the given path(s)", err=True)
@@ -480,7 +557,7 @@ def report(path: Path | None, output_format: str, output_file: Path | None, djan
         else:
             text = render_text(model, markdown=output_format == "markdown")
         bad = any(verdict.fit in ("mismatch", "suboptimal") for verdict in model.verdicts.values())
-        return Rendered(text, bad)
+        return Rendered(text, bad, warnings=settings_warnings(model, config.settings))
 
     try:
         if not target.exists():
@@ -491,6 +568,7 @@ def report(path: Path | None, output_format: str, output_file: Path | None, djan
             target = project_root(target) or target.parent
         targets = [target]
         _validate_command_line(SelectionLayer(), django_version)
+        _check_option_files(None if no_config else config_file, settings_module)
         config = _configuration(targets, config_file, no_config, SelectionLayer(), django_version, server,
                                 settings_module)  # fmt: skip
         # The same cache as `check`: a pre-commit run of the verdict hook after a commit that changed nothing it
@@ -503,6 +581,8 @@ def report(path: Path | None, output_format: str, output_file: Path | None, djan
     except Exception as error:  # noqa: BLE001 - one line, never a traceback
         _internal_error(error)
     _write(rendered.text, output_file, color=False)
+    for warning in rendered.warnings:
+        click.echo(f"django-protolint: warning: {warning}", err=True)
     sys.exit(EXIT_FINDINGS if rendered.has_findings else EXIT_CLEAN)
 
 

@@ -284,11 +284,12 @@ def _override_stdin(discovery: Discovery, inputs: Inputs, named: Named) -> None:
     if named.stdin is None:
         return
     file, data = named.stdin
+    wanted = os.path.abspath(file)
     for source in discovery.python:
-        if source.path == file:
+        if os.path.abspath(source.path) == wanted:
             inputs.python[source.display] = (content_digest(data), data)
     for path, display in discovery.other:
-        if path == file:
+        if os.path.abspath(path) == wanted:
             inputs.other_texts[display] = data.decode("utf-8", errors="replace")
 
 
@@ -350,6 +351,7 @@ class Rendered:
     internal_errors: int = 0  # files the analysis itself failed on (DPL003), whatever the filters hide
     severities: frozenset[str] = frozenset()  # of the findings shown: the exit status follows `--fail-level`
     python_files: int = 1  # Python files analysed: none is worth a warning
+    warnings: tuple[str, ...] = ()  # about the options, one line each (a `--settings` the code contradicts)
 
 
 @paused_gc()
