@@ -368,7 +368,8 @@ def _stdin_source(targets: list[Path], stdin_filename: Path | None) -> tuple[Pat
     if len(dash) > 1 or (dash and len(targets) > 1 and stdin_filename is None):
         raise ConfigError("`-` (standard input) must be the only path")
     name = stdin_filename if stdin_filename is not None else Path("stdin.py")
-    data = click.get_binary_stream("stdin").read()
+    raw = getattr(sys.stdin, "buffer", sys.stdin).read()
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
     return name, data
 
 
