@@ -127,6 +127,8 @@ def _directives(model: ProjectModel) -> Iterator[tuple[str, NoqaDirective]]:
         for directive in facts.noqa_directives:
             yield facts.path, directive
     for path, text in model.deployment_texts.items():
+        if path.endswith(".py"):
+            continue  # a gunicorn.conf.py is Python: its directives came from its comment tokens above
         for directive in comment_noqa_directives(text):
             yield path, directive
 
