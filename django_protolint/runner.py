@@ -12,7 +12,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from django_protolint.config import Config, ConfigError
-from django_protolint.discovery import Discovery, SourceFile, discover, root_relative
+from django_protolint.discovery import Discovery, SourceFile, discover, display_path, module_name, root_relative
 from django_protolint.filters import filter_findings, selection, validate_selectors
 from django_protolint.project.dependencies import DEPENDENCY_FILE, lowest_django_version, parse_version
 from django_protolint.project.deploy.formats import reader_for
@@ -23,7 +23,8 @@ from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 from django_protolint.rules import REGISTRY, load_rules
 from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FileFacts, FileProblem, Span
-from django_protolint.source.noqa import comment_noqa_lines
+from django_protolint.source.noqa import comment_noqa_directives, comment_noqa_lines
+from django_protolint.rules.noqa_directives import UNUSED as UNUSED_NOQA, needed_codes, unused_directives
 from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.source.template import TEMPLATE_CONFIG, template_config_for
 from django_protolint.cache import FactsCache, code_fingerprint, content_digest
@@ -245,10 +246,60 @@ def _validate(config: Config) -> None:
             validate_selectors(selectors, rules, "command line")
 
 
-def _discover(paths: list[Path], config: Config, cwd: Path | None, cache: FactsCache | None) -> tuple[Discovery, Path]:
+@dataclass(frozen=True)
+class Named:
+    """Files named on the command line whose project is analysed around them (file_context.py): each is in the
+    analysis even when `exclude` leaves it out, and `stdin` is the text of one of them, read from standard input
+    (an editor's unsaved buffer, which need not exist on disk yet)."""
+
+    files: tuple[Path, ...] = ()
+    stdin: tuple[Path, bytes] | None = None
+
+
+def _with_named(discovery: Discovery, named: Named, config: Config, cwd: Path | None, root: Path) -> Discovery:
+    files = list(named.files)
+    if named.stdin is not None and named.stdin[0] not in files:
+        files.append(named.stdin[0])
+    known = {os.path.abspath(source.path) for source in discovery.python}
+    known.update(os.path.abspath(path) for path, _ in discovery.other)
+    python, other = list(discovery.python), list(discovery.other)
+    for file in files:
+        if os.path.abspath(file) in known:
+            continue
+        if named.stdin is not None and file == named.stdin[0] and not file.exists():
+            module, is_package = module_name(file)
+            python.append(SourceFile(file, display_path(file, Path(os.path.abspath(cwd or Path.cwd()))), module,
+                                     is_package))  # fmt: skip
+            continue
+        extra = discover([file], config.exclude + config.extend_exclude, cwd=cwd, root=root)
+        python.extend(extra.python)
+        other.extend(extra.other)
+    if len(python) == len(discovery.python) and len(other) == len(discovery.other):
+        return discovery
+    return replace(discovery, python=tuple(sorted(python, key=lambda source: source.display)),
+                   other=tuple(sorted(other, key=lambda item: item[1])))  # fmt: skip
+
+
+def _override_stdin(discovery: Discovery, inputs: Inputs, named: Named) -> None:
+    if named.stdin is None:
+        return
+    file, data = named.stdin
+    wanted = os.path.abspath(file)
+    for source in discovery.python:
+        if os.path.abspath(source.path) == wanted:
+            inputs.python[source.display] = (content_digest(data), data)
+    for path, display in discovery.other:
+        if os.path.abspath(path) == wanted:
+            inputs.other_texts[display] = data.decode("utf-8", errors="replace")
+
+
+def _discover(paths: list[Path], config: Config, cwd: Path | None, cache: FactsCache | None,
+              named: Named = Named()) -> tuple[Discovery, Path]:  # fmt: skip
     _validate(config)
     root = config.root or Path(os.path.abspath(cwd or Path.cwd()))
     discovery = discover(paths, config.exclude + config.extend_exclude, cwd=cwd, root=root)
+    if named != Named():
+        discovery = _with_named(discovery, named, config, cwd, root)
     if cache is not None:
         where = os.path.abspath(cwd or Path.cwd())
         scope = f"{where}\0{root}\0" + "\0".join(os.path.abspath(path) for path in paths)
@@ -265,8 +316,15 @@ def _report(discovery: Discovery, root: Path, config: Config, inputs: Inputs, ca
     by_path = {facts.path: facts for facts in files}
     for path, text in model.deployment_texts.items():
         # Deployment files carry findings too; their `# noqa` comments are read here, as for Python files.
-        by_path.setdefault(path, FileFacts(path=path, module="", noqa=comment_noqa_lines(text)))
-    raw = REGISTRY.run(model, selection(config))
+        by_path.setdefault(path, FileFacts(path=path, module="", noqa=comment_noqa_lines(text),
+                                           noqa_directives=comment_noqa_directives(text)))  # fmt: skip
+    is_selected = selection(config)
+    raw = list(REGISTRY.run(model, is_selected))
+    if is_selected(UNUSED_NOQA.code):
+        # Judged against every finding the directives' rules make, unfiltered (rules/noqa_directives.py).
+        needed = needed_codes(by_path.values(), is_selected)
+        evidence = raw + list(REGISTRY.run(model, needed.__contains__)) if needed else raw
+        raw.extend(unused_directives(by_path.values(), evidence))
     anchored = _root_relative_paths(discovery, root) if config.per_file_ignores else {}
     findings = sorted(set(filter_findings(raw, config, by_path, anchored)), key=lambda f: f.sort_key)
     return Report(findings=tuple(findings), files=by_path, model=model)
@@ -274,9 +332,11 @@ def _report(discovery: Discovery, root: Path, config: Config, inputs: Inputs, ca
 
 @paused_gc()
 def lint(paths: list[Path], config: Config, cwd: Path | None = None, cache: FactsCache | None = None,
-         jobs: int = 1, progress: Progress | None = None) -> Report:  # fmt: skip
-    discovery, root = _discover(paths, config, cwd, cache)
-    report = _report(discovery, root, config, read_inputs(discovery, cache), cache, jobs, progress)
+         jobs: int = 1, progress: Progress | None = None, named: Named = Named()) -> Report:  # fmt: skip
+    discovery, root = _discover(paths, config, cwd, cache, named)
+    inputs = read_inputs(discovery, cache)
+    _override_stdin(discovery, inputs, named)
+    report = _report(discovery, root, config, inputs, cache, jobs, progress)
     if cache is not None:
         cache.save()
     return report
@@ -289,12 +349,15 @@ class Rendered:
     text: str
     has_findings: bool
     internal_errors: int = 0  # files the analysis itself failed on (DPL003), whatever the filters hide
+    severities: frozenset[str] = frozenset()  # of the findings shown: the exit status follows `--fail-level`
+    python_files: int = 1  # Python files analysed: none is worth a warning
+    warnings: tuple[str, ...] = ()  # about the options, one line each (a `--settings` the code contradicts)
 
 
 @paused_gc()
 def lint_rendered(paths: list[Path], config: Config, render: Callable[[Report], Rendered], variant: str,
                   cwd: Path | None = None, cache: FactsCache | None = None, jobs: int = 1,
-                  progress: Progress | None = None) -> Rendered:  # fmt: skip
+                  progress: Progress | None = None, named: Named = Named()) -> Rendered:  # fmt: skip
     """`render(lint(...))`, or what the previous run rendered when nothing it was made from has changed.
 
     `render` must depend only on the report and on the files it names (as the shown paths read from the working
@@ -304,8 +367,9 @@ def lint_rendered(paths: list[Path], config: Config, render: Callable[[Report], 
     text), the paths that are missing or could not be listed, and, with `per-file-ignores`, where each file lies
     relative to the configuration.
     """
-    discovery, root = _discover(paths, config, cwd, cache)
+    discovery, root = _discover(paths, config, cwd, cache, named)
     inputs = read_inputs(discovery, cache)
+    _override_stdin(discovery, inputs, named)
     key = _report_key(discovery, root, config, inputs, variant, cwd) if cache is not None else None
     if cache is not None and key is not None:
         found = cache.report(key)

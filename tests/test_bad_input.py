@@ -78,7 +78,7 @@ def test_latin_1_with_a_coding_cookie_is_linted(tmp_path):
     assert exit_code == 1
     column = source.splitlines()[5].index("time.sleep") + 1
     assert lines_about(lines, "cookie.py") == [
-        f"cookie.py:6:{column}: DPL110 [*] `time.sleep()` blocks the event loop inside async function `view`"
+        f"cookie.py:6:{column}: DPL110 [*] warning: `time.sleep()` blocks the event loop inside async function `view`"
     ]
     assert any(line.startswith(GOOD_FINDING) for line in lines)
 
@@ -209,7 +209,7 @@ def test_unreadable_file_simulated(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     exit_code, lines, _ = check(root)
     assert exit_code == 1
-    assert lines_about(lines, "secret.py") == ["secret.py:1:1: DPL002 Cannot read file: Permission denied"]
+    assert lines_about(lines, "secret.py") == ["secret.py:1:1: DPL002 error: Cannot read file: Permission denied"]
     assert any(line.startswith(GOOD_FINDING) for line in lines)
 
 
@@ -234,7 +234,7 @@ def test_missing_path_on_the_command_line(tmp_path):
     root = write_project(tmp_path / "project", {"good.py": BLOCKING_VIEW})
     exit_code, lines, _ = check(root, "nope.py")
     assert exit_code == 1
-    assert lines == ["nope.py:1:1: DPL002 No such file or directory", "Found 1 problem."]
+    assert lines == ["nope.py:1:1: DPL002 error: No such file or directory", "Found 1 problem (1 error)."]
     exit_code, lines, _ = check(root, "good.py", "nope.py")
     assert exit_code == 1
     assert lines_about(lines, "nope.py") and any(line.startswith(GOOD_FINDING) for line in lines)

@@ -136,6 +136,8 @@ def test_vscode_problem_matcher_reads_concise_output(project):
     assert (first.group(pattern["file"]), first.group(pattern["line"]), first.group(pattern["column"])) == (
         "app/views.py", "7", "5",
     )  # fmt: skip
+    assert first.group(pattern["severity"]) == "warning"  # VS Code's own severity names
+    assert first.group(pattern["message"]).startswith("`time.sleep()` blocks")
 
 
 def test_ci_examples_use_real_formats():

@@ -266,7 +266,7 @@ def test_try_repo_fails_on_a_blocking_call_in_an_async_view(tmp_path, wheelhouse
     assert result.returncode == 1, text
     assert re.search(r"^django-protolint\.+Failed$", text, re.MULTILINE), text
     assert "blog/views.py:8:5: DPL110" in text
-    assert "Found 1 problem." in text
+    assert "Found 1 problem (1 warning)." in text
 
 
 def test_try_repo_passes_on_a_good_project(tmp_path, wheelhouse, hook_repository):

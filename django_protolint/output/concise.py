@@ -11,24 +11,41 @@ from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
 
 
+SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
 def location(finding: Finding) -> str:
     return f"{finding.path}:{finding.span.line}:{finding.span.column + 1}"
 
 
+def severity_label(severity: str, color: bool) -> str:
+    return click.style(severity, fg=SEVERITY_COLORS.get(severity), bold=True) if color else severity
+
+
 def line(finding: Finding, color: bool) -> str:
-    code = click.style(finding.code, fg="red", bold=True) if color else finding.code
+    """`path:line:col: CODE [*] severity: message`: the code stays where flake8-style problem matchers read it, the
+    severity follows it as in compilers' `error:`/`warning:` lines."""
+    color_name = SEVERITY_COLORS.get(finding.severity, "red")
+    code = click.style(finding.code, fg=color_name, bold=True) if color else finding.code
     where = click.style(location(finding), bold=True) if color else location(finding)
     fixable = " [*]" if finding.fix is not None and finding.fix.applicability == "safe" else ""
-    return f"{where}: {code}{fixable} {finding.message}"
+    return f"{where}: {code}{fixable} {severity_label(finding.severity, color)}: {finding.message}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def summary(report: Report) -> str:
     count = len(report.findings)
     if not count:
         return "All checks passed!"
+    counts = Counter(finding.severity for finding in report.findings)
+    parts = ", ".join(_plural(counts[severity], severity) if severity != "info" else f"{counts[severity]} info"
+                      for severity in ("error", "warning", "info") if counts[severity])  # fmt: skip
     fixable = sum(1 for f in report.findings if f.fix is not None and f.fix.applicability == "safe")
     hint = f"\n[*] {fixable} fixable with the `--fix` option." if fixable else ""
-    return f"Found {count} problem{'s' if count != 1 else ''}.{hint}"
+    return f"Found {_plural(count, 'problem')} ({parts}).{hint}"
 
 
 def render(report: Report, color: bool) -> str:
@@ -38,14 +55,14 @@ def render(report: Report, color: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def statistics(report: Report) -> str:
-    counts = Counter(finding.code for finding in report.findings)
-    width = max((len(str(n)) for n in counts.values()), default=1)
-    slugs = {finding.code: finding for finding in report.findings}
-    from django_protolint.rules import load_rules
-
-    rules = load_rules()
-    return "".join(
-        f"{count:>{width}}\t{code}\t{rules[code].slug if code in rules else slugs[code].code}\n"
-        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    )
+def available_fixes(report: Report) -> str:
+    """`--show-fixes` without `--fix`: each finding's fix, and whether `--fix` applies it alone."""
+    fixable = [finding for finding in report.findings if finding.fix is not None]
+    if not fixable:
+        return "No fixes available.\n"
+    lines = ["Fixes available:"]
+    for finding in fixable:
+        assert finding.fix is not None
+        how = "--fix" if finding.fix.applicability == "safe" else "--unsafe-fixes"
+        lines.append(f"  {location(finding)}: {finding.code} {finding.fix.message} ({how})")
+    return "\n".join(lines) + "\n"

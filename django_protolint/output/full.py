@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from django_protolint.output.concise import line, summary
+from django_protolint.output.concise import SEVERITY_COLORS, line, summary
 from django_protolint.output.verdict import summary_lines
 from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
@@ -29,20 +29,34 @@ def _source_lines(path: str) -> tuple[str, ...]:
         return ()
 
 
+CONTEXT_LINES = 2  # around the finding's line, as ruff's full output shows
+
+
 def frame(finding: Finding, color: bool) -> list[str]:
     lines = _source_lines(finding.path)
     number = finding.span.line
     if not 0 < number <= len(lines):
         return []
+    first = max(number - CONTEXT_LINES, 1)
+    last = min(number + CONTEXT_LINES, len(lines))
+    while last > number and not lines[last - 1].strip():  # no trailing blank context (the file's last newline)
+        last -= 1
+    width = len(str(last))
+    gutter = " " * width
     text = lines[number - 1].replace("\t", " ")
     start = finding.span.column
     end = finding.span.end_column if finding.span.end_line == number else len(text)
-    width = max(end - start, 1)
-    gutter = " " * len(str(number))
-    marks = " " * start + "^" * width
+    marks = " " * start + "^" * max(end - start, 1)
     if color:
-        marks = click.style(marks, fg="red", bold=True)
-    return [f"{gutter} |", f"{number} | {text}", f"{gutter} | {marks}", f"{gutter} |"]
+        marks = click.style(marks, fg=SEVERITY_COLORS.get(finding.severity, "red"), bold=True)
+    out = [f"{gutter} |"]
+    for shown in range(first, last + 1):
+        row = lines[shown - 1].replace("\t", " ")
+        out.append(f"{shown:>{width}} | {row}".rstrip())
+        if shown == number:
+            out.append(f"{gutter} | {marks}")
+    out.append(f"{gutter} |")
+    return out
 
 
 def render(report: Report, color: bool) -> str:

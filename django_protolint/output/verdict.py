@@ -90,3 +90,13 @@ def render_text(model: ProjectModel, markdown: bool = False) -> str:
 
 def render_json(model: ProjectModel) -> str:
     return json.dumps({"projects": projects_records(model)}, indent=2, ensure_ascii=False) + "\n"
+
+
+def has_django_project(model: ProjectModel) -> bool:
+    """A settings module, something async, a server or a declared one: what a verdict can speak about. The same
+    test decides whether `check` prints a verdict line (`summary_lines`)."""
+    return any(
+        project.settings or model.verdicts[project.root].needs != "wsgi" or model.verdicts[project.root].servers
+        or model.verdicts[project.root].declared_server
+        for project in model.django_projects
+    )

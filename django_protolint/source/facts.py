@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django_protolint.source.noqa import NoqaDirective
 from django_protolint.source.static import ModuleStatement, StaticExpr
 
 # Facts are named tuples, not dataclasses: a large project has hundreds of thousands of them, and tuples take
@@ -250,6 +251,7 @@ class FileFacts:
     import_line: int = 1  # where a fix inserts a new import: after the module's last top-level import  # comparisons with "websocket": raw ASGI websocket handling
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)
+    noqa_directives: tuple[NoqaDirective, ...] = ()  # the `# noqa: CODES` comments themselves (DPL004, DPL005)
     problem: FileProblem | None = None
     # A file of a cookiecutter template tree, read as it renders: "rendered with cookiecutter.json's defaults", or
     # "rendered with assumptions: ..." when a condition or a value could not be evaluated. "" for any other file.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from dataclasses import dataclass
 
 ALL_CODES: frozenset[str] = frozenset()  # the empty set stands for "every code"
 FILE_LEVEL_LINE = 0
@@ -27,9 +28,31 @@ def _codes(match: re.Match[str]) -> frozenset[str]:
 _NOT_CODE = frozenset({tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING})
 
 
+@dataclass(frozen=True)
+class NoqaDirective:
+    """One `# noqa: CODES` as written: where it is (the directive itself, columns 0-based, in characters), the codes
+    in their written order, and the lines it covers (its statement's, for a multi-line one). Read by DPL004/DPL005,
+    which report directives that suppress nothing or name no rule. A bare `# noqa` is not kept: it names no code."""
+
+    line: int
+    column: int
+    end_column: int
+    codes: tuple[str, ...]
+    first: int  # the lines it covers
+    last: int
+    file_level: bool = False  # `# django-protolint: noqa: CODES`, covering the whole file
+    whole_comment: bool = False  # nothing else in the comment: removing the directive may remove the comment
+    space_before: int = 0  # blanks between the code and the comment, removed with a whole comment
+
+
 def noqa_lines(text: str) -> dict[int, frozenset[str]]:
+    return read_noqa(text)[0]
+
+
+def read_noqa(text: str) -> tuple[dict[int, frozenset[str]], tuple[NoqaDirective, ...]]:
+    """The suppressed codes by line, and the directives that name codes."""
     if "noqa" not in text.lower():
-        return {}
+        return {}, ()
     comments: list[tuple[int, str]] = []
     statements: list[tuple[int, int]] = []  # (first, last) line of each statement that spans several lines
     first: int | None = None
@@ -46,7 +69,38 @@ def noqa_lines(text: str) -> dict[int, frozenset[str]]:
                 first = token.start[0]
     except (tokenize.TokenError, SyntaxError, IndentationError):
         pass  # the comments read so far still count; the parser reports what is wrong with the file
-    return noqa_from_comments(comments, statements)
+    return noqa_from_comments(comments, statements), noqa_directives(comments, statements, text)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def noqa_directives(comments: list[tuple[int, str]], statements: list[tuple[int, int]],
+                    text: str) -> tuple[NoqaDirective, ...]:  # fmt: skip
+    """The directives naming codes among comment tokens `(line, text)`; `text` (the source) gives their columns."""
+    named = [(line, comment) for line, comment in comments if "noqa" in comment.lower()]
+    if not named:
+        return ()
+    lines = _LINE_END.split(text)
+    spans = {line: (first, last) for first, last in statements for line in range(first, last + 1)}
+    found = []
+    for line, comment in named:
+        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        start = source_line.rfind(comment)  # a comment runs to the end of its line
+        start = max(start, 0)
+        file_match = _FILE_NOQA.match(comment)
+        matches = [file_match] if file_match else list(_NOQA.finditer(comment))
+        for match in matches:
+            if not match.group("codes"):
+                continue
+            codes = tuple(dict.fromkeys(code.upper() for code in _CODE.findall(match.group("codes"))))
+            first, last = spans.get(line, (line, line))
+            whole = match.start() == 0 and not comment[match.end():].strip()
+            space = len(source_line[:start]) - len(source_line[:start].rstrip(" \t"))
+            found.append(NoqaDirective(line, start + match.start(), start + match.end(), codes, first, last,
+                                       file_level=file_match is not None, whole_comment=whole,
+                                       space_before=space))  # fmt: skip
+    return tuple(found)
 
 
 def noqa_from_comments(comments: list[tuple[int, str]], statements: list[tuple[int, int]]) -> dict[int, frozenset[str]]:
@@ -56,7 +110,9 @@ def noqa_from_comments(comments: list[tuple[int, str]], statements: list[tuple[i
     for line, comment in comments:
         if file_match := _FILE_NOQA.match(comment):
             found[FILE_LEVEL_LINE] = _merge(found.get(FILE_LEVEL_LINE), _codes(file_match))
-        elif match := _NOQA.search(comment):
+            continue
+        # `# noqa: DPL101  # noqa: DPL004` (two tools' directives in one comment) counts both.
+        for match in _NOQA.finditer(comment):
             found[line] = _merge(found.get(line), _codes(match))
     return _spread_over_statements(found, statements)
 
@@ -84,9 +140,19 @@ def comment_noqa_lines(text: str) -> dict[int, frozenset[str]]:
         return {}
     found: dict[int, frozenset[str]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        if "#" in line and (match := _NOQA.search(line[line.index("#"):])):
-            found[number] = _merge(found.get(number), _codes(match))
+        if "#" in line:
+            for match in _NOQA.finditer(line[line.index("#"):]):
+                found[number] = _merge(found.get(number), _codes(match))
     return found
+
+
+def comment_noqa_directives(text: str) -> tuple[NoqaDirective, ...]:
+    """The directives naming codes in a file that is not Python (see `comment_noqa_lines`)."""
+    if "noqa" not in text.lower():
+        return ()
+    comments = [(number, line[line.index("#"):]) for number, line in enumerate(text.splitlines(), start=1)
+                if "#" in line and "noqa" in line.lower()]  # fmt: skip
+    return noqa_directives(comments, [], text)
 
 
 def _merge(old: frozenset[str] | None, new: frozenset[str]) -> frozenset[str]:

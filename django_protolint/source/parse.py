@@ -12,7 +12,7 @@ from django_protolint.source.bindings import module_bindings
 from django_protolint.source.decode import UndecodableSource, decode_source
 from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.source.newer_syntax import NewerSyntax, parse_newer_syntax
-from django_protolint.source.noqa import noqa_from_comments, noqa_lines
+from django_protolint.source.noqa import noqa_directives, noqa_from_comments, read_noqa
 from django_protolint.source.template import defaults_of, has_template_syntax, render
 from django_protolint.source.visitor import FactsVisitor
 
@@ -33,7 +33,8 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
     if template is not None and has_template_syntax(text):
         rendering = render(text, defaults_of(template), python=True)
         text, rendered = rendering.text, rendering.note
-    noqa = noqa_lines(text)
+    # A file that cannot be analysed keeps no directives: its findings are not there to use them (DPL004).
+    noqa, directives = read_noqa(text)
     try:
         tree = parse_source(text)
     except SyntaxError as error:
@@ -49,6 +50,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
         tree = newer.tree
         if noqa or "noqa" in text.lower():  # the running Python's tokenizer misreads newer f-strings' comments
             noqa = noqa_from_comments(newer.scan.comments, newer.scan.logical_lines)
+            directives = noqa_directives(newer.scan.comments, newer.scan.logical_lines, text)
     except (RecursionError, MemoryError):
         return FileFacts(path=path, module=module, noqa=noqa, problem=_too_deep("parse"))
     except ValueError as error:  # text CPython will not compile at all
@@ -98,6 +100,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
         path_names=visitor.path_names,
         dynamic_globals=dynamic_globals,
         noqa=noqa,
+        noqa_directives=directives,
         rendered=rendered,
     )
 
