@@ -181,6 +181,9 @@ def _effective(deployment: Deployment, project: DjangoProject, channels: Channel
 def _serves_the_wrong_app(deployment: Deployment) -> bool:
     command = deployment.command
     kind = app_protocol(command.app)
+    if command.protocol == RSGI:
+        # granian without `--interface` speaks RSGI, which no Django application is (DPL507): nothing it serves works
+        return kind in (WSGI, ASGI)
     return command.protocol in (WSGI, ASGI) and kind in (WSGI, ASGI) and kind != command.protocol
 
 
@@ -333,6 +336,12 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         if fit in ("mismatch", "suboptimal") and not (routing.mismatches and ASGI in protocols)
         else (None, "")
     )
+    rsgi = [d for d in production if d.command.protocol == RSGI and _serves_the_wrong_app(d)]
+    if declared_server is None and fit == "mismatch" and rsgi:
+        # granian is already the server: it needs only the interface its application speaks (DPL507)
+        interface = app_protocol(rsgi[0].command.app)
+        command = f"granian --interface {interface} {rsgi[0].command.app}"
+        note = f"add `--interface {interface}` where granian starts ({rsgi[0].path}:{rsgi[0].line})"
     return Verdict(needs, needs_evidence, served, production, fit, summary, command, note, development,
                    declared_server, len(streams or []) if needs == "asgi-required" else 0, alternatives,
                    routing.routes, routing.websockets)  # fmt: skip

@@ -25,8 +25,9 @@ CLAIMS = [
     Claim("verdict.fit", "mismatch",
           "fly.toml:8 starts granian without --interface, so it speaks RSGI to an ASGI application and every "
           "request on that deployment fails; a production server that cannot run the app it is given is a "
-          "mismatch (as uvicorn on a WSGI app is in deploy_k8s_wrong_app), whatever the other manifests do",
-          wrong="the tool says `fit`: verdict.py's wrong-app check only looks at servers speaking WSGI or ASGI, so "
-                "an RSGI server on the ASGI app is skipped, and the summary lists granian under `served: ASGI`"),
-    Claim("verdict.recommendation", None, "no protocol change to recommend"),
+          "mismatch (as uvicorn on a WSGI app is in deploy_k8s_wrong_app), whatever the other manifests do"),
+    Claim("verdict.recommendation", "granian --interface asgi newsroom.asgi:application",
+          "granian is already the server: what fixes fly.toml is the interface its ASGI application speaks"),
+    Claim("verdict.recommendation_note", "add `--interface asgi` where granian starts (fly.toml:8)",
+          "the line to change is fly.toml's `app` process"),
 ]
