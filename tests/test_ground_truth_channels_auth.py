@@ -101,3 +101,45 @@ def test_a_type_checking_import_never_runs(tmp_path):
                                env=environment)  # fmt: skip
     assert completed.stdout.strip().splitlines()[-1] == "raised AppRegistryNotReady", completed.stderr[-2000:]
     assert {(f.path, f.span.line) for f in run(Path(root), select=("DPL304",)).findings} == {("proj/asgi.py", 3)}
+
+
+USER_MODEL_CONSUMERS = """from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth import get_user_model
+
+User = get_user_model()
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        await self.accept()
+"""
+
+
+def test_get_user_model_at_module_level(tmp_path):
+    """The installed Django and Channels: `User = get_user_model()` in a consumer reached from routing imported
+    above `get_asgi_application()` fails like a model import, and is reported; called in a method, it loads."""
+    pytest.importorskip("channels")
+    files = {
+        **FILES,
+        "proj/settings.py": FILES["proj/settings.py"].replace('"channels"]', '"channels", "chat"]'),
+        "proj/asgi.py": FILES["proj/asgi.py"].replace(
+            "from channels.auth import AuthMiddlewareStack\n", "from chat.routing import websocket_urlpatterns\n"
+        ).replace("AuthMiddlewareStack(URLRouter([]))", "URLRouter(websocket_urlpatterns)"),
+        "chat/consumers.py": USER_MODEL_CONSUMERS,
+        "chat/routing.py": "from django.urls import path\n\nfrom .consumers import ChatConsumer\n\n"
+        'websocket_urlpatterns = [path("ws/", ChatConsumer.as_asgi())]\n',
+    }
+    root = write_project(tmp_path / "project", files)
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "proj.settings", "PYTHONPATH": str(root)}
+    completed = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120, cwd=root,
+                               env=environment)  # fmt: skip
+    assert completed.stdout.strip().splitlines()[-1] == "raised AppRegistryNotReady", completed.stderr[-2000:]
+    assert {(f.path, f.span.line) for f in run(Path(root), select=("DPL304",)).findings} == {("proj/asgi.py", 3)}
+    moved = USER_MODEL_CONSUMERS.replace("User = get_user_model()\n", "").replace(
+        "        await self.accept()", "        self.user_model = get_user_model()\n        await self.accept()"
+    )
+    (root / "chat" / "consumers.py").write_text(moved)
+    completed = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120, cwd=root,
+                               env=environment)  # fmt: skip
+    assert completed.stdout.strip().splitlines()[-1] == "imported", completed.stderr[-2000:]
+    assert run(Path(root), select=("DPL304",)).findings == ()

@@ -12,6 +12,13 @@ PROTOCOL_ROUTER = "channels.routing.ProtocolTypeRouter"
 URL_ROUTER = "channels.routing.URLRouter"
 GET_ASGI_APPLICATION = "django.core.asgi.get_asgi_application"
 DJANGO_SETUP = "django.setup"
+# Calls that need the app registry: made at module level (`User = get_user_model()` in consumers.py) before
+# django.setup(), they raise AppRegistryNotReady like a model import. django/contrib/auth/__init__.py
+# `get_user_model` is `django_apps.get_model(settings.AUTH_USER_MODEL, require_ready=False)`, and
+# django/apps/registry.py `Apps.get_model` starts with `check_models_ready()` (`check_apps_ready()` with
+# require_ready=False), both raising AppRegistryNotReady before setup (read in 4.2; run in
+# tests/test_ground_truth_channels_auth.py).
+APP_REGISTRY_CALLS = frozenset({"django.contrib.auth.get_user_model", "django.apps.apps.get_model"})
 
 ORIGIN_VALIDATORS = frozenset(
     {"channels.security.websocket.AllowedHostsOriginValidator", "channels.security.websocket.OriginValidator"}

@@ -262,7 +262,10 @@ class AsgiReader:
             # A module that calls `django.setup()` itself before its model imports (a consumers module written to
             # be importable on its own) loads nothing before the registry is ready.
             setup = _setup_line(facts) or float("inf")
-            if any(self._is_model(facts, cls) for cls in facts.classes if cls.span.line < setup):
+            if any(self._is_model(facts, cls) for cls in facts.classes if cls.span.line < setup) or any(
+                call.scope.function is None and call.callee in channels_api.APP_REGISTRY_CALLS
+                and call.span.line < setup for call in facts.calls
+            ):  # fmt: skip
                 result = ALWAYS
             for imported in facts.import_lines:
                 if result == ALWAYS:

@@ -311,7 +311,8 @@ EARLY_MODEL_IMPORT = Rule(
         "`get_asgi_application()` runs `django.setup()`, which loads the apps. A model class defined before that "
         "raises `AppRegistryNotReady: Apps aren't loaded yet` (or `ImproperlyConfigured: Requested setting "
         "INSTALLED_APPS` when DJANGO_SETTINGS_MODULE is set only later in the file). Importing routing or "
-        "consumers at the top of `asgi.py` does exactly that when they import models. Imports of `channels.*` "
+        "consumers at the top of `asgi.py` does exactly that when they import models, or call `get_user_model()` or "
+        "`apps.get_model()` at module level. Imports of `channels.*` "
         "are harmless from Channels 3.0.4 on; up to 3.0.3 `channels/auth.py` imports `AnonymousUser` at module "
         "level, so `from channels.auth import AuthMiddlewareStack` (in `asgi.py`, or in a consumer the routing "
         "imports) fails the same way. That case is reported only when the dependency files pin Channels below "
@@ -394,6 +395,39 @@ EARLY_MODEL_IMPORT = Rule(
             )
             | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
             note="an import under `if TYPE_CHECKING:` never runs",
+        ),
+        Invalid(
+            channels_example(
+                asgi=EARLY_ROUTING_ASGI.format(expect="  # expect: DPL304"),
+                consumers='''
+                from channels.generic.websocket import AsyncWebsocketConsumer
+                from django.contrib.auth import get_user_model
+
+                User = get_user_model()
+
+
+                class ChatConsumer(AsyncWebsocketConsumer):
+                    async def connect(self):
+                        await self.accept()
+                ''',
+            ),
+            note="`get_user_model()` at module level needs the app registry as much as a model import does",
+        ),
+        Valid(
+            channels_example(
+                asgi=EARLY_ROUTING_ASGI.format(expect=""),
+                consumers='''
+                from channels.generic.websocket import AsyncWebsocketConsumer
+                from django.contrib.auth import get_user_model
+
+
+                class ChatConsumer(AsyncWebsocketConsumer):
+                    async def connect(self):
+                        self.user_model = get_user_model()
+                        await self.accept()
+                ''',
+            ),
+            note="called inside a method, when the first connection arrives: the registry is ready by then",
         ),
         Invalid(
             pinned(channels_example(asgi=EARLY_AUTH_ASGI.format(expect="  # expect: DPL304"),
