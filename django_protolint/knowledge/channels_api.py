@@ -12,6 +12,13 @@ PROTOCOL_ROUTER = "channels.routing.ProtocolTypeRouter"
 URL_ROUTER = "channels.routing.URLRouter"
 GET_ASGI_APPLICATION = "django.core.asgi.get_asgi_application"
 DJANGO_SETUP = "django.setup"
+# Calls that need the app registry: made at module level (`User = get_user_model()` in consumers.py) before
+# django.setup(), they raise AppRegistryNotReady like a model import. django/contrib/auth/__init__.py
+# `get_user_model` is `django_apps.get_model(settings.AUTH_USER_MODEL, require_ready=False)`, and
+# django/apps/registry.py `Apps.get_model` starts with `check_models_ready()` (`check_apps_ready()` with
+# require_ready=False), both raising AppRegistryNotReady before setup (read in 4.2; run in
+# tests/test_ground_truth_channels_auth.py).
+APP_REGISTRY_CALLS = frozenset({"django.contrib.auth.get_user_model", "django.apps.apps.get_model"})
 
 ORIGIN_VALIDATORS = frozenset(
     {"channels.security.websocket.AllowedHostsOriginValidator", "channels.security.websocket.OriginValidator"}
@@ -131,7 +138,24 @@ RUNSERVER_IN_CHANNELS = ReleaseChange(
     "ASGI/Channels version X development server` and a websocket handshake gets 101 (with `--noasgi`: `Starting "
     "development server`, 404); 4.0.0 prints `Starting development server`, 404",
 )
-RELEASE_CHANGES = (ROUTER_ADDS_HTTP, AS_ASGI, RUNSERVER_IN_CHANNELS)
+AUTH_IMPORTS_MODELS = ReleaseChange(
+    name="auth-imports-models",
+    release="3.0.4",
+    before="`channels/auth.py` runs `from django.contrib.auth.models import AnonymousUser` at module level, so "
+    "importing `channels.auth` (`AuthMiddlewareStack`, `login`, `get_user`) before Django is set up fails with "
+    "AppRegistryNotReady, like a models import",
+    after="the import sits inside `get_user()` and `logout()`: importing `channels.auth` early is harmless",
+    source="channels/auth.py at every tag (django/channels): line 12 `from django.contrib.auth.models import "
+    "AnonymousUser` in 2.4.0 through 3.0.3; from 3.0.4 on (through 4.3.2) only inside `get_user` and `logout`, "
+    "under the comment 'postpone model import to avoid ImproperlyConfigured error before Django setup is "
+    "complete'. No other module of the package imports models at module level in 2.4.0, 3.0.3, 3.0.4 or 4.3.2",
+    checked="tests/test_ground_truth_channels_auth.py: `from channels.auth import AuthMiddlewareStack` above "
+    "`get_asgi_application()`, DJANGO_SETTINGS_MODULE set: AppRegistryNotReady on 3.0.3, imports on 3.0.4 "
+    "(Django 3.2)",
+)
+# Channels modules whose import loads models on the releases before the change, and not from it on.
+MODULES_LOADING_MODELS = {"channels.auth": AUTH_IMPORTS_MODELS}
+RELEASE_CHANGES = (ROUTER_ADDS_HTTP, AS_ASGI, RUNSERVER_IN_CHANNELS, AUTH_IMPORTS_MODELS)
 
 
 @dataclass(frozen=True)

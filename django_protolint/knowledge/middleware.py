@@ -21,6 +21,19 @@ MIXIN = "a `MiddlewareMixin` subclass (its hooks still run in a thread under ASG
 DECORATOR = "`@sync_and_async_middleware`"
 
 
+# Django's `MiddlewareMixin` (sync_capable and async_capable both True), under every name Django exports it by.
+DJANGO_MIDDLEWARE_MIXINS = {
+    "django.utils.deprecation.MiddlewareMixin": "django/utils/deprecation.py, 1.10 to 6.1; on main (6.2 in "
+    "development) a re-export, `from django.middleware import MiddlewareMixin  # Retained for backward "
+    "compatibility`, with no deprecation warning (read at commit a4c3eab)",
+    "django.middleware.MiddlewareMixin": "django/middleware/__init__.py on main (6.2 in development, commit a4c3eab): "
+    "`from django.middleware.base import MiddlewareMixin`",
+    "django.middleware.base.MiddlewareMixin": "django/middleware/base.py on main (6.2 in development, commit "
+    "a4c3eab): the class itself, `sync_capable = True`, `async_capable = True`, moved from "
+    "django/utils/deprecation.py",
+}
+
+
 @dataclass(frozen=True)
 class ThirdPartyMiddleware:
     dotted_path: str

@@ -16,6 +16,7 @@ from django_protolint.source import static
 from django_protolint.source.facts import FileFacts, Span
 
 MAX_DEPTH = 10
+ALWAYS = ("", "")  # importing the module loads models on every release
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class AsgiApplication:
     websocket_entry: Span | None = None  # the router's "websocket" key, when written in this file
     setup_line: int | None = None  # first module-level get_asgi_application() / django.setup()
     early_model_imports: list[tuple[str, int]] = field(default_factory=list)  # (module, line) before setup
+    # Imports before setup that load models only on Channels releases before one (`channels.auth` before 3.0.4,
+    # or a project module that imports it): (module, line, the Channels module, that release).
+    early_release_imports: list[tuple[str, int, str, str]] = field(default_factory=list)
     name: str = "application"  # the attribute: `application`, or the one ASGI_APPLICATION names
 
     @property
@@ -79,7 +83,7 @@ class AsgiReader:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
         self.classes = ClassHierarchy(index)
-        self._models_memo: dict[str, bool] = {}
+        self._models_memo: dict[str, tuple[str, str] | None] = {}
 
     def applications(self, files: tuple[FileFacts, ...], root: str, asgi_setting: object) -> list[AsgiApplication]:
         wanted = {(f.path, "application"): f for f in files if f.path.rsplit("/", 1)[-1] == "asgi.py"
@@ -227,30 +231,48 @@ class AsgiReader:
             return
         root = source_root(facts)
         for imported in facts.import_lines:
-            if imported.line < app.setup_line and self.loads_models(imported.qualname, root, depth=0):
+            if imported.line >= app.setup_line:
+                continue
+            loads = self.models_loaded(imported.qualname, root, depth=0)
+            if loads == ALWAYS:
                 app.early_model_imports.append((imported.qualname, imported.line))
+            elif loads is not None:
+                app.early_release_imports.append((imported.qualname, imported.line, *loads))
 
     def loads_models(self, module: str, root: str, depth: int) -> bool:
         """Importing this module defines or imports model classes, which needs the app registry ready."""
+        return self.models_loaded(module, root, depth) == ALWAYS
+
+    def models_loaded(self, module: str, root: str, depth: int) -> tuple[str, str] | None:
+        """Whether importing `module` loads models: ALWAYS, or (Channels module, release) when it does only on
+        Channels releases before that one (knowledge/channels_api.py MODULES_LOADING_MODELS), or None."""
         if module.startswith("django.contrib.") and module.endswith(".models"):
-            return True
+            return ALWAYS
+        if module in channels_api.MODULES_LOADING_MODELS:
+            return module, channels_api.MODULES_LOADING_MODELS[module].release
         if depth > 4:
-            return False
+            return None
         key = f"{root}:{module}"
         if key in self._models_memo:
             return self._models_memo[key]
-        self._models_memo[key] = False  # cycles: assume not, until shown otherwise
+        self._models_memo[key] = None  # cycles: assume not, until shown otherwise
         facts = self.index.find(module, root)
-        result = False
+        result = None
         if facts is not None:
             # A module that calls `django.setup()` itself before its model imports (a consumers module written to
             # be importable on its own) loads nothing before the registry is ready.
             setup = _setup_line(facts) or float("inf")
-            result = any(self._is_model(facts, cls) for cls in facts.classes if cls.span.line < setup) or any(
-                self.loads_models(imported.qualname, root, depth + 1)
-                for imported in facts.import_lines
-                if imported.qualname != module and imported.line < setup
-            )
+            if any(self._is_model(facts, cls) for cls in facts.classes if cls.span.line < setup) or any(
+                call.scope.function is None and call.callee in channels_api.APP_REGISTRY_CALLS
+                and call.span.line < setup for call in facts.calls
+            ):  # fmt: skip
+                result = ALWAYS
+            for imported in facts.import_lines:
+                if result == ALWAYS:
+                    break
+                if imported.qualname != module and imported.line < setup:
+                    loads = self.models_loaded(imported.qualname, root, depth + 1)
+                    result = loads if loads == ALWAYS or result is None else result
         self._models_memo[key] = result
         return result
 

@@ -19,9 +19,12 @@ we cannot read) means "not known to be sync", and nothing is reported.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 from django_protolint.knowledge.asyncio_api import COROUTINE_MARKERS, COROUTINE_RUNNERS
+from django_protolint.project.modules import ModuleIndex, source_root
+from django_protolint.source import static
 from django_protolint.source.facts import FileFacts, FunctionFact
 
 # They copy names, docstring and `__wrapped__`; not the coroutine flag (checked on CPython 3.10-3.13).
@@ -116,3 +119,57 @@ def _changed_after_def(facts: FileFacts, decorator: FunctionFact, wrapper: Funct
 def _runs_coroutine(facts: FileFacts, wrapper: FunctionFact) -> bool:
     """`async_to_sync(view)(...)` or `asyncio.run(view(...))`: the sync wrapper gives a result, not a coroutine."""
     return any(call.scope.function == wrapper.qualname and call.callee in COROUTINE_RUNNERS for call in facts.calls)
+
+
+MAX_ALIAS_DEPTH = 2  # `staff_only = user_passes_test(...)`, and a name imported from the module that defines it
+
+
+@dataclass(frozen=True)
+class DjangoDecoratorAlias:
+    """A project name that stands for one of Django's view decorators: `staff_only = user_passes_test(...)`,
+    `header = decorator_from_middleware(HeaderMiddleware)`, `my_login = login_required`."""
+
+    django_decorator: str  # qualified name of Django's decorator (a knowledge/django_views.py row)
+    path: str
+    line: int
+    text: str  # the assigned value as written, shortened
+
+    @property
+    def chain(self) -> str:
+        return f"`{self.text}` at {self.path}:{self.line}"
+
+
+def called_name(decorator: str) -> str:
+    """`header_with` for `@header_with(...)`: a decorator call the visitor could not resolve keeps its source text
+    (`header_with()`, `header_with(…)`)."""
+    return decorator.removesuffix("(…)").removesuffix("()")
+
+
+def django_decorator_alias(index: ModuleIndex, facts: FileFacts, name: str, known: Container[str],
+                           depth: int = 0) -> DjangoDecoratorAlias | None:  # fmt: skip
+    """The Django decorator (a name in `known`) that the decorator `name`, as used in `facts`, was made from by a
+    module-level assignment; None when it is not one, or when the assignment is conditional or rebound."""
+    name = called_name(name)
+    module, _, attribute = name.rpartition(".")
+    if module:
+        owner = index.find(module, source_root(facts))
+    else:
+        owner, attribute = facts, name
+    if owner is None or depth > MAX_ALIAS_DEPTH:
+        return None
+    assignments = [
+        statement
+        for statement in owner.statements
+        if isinstance(statement, static.Assignment) and statement.target == attribute
+    ]
+    if len(assignments) != 1 or assignments[0].operator != "=" or assignments[0].conditional:
+        return None
+    value = assignments[0].value
+    target = value.callee if isinstance(value, static.Call) else value.qualname if isinstance(
+        value, static.Reference) else None  # fmt: skip
+    if target is None:
+        return None
+    text = f"{value.text}(…)" if isinstance(value, static.Call) else value.text
+    if target in known:
+        return DjangoDecoratorAlias(target, owner.path, assignments[0].line, f"{attribute} = {text}")
+    return django_decorator_alias(index, owner, target, known, depth + 1)

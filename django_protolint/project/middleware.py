@@ -1,7 +1,8 @@
 """What each MIDDLEWARE entry can run as: sync, async or both (BaseHandler.load_middleware, Django 3.1+).
 
 - A class or function factory defaults to `sync_capable = True`, `async_capable = False`.
-- `MiddlewareMixin` subclasses are both; so is every middleware Django ships (../shared/facts.md §3.3).
+- `MiddlewareMixin` subclasses are both (whichever name Django exports it by: `django.utils.deprecation`, or
+  `django.middleware` from 6.2); so is every middleware Django ships (../shared/facts.md §3.3).
 - `@sync_only_middleware`, `@async_only_middleware`, `@sync_and_async_middleware`, or the two attributes set on
   the class, say otherwise.
 Third-party middleware is looked up in knowledge/middleware.py, by the releases the project's dependency files
@@ -14,14 +15,13 @@ from dataclasses import dataclass
 
 from packaging.version import Version
 
-from django_protolint.knowledge.middleware import TABLE, ThirdPartyMiddleware
+from django_protolint.knowledge.middleware import DJANGO_MIDDLEWARE_MIXINS, TABLE, ThirdPartyMiddleware
 from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.dependencies import VersionRange, version_range
 from django_protolint.project.modules import ModuleIndex
 from django_protolint.source.facts import ClassFact, FileFacts, Span
 from django_protolint.source.static import Literal
 
-MIXIN = "django.utils.deprecation.MiddlewareMixin"
 DECORATOR_MODES = {
     "django.utils.decorators.sync_only_middleware": "sync",
     "django.utils.decorators.async_only_middleware": "async",
@@ -120,7 +120,7 @@ class MiddlewareReader:
         mixin = False
         for owner_facts, owner in self.classes.mro(facts, cls):
             if isinstance(owner, str):
-                mixin |= owner == MIXIN
+                mixin |= owner in DJANGO_MIDDLEWARE_MIXINS
                 continue
             for flag in ("sync_capable", "async_capable"):
                 value = owner.attribute(flag)

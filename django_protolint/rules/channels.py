@@ -269,19 +269,54 @@ application = ProtocolTypeRouter(
 )
 '''
 
+# `from channels.auth import ...` above get_asgi_application(), and a consumer that imports channels.auth too.
+EARLY_AUTH_ASGI = '''
+import os
+
+from channels.auth import AuthMiddlewareStack{expect}
+from channels.routing import ProtocolTypeRouter, URLRouter
+from django.core.asgi import get_asgi_application
+
+from app.routing import websocket_urlpatterns{expect}
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+application = ProtocolTypeRouter(
+    {{"http": get_asgi_application(), "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns))}}
+)
+'''
+AUTH_CONSUMERS = '''
+from channels.auth import login
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        await login(self.scope, self.scope["user"])
+        await self.accept()
+'''
+
+
+def pinned(files: dict[str, str], requirement: str) -> dict[str, str]:
+    return files | {"requirements.txt": f"Django>=3.2,<4\n{requirement}\n"}
+
+
 EARLY_MODEL_IMPORT = Rule(
     code="DPL304",
     slug="asgi-imports-models-before-setup",
     severity="error",
     summary="`asgi.py` imports models (directly or through consumers/routing) before `get_asgi_application()`",
-    message="`{module}` is imported before `get_asgi_application()` (line {setup_line}) and loads models: the "
-    "server fails to start with AppRegistryNotReady",
+    message="`{module}` is imported before `get_asgi_application()` (line {setup_line}) and loads models{via}: "
+    "the server fails to start with AppRegistryNotReady",
     rationale=(
         "`get_asgi_application()` runs `django.setup()`, which loads the apps. A model class defined before that "
         "raises `AppRegistryNotReady: Apps aren't loaded yet` (or `ImproperlyConfigured: Requested setting "
         "INSTALLED_APPS` when DJANGO_SETTINGS_MODULE is set only later in the file). Importing routing or "
-        "consumers at the top of `asgi.py` does exactly that when they import models. Imports of `channels.*` "
-        "are harmless."
+        "consumers at the top of `asgi.py` does exactly that when they import models, or call `get_user_model()` or "
+        "`apps.get_model()` at module level. Imports of `channels.*` "
+        "are harmless from Channels 3.0.4 on; up to 3.0.3 `channels/auth.py` imports `AnonymousUser` at module "
+        "level, so `from channels.auth import AuthMiddlewareStack` (in `asgi.py`, or in a consumer the routing "
+        "imports) fails the same way. That case is reported only when the dependency files pin Channels below "
+        "3.0.4 (checked by running 3.0.3 and 3.0.4)."
     ),
     fix="import the routing (and anything that imports models) after `django_asgi_app = get_asgi_application()`",
     examples=[
@@ -340,6 +375,74 @@ EARLY_MODEL_IMPORT = Rule(
             )
             | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
             note="the consumers module calls django.setup() itself before it imports models",
+        ),
+        Valid(
+            channels_example(
+                asgi=EARLY_ROUTING_ASGI.format(expect=""),
+                consumers='''
+                from typing import TYPE_CHECKING
+
+                from channels.generic.websocket import AsyncWebsocketConsumer
+
+                if TYPE_CHECKING:
+                    from .models import Message
+
+
+                class ChatConsumer(AsyncWebsocketConsumer):
+                    async def connect(self):
+                        await self.accept()
+                ''',
+            )
+            | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
+            note="an import under `if TYPE_CHECKING:` never runs",
+        ),
+        Invalid(
+            channels_example(
+                asgi=EARLY_ROUTING_ASGI.format(expect="  # expect: DPL304"),
+                consumers='''
+                from channels.generic.websocket import AsyncWebsocketConsumer
+                from django.contrib.auth import get_user_model
+
+                User = get_user_model()
+
+
+                class ChatConsumer(AsyncWebsocketConsumer):
+                    async def connect(self):
+                        await self.accept()
+                ''',
+            ),
+            note="`get_user_model()` at module level needs the app registry as much as a model import does",
+        ),
+        Valid(
+            channels_example(
+                asgi=EARLY_ROUTING_ASGI.format(expect=""),
+                consumers='''
+                from channels.generic.websocket import AsyncWebsocketConsumer
+                from django.contrib.auth import get_user_model
+
+
+                class ChatConsumer(AsyncWebsocketConsumer):
+                    async def connect(self):
+                        self.user_model = get_user_model()
+                        await self.accept()
+                ''',
+            ),
+            note="called inside a method, when the first connection arrives: the registry is ready by then",
+        ),
+        Invalid(
+            pinned(channels_example(asgi=EARLY_AUTH_ASGI.format(expect="  # expect: DPL304"),
+                                    consumers=AUTH_CONSUMERS), "channels==3.0.3"),
+            note="up to Channels 3.0.3 `channels.auth` imports `AnonymousUser` at module level: directly, and "
+            "through the routing whose consumer imports it",
+        ),
+        Valid(
+            pinned(channels_example(asgi=EARLY_AUTH_ASGI.format(expect=""), consumers=AUTH_CONSUMERS),
+                   "channels==3.0.4"),
+            note="from Channels 3.0.4 `channels.auth` imports the model inside its functions",
+        ),
+        Valid(
+            channels_example(asgi=EARLY_AUTH_ASGI.format(expect=""), consumers=AUTH_CONSUMERS),
+            note="no dependency file pins Channels: the release is open, so nothing is reported",
         ),
     ],
 )
@@ -512,13 +615,32 @@ def asgi_applications(model: ProjectModel) -> Iterator[Finding]:
             if app.websocket_routes and not app.origin_validated and not app.custom_wrappers:
                 yield MISSING_ORIGIN_VALIDATOR.finding(app.path, app.websocket_entry or _span(app.line), file=app.path)
             for module, line in app.early_model_imports:
-                yield EARLY_MODEL_IMPORT.finding(app.path, _span(line), module=module, setup_line=app.setup_line)
+                yield EARLY_MODEL_IMPORT.finding(app.path, _span(line), module=module, setup_line=app.setup_line,
+                                                 via="")  # fmt: skip
+            yield from _early_release_imports(app, release)
             # Before 3.0 URLRouter takes the consumer class itself; with no sign of the release, stay silent.
             if release.at_least(channels_api.AS_ASGI.release):
                 for route in app.websocket_routes:
                     if not route.as_asgi:
                         yield BARE_CONSUMER.finding(route.path, _span(route.line), consumer=route.text,
                                                     release=release.why(channels_api.AS_ASGI.release))  # fmt: skip
+
+
+def _early_release_imports(app: AsgiApplication, release: ChannelsRelease) -> Iterator[Finding]:
+    """`channels.auth` (directly, or through the project's routing and consumers) loads models only before
+    Channels 3.0.4: reported when the project is on such a release, silent when its release is open."""
+    reported: set[int] = set()
+    for module, line, channels_module, first_fixed in app.early_release_imports:
+        if line in reported or release.at_least(first_fixed) is not False:
+            continue
+        reported.add(line)
+        through = "" if module == channels_module else f" through `{channels_module}`"
+        yield EARLY_MODEL_IMPORT.finding(
+            app.path, _span(line), module=module, setup_line=app.setup_line,
+            via=f"{through} on Channels < {first_fixed} ({release.why(first_fixed)}), where `{channels_module}` "
+            "imports a model at module level",
+            help=f"import it after `get_asgi_application()`, or upgrade Channels to {first_fixed} or later",
+        )  # fmt: skip
 
 
 def _router_without_http(app: AsgiApplication, release: ChannelsRelease) -> Iterator[Finding]:

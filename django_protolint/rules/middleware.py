@@ -27,8 +27,9 @@ SYNC_ONLY_MIDDLEWARE = Rule(
         "Django builds the middleware chain in the server's mode and adapts each layer that cannot run in it. "
         "A sync-only middleware in front of an async view means a `sync_to_async` hop on every request, and it "
         "holds a thread for the whole request, which caps long-polling and streaming. Django's own middleware "
-        "is sync and async capable; yours needs `async_capable = True` (or `@sync_and_async_middleware`) and an "
-        "async code path. Third-party middleware is judged from a table of releases read in each package's source "
+        "is sync and async capable, and so is a subclass of Django's `MiddlewareMixin`, whichever name it is "
+        "imported by (`django.utils.deprecation`, or `django.middleware` from Django 6.2); yours needs "
+        "`async_capable = True` (or `@sync_and_async_middleware`) and an async code path. Third-party middleware is judged from a table of releases read in each package's source "
         "(django_protolint/knowledge/middleware.py), and only when the project's dependency files pin releases "
         "that all agree; it is reported on the `MIDDLEWARE` setting, and only when that list does not depend on a "
         "condition such as `if DEBUG:`. "
@@ -94,6 +95,46 @@ SYNC_ONLY_MIDDLEWARE = Rule(
                 """,
             ),
             note="async-capable by flags, by decorator and by MiddlewareMixin",
+        ),
+        Valid(
+            django_project(
+                ASYNC_VIEW,
+                routes=("index",),
+                proj__settings_py=SETTINGS_WITH.format(middleware=["app.middleware.Timing", "app.middleware.Audit"]),
+                app__middleware_py="""
+                from django.middleware import MiddlewareMixin
+                from django.middleware.base import MiddlewareMixin as BaseMixin
+
+                class Timing(MiddlewareMixin):
+                    pass
+
+                class Audit(BaseMixin):
+                    pass
+                """,
+            ),
+            note="Django 6.2 exports `MiddlewareMixin` from `django.middleware` (defined in `django.middleware.base`)",
+        ),
+        Invalid(
+            django_project(
+                ASYNC_VIEW,
+                routes=("index",),
+                proj__settings_py=SETTINGS_WITH.format(middleware=["app.middleware.Timing"]),
+                app__compat_py="""
+                class MiddlewareMixin:
+                    def __init__(self, get_response):
+                        self.get_response = get_response
+
+                    def __call__(self, request):
+                        return self.get_response(request)
+                """,
+                app__middleware_py="""
+                from app.compat import MiddlewareMixin
+
+                class Timing(MiddlewareMixin):  # expect: DPL210
+                    pass
+                """,
+            ),
+            note="a project's own class named `MiddlewareMixin` is a plain class: only Django's sets the flags",
         ),
         Valid(
             django_project(

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django_protolint.knowledge import django_api
-from django_protolint.knowledge.django_views import ASYNC_CAPABLE_DECORATORS, HTTP_METHOD_NAMES
+from django_protolint.knowledge.django_views import HTTP_METHOD_NAMES, VIEW_DECORATORS, ViewDecorator
 from django_protolint.project.async_work import schedules
-from django_protolint.project.decorators import wrapping
+from django_protolint.project.decorators import DjangoDecoratorAlias, called_name, django_decorator_alias, wrapping
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, FunctionFact
@@ -179,8 +179,14 @@ SYNC_ONLY_DECORATOR = Rule(
         "5.1 `login_required`/`permission_required`/`user_passes_test` wrapped every view in a plain `def`. The "
         "wrapped async view is then called as sync and returns a coroutine: `ValueError: The view ... didn't "
         "return an HttpResponse object. It returned an unawaited coroutine instead.` `method_decorator` keeps "
-        "an async method async only from 5.2. Verified on 4.2, 5.0 and 5.2 (../shared/facts.md §2.1); for "
-        "Django's decorators the rule is silent when the project's Django version is unknown. A decorator the "
+        "an async method async only from 5.2. `staff_member_required` is `user_passes_test` underneath: sync-only "
+        "through 5.0. Decorators made with `decorator_from_middleware`/`decorator_from_middleware_with_args` (and "
+        "`cache_page`) keep an async view async from 5.0; a project name assigned from one of Django's decorators "
+        "(`staff_only = user_passes_test(...)`, `header = decorator_from_middleware(HeaderMiddleware)`) is followed "
+        "to it. `login_not_required` (5.1) and `csp_override`/`csp_report_only_override` (6.0) are async-capable "
+        "in the release that adds them, so they are never reported. Each row was checked by running real Django "
+        "4.2, 5.0, 5.1, 5.2, 6.0 and 6.1 (tests/test_ground_truth_decorators.py); for Django's decorators the "
+        "rule is silent when the project's Django version is unknown. A decorator the "
         "project defines does the same when the wrapper it returns is a plain `def` that calls the view: Django "
         "checks `iscoroutinefunction()` on the wrapper, and `functools.wraps` does not copy the coroutine flag "
         "(checked on Python 3.10 to 3.13). An `async def` wrapper, or one marked with `markcoroutinefunction`, "
@@ -224,6 +230,109 @@ SYNC_ONLY_DECORATOR = Rule(
                 routes=("profile", "submit"),
             ),
             django_version="5.1",
+        ),
+        Invalid(
+            django_project(
+                """
+                from django.contrib.admin.views.decorators import staff_member_required
+                from app.decorators import staff_only
+
+                @staff_member_required  # expect: DPL203
+                async def dashboard(request):
+                    return None
+
+                @staff_only  # expect: DPL203
+                async def reports(request):
+                    return None
+                """,
+                routes=("dashboard", "reports"),
+                app__decorators_py="""
+                    from django.contrib.auth.decorators import user_passes_test
+
+                    staff_only = user_passes_test(lambda user: user.is_staff)
+                """,
+            ),
+            django_version="5.0",
+            note="`staff_member_required` and a project name made with `user_passes_test` are sync-only on 5.0",
+        ),
+        Valid(
+            django_project(
+                """
+                from django.contrib.admin.views.decorators import staff_member_required
+                from django.contrib.auth.decorators import login_not_required
+                from app.decorators import header, staff_only
+
+                @staff_member_required
+                async def dashboard(request):
+                    return None
+
+                @staff_only
+                async def reports(request):
+                    return None
+
+                @header
+                async def feed(request):
+                    return None
+
+                @login_not_required
+                async def health(request):
+                    return None
+                """,
+                routes=("dashboard", "reports", "feed", "health"),
+                app__decorators_py="""
+                    from django.contrib.auth.decorators import user_passes_test
+                    from django.utils.decorators import decorator_from_middleware
+
+                    from app.middleware import HeaderMiddleware
+
+                    staff_only = user_passes_test(lambda user: user.is_staff)
+                    header = decorator_from_middleware(HeaderMiddleware)
+                """,
+            ),
+            django_version="5.1",
+            note="async-capable on 5.1: `staff_member_required`, `user_passes_test`, `decorator_from_middleware` "
+            "(from 5.0), and `login_not_required` (async-capable since it was added)",
+        ),
+        Invalid(
+            django_project(
+                """
+                from app.decorators import header
+
+                @header  # expect: DPL203
+                async def feed(request):
+                    return None
+                """,
+                routes=("feed",),
+                app__decorators_py="""
+                    from django.utils.decorators import decorator_from_middleware
+
+                    from app.middleware import HeaderMiddleware
+
+                    header = decorator_from_middleware(HeaderMiddleware)
+                """,
+            ),
+            django_version="4.2",
+            note="a decorator made with `decorator_from_middleware` wraps the view in a plain `def` before 5.0",
+        ),
+        Valid(
+            django_project(
+                """
+                from django.contrib.auth.decorators import login_not_required
+                from django.views.decorators.csp import csp_override
+
+                @login_not_required
+                async def health(request):
+                    return None
+
+                @csp_override({"default-src": ["'self'"]})
+                async def page(request):
+                    return None
+                """,
+                routes=("health", "page"),
+            ),
+            django_version="5.0",
+            note="decorators added in 5.1 and 6.0 are async-capable from the start: a project that uses them runs "
+            "a release that has them, whatever its lowest pin says",
         ),
         Invalid(
             django_project(
@@ -427,17 +536,28 @@ def sync_only_decorators(model: ProjectModel) -> Iterator[Finding]:
             for facts, function in view.async_functions:
                 version = model.django_version_at(facts.path)[0]
                 for decorator, span in zip(function.decorators, function.decorator_spans):
-                    if decorator not in ASYNC_CAPABLE_DECORATORS or version is None:
-                        continue
-                    since = ASYNC_CAPABLE_DECORATORS[decorator]
-                    if since is None or version < since:
+                    if version is not None and (found := _django_decorator(model, facts, decorator)) is not None:
+                        row, alias = found
+                        if row.always_async_capable or (row.async_from is not None and version >= row.async_from):
+                            continue
+                        since = django_api.version_label(row.async_from) if row.async_from else "never"
+                        made = f"{alias.chain}; " if alias else ""
                         yield SYNC_ONLY_DECORATOR.finding(
-                            facts.path, span, decorator=decorator.rsplit(".", 1)[-1], view=function.qualname,
-                            reason=f"on Django {django_api.version_label(version)} (async-capable from "
-                            f"{django_api.version_label(since) if since else 'never'})",
-                            since=django_api.version_label(since) if since else "never",
+                            facts.path, span, decorator=called_name(decorator).rsplit(".", 1)[-1],
+                            view=function.qualname,
+                            reason=f"on Django {django_api.version_label(version)} ({made}async-capable from {since})",
+                            since=since,
                         )  # fmt: skip
                 yield from _project_sync_wrappers(model, facts, function)
+
+
+def _django_decorator(model: ProjectModel, facts: FileFacts, decorator: str,
+                      ) -> tuple[ViewDecorator, DjangoDecoratorAlias | None] | None:  # fmt: skip
+    """Django's decorator row for `decorator`: itself, or the one a project name was assigned from."""
+    if (row := VIEW_DECORATORS.get(decorator)) is not None:
+        return row, None
+    alias = django_decorator_alias(model.modules, facts, decorator, VIEW_DECORATORS)
+    return (VIEW_DECORATORS[alias.django_decorator], alias) if alias is not None else None
 
 
 def _project_sync_wrappers(model: ProjectModel, facts: FileFacts, function: FunctionFact) -> Iterator[Finding]:

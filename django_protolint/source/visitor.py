@@ -175,6 +175,7 @@ class FactsVisitor:
         self.streaming_responses: list[StreamingResponseFact] = []
         self._class_attributes: list[list[tuple[str, static.StaticExpr]]] = []
         self._module_blocks = 0  # compound statements open at module level: what runs there is conditional
+        self._type_checking = 0  # inside `if TYPE_CHECKING:`: imports there never run
         self._reported_request_nodes: set[int] = set()
         self.path_names: tuple[str, ...] = ()
         # The functions whose generator expression we are in (innermost last; `_OUTSIDE` for a first iterable,
@@ -544,14 +545,14 @@ class FactsVisitor:
     def visit_Import(self, node: ast.Import) -> None:
         if id(node) not in self._bound_imports:
             self._record_import(node)  # in a function, or under a module-level `try:`/`if`
-        if self.at_module_level:
+        if self.at_module_level and not self._type_checking:
             for alias in node.names:
                 self.import_lines.append(ImportLine(alias.name, node.lineno))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if id(node) not in self._bound_imports:
             self._record_import(node)
-        if not self.at_module_level:
+        if not self.at_module_level or self._type_checking:
             return
         base = node.module or ""
         if node.level:
@@ -866,6 +867,11 @@ class FactsVisitor:
 
     def visit_If(self, node: ast.If) -> None:
         self._truth_test(node.test)
+        if self.resolve_name(node.test) == "typing.TYPE_CHECKING" and not node.orelse:
+            self._type_checking += 1
+            self._in_block(node)
+            self._type_checking -= 1
+            return
         self._in_block(node)
 
     def visit_Try(self, node: ast.Try) -> None:
