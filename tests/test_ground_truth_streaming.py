@@ -1,13 +1,13 @@
 """Ground truth for DPL509 and knowledge/streaming.py: which streaming responses Django consumes whole under ASGI.
 
-Per Django release, tests/ground_truth/run_streaming.py serves three views with uvicorn on loopback
-(`FileResponse(open(32 MiB file))`, `StreamingHttpResponse` over a sync generator and over an async one, and
-`FileResponse` over an async generator reading the file in chunks) and
-reports how far each body's source had got when the client saw the first body byte. Then:
+Per Django release, tests/ground_truth/run_streaming.py serves four views on loopback, with uvicorn (ASGI) and
+with wsgiref (WSGI): `FileResponse(open(32 MiB file))`, `StreamingHttpResponse` over a sync generator and over an
+async one, and `FileResponse` over an async generator reading the file in chunks. It reports how far each body's
+source had got when the client saw the first body byte. Then, per protocol:
 1. the knowledge rows for that release say "buffered" exactly where the source was at its end, and name the
    warning Django issued;
-2. the linter, told the release and shown the same views served by uvicorn, reports DPL509 on exactly the
-   responses the run found buffered.
+2. the linter, told the release and shown the same views served by uvicorn (or gunicorn), reports DPL509 on
+   exactly the responses the run found buffered.
 
 4.2, 5.2 and 6.1 are the releases the claim speaks about; 4.1 is the release before it changed.
 """
@@ -99,9 +99,9 @@ def measured(series: str) -> dict[str, object]:
     return result
 
 
-def buffered(result: dict[str, object], case: str) -> bool:
+def buffered(result: dict[str, object], protocol: str, case: str) -> bool:
     """The source had been read to its end when the first body byte arrived."""
-    outcome = result[case]
+    outcome = result[protocol][case]
     assert isinstance(outcome, dict) and "error" not in outcome, outcome
     assert outcome["status"] == 200, outcome
     position = outcome["source_at_first_byte"]
@@ -117,27 +117,35 @@ def version_of(series: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-@pytest.mark.parametrize("series", releases("4.1", "4.2", "5.2", "6.1"))
-def test_knowledge_matches_a_real_asgi_run(series: str) -> None:
+SERVERS = {"asgi": "web: uvicorn proj.asgi:application\n", "wsgi": "web: gunicorn proj.wsgi:application\n"}
+SERIES = releases("4.1", "4.2", "5.2", "6.1")
+PROTOCOLS = pytest.mark.parametrize("protocol", ["asgi", "wsgi"])
+
+
+@pytest.mark.parametrize("series", SERIES)
+@PROTOCOLS
+def test_knowledge_matches_a_real_run(series: str, protocol: str) -> None:
     result = measured(series)
     assert ".".join(str(result["django"]).split(".")[:2]) == series
     for case, response, source in CASES:
         if series == "4.1" and source == streaming.ASYNC:
             continue  # 4.1 refuses async iterators outright; no row speaks of it
-        row = streaming.behaviour(response, source, "asgi", version_of(series))
+        row = streaming.behaviour(response, source, protocol, version_of(series))
         assert row is not None, (series, case)
-        assert row.buffered == buffered(result, case), (series, case, result[case])
-        warnings = result[case]["warnings"]
+        assert row.buffered == buffered(result, protocol, case), (series, case, result[protocol][case])
+        warnings = result[protocol][case]["warnings"]
         assert any("must consume" in text for text in warnings) == (row.warning is not None), (series, case, warnings)
         assert row.warning is None or any(row.warning in text for text in warnings), (series, case, warnings)
 
 
-@pytest.mark.parametrize("series", releases("4.1", "4.2", "5.2", "6.1"))
-def test_linter_reports_what_the_server_does(series: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("series", SERIES)
+@PROTOCOLS
+def test_linter_reports_what_the_server_does(series: str, protocol: str, tmp_path: Path) -> None:
     result = measured(series)
     marks = {
         # 4.1 cannot serve an async iterator at all (a 500): not what DPL509 speaks of
-        case: "# expect: DPL509" if not (series == "4.1" and source == streaming.ASYNC) and buffered(result, case)
+        case: "# expect: DPL509"
+        if not (series == "4.1" and source == streaming.ASYNC) and buffered(result, protocol, case)
         else ""
         for case, _, source in CASES
     }  # fmt: skip
@@ -150,7 +158,8 @@ def test_linter_reports_what_the_server_does(series: str, tmp_path: Path) -> Non
         + "]\n",
         "app/__init__.py": "",
         "app/views.py": VIEWS.format(**marks).lstrip("\n"),
-        "Procfile": "web: uvicorn proj.asgi:application\n",
+        "proj/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+        "Procfile": SERVERS[protocol],
     }
     root = write_project(tmp_path, files)
     report = run(root, select=("DPL509",), django_version=series)

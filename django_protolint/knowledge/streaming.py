@@ -12,8 +12,8 @@ was refused (`iter()` raises in `_set_streaming_content`).
 (`FileResponse._set_streaming_content`), so under ASGI on 4.2+ the whole file is read into memory before the first
 byte goes out. Under WSGI it streams (and the server may use `wsgi.file_wrapper`).
 
-Rows marked `checked` were measured by tests/ground_truth/run_streaming.py (uvicorn serving real Django on
-loopback; how far the source had got when the client saw its first body byte), run by
+Rows marked `checked` were measured by tests/ground_truth/run_streaming.py (uvicorn, then wsgiref, serving real
+Django on loopback; how far the source had got when the client saw its first body byte), run by
 tests/test_ground_truth_streaming.py on each release named there.
 """
 
@@ -61,6 +61,7 @@ _ASYNC_UNDER_WSGI = (
     "Use a synchronous iterator instead."
 )
 _RUN = "tests/ground_truth/run_streaming.py under uvicorn on Django {}"
+_WSGI_RUN = "tests/ground_truth/run_streaming.py under wsgiref on Django {}"
 _ASGI_41 = "django/core/handlers/asgi.py ASGIHandler.send_response (4.1.13): `for part in response`"
 _ASGI_42 = "django/http/response.py StreamingHttpResponse.__aiter__ (4.2-6.1): `sync_to_async(list)`"
 _FILE = "django/http/response.py FileResponse._set_streaming_content: `iter(lambda: filelike.read(...), b'')`"
@@ -79,11 +80,13 @@ STREAMING_BEHAVIOURS: tuple[StreamingBehaviour, ...] = (
                        checked=_RUN.format("4.2.30, 5.2.19 and 6.1.3")),
     StreamingBehaviour("StreamingHttpResponse", ASYNC, "wsgi", (4, 2), None, buffered=True, warning=_ASYNC_UNDER_WSGI,
                        upstream="django/http/response.py StreamingHttpResponse.__iter__ (4.2-6.1): `async_to_sync`",
-                       checked=""),
+                       checked=_WSGI_RUN.format("4.2.30, 5.2.19 and 6.1.3")),
     StreamingBehaviour("StreamingHttpResponse", SYNC, "wsgi", (1, 0), None, buffered=False, warning=None,
-                       upstream="PEP 3333: the server iterates the response", checked=""),
+                       upstream="PEP 3333: the server iterates the response",
+                       checked=_WSGI_RUN.format("4.1.13, 4.2.30, 5.2.19 and 6.1.3")),
     StreamingBehaviour("FileResponse", FILE, "wsgi", (1, 8), None, buffered=False, warning=None,
-                       upstream="django/core/handlers/wsgi.py WSGIHandler.__call__: `wsgi.file_wrapper`", checked=""),
+                       upstream="django/core/handlers/wsgi.py WSGIHandler.__call__: `wsgi.file_wrapper`",
+                       checked=_WSGI_RUN.format("4.1.13, 4.2.30, 5.2.19 and 6.1.3")),
 )  # fmt: skip
 
 

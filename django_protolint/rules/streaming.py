@@ -159,7 +159,7 @@ def _wording(response: StreamingResponseFact, kind: str, protocol: str) -> dict[
     name = (response.iterator_callee or "generator").rsplit(".", 1)[-1]
     wanted, wanted_def = ("an async", "async def") if protocol == "asgi" else ("a sync", "def")
     return {
-        "subject": f"`{name}` is a {kind} iterator",
+        "subject": f"`{name}` is {'an async' if kind == streaming.ASYNC else 'a sync'} iterator",
         "consumes": "buffers the whole stream",
         "advice": f"feed it {wanted} iterator (an `{wanted_def}` generator)",
     }

@@ -6,8 +6,9 @@ in a virtualenv holding one Django release and uvicorn:
 
     python run_streaming.py WORK_DIR
 
-uvicorn serves the Django ASGI application on a loopback socket from a thread of this process; the client is
-`http.client` in the main thread. Each case is a view:
+uvicorn serves the Django ASGI application on a loopback socket from a thread of this process, then wsgiref's
+server the WSGI application the same way; the client is `http.client` in the main thread. The result holds one
+object per protocol ("asgi", "wsgi") mapping each case to what the client saw. Each case is a view:
 
 - `file`: `FileResponse(open(<32 MiB file>, "rb"))`, the shape Django's docs show;
 - `sync_stream`: `StreamingHttpResponse` over a sync generator that sleeps between chunks;
@@ -33,6 +34,7 @@ import threading
 import time
 import types
 import warnings
+from collections.abc import Callable
 
 FILE_SIZE = 32 * 1024 * 1024
 CHUNKS = 5
@@ -97,7 +99,7 @@ def make_urls(data_file: str) -> types.ModuleType:
     return urls
 
 
-def configure(data_file: str):
+def configure(data_file: str) -> tuple[object, object]:
     import django
     from django.conf import settings
 
@@ -113,8 +115,9 @@ def configure(data_file: str):
     make_urls(data_file)
     django.setup(set_prefix=False)
     from django.core.asgi import get_asgi_application
+    from django.core.wsgi import get_wsgi_application
 
-    return get_asgi_application()
+    return get_asgi_application(), get_wsgi_application()
 
 
 def resident_bytes() -> int | None:
@@ -188,6 +191,44 @@ def fetch(port: int, case: str) -> dict[str, object]:
     }
 
 
+def serve_asgi(application: object) -> tuple[int, Callable[[], None]]:
+    import uvicorn
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(application, lifespan="off", log_level="error", access_log=False))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[listener])), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    return listener.getsockname()[1], stop
+
+
+def serve_wsgi(application: object) -> tuple[int, Callable[[], None]]:
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = make_server("127.0.0.1", 0, application, handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    return server.server_port, stop
+
+
 def main(work_dir: str) -> None:
     data_file = os.path.join(work_dir, "big.bin")
     with open(data_file, "wb") as out:
@@ -196,35 +237,28 @@ def main(work_dir: str) -> None:
             out.write(block)
     warnings.simplefilter("always")
     warnings.showwarning = record_warning
-    application = configure(data_file)
+    asgi, wsgi = configure(data_file)
 
     import django
     import uvicorn
 
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(application, lifespan="off", log_level="error", access_log=False))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[listener])), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
     results: dict[str, object] = {
         "django": django.get_version(),
         "uvicorn": uvicorn.__version__,
         "file_size": FILE_SIZE,
         "chunks": CHUNKS,
     }
-    # The file first: memory freed by an earlier case would be reused and hide the growth.
-    for case in ("file", "sync_stream", "async_stream", "async_file"):
-        try:
-            results[case] = fetch(port, case)
-        except Exception as error:  # noqa: BLE001 - a release that cannot serve the case is a result too
-            results[case] = {"error": f"{type(error).__name__}: {error}"}
-    server.should_exit = True
-    thread.join(timeout=10)
+    for protocol, serve, application in (("asgi", serve_asgi, asgi), ("wsgi", serve_wsgi, wsgi)):
+        port, stop = serve(application)
+        outcomes: dict[str, object] = {}
+        # The file first: memory freed by an earlier case would be reused and hide the growth.
+        for case in ("file", "sync_stream", "async_stream", "async_file"):
+            try:
+                outcomes[case] = fetch(port, case)
+            except Exception as error:  # noqa: BLE001 - a release that cannot serve the case is a result too
+                outcomes[case] = {"error": f"{type(error).__name__}: {error}"}
+        stop()
+        results[protocol] = outcomes
     print(json.dumps(results))
 
 
