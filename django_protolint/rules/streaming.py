@@ -60,6 +60,17 @@ from django.http import FileResponse
 def download(request, name):
     return FileResponse(default_storage.open(name), as_attachment=True, filename=name)  # expect: DPL509
 """
+STORAGE_VIEW = """
+from django.core.files.storage import storages
+from django.http import FileResponse
+from django.views import View
+
+class PackageDownload(View):
+    storage = storages["packages"]
+
+    def get(self, request, name):
+        return FileResponse(self.storage.open(name), as_attachment=True)  # expect: DPL509
+"""
 ASYNC_FILE_DOWNLOAD = """
 from asgiref.sync import sync_to_async
 from django.http import FileResponse
@@ -115,6 +126,8 @@ STREAMING_MISMATCH = Rule(
                 note="the file is read into memory whole, then sent"),  # fmt: skip
         Invalid(django_project(STORED_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
                 note="a file from storage"),  # fmt: skip
+        Invalid(django_project(STORAGE_VIEW, routes=("PackageDownload.as_view()",), Procfile=UVICORN),
+                note="a class-based view opening a file from its storage"),  # fmt: skip
         Valid(django_project(ASYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
         Valid(
             django_project(SYNC_STREAM.replace("  # expect: DPL509", ""), routes=("stream",), Procfile=GUNICORN),

@@ -156,9 +156,11 @@ class PeakMemory:
 def source_position(case: str) -> object:
     if case in ("file", "async_file"):
         handle = progress["handle"]
+        if handle is None:  # the view failed before opening it
+            return None
         try:
             return handle.tell()  # type: ignore[union-attr]
-        except (ValueError, AttributeError):  # closed already: it was read to the end
+        except ValueError:  # closed already: it was read to the end
             return "closed"
     return progress["chunks"]
 
