@@ -166,3 +166,22 @@ def test_linter_reports_what_the_server_does(series: str, protocol: str, tmp_pat
     root = write_project(tmp_path, files)
     report = run(root, select=("DPL509",), django_version=series)
     assert found(report) == expectations(root, files)
+
+
+def test_every_row_names_its_source_and_ranges_do_not_overlap() -> None:
+    seen: dict[tuple[str, str, str], list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    for row in streaming.STREAMING_BEHAVIOURS:
+        assert row.upstream, row
+        assert row.buffered == (row.warning is not None), row  # Django warns exactly when it consumes whole
+        span = (row.since, row.until or (99, 0))
+        for since, until in seen.setdefault((row.response, row.source, row.protocol), []):
+            assert span[1] < since or until < span[0], (row, since, until)
+        seen[(row.response, row.source, row.protocol)].append(span)
+
+
+def test_unknown_version_means_the_current_release() -> None:
+    assert streaming.behaviour("FileResponse", streaming.FILE, "asgi", None).buffered  # type: ignore[union-attr]
+    assert not streaming.behaviour("FileResponse", streaming.FILE, "asgi", (4, 1)).buffered  # type: ignore[union-attr]
+    # a FileResponse over an async generator is a StreamingHttpResponse over one
+    assert not streaming.behaviour("FileResponse", streaming.ASYNC, "asgi", (5, 2)).buffered  # type: ignore[union-attr]
+    assert streaming.behaviour("StreamingHttpResponse", streaming.ASYNC, "wsgi", (4, 1)) is None
