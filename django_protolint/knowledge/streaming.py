@@ -40,6 +40,10 @@ DISK_FILE_TYPES = frozenset({
 })  # fmt: skip
 
 
+# `.open(...)` of these gives an async file (`aiofiles.open`, `anyio.open_file`'s kin), never a sync one.
+ASYNC_FILE_LIBRARIES = ("aiofiles.", "anyio.", "trio.")
+
+
 class StreamingBehaviour(NamedTuple):
     response: str  # "StreamingHttpResponse" or "FileResponse"
     source: str  # SYNC, ASYNC or FILE

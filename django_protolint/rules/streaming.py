@@ -93,6 +93,13 @@ from django.http import FileResponse
 def download(request):
     return FileResponse(io.BytesIO(b"id,name\\n"), as_attachment=True, filename="empty.csv")
 """
+AIOFILES_DOWNLOAD = """
+import aiofiles
+from django.http import FileResponse
+
+async def download(request):
+    return FileResponse(aiofiles.open("/srv/exports/latest.csv", "rb"))
+"""
 FIELD_FILE_DOWNLOAD = """
 from django.http import FileResponse
 from app.models import Report
@@ -146,6 +153,8 @@ STREAMING_MISMATCH = Rule(
               note="an async generator reading the file in chunks streams under ASGI"),  # fmt: skip
         Valid(django_project(IN_MEMORY_DOWNLOAD, routes=("download",), Procfile=UVICORN),
               note="a buffer already in memory costs nothing more when held whole"),  # fmt: skip
+        Valid(django_project(AIOFILES_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+              note="an `.open()` of an async file library is no sync file"),  # fmt: skip
         Valid(django_project(FIELD_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
               note="what `report.document` is, the linter cannot tell: silent"),  # fmt: skip
     ],

@@ -954,9 +954,10 @@ class FactsVisitor:
         `document.file.open("rb")`, `path.open("rb")`): a file read from disk or storage."""
         if self.instance_type(expression) in streaming.DISK_FILE_TYPES:
             return True
-        return isinstance(expression, ast.Call) and isinstance(expression.func, ast.Attribute) and (
-            expression.func.attr == "open"
-        )
+        if not (isinstance(expression, ast.Call) and isinstance(expression.func, ast.Attribute)):
+            return False
+        opener = self.resolve_name(expression.func) or ""
+        return expression.func.attr == "open" and not opener.startswith(streaming.ASYNC_FILE_LIBRARIES)
 
     def _request_access(self, attribute: str, node: ast.expr, whole: ast.expr | None = None) -> None:
         self.request_accesses.append(
