@@ -33,6 +33,22 @@ def events():
 def stream(request):
     return StreamingHttpResponse(events(), content_type="text/event-stream")  # expect: DPL509
 """
+RANGED_FILE = """
+from django.http import StreamingHttpResponse
+
+class RangedFileReader:
+    def __init__(self, handle, block_size=8192):
+        self.handle = handle
+        self.block_size = block_size
+
+    def __iter__(self):
+        while data := self.handle.read(self.block_size):
+            yield data
+
+def serve(request, path):
+    ranged_file = RangedFileReader(open(path, "rb"))
+    return StreamingHttpResponse(ranged_file)  # expect: DPL509
+"""
 ASYNC_STREAM = """
 import asyncio
 from django.http import StreamingHttpResponse
@@ -129,6 +145,8 @@ STREAMING_MISMATCH = Rule(
     fix="{advice}",
     examples=[
         Invalid(django_project(SYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
+        Invalid(django_project(RANGED_FILE, routes=("serve",), Procfile=UVICORN),
+                note="an instance of a class with a sync `__iter__` (archivebox's range reader)"),  # fmt: skip
         Invalid(django_project(FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
                 note="the file is read into memory whole, then sent"),  # fmt: skip
         Invalid(django_project(STORED_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
@@ -151,6 +169,11 @@ STREAMING_MISMATCH = Rule(
         ),
         Valid(django_project(ASYNC_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
               note="an async generator reading the file in chunks streams under ASGI"),  # fmt: skip
+        Valid(django_project(RANGED_FILE.replace("class RangedFileReader:", "class RangedFileReader(FileWrapper):")
+                             .replace("  # expect: DPL509", "")
+                             .replace("from django.http", "from app.files import FileWrapper\nfrom django.http"),
+                             routes=("serve",), Procfile=UVICORN),
+              note="a class with a base: the base may define `__aiter__`"),  # fmt: skip
         Valid(django_project(IN_MEMORY_DOWNLOAD, routes=("download",), Procfile=UVICORN),
               note="a buffer already in memory costs nothing more when held whole"),  # fmt: skip
         Valid(django_project(AIOFILES_DOWNLOAD, routes=("download",), Procfile=UVICORN),
@@ -165,9 +188,24 @@ def _iterator_kind(model: ProjectModel, response: StreamingResponseFact, near: F
     if response.iterator_kind is not None:
         return response.iterator_kind
     function = model.function_named(response.iterator_callee, near)
-    if function is None or not function.function.yields:
+    if function is None:
+        return _iterable_class_kind(model, response.iterator_callee, near)
+    if not function.function.yields:
         return None
     return streaming.ASYNC if function.function.is_async else streaming.SYNC
+
+
+def _iterable_class_kind(model: ProjectModel, callee: str | None, near: FileFacts) -> str | None:
+    """`StreamingHttpResponse(RangedFileReader(handle))`: an instance of a project class with `__iter__` and no
+    `__aiter__` is a sync iterable. Only for a class without bases: a base could bring `__aiter__`."""
+    if callee is None:
+        return None
+    defined = [cls for facts in model.files for cls in facts.classes if f"{facts.module}.{cls.qualname}" == callee]
+    if len(defined) != 1 or any(base not in ("object", "builtins.object") for base in defined[0].bases):
+        return None
+    if model.function_named(f"{callee}.__aiter__", near) is not None:
+        return None
+    return streaming.SYNC if model.function_named(f"{callee}.__iter__", near) is not None else None
 
 
 def _wording(response: StreamingResponseFact, kind: str, protocol: str) -> dict[str, str]:

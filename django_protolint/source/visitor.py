@@ -944,6 +944,8 @@ class FactsVisitor:
         if isinstance(iterator, ast.GeneratorExp):
             kind = "async" if any(generator.is_async for generator in iterator.generators) else "sync"
         callee = self.resolve_name(iterator.func) if isinstance(iterator, ast.Call) else None
+        if isinstance(iterator, ast.Name):  # `reader = RangedFileReader(f)`, `stream = events()`: what made it
+            callee = self.instance_type(iterator)
         response = "FileResponse" if response_callee.endswith("FileResponse") else "StreamingHttpResponse"
         if response == "FileResponse" and self._opened_file(iterator):
             kind = streaming.FILE
