@@ -1,18 +1,25 @@
-"""DPL509: a StreamingHttpResponse whose iterator does not match the protocol it is served over.
+"""DPL509: a streaming response whose body Django consumes whole before sending, because its iterator does not
+match the protocol it is served over.
 
 Django 4.2+ (django/http/response.py): under ASGI a sync iterator is consumed whole in a thread before anything
 is sent ("StreamingHttpResponse must consume synchronous iterators in order to serve them asynchronously"), and
 under WSGI an async iterator is consumed whole on a new event loop. Either way nothing reaches the client until
-the iterator ends, so server-sent events never flush (django/django#19835).
+the iterator ends, so server-sent events never flush (django/django#19835). `FileResponse` reads its file through
+a sync iterator, so under ASGI the whole file is read into memory first. Per release: knowledge/streaming.py,
+measured by tests/test_ground_truth_streaming.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.knowledge import streaming
 from django_protolint.project.model import ProjectModel
-from django_protolint.source.facts import FileFacts
+from django_protolint.source.facts import FileFacts, StreamingResponseFact
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+
+UVICORN = "web: uvicorn proj.asgi:application\n"
+GUNICORN = "web: gunicorn proj.wsgi:application\n"
 
 SYNC_STREAM = """
 import time
@@ -25,6 +32,22 @@ def events():
 
 def stream(request):
     return StreamingHttpResponse(events(), content_type="text/event-stream")  # expect: DPL509
+"""
+RANGED_FILE = """
+from django.http import StreamingHttpResponse
+
+class RangedFileReader:
+    def __init__(self, handle, block_size=8192):
+        self.handle = handle
+        self.block_size = block_size
+
+    def __iter__(self):
+        while data := self.handle.read(self.block_size):
+            yield data
+
+def serve(request, path):
+    ranged_file = RangedFileReader(open(path, "rb"))
+    return StreamingHttpResponse(ranged_file)  # expect: DPL509
 """
 ASYNC_STREAM = """
 import asyncio
@@ -39,41 +62,167 @@ async def stream(request):
     await asyncio.sleep(0)
     return StreamingHttpResponse(events(), content_type="text/event-stream")
 """
+FILE_DOWNLOAD = """
+from django.http import FileResponse
+
+def download(request):
+    handle = open("/srv/exports/latest.csv", "rb")
+    return FileResponse(handle, as_attachment=True)  # expect: DPL509
+"""
+STORED_FILE_DOWNLOAD = """
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+
+def download(request, name):
+    return FileResponse(default_storage.open(name), as_attachment=True, filename=name)  # expect: DPL509
+"""
+STORAGE_VIEW = """
+from django.core.files.storage import storages
+from django.http import FileResponse
+from django.views import View
+
+class PackageDownload(View):
+    storage = storages["packages"]
+
+    def get(self, request, name):
+        return FileResponse(self.storage.open(name), as_attachment=True)  # expect: DPL509
+"""
+ASYNC_FILE_DOWNLOAD = """
+from asgiref.sync import sync_to_async
+from django.http import FileResponse
+
+async def chunks(path):
+    handle = await sync_to_async(open)(path, "rb")
+    try:
+        while chunk := await sync_to_async(handle.read)(64 * 1024):
+            yield chunk
+    finally:
+        await sync_to_async(handle.close)()
+
+async def download(request):
+    return FileResponse(chunks("/srv/exports/latest.csv"), as_attachment=True, filename="latest.csv")
+"""
+IN_MEMORY_DOWNLOAD = """
+import io
+from django.http import FileResponse
+
+def download(request):
+    return FileResponse(io.BytesIO(b"id,name\\n"), as_attachment=True, filename="empty.csv")
+"""
+AIOFILES_DOWNLOAD = """
+import aiofiles
+from django.http import FileResponse
+
+async def download(request):
+    return FileResponse(aiofiles.open("/srv/exports/latest.csv", "rb"))
+"""
+FIELD_FILE_DOWNLOAD = """
+from django.http import FileResponse
+from app.models import Report
+
+def download(request, pk):
+    report = Report.objects.get(pk=pk)
+    return FileResponse(report.document, as_attachment=True)
+"""
 
 STREAMING_MISMATCH = Rule(
     code="DPL509",
     slug="streaming-iterator-protocol-mismatch",
     severity="warning",
-    summary="A StreamingHttpResponse fed by a sync iterator under ASGI, or an async one under WSGI",
-    message="`{iterator}` is a {kind} iterator but the project is served over {protocol}: Django buffers the whole "
-    "stream before sending anything",
+    summary="A streaming response Django consumes whole: a sync iterator or a file under ASGI, an async iterator "
+    "under WSGI",
+    message="{subject} but the project is served over {protocol}: Django {consumes} before sending anything",
     rationale=(
         "Django 4.2+ adapts a streaming body to the server's protocol by consuming it whole: a sync iterator under "
-        "ASGI, an async iterator under WSGI. The response then arrives all at once (with a warning in the log), "
-        "so server-sent events and progress streams never flush. Reported only when both the iterator's kind "
-        "and the serving protocol are known."
+        "ASGI (`sync_to_async(list)` in `StreamingHttpResponse.__aiter__`), an async iterator under WSGI. The "
+        "response then arrives all at once (with a warning in the log), so server-sent events and progress streams "
+        "never flush. `FileResponse(open(...))` reads its file through a sync iterator, so under ASGI the whole "
+        "file is held in memory before its first byte is sent: measured with uvicorn on Django 4.2, 5.2 and 6.1 "
+        "(up to 4.1 the ASGI handler iterated on the event loop and streamed). Reported only when both the "
+        "iterator's kind (a generator, or a file opened from disk or storage) and the serving protocol are known, "
+        "and not when the project's Django is older than 4.2."
     ),
-    fix="feed it {wanted} iterator (an `{wanted_def}` generator)",
+    fix="{advice}",
     examples=[
-        Invalid(django_project(SYNC_STREAM, routes=("stream",),
-                               Procfile="web: uvicorn proj.asgi:application\n")),  # fmt: skip
-        Valid(django_project(ASYNC_STREAM, routes=("stream",), Procfile="web: uvicorn proj.asgi:application\n")),
+        Invalid(django_project(SYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
+        Invalid(django_project(RANGED_FILE, routes=("serve",), Procfile=UVICORN),
+                note="an instance of a class with a sync `__iter__` (archivebox's range reader)"),  # fmt: skip
+        Invalid(django_project(FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+                note="the file is read into memory whole, then sent"),  # fmt: skip
+        Invalid(django_project(STORED_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+                note="a file from storage"),  # fmt: skip
+        Invalid(django_project(STORAGE_VIEW, routes=("PackageDownload.as_view()",), Procfile=UVICORN),
+                note="a class-based view opening a file from its storage"),  # fmt: skip
+        Valid(django_project(ASYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
         Valid(
-            django_project(SYNC_STREAM.replace("  # expect: DPL509", ""), routes=("stream",),
-                           Procfile="web: gunicorn proj.wsgi:application\n"),  # fmt: skip
+            django_project(SYNC_STREAM.replace("  # expect: DPL509", ""), routes=("stream",), Procfile=GUNICORN),
             note="a sync iterator under WSGI streams as it should",
         ),
+        Valid(
+            django_project(FILE_DOWNLOAD.replace("  # expect: DPL509", ""), routes=("download",), Procfile=GUNICORN),
+            note="under WSGI a FileResponse streams (and may use `wsgi.file_wrapper`)",
+        ),
+        Valid(
+            django_project(FILE_DOWNLOAD.replace("  # expect: DPL509", ""), routes=("download",), Procfile=UVICORN),
+            django_version="4.1",
+            note="up to Django 4.1 the ASGI handler iterated the file on the event loop: it streamed",
+        ),
+        Valid(django_project(ASYNC_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+              note="an async generator reading the file in chunks streams under ASGI"),  # fmt: skip
+        Valid(django_project(RANGED_FILE.replace("class RangedFileReader:", "class RangedFileReader(FileWrapper):")
+                             .replace("  # expect: DPL509", "")
+                             .replace("from django.http", "from app.files import FileWrapper\nfrom django.http"),
+                             routes=("serve",), Procfile=UVICORN),
+              note="a class with a base: the base may define `__aiter__`"),  # fmt: skip
+        Valid(django_project(IN_MEMORY_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+              note="a buffer already in memory costs nothing more when held whole"),  # fmt: skip
+        Valid(django_project(AIOFILES_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+              note="an `.open()` of an async file library is no sync file"),  # fmt: skip
+        Valid(django_project(FIELD_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+              note="what `report.document` is, the linter cannot tell: silent"),  # fmt: skip
     ],
 )
 
 
-def _iterator_kind(model: ProjectModel, callee: str | None, literal_kind: str | None, near: FileFacts) -> str | None:
-    if literal_kind is not None:
-        return literal_kind
-    function = model.function_named(callee, near)
-    if function is None or not function.function.yields:
+def _iterator_kind(model: ProjectModel, response: StreamingResponseFact, near: FileFacts) -> str | None:
+    if response.iterator_kind is not None:
+        return response.iterator_kind
+    function = model.function_named(response.iterator_callee, near)
+    if function is None:
+        return _iterable_class_kind(model, response.iterator_callee, near)
+    if not function.function.yields:
         return None
-    return "async" if function.function.is_async else "sync"
+    return streaming.ASYNC if function.function.is_async else streaming.SYNC
+
+
+def _iterable_class_kind(model: ProjectModel, callee: str | None, near: FileFacts) -> str | None:
+    """`StreamingHttpResponse(RangedFileReader(handle))`: an instance of a project class with `__iter__` and no
+    `__aiter__` is a sync iterable. Only for a class without bases: a base could bring `__aiter__`."""
+    if callee is None:
+        return None
+    defined = [cls for facts in model.files for cls in facts.classes if f"{facts.module}.{cls.qualname}" == callee]
+    if len(defined) != 1 or any(base not in ("object", "builtins.object") for base in defined[0].bases):
+        return None
+    if model.function_named(f"{callee}.__aiter__", near) is not None:
+        return None
+    return streaming.SYNC if model.function_named(f"{callee}.__iter__", near) is not None else None
+
+
+def _wording(response: StreamingResponseFact, kind: str, protocol: str) -> dict[str, str]:
+    if kind == streaming.FILE:
+        return {
+            "subject": "`FileResponse` reads its file through a sync iterator",
+            "consumes": "reads the whole file into memory",
+            "advice": "let the web server send the file (X-Accel-Redirect, X-Sendfile), or give `FileResponse` an "
+            "async generator that reads the file in chunks with `sync_to_async`",
+        }
+    name = (response.iterator_callee or "generator").rsplit(".", 1)[-1]
+    wanted, wanted_def = ("an async", "async def") if protocol == "asgi" else ("a sync", "def")
+    return {
+        "subject": f"`{name}` is {'an async' if kind == streaming.ASYNC else 'a sync'} iterator",
+        "consumes": "buffers the whole stream",
+        "advice": f"feed it {wanted} iterator (an `{wanted_def}` generator)",
+    }
 
 
 @check(STREAMING_MISMATCH)
@@ -86,13 +235,13 @@ def streaming_mismatch(model: ProjectModel) -> Iterator[Finding]:
             verdict = next(iter(model.verdicts.values()))
         if verdict is None or verdict.served not in ("wsgi", "asgi"):
             continue
+        version = model.django_version_at(facts.path)[0]
         for response in facts.streaming_responses:
-            kind = _iterator_kind(model, response.iterator_callee, response.iterator_kind, facts)
-            if kind is None or (kind == "async") == (verdict.served == "asgi"):
+            kind = _iterator_kind(model, response, facts)
+            if kind is None:
                 continue
-            wanted = "an async" if verdict.served == "asgi" else "a sync"
-            yield STREAMING_MISMATCH.finding(
-                facts.path, response.span, iterator=(response.iterator_callee or "generator").rsplit(".", 1)[-1],
-                kind=kind, protocol=verdict.served.upper(), wanted=wanted,
-                wanted_def="async def" if verdict.served == "asgi" else "def",
-            )  # fmt: skip
+            row = streaming.behaviour(response.response, kind, verdict.served, version)
+            if row is None or not row.buffered:
+                continue
+            yield STREAMING_MISMATCH.finding(facts.path, response.span, protocol=verdict.served.upper(),
+                                             **_wording(response, kind, verdict.served))  # fmt: skip

@@ -146,12 +146,15 @@ class ServerArgvFact(NamedTuple):
 
 
 class StreamingResponseFact(NamedTuple):
-    """`StreamingHttpResponse(<iterator>)`: what kind of iterator feeds it decides whether it streams."""
+    """`StreamingHttpResponse(<iterator>)` or `FileResponse(<file>)`: what feeds it decides whether it streams."""
 
     span: Span
     scope: Scope
     iterator_callee: str | None  # `StreamingHttpResponse(events())` → qualified name of `events`
-    iterator_kind: str | None  # "sync"/"async" when the argument itself shows it (a generator expression)
+    # "sync"/"async" when the argument itself shows it (a generator expression); "file" for a file opened from
+    # disk or storage (knowledge/streaming.py)
+    iterator_kind: str | None
+    response: str = "StreamingHttpResponse"  # or "FileResponse"
 
 
 class RequestAccessFact(NamedTuple):

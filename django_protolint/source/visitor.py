@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 
-from django_protolint.knowledge import django_api
+from django_protolint.knowledge import django_api, streaming
 from django_protolint.knowledge.blocking import (
     FACTORY_RETURNS,
     IN_MEMORY_BUFFERS,
@@ -62,7 +62,8 @@ EVALUATING_BUILTINS = {
     "list": "list", "tuple": "list", "set": "list", "frozenset": "list", "sorted": "list", "dict": "list",
     "sum": "list", "any": "list", "all": "list", "max": "list", "min": "list", "len": "len", "bool": "bool",
 }  # fmt: skip
-STREAMING_RESPONSES = frozenset({"django.http.StreamingHttpResponse", "django.http.response.StreamingHttpResponse"})
+STREAMING_RESPONSES = frozenset({"django.http.StreamingHttpResponse", "django.http.response.StreamingHttpResponse",
+                                 "django.http.FileResponse", "django.http.response.FileResponse"})
 # Session methods that load the session synchronously (the a-prefixed twins arrived in 5.1).
 SESSION_SYNC_METHODS = frozenset({"get", "set", "setdefault", "pop", "keys", "values", "items", "has_key", "update",
                                   "clear", "flush", "cycle_key", "save", "set_expiry", "get_expiry_age",
@@ -1000,7 +1001,7 @@ class FactsVisitor:
         if callee in PROGRAMMATIC_STARTS:
             self._server_start(callee, node)
         if callee in STREAMING_RESPONSES and (iterator := _first_argument(node)) is not None:
-            self._streaming_response(node, iterator)
+            self._streaming_response(node, iterator, callee)
         if callee == "os.environ.setdefault" and len(node.args) >= 2:
             self._environment_default(node.args[0], node.args[1], node)
         if isinstance(func, ast.Attribute):
@@ -1063,12 +1064,27 @@ class FactsVisitor:
                     options.append((keyword.arg, None))
         self.server_starts.append(ServerStartFact(callee, app, tuple(options), self.span(node)))
 
-    def _streaming_response(self, node: ast.Call, iterator: ast.expr) -> None:
+    def _streaming_response(self, node: ast.Call, iterator: ast.expr, response_callee: str) -> None:
         kind = None
         if isinstance(iterator, ast.GeneratorExp):
             kind = "async" if any(generator.is_async for generator in iterator.generators) else "sync"
         callee = self.resolve_name(iterator.func) if isinstance(iterator, ast.Call) else None
-        self.streaming_responses.append(StreamingResponseFact(self.span(node), self.scope(), callee, kind))
+        if isinstance(iterator, ast.Name):  # `reader = RangedFileReader(f)`, `stream = events()`: what made it
+            callee = self.instance_type(iterator)
+        response = "FileResponse" if response_callee.endswith("FileResponse") else "StreamingHttpResponse"
+        if response == "FileResponse" and self._opened_file(iterator):
+            kind = streaming.FILE
+        self.streaming_responses.append(StreamingResponseFact(self.span(node), self.scope(), callee, kind, response))
+
+    def _opened_file(self, expression: ast.expr) -> bool:
+        """`open(path, "rb")`, a name bound to one, or an `.open(...)` call (`default_storage.open(name)`,
+        `document.file.open("rb")`, `path.open("rb")`): a file read from disk or storage."""
+        if self.instance_type(expression) in streaming.DISK_FILE_TYPES:
+            return True
+        if not (isinstance(expression, ast.Call) and isinstance(expression.func, ast.Attribute)):
+            return False
+        opener = self.resolve_name(expression.func) or ""
+        return expression.func.attr == "open" and not opener.startswith(streaming.ASYNC_FILE_LIBRARIES)
 
     def _request_access(self, attribute: str, node: ast.expr, whole: ast.expr | None = None, then: str = "") -> None:
         self.request_accesses.append(
