@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django_protolint.knowledge import django_services as _services
+
 CATEGORIES = (
     "sleep", "http", "subprocess", "file", "filesystem", "input", "socket", "cache", "mail", "database", "cloud",
 )  # fmt: skip
@@ -124,8 +126,10 @@ _add("http", "requests docs (re-exported as `requests.<verb>`)", _ASYNC_HTTP,
 _add("http", f"{_F8A} ASYNC210, {_RUFF} ASYNC210, {_SONAR} S7499", _ASYNC_HTTP, *(f"httpx.{v}" for v in _HTTP_VERBS))
 _add("http", f"{_F8A} ASYNC210", _ASYNC_HTTP, "httpx.request")
 _add("http", "httpx docs", _ASYNC_HTTP, "httpx.stream")
-_add("http", f"{_F8A} ASYNC210", _ASYNC_HTTP, *(f"httpx2.{v}" for v in (*_HTTP_VERBS, "request")))
-_add("http", "httpx docs", _ASYNC_HTTP, "httpx2.stream")
+# httpx2 continues the unmaintained httpx; flake8-async 26.6.1 detects it (ASYNC210-212) and recommends its client.
+_ASYNC_HTTPX2 = "use `httpx2.AsyncClient` (`async with httpx2.AsyncClient() as client: await client.get(...)`)"
+_add("http", f"{_F8A} ASYNC210 (26.6.1)", _ASYNC_HTTPX2, *(f"httpx2.{v}" for v in (*_HTTP_VERBS, "request")))
+_add("http", "httpx2 docs", _ASYNC_HTTPX2, "httpx2.stream")
 _add("http", f"{_F8A} ASYNC210, {_RUFF} ASYNC210", _ASYNC_HTTP, "urllib.request.urlopen", "urllib3.request")
 _add("http", _PYDOCS, _ASYNC_HTTP, "urllib.request.urlretrieve", "urllib.request.OpenerDirector.open")
 # Un-imported names are kept as written (a star import, or code that never ran): flake8-async matches these too.
@@ -135,8 +139,10 @@ _add("http", f"{_F8A} ASYNC210 (names as written)", _ASYNC_HTTP, "urlopen", "req
 _HTTPX_CLIENT_METHODS = (
     "close", "delete", "get", "head", "options", "patch", "post", "put", "request", "send", "stream",
 )  # fmt: skip
-_methods(("httpx.Client", "httpx2.Client"), _HTTPX_CLIENT_METHODS, "http", f"{_F8A} ASYNC212, {_RUFF} ASYNC212",
+_methods(("httpx.Client",), _HTTPX_CLIENT_METHODS, "http", f"{_F8A} ASYNC212, {_RUFF} ASYNC212",
          "use `httpx.AsyncClient` and `await client.<method>(...)`")  # fmt: skip
+_methods(("httpx2.Client",), _HTTPX_CLIENT_METHODS, "http", f"{_F8A} ASYNC212 (26.6.1)",
+         "use `httpx2.AsyncClient` and `await client.<method>(...)`")  # fmt: skip
 _methods(("requests.Session", "requests.sessions.Session"), (*_HTTP_VERBS, "request", "send"), "http",
          f"{_SONAR} S7499", _ASYNC_HTTP)  # fmt: skip
 # urllib3 pools: every method call counts (flake8-async ASYNC212 treats them all as blocking).
@@ -205,7 +211,7 @@ _add("file", _PYDOCS, _FILE_OBJECT_HINT, "io.FileIO.*", "gzip.GzipFile.*", "bz2.
      "codecs.StreamReaderWriter.*")  # fmt: skip
 _PATH_FILE_HINT = "use `await anyio.Path(p).<method>(...)` / aiofiles, or `await asyncio.to_thread(p.<method>, ...)`"
 _methods(("pathlib.Path",), ("read_text", "read_bytes", "write_text", "write_bytes"), "file",
-         f"{_RUFF} ASYNC240 (preview)", _PATH_FILE_HINT)  # fmt: skip
+         f"{_RUFF} ASYNC240 (stable since 0.15.0)", _PATH_FILE_HINT)  # fmt: skip
 _methods(("pathlib.Path",), ("open",), "file", f"{_RUFF} ASYNC230", _OPEN_HINT)
 
 # ----------------------------------------------------------------------------------------------- filesystem
@@ -248,7 +254,7 @@ _methods(
         "symlink_to", "hardlink_to", "link_to", "copy", "copy_into", "move", "move_into", "cwd",
     ),
     "filesystem",
-    f"{_RUFF} ASYNC240 (preview)",
+    f"{_RUFF} ASYNC240 (stable since 0.15.0)",
     _PATH_FILE_HINT,
 )  # fmt: skip
 
@@ -367,6 +373,13 @@ _add("cloud", "boto3 docs", _BOTO_HINT, "boto3.client", "boto3.resource", "boto3
      "boto3.session.Session.resource", "botocore.session.Session.create_client")  # fmt: skip
 # Every API call on a client is an HTTPS request; _WILDCARD_EXEMPT lists the local helpers.
 _add("cloud", "boto3 docs", _BOTO_HINT, "boto3.Client.*", "boto3.Resource.*", "botocore.client.BaseClient.*")
+
+# ------------------------------------------------------------------------------------------ django storage
+# Storage has no async API through 6.1; which methods touch the disk is decided in django_services.py.
+_methods(_services.STORAGE_OBJECTS, _services.STORAGE_FILE_METHODS, "file", _services.STORAGE_SOURCE,
+         _services.STORAGE_HINT)  # fmt: skip
+_methods(_services.STORAGE_OBJECTS, _services.STORAGE_FILESYSTEM_METHODS, "filesystem", _services.STORAGE_SOURCE,
+         _services.STORAGE_HINT)  # fmt: skip
 
 BLOCKING_CALLS: tuple[BlockingCall, ...] = tuple(_rows)
 del _rows

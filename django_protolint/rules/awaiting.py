@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django_protolint.knowledge import asyncio_api, channels_api, django_api
+from django_protolint.knowledge import asyncio_api, channels_api, django_api, django_services
 from django_protolint.project.modules import source_root
 from django_protolint.project.model import ProjectModel
 from django_protolint.source.facts import FileFacts
@@ -111,6 +111,31 @@ UNAWAITED = Rule(
                 await task
             """
         ),
+        Invalid(
+            """
+            from channels.db import aclose_old_connections
+            from channels.generic.websocket import AsyncWebsocketConsumer
+
+            class Chat(AsyncWebsocketConsumer):
+                async def receive(self, text_data=None, bytes_data=None):
+                    aclose_old_connections()  # expect: DPL120
+            """,
+            note="Channels 4.2's `aclose_old_connections` is an `async def`",
+        ),
+        Valid(
+            """
+            from channels.db import aclose_old_connections, database_sync_to_async
+            from channels.generic.websocket import AsyncWebsocketConsumer
+
+            class Chat(AsyncWebsocketConsumer):
+                async def receive(self, text_data=None, bytes_data=None):
+                    await aclose_old_connections()
+                    database_sync_to_async(self.save)  # a wrapper, not a coroutine
+
+                def save(self):
+                    return None
+            """
+        ),
         Valid(
             """
             from asgiref.sync import async_to_sync
@@ -131,7 +156,11 @@ UNAWAITED = Rule(
 def _is_coroutine_call(model: ProjectModel, call_callee: str | None, near: FileFacts) -> bool:
     if call_callee is None:
         return False
-    if call_callee in asyncio_api.COROUTINE_FUNCTIONS or call_callee in django_api.COROUTINE_FUNCTIONS:
+    if (
+        call_callee in asyncio_api.COROUTINE_FUNCTIONS
+        or call_callee in django_api.COROUTINE_FUNCTIONS
+        or call_callee in django_services.COROUTINE_FUNCTIONS
+    ):
         return True
     layer, _, method = call_callee.rpartition(".")
     if layer == channels_api.GET_CHANNEL_LAYER and method in channels_api.CHANNEL_LAYER_COROUTINES:

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 
-from django_protolint.knowledge import django_api, streaming
+from django_protolint.knowledge import django_api, django_services, streaming
 from django_protolint.knowledge.blocking import (
     FACTORY_RETURNS,
     IN_MEMORY_BUFFERS,
@@ -300,6 +300,8 @@ class FactsVisitor:
                 self.instance_type(argument) in IN_MEMORY_BUFFERS for argument in _arguments(expression)
             ):
                 return None  # decompressing a bytes buffer: no file I/O
+            if made in django_services.PAGINATORS and self.queryset_model(_paginated(expression)) is None:
+                return None  # over a list (or what we cannot tell): counting it queries nothing
             return made
         if isinstance(expression, (ast.BinOp, ast.Subscript)) or (
             isinstance(expression, ast.Attribute) and expression.attr in PATH_PROPERTIES
@@ -1130,6 +1132,13 @@ def _arguments(call: ast.Call) -> list[ast.expr]:
     """Every argument's value in source order (keywords follow positionals in valid code)."""
     return [*(arg.value if isinstance(arg, ast.Starred) else arg for arg in call.args),
             *(keyword.value for keyword in call.keywords)]  # fmt: skip
+
+
+def _paginated(call: ast.Call) -> ast.expr | None:
+    """`Paginator(object_list, per_page)`: the object list, given by position or by keyword."""
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        return call.args[0]
+    return next((keyword.value for keyword in call.keywords if keyword.arg == "object_list"), None)
 
 
 def _first_argument(call: ast.Call) -> ast.expr | None:
