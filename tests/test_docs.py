@@ -8,7 +8,8 @@ from pathlib import Path
 from django_protolint.rules import load_rules
 from django_protolint.rules.docs import rule_markdown, rules_markdown
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "rules.md"
 
 
 def test_rules_md_is_current():
@@ -38,3 +39,9 @@ def test_rule_page_has_ruff_outline():
     for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## How to fix"):
         assert heading in page
     assert "Article.objects.get(pk=pk)" in page
+
+
+def test_user_facing_docs_never_cite_files_outside_the_repository():
+    # `../shared/...` exists on the developers' machines only: a user reading the rule docs cannot open it.
+    for path in (ROOT / "docs" / "rules.md", ROOT / "README.md"):
+        assert "../shared" not in path.read_text(encoding="utf-8"), path

@@ -541,8 +541,8 @@ ATOMIC_ON_ASYNC = Rule(
     "unawaited coroutine",
     rationale=(
         "`atomic` wraps the function in a plain `def`, so Django treats the view as sync; it returns a coroutine "
-        "and Django raises `ValueError: ... returned an unawaited coroutine`. Verified on Django 4.2-6.1 "
-        "(../shared/facts.md §2.1). Transactions have no async API."
+        "and Django raises `ValueError: ... returned an unawaited coroutine` (seen on Django 4.2 to 6.1). "
+        "Transactions have no async API."
     ),
     fix="move the transactional work into a sync function and call it with `await sync_to_async(fn)()`",
     examples=[
@@ -600,7 +600,7 @@ RELATED_ACCESS = Rule(
         "on a related manager (`book.tags.count()`), and so do its writes `add()`, `remove()`, `clear()` and "
         "`set()` (Django 4.2 added `aadd()`, `aremove()`, `aclear()`, `aset()`; on a reverse ForeignKey `remove` and "
         "`clear` exist only when it is `null=True`). All raise `SynchronousOnlyOperation` on the event loop "
-        "(verified, ../shared/facts.md §1.4). Only relations declared on the project's own models are known, "
+        "(verified under AsyncClient, tests/test_ground_truth_orm_releases.py). Only relations declared on the project's own models are known, "
         "and only instances the rule sees come from the ORM are checked; `book.author_id` never queries."
     ),
     fix="{advice}",

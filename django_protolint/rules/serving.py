@@ -70,7 +70,7 @@ WEBSOCKETS_ON_WSGI = Rule(
     "handshake fails",
     rationale=(
         "WSGI has no websocket support: behind `gunicorn proj.wsgi` or Django's own `runserver` a websocket "
-        "handshake gets 404 (verified on loopback, ../shared/facts.md §5.6). `runserver` is ASGI when the `daphne` "
+        "handshake gets 404 (verified on loopback, tests/test_ground_truth_servers.py). `runserver` is ASGI when the `daphne` "
         "app is installed, or the `channels` app with Channels < 4 (knowledge/channels_api.py "
         "RUNSERVER_IN_CHANNELS); with `channels` installed and the release unknown it is not reported. "
         "Websocket routes need an ASGI server "
@@ -110,7 +110,7 @@ ASYNC_VIEWS_ON_WSGI = Rule(
     rationale=(
         "Under WSGI Django runs each async view in a new event loop on a worker thread (`async_to_sync`): it "
         "works, but a worker still serves one request at a time (3 concurrent 1 s sleeps took 3.0 s under "
-        "gunicorn sync, 1.0 s under uvicorn; ../shared/facts.md §3.2), and module-level async clients break "
+        "gunicorn sync, 1.0 s under uvicorn, measured on loopback), and module-level async clients break "
         "with `Event loop is closed` from the second request."
     ),
     fix="serve the ASGI app: `{recommendation}`",
@@ -210,7 +210,7 @@ APP_PROTOCOL_MISMATCH = Rule(
     summary="An ASGI server pointed at `wsgi.py`'s application, or a WSGI server at `asgi.py`'s",
     message="{server} speaks {protocol} but serves the {app_protocol} application `{app}`: every request fails",
     rationale=(
-        "Verified on loopback (../shared/facts.md §5.6): gunicorn's sync worker on `proj.asgi:application` "
+        "Verified on loopback (tests/test_ground_truth_servers.py): gunicorn's sync worker on `proj.asgi:application` "
         "answers 500 to every request (`ProtocolTypeRouter.__call__() missing 1 required positional argument: "
         "'send'`); uvicorn on `proj.wsgi:application` fails with `WSGIHandler.__call__() missing ... "
         "'start_response'` unless `--interface wsgi`."
