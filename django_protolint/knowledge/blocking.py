@@ -45,18 +45,19 @@ def _methods(
 
 
 # Sources, spelled once.
-_F8A = "flake8-async"
+_FLAKE8_ASYNC = "flake8-async"
 _RUFF = "ruff"
 _SONAR = "Sonar"
-_BB = "blockbuster"
+_BLOCKBUSTER = "blockbuster"
 _PYDOCS = "python docs"
 
 # --------------------------------------------------------------------------------------------- sleep / waits
-_add("sleep", f"{_F8A} ASYNC251, {_RUFF} ASYNC251, {_SONAR} S7488, {_BB}", "use `await asyncio.sleep(...)`",
+_add("sleep", f"{_FLAKE8_ASYNC} ASYNC251, {_RUFF} ASYNC251, {_SONAR} S7488, {_BLOCKBUSTER}",
+     "use `await asyncio.sleep(...)`",
      "time.sleep")  # fmt: skip
 
 _LOCK_HINT = "use `asyncio.Lock` / `asyncio.Semaphore` (`async with lock:`), or `await asyncio.to_thread(...)`"
-_add("sleep", _BB, _LOCK_HINT, "threading.Lock.acquire", "threading.Lock.acquire_lock")
+_add("sleep", _BLOCKBUSTER, _LOCK_HINT, "threading.Lock.acquire", "threading.Lock.acquire_lock")
 _add(
     "sleep",
     _PYDOCS,
@@ -101,7 +102,7 @@ _add(
 # ---------------------------------------------------------------------------------------------------- input
 _add(
     "input",
-    f"{_F8A} ASYNC250, {_RUFF} ASYNC250, {_SONAR} S7501, {_BB}",
+    f"{_FLAKE8_ASYNC} ASYNC250, {_RUFF} ASYNC250, {_SONAR} S7501, {_BLOCKBUSTER}",
     "use `await asyncio.to_thread(input, ...)`",
     "builtins.input",
 )
@@ -119,29 +120,31 @@ _add(
 _HTTP_VERBS = ("get", "options", "head", "post", "put", "patch", "delete")
 _ASYNC_HTTP = "use `httpx.AsyncClient` (or `aiohttp.ClientSession`)"
 
-_add("http", f"{_F8A} ASYNC210, {_RUFF} ASYNC210, {_SONAR} S7499", _ASYNC_HTTP, *(f"requests.{v}" for v in _HTTP_VERBS))
-_add("http", f"{_F8A} ASYNC210", _ASYNC_HTTP, "requests.request")
+_add("http", f"{_FLAKE8_ASYNC} ASYNC210, {_RUFF} ASYNC210, {_SONAR} S7499",
+     _ASYNC_HTTP, *(f"requests.{v}" for v in _HTTP_VERBS))
+_add("http", f"{_FLAKE8_ASYNC} ASYNC210", _ASYNC_HTTP, "requests.request")
 _add("http", "requests docs (re-exported as `requests.<verb>`)", _ASYNC_HTTP,
      *(f"requests.api.{v}" for v in (*_HTTP_VERBS, "request")))  # fmt: skip
-_add("http", f"{_F8A} ASYNC210, {_RUFF} ASYNC210, {_SONAR} S7499", _ASYNC_HTTP, *(f"httpx.{v}" for v in _HTTP_VERBS))
-_add("http", f"{_F8A} ASYNC210", _ASYNC_HTTP, "httpx.request")
+_add("http", f"{_FLAKE8_ASYNC} ASYNC210, {_RUFF} ASYNC210, {_SONAR} S7499",
+     _ASYNC_HTTP, *(f"httpx.{v}" for v in _HTTP_VERBS))
+_add("http", f"{_FLAKE8_ASYNC} ASYNC210", _ASYNC_HTTP, "httpx.request")
 _add("http", "httpx docs", _ASYNC_HTTP, "httpx.stream")
 # httpx2 continues the unmaintained httpx; flake8-async 26.6.1 detects it (ASYNC210-212) and recommends its client.
 _ASYNC_HTTPX2 = "use `httpx2.AsyncClient` (`async with httpx2.AsyncClient() as client: await client.get(...)`)"
-_add("http", f"{_F8A} ASYNC210 (26.6.1)", _ASYNC_HTTPX2, *(f"httpx2.{v}" for v in (*_HTTP_VERBS, "request")))
+_add("http", f"{_FLAKE8_ASYNC} ASYNC210 (26.6.1)", _ASYNC_HTTPX2, *(f"httpx2.{v}" for v in (*_HTTP_VERBS, "request")))
 _add("http", "httpx2 docs", _ASYNC_HTTPX2, "httpx2.stream")
-_add("http", f"{_F8A} ASYNC210, {_RUFF} ASYNC210", _ASYNC_HTTP, "urllib.request.urlopen", "urllib3.request")
+_add("http", f"{_FLAKE8_ASYNC} ASYNC210, {_RUFF} ASYNC210", _ASYNC_HTTP, "urllib.request.urlopen", "urllib3.request")
 _add("http", _PYDOCS, _ASYNC_HTTP, "urllib.request.urlretrieve", "urllib.request.OpenerDirector.open")
 # Un-imported names are kept as written (a star import, or code that never ran): flake8-async matches these too.
-_add("http", f"{_F8A} ASYNC210 (names as written)", _ASYNC_HTTP, "urlopen", "request.urlopen")
+_add("http", f"{_FLAKE8_ASYNC} ASYNC210 (names as written)", _ASYNC_HTTP, "urlopen", "request.urlopen")
 
 # Clients whose listed methods do network I/O.
 _HTTPX_CLIENT_METHODS = (
     "close", "delete", "get", "head", "options", "patch", "post", "put", "request", "send", "stream",
 )  # fmt: skip
-_methods(("httpx.Client",), _HTTPX_CLIENT_METHODS, "http", f"{_F8A} ASYNC212, {_RUFF} ASYNC212",
+_methods(("httpx.Client",), _HTTPX_CLIENT_METHODS, "http", f"{_FLAKE8_ASYNC} ASYNC212, {_RUFF} ASYNC212",
          "use `httpx.AsyncClient` and `await client.<method>(...)`")  # fmt: skip
-_methods(("httpx2.Client",), _HTTPX_CLIENT_METHODS, "http", f"{_F8A} ASYNC212 (26.6.1)",
+_methods(("httpx2.Client",), _HTTPX_CLIENT_METHODS, "http", f"{_FLAKE8_ASYNC} ASYNC212 (26.6.1)",
          "use `httpx2.AsyncClient` and `await client.<method>(...)`")  # fmt: skip
 _methods(("requests.Session", "requests.sessions.Session"), (*_HTTP_VERBS, "request", "send"), "http",
          f"{_SONAR} S7499", _ASYNC_HTTP)  # fmt: skip
@@ -158,7 +161,7 @@ _URLLIB3_CLASSES = (
     "urllib3.poolmanager.ProxyManager",
     "urllib3.request.RequestMethods",
 )
-_add("http", f"{_F8A} ASYNC211/ASYNC212, {_SONAR} S7499 (`PoolManager().request`)", _ASYNC_HTTP,
+_add("http", f"{_FLAKE8_ASYNC} ASYNC211/ASYNC212, {_SONAR} S7499 (`PoolManager().request`)", _ASYNC_HTTP,
      *(f"{cls}.*" for cls in _URLLIB3_CLASSES))  # fmt: skip
 _methods(("http.client.HTTPConnection", "http.client.HTTPSConnection"),
          ("connect", "request", "getresponse", "send", "endheaders"), "http", _PYDOCS, _ASYNC_HTTP)  # fmt: skip
@@ -167,21 +170,22 @@ _methods(("http.client.HTTPResponse",), ("read", "read1", "readinto", "readline"
 
 # ----------------------------------------------------------------------------------------------- subprocess
 _SPAWN_HINT = "use `await asyncio.create_subprocess_exec(...)` / `create_subprocess_shell(...)`"
-_add("subprocess", f"{_F8A} ASYNC220, {_RUFF} ASYNC220, {_SONAR} S7487", _SPAWN_HINT, "subprocess.Popen", "os.popen")
+_add("subprocess", f"{_FLAKE8_ASYNC} ASYNC220, {_RUFF} ASYNC220, {_SONAR} S7487",
+     _SPAWN_HINT, "subprocess.Popen", "os.popen")
 _add(
     "subprocess",
-    f"{_F8A} ASYNC221, {_RUFF} ASYNC221, {_SONAR} S7487",
+    f"{_FLAKE8_ASYNC} ASYNC221, {_RUFF} ASYNC221, {_SONAR} S7487",
     _SPAWN_HINT + ", then `await proc.communicate()`",
     *(f"subprocess.{name}" for name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput")),
     "os.system",
 )
-_add("subprocess", f"{_F8A} ASYNC221, {_RUFF} ASYNC221", _SPAWN_HINT, "os.posix_spawn", "os.posix_spawnp")
+_add("subprocess", f"{_FLAKE8_ASYNC} ASYNC221, {_RUFF} ASYNC221", _SPAWN_HINT, "os.posix_spawn", "os.posix_spawnp")
 # os.spawn*: ASYNC221 with P_WAIT (or no mode), ASYNC220 otherwise; for us one category either way.
-_add("subprocess", f"{_F8A} ASYNC220/ASYNC221, {_RUFF} ASYNC220/ASYNC221, {_SONAR} S7487", _SPAWN_HINT,
+_add("subprocess", f"{_FLAKE8_ASYNC} ASYNC220/ASYNC221, {_RUFF} ASYNC220/ASYNC221, {_SONAR} S7487", _SPAWN_HINT,
      *(f"os.spawn{suffix}" for suffix in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")))  # fmt: skip
 _add(
     "subprocess",
-    f"{_F8A} ASYNC222, {_RUFF} ASYNC222, {_SONAR} S7489",
+    f"{_FLAKE8_ASYNC} ASYNC222, {_RUFF} ASYNC222, {_SONAR} S7489",
     "use `asyncio.create_subprocess_*` and `await proc.wait()`, or `loop.run_in_executor(None, os.waitpid, ...)`",
     *(f"os.{name}" for name in ("wait", "wait3", "wait4", "waitid", "waitpid")),
 )
@@ -190,22 +194,22 @@ _methods(("subprocess.Popen",), ("wait", "communicate"), "subprocess", _PYDOCS,
 
 # ----------------------------------------------------------------------------------------------------- file
 _OPEN_HINT = "use `aiofiles.open(...)` / `await anyio.open_file(...)`, or do the file work in `asyncio.to_thread`"
-_add("file", f"{_F8A} ASYNC230, {_RUFF} ASYNC230, {_SONAR} S7493", _OPEN_HINT, "builtins.open", "io.open")
-_add("file", f"{_F8A} ASYNC230, {_RUFF} ASYNC230", _OPEN_HINT, "io.open_code")
-_add("file", f"{_F8A} ASYNC231, {_SONAR} S7493",
+_add("file", f"{_FLAKE8_ASYNC} ASYNC230, {_RUFF} ASYNC230, {_SONAR} S7493", _OPEN_HINT, "builtins.open", "io.open")
+_add("file", f"{_FLAKE8_ASYNC} ASYNC230, {_RUFF} ASYNC230", _OPEN_HINT, "io.open_code")
+_add("file", f"{_FLAKE8_ASYNC} ASYNC231, {_SONAR} S7493",
      "wrap the file with `anyio.wrap_file(...)` / aiofiles, or use `asyncio.to_thread`", "os.fdopen")  # fmt: skip
 _add("file", f"{_SONAR} S7493", _OPEN_HINT, "os.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
      "tempfile.TemporaryFile", "tempfile.NamedTemporaryFile")  # fmt: skip
 # Not tempfile.SpooledTemporaryFile: it is an io.BytesIO (or StringIO) until a write passes `max_size`, and never
 # rolls over with the default max_size=0 (CPython Lib/tempfile.py `SpooledTemporaryFile._check`: `if max_size and
 # file.tell() > max_size: self.rollover()`); whether it touches the disk is not known statically.
-_add("file", _BB, "use `await asyncio.to_thread(os.read, ...)` (or `loop.connect_read_pipe`)", "os.read")
-_add("file", _BB, "use `await asyncio.to_thread(os.write, ...)` (or `loop.connect_write_pipe`)", "os.write")
-_add("file", _BB, "use `await loop.sendfile(transport, file)` / `loop.sock_sendfile(...)`", "os.sendfile")
+_add("file", _BLOCKBUSTER, "use `await asyncio.to_thread(os.read, ...)` (or `loop.connect_read_pipe`)", "os.read")
+_add("file", _BLOCKBUSTER, "use `await asyncio.to_thread(os.write, ...)` (or `loop.connect_write_pipe`)", "os.write")
+_add("file", _BLOCKBUSTER, "use `await loop.sendfile(transport, file)` / `loop.sock_sendfile(...)`", "os.sendfile")
 _add("file", _PYDOCS, "use `await asyncio.to_thread(...)`", "os.fsync", "os.fdatasync", "shutil.copyfileobj")
 # File objects: every method call counts (flake8-async ASYNC232), except the few in _WILDCARD_EXEMPT.
 _FILE_OBJECT_HINT = "wrap the file object (`anyio.wrap_file(f)` / aiofiles) or move the I/O into `asyncio.to_thread`"
-_add("file", f"{_F8A} ASYNC232, {_BB} (read/write)", _FILE_OBJECT_HINT,
+_add("file", f"{_FLAKE8_ASYNC} ASYNC232, {_BLOCKBUSTER} (read/write)", _FILE_OBJECT_HINT,
      "io.TextIOWrapper.*", "io.BufferedReader.*", "io.BufferedWriter.*", "io.BufferedRandom.*")  # fmt: skip
 _add("file", _PYDOCS, _FILE_OBJECT_HINT, "io.FileIO.*", "gzip.GzipFile.*", "bz2.BZ2File.*", "lzma.LZMAFile.*",
      "codecs.StreamReaderWriter.*")  # fmt: skip
@@ -218,7 +222,7 @@ _methods(("pathlib.Path",), ("open",), "file", f"{_RUFF} ASYNC230", _OPEN_HINT)
 _OS_PATH_HINT = "use `await anyio.Path(p).<query>()` / `aiofiles.os.path.*`, or `await asyncio.to_thread(...)`"
 _add(
     "filesystem",
-    f"{_F8A} ASYNC240, {_RUFF} ASYNC240",
+    f"{_FLAKE8_ASYNC} ASYNC240, {_RUFF} ASYNC240",
     _OS_PATH_HINT,
     *(
         f"os.path.{name}"
@@ -228,14 +232,14 @@ _add(
         )
     ),
 )  # fmt: skip
-_add("filesystem", f"{_F8A} ASYNC240", _OS_PATH_HINT, "os.path._joinrealpath")
+_add("filesystem", f"{_FLAKE8_ASYNC} ASYNC240", _OS_PATH_HINT, "os.path._joinrealpath")
 # Pure string operations, but flake8-async flags them (it prefers Path objects); kept for parity.
 _PURE_PARITY_HINT = "a pure string operation, flagged for flake8-async parity: use `pathlib.PurePath` or `anyio.Path`"
-_add("filesystem", f"{_F8A} ASYNC240, {_RUFF} ASYNC240", _PURE_PARITY_HINT, "os.path.normpath")  # fmt: skip
-_add("filesystem", f"{_F8A} ASYNC240", _PURE_PARITY_HINT, "os.path._path_normpath")  # fmt: skip
+_add("filesystem", f"{_FLAKE8_ASYNC} ASYNC240, {_RUFF} ASYNC240", _PURE_PARITY_HINT, "os.path.normpath")  # fmt: skip
+_add("filesystem", f"{_FLAKE8_ASYNC} ASYNC240", _PURE_PARITY_HINT, "os.path._path_normpath")  # fmt: skip
 _add("filesystem", f"{_RUFF} ASYNC240", _OS_PATH_HINT, "os.path.isjunction", "os.path.isdevdrive")
 _OS_FS_HINT = "use `aiofiles.os.*` / `anyio.Path`, or `await asyncio.to_thread(...)`"
-_add("filesystem", _BB, _OS_FS_HINT,
+_add("filesystem", _BLOCKBUSTER, _OS_FS_HINT,
      *(f"os.{name}" for name in ("getcwd", "statvfs", "rename", "remove", "unlink", "mkdir", "rmdir", "link", "symlink",
                                  "readlink", "listdir", "scandir", "access", "stat", "replace")))  # fmt: skip
 _add("filesystem", _PYDOCS, _OS_FS_HINT,
@@ -261,9 +265,9 @@ _methods(
 # --------------------------------------------------------------------------------------------------- socket
 _SOCK_HINT = "use `asyncio.open_connection(...)` streams, or `await loop.sock_<op>(sock, ...)`"
 _methods(("socket.socket",), ("connect", "accept", "send", "sendall", "sendto", "recv", "recv_into", "recvfrom",
-                              "recvfrom_into", "recvmsg"), "socket", _BB, _SOCK_HINT)  # fmt: skip
+                              "recvfrom_into", "recvmsg"), "socket", _BLOCKBUSTER, _SOCK_HINT)  # fmt: skip
 _methods(("socket.socket",), ("connect_ex", "recvmsg_into", "sendmsg", "sendfile"), "socket", _PYDOCS, _SOCK_HINT)
-_methods(("ssl.SSLSocket",), ("read", "write", "send", "recv"), "socket", _BB,
+_methods(("ssl.SSLSocket",), ("read", "write", "send", "recv"), "socket", _BLOCKBUSTER,
          "use `asyncio.open_connection(..., ssl=ctx)` streams")  # fmt: skip
 _methods(("ssl.SSLSocket",), ("sendall", "recv_into", "do_handshake", "connect", "connect_ex", "accept", "unwrap"),
          "socket", _PYDOCS, "use `asyncio.open_connection(..., ssl=ctx)` streams")  # fmt: skip
@@ -331,10 +335,11 @@ _methods(_SMTP_CLASSES, ("connect", "helo", "ehlo", "ehlo_or_helo_if_needed", "s
 _CURSOR_METHODS = ("execute", "executemany", "fetchone", "fetchmany", "fetchall")
 _SQLITE_HINT = "use `aiosqlite`, or `await asyncio.to_thread(...)`"
 _add("database", f"{_PYDOCS} (opens the file)", _SQLITE_HINT, "sqlite3.connect")
-_methods(("sqlite3.Connection",), ("execute", "executemany", "executescript", "commit", "rollback"), "database", _BB,
+_methods(("sqlite3.Connection",), ("execute", "executemany", "executescript", "commit", "rollback"),
+         "database", _BLOCKBUSTER,
          _SQLITE_HINT)  # fmt: skip
 _methods(("sqlite3.Connection",), ("backup",), "database", _PYDOCS, _SQLITE_HINT)
-_methods(("sqlite3.Cursor",), (*_CURSOR_METHODS, "executescript"), "database", _BB, _SQLITE_HINT)
+_methods(("sqlite3.Cursor",), (*_CURSOR_METHODS, "executescript"), "database", _BLOCKBUSTER, _SQLITE_HINT)
 
 _PG2_HINT = "use psycopg 3's `await psycopg.AsyncConnection.connect(...)` (or `asyncpg`)"
 _add("database", "psycopg2 docs", _PG2_HINT, "psycopg2.connect")
