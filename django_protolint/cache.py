@@ -26,7 +26,6 @@ filesystem without a ctime). `--no-cache` reads everything.
 from __future__ import annotations
 
 import copyreg
-import gc
 import hashlib
 import io
 import os
@@ -42,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from django_protolint import __version__
+from django_protolint.gc_pause import paused_gc
 
 # The code whose output the facts are: a change to any of these files invalidates every facts entry.
 _ANALYSIS_PACKAGES = ("source", "knowledge")
@@ -167,24 +167,10 @@ _LOAD_ERRORS = (EOFError, pickle.UnpicklingError, AttributeError, ImportError, I
                 KeyError, MemoryError, RecursionError, UnicodeDecodeError)  # fmt: skip
 
 
-@contextmanager
-def no_collection() -> Iterator[None]:
-    """Unpickling creates a million small acyclic objects; the cycle collector would walk them again and again
-    for nothing (it doubled the time). Pause it around all the lookups of a run, not each one: re-enabled after
-    each, it ran a collection each time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _load(path: Path) -> Any:
     try:
         with path.open("rb") as handle:
-            with no_collection():
+            with paused_gc():
                 return pickle.load(handle)
     except (OSError, *_LOAD_ERRORS):
         return None

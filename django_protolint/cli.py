@@ -653,7 +653,7 @@ def _rule_record(found: Rule, explanation: bool = False) -> dict[str, object]:
 def run() -> NoReturn:
     """The console entry point: `main` with the cyclic collector off, then an exit that skips the teardown.
 
-    A run pauses the collector (`parallel.paused_gc`); turned back on, its first pass walks every object the run
+    A run pauses the collector (`gc_pause.paused_gc`); turned back on, its first pass walks every object the run
     made, and the interpreter's teardown frees them one by one and makes a last full pass: together more than a
     one-file-edited run's whole analysis on a large project. Facts and syntax trees hold no reference cycles, and
     this process ends with the report; nothing is left to clean up then (the report is written, the cache saved,

@@ -7,13 +7,11 @@ costs only the file that causes it, reported as an internal-error finding.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -30,21 +28,6 @@ _CHUNK = 16
 # waiting would stall a pre-commit hook. The largest real file we know of (Django's 4,000-line test modules) needs
 # well under a second.
 FILE_TIME_LIMIT = 30.0
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The per-file pass builds a million small objects that all stay alive until the rules have run; Python's
-    cyclic GC kept re-scanning them, which was more than half of a run's time. Facts and syntax trees have no
-    reference cycles (reference counting frees them), so the collector is paused for the run and restored after.
-    Forked workers inherit the pause."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def default_jobs() -> int:

@@ -28,7 +28,8 @@ from django_protolint.rules.noqa_directives import UNUSED as UNUSED_NOQA, needed
 from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.source.template import TEMPLATE_CONFIG, template_config_for
 from django_protolint.cache import FactsCache, code_fingerprint, content_digest
-from django_protolint.parallel import Job, Progress, analyse_all, paused_gc
+from django_protolint.gc_pause import paused_gc
+from django_protolint.parallel import Job, Progress, analyse_all
 
 
 def _quiet(done: int, total: int) -> None:
