@@ -136,10 +136,14 @@ def profile(tree: Path, output: Path) -> None:
     for phase, functions in GROUPS.items():
         seconds = sum(ct for (f, n), ct in cumulative.items() for (suffix, name) in functions
                       if f.endswith(suffix) and n == name)  # fmt: skip
-        print(f"| {phase} | {seconds:.1f} | {100 * seconds / whole:.1f}% |" if whole else f"| {phase} | {seconds:.1f} | |")
+        print(
+            f"| {phase} | {seconds:.1f} | {100 * seconds / whole:.1f}% |" if whole else f"| {phase} | {seconds:.1f} | |"
+        )
     ours = sum(tt for (filename, _line, _name), (_cc, _nc, tt, _ct, _callers) in stats.stats.items()  # type: ignore[attr-defined]
                if "/django_protolint/" in filename)  # fmt: skip
-    print(f"| own time in django_protolint's code (all of it) | {ours:.1f} | {100 * ours / whole:.1f}% |" if whole else "")
+    print(
+        f"| own time in django_protolint's code (all of it) | {ours:.1f} | {100 * ours / whole:.1f}% |" if whole else ""
+    )
     print()
     print("Top 25 functions by own time:")
     stats.sort_stats("tottime").print_stats(25)

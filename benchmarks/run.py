@@ -94,8 +94,9 @@ def ensure_peers(root: Path) -> dict[str, Path]:
 def _ours_version(source: Path | None) -> str:
     env = {**os.environ, **({"PYTHONPATH": str(source)} if source else {})}
     code = "import django_protolint, django_protolint.cache as c; print(django_protolint.__file__, c.analysis_fingerprint())"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                            cwd=tempfile.gettempdir())
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tempfile.gettempdir()
+    )
     return result.stdout.strip() or result.stderr.strip()[-200:]
 
 
@@ -295,8 +296,11 @@ def markdown(results: list[Measure], sizes: list[int], machine: dict[str, str]) 
     for m in results:
         out.append(f"| {m.tool} | {m.size}× | {m.files} | {m.lines} | {m.wall:.2f} | {m.cpu:.1f} | {m.files_per_second:.0f} | "
                    f"{m.max_rss_mb:.0f} | {m.tree_rss_mb:.0f} | {m.returncode} | {m.load_before:.1f} |")  # fmt: skip
-    out += ["", "| ratio (1×, same run) | wall-time ratio | CPU-time ratio | target (wall) | met |",
-            "|---|---:|---:|---:|---|"]
+    out += [
+        "",
+        "| ratio (1×, same run) | wall-time ratio | CPU-time ratio | target (wall) | met |",
+        "|---|---:|---:|---:|---|",
+    ]
     targets = [
         ("ours-cold / flake8-async", ratio(results, "ours-cold", "flake8-async"), 0.1),
         ("ours-cold / fixit", ratio(results, "ours-cold", "fixit"), 0.1),
@@ -346,8 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of: " + ", ".join(TOOLS))
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the median wall time is kept")
     parser.add_argument("--output", type=Path, help="also write the Markdown table here")
-    parser.add_argument("--ours-source", type=Path, help="a directory holding the django_protolint package to measure "
-                        "(e.g. `git archive HEAD django_protolint | tar -x -C DIR`), instead of the installed one")
+    parser.add_argument(
+        "--ours-source",
+        type=Path,
+        help="a directory holding the django_protolint package to measure "
+        "(e.g. `git archive HEAD django_protolint | tar -x -C DIR`), instead of the installed one",
+    )
     parser.add_argument("--render", type=Path, help="only print the tables of a results.json an earlier run wrote")
     args = parser.parse_args(argv)
     if args.render:

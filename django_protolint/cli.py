@@ -177,10 +177,18 @@ FORMAT_ENVIRONMENT = "DJANGO_PROTOLINT_OUTPUT_FORMAT"
               envvar="DJANGO_PROTOLINT_FAIL_LEVEL", show_envvar=True,
               help="The lowest severity that makes the exit status 1: with `warning`, findings at `info` are "
                    "shown but do not fail a commit.")  # fmt: skip
-@click.option("--report-only", is_flag=True, help="Analyse the whole project (the directory of its pyproject.toml, "
-              "else the current one) but report findings only in PATHS: for pre-commit's list of staged files.")
-@click.option("--strict", is_flag=True, help="Exit 2 when django-protolint itself failed on a file (DPL003), "
-              "instead of reporting it as a finding and going on.")
+@click.option(
+    "--report-only",
+    is_flag=True,
+    help="Analyse the whole project (the directory of its pyproject.toml, "
+    "else the current one) but report findings only in PATHS: for pre-commit's list of staged files.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 2 when django-protolint itself failed on a file (DPL003), "
+    "instead of reporting it as a finding and going on.",
+)
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply safe fixes, then report what remains.")
 @click.option("--fix-only", is_flag=True, help="Apply safe fixes and report nothing else (exit 0 unless an error).")
 @click.option("--diff", "show_diff", is_flag=True, help="Show the fixes as a unified diff; change nothing.")
@@ -197,11 +205,18 @@ FORMAT_ENVIRONMENT = "DJANGO_PROTOLINT_OUTPUT_FORMAT"
 @click.option("--django-version", help="The Django version to advise for (default: from your requirements).")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this pyproject.toml.")
 @click.option("--no-config", is_flag=True, help="Ignore pyproject.toml configuration.")
-@click.option("--server", help="Declare how the project is served (wsgi, asgi, or a server name such as gunicorn, "
-              "uvicorn, daphne) when the deployment lives elsewhere.")
+@click.option(
+    "--server",
+    help="Declare how the project is served (wsgi, asgi, or a server name such as gunicorn, "
+    "uvicorn, daphne) when the deployment lives elsewhere.",
+)
 @click.option("--settings", "settings_module", help="The DJANGO_SETTINGS_MODULE to use when the code does not say.")
-@click.option("--no-cache", is_flag=True, help="Analyse every file afresh (the cache is in ~/.cache/django-protolint, "
-              "or DJANGO_PROTOLINT_CACHE_DIR) [env var: DJANGO_PROTOLINT_CACHE_DIR].")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Analyse every file afresh (the cache is in ~/.cache/django-protolint, "
+    "or DJANGO_PROTOLINT_CACHE_DIR) [env var: DJANGO_PROTOLINT_CACHE_DIR].",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for the per-file pass (default: one per core).")  # fmt: skip
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -334,7 +349,9 @@ def check(
                            err=True)  # fmt: skip
                 sys.exit(EXIT_FINDINGS if outcome.changes and not exit_zero else EXIT_CLEAN)
             write_changes(outcome, Path.cwd())
-            fixed = [f for f in report.findings if f.fix is not None and (unsafe_fixes or f.fix.applicability == "safe")]
+            fixed = [
+                f for f in report.findings if f.fix is not None and (unsafe_fixes or f.fix.applicability == "safe")
+            ]
             if outcome.changes:
                 # Report what is left, as the files now are.
                 report = lint(targets, config, cwd=analysis_cwd, cache=cache, jobs=jobs or default_jobs(), named=named)
@@ -373,7 +390,9 @@ def _stdin_source(targets: list[Path], stdin_filename: Path | None) -> tuple[Pat
     return name, data
 
 
-def _in_project_context(targets: list[Path], stdin_file: Path | None) -> tuple[list[Path], list[Path], tuple[Path, ...]] | None:
+def _in_project_context(
+    targets: list[Path], stdin_file: Path | None
+) -> tuple[list[Path], list[Path], tuple[Path, ...]] | None:
     """For named files: (paths to report on, paths to analyse, the files), or None when no file is named inside a
     project (each path is then linted as given)."""
     from django_protolint.file_context import project_root

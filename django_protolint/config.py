@@ -126,13 +126,13 @@ def load_config(pyproject: Path) -> Config:
         elif key == "django-version":
             # A string only: TOML reads an unquoted 4.10 as the float 4.1, which would silently mean another release.
             if not isinstance(value, str):
-                raise ConfigError(f"{pyproject}: `django-version` must be a quoted string such as \"4.2\"")
+                raise ConfigError(f'{pyproject}: `django-version` must be a quoted string such as "4.2"')
             values["django_version"] = value
         elif key == "server":
             values["server"] = parse_server(value, str(pyproject))
         elif key == "settings":
             if not isinstance(value, str) or not value:
-                raise ConfigError(f"{pyproject}: `settings` must be a dotted module name such as \"proj.settings\"")
+                raise ConfigError(f'{pyproject}: `settings` must be a dotted module name such as "proj.settings"')
             values["settings"] = value
         else:
             raise ConfigError(f"{pyproject}: unknown option `{key}` in [tool.{TABLE}]")

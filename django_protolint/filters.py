@@ -7,9 +7,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django_protolint.config import Config, ConfigError, SelectionLayer
 from django_protolint.rules.base import Finding
-from django_protolint.source.facts import FileFacts
+from django_protolint.source.facts import FILE_PROBLEM_CODES, FileFacts
 from django_protolint.source.noqa import is_suppressed
-from django_protolint.source.facts import FILE_PROBLEM_CODES
 
 
 def validate_selectors(selectors: Iterable[str], known_codes: Iterable[str], origin: str) -> None:
@@ -64,7 +63,11 @@ def _per_file_ignored(path: str, per_file_ignores: dict[str, tuple[str, ...]], c
     for pattern, codes in per_file_ignores.items():
         negated = pattern.startswith("!")
         pattern = pattern[1:] if negated else pattern
-        matches = fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(name, pattern) or path.startswith(pattern.rstrip("/") + "/")
+        matches = (
+            fnmatch.fnmatch(path, pattern)
+            or fnmatch.fnmatch(name, pattern)
+            or path.startswith(pattern.rstrip("/") + "/")
+        )
         if matches != negated and any(code.startswith(c.upper()) or c == "ALL" for c in codes):
             return True
     return False

@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from django_protolint.source.facts import FileFacts, FileProblem, Span
 from django_protolint.cache import dump_facts
-from django_protolint.source.facts import INTERNAL_ERROR
+from django_protolint.source.facts import INTERNAL_ERROR, FileFacts, FileProblem, Span
 
 Job = tuple[bytes, str, str, bool, "str | None"]  # (data, shown path, module, is_package, cookiecutter.json text)
 

@@ -11,30 +11,30 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG
 
+from django_protolint.cache import FactsCache, code_fingerprint, content_digest
 from django_protolint.config import Config, ConfigError
 from django_protolint.discovery import Discovery, SourceFile, discover, display_path, module_name, root_relative
 from django_protolint.filters import filter_findings, selection, validate_selectors
+from django_protolint.gc_pause import paused_gc
+from django_protolint.parallel import Job, Progress, analyse_all
 from django_protolint.project.dependencies import DEPENDENCY_FILE, lowest_django_version, parse_version
 from django_protolint.project.deploy.formats import reader_for
-from django_protolint.project.proxy.read import proxy_file
+from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.project.launch import launch_names
 from django_protolint.project.model import ProjectModel
+from django_protolint.project.proxy.read import proxy_file
 from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 from django_protolint.rules import REGISTRY, load_rules
 from django_protolint.rules.base import Finding
-from django_protolint.source.facts import FileFacts, FileProblem, Span
+from django_protolint.rules.noqa_directives import UNUSED as UNUSED_NOQA
+from django_protolint.rules.noqa_directives import needed_codes, unused_directives
+from django_protolint.source.facts import CANNOT_READ, INTERNAL_ERROR, FileFacts, FileProblem, Span
 from django_protolint.source.noqa import comment_noqa_directives, comment_noqa_lines
-from django_protolint.rules.noqa_directives import UNUSED as UNUSED_NOQA, needed_codes, unused_directives
-from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.source.template import TEMPLATE_CONFIG, template_config_for
-from django_protolint.cache import FactsCache, code_fingerprint, content_digest
-from django_protolint.gc_pause import paused_gc
-from django_protolint.parallel import Job, Progress, analyse_all
 
 
 def _quiet(done: int, total: int) -> None:
     return None
-from django_protolint.source.facts import CANNOT_READ, INTERNAL_ERROR
 
 
 @dataclass(frozen=True)
@@ -211,8 +211,11 @@ def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Con
         dependency_texts=dependency_texts,
         deployment_texts={path: text for path, text in other_texts.items() if reader_for(path) or proxy_file(path)},
         declared_server=config.server,
-        settings_texts={path: rendered_text(text, _template_of(path, template_texts))
-                        for path, text in other_texts.items() if SETTINGS_CONFIG_FILE.search(path)},  # fmt: skip
+        settings_texts={
+            path: rendered_text(text, _template_of(path, template_texts))
+            for path, text in other_texts.items()
+            if SETTINGS_CONFIG_FILE.search(path)
+        },  # fmt: skip
         settings_module=config.settings,
         template_texts=template_texts,
     )

@@ -81,7 +81,8 @@ def export(git_dir: Path, commit: str, destination: Path) -> int:
         shutil.rmtree(destination)
     listing = subprocess.run(
         ["git", "--git-dir", str(git_dir), "ls-tree", "-r", "-z", "--full-tree", commit],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     ).stdout
     entries = []  # (mode, sha, path)
     for record in listing.split(b"\0"):
@@ -93,7 +94,8 @@ def export(git_dir: Path, commit: str, destination: Path) -> int:
             entries.append((mode.decode(), sha.decode(), os.fsdecode(path)))
     batch = subprocess.Popen(
         ["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
     )
     assert batch.stdin is not None and batch.stdout is not None
     missing = 0
@@ -142,8 +144,13 @@ def run_tool(tree: Path, args: list[str]) -> tuple[dict | None, float, float, st
     command = [sys.executable, "-m", "django_protolint", *args, "--format", "json", "--no-cache", "."]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=tree, stdout=out, stderr=err,
-                                   env={**os.environ, "PYTHONPATH": str(REPOSITORY), "NO_COLOR": "1"})
+        process = subprocess.Popen(
+            command,
+            cwd=tree,
+            stdout=out,
+            stderr=err,
+            env={**os.environ, "PYTHONPATH": str(REPOSITORY), "NO_COLOR": "1"},
+        )
         # wait4 gives this child's own rusage; on Linux its ru_maxrss covers the workers it waited for too.
         _, _, usage = os.wait4(process.pid, 0)
         process.returncode = 0
@@ -194,18 +201,26 @@ def load_ledger(path: Path) -> Ledger:
     return Ledger(data.get("finding", []), data.get("verdict", []), data.get("miss", []))
 
 
-def match_findings(findings: list[dict], ledger: Ledger, tree: Path) -> tuple[list[tuple[dict, dict | None]], list[dict]]:
+def match_findings(
+    findings: list[dict], ledger: Ledger, tree: Path
+) -> tuple[list[tuple[dict, dict | None]], list[dict]]:
     """Pair each reported finding with its ledger entry: same path, code and source-line text, the nearest line
     first. Returns (finding, entry or None) pairs, and the ledger entries no finding took."""
     free = list(ledger.findings)
     pairs = []
     for finding in sorted(findings, key=lambda f: (f["path"], f["line"], f["column"], f["code"])):
         text = source_line(tree, finding["path"], finding["line"])
-        candidates = [e for e in free if e["path"] == finding["path"] and e["code"] == finding["code"]
-                      and e.get("text", "") == text]
+        candidates = [
+            e
+            for e in free
+            if e["path"] == finding["path"] and e["code"] == finding["code"] and e.get("text", "") == text
+        ]
         if not candidates:  # the line's text changed: fall back to the same line
-            candidates = [e for e in free if e["path"] == finding["path"] and e["code"] == finding["code"]
-                          and e["line"] == finding["line"]]
+            candidates = [
+                e
+                for e in free
+                if e["path"] == finding["path"] and e["code"] == finding["code"] and e["line"] == finding["line"]
+            ]
         entry = min(candidates, key=lambda e: abs(e["line"] - finding["line"]), default=None)
         if entry is not None:
             free.remove(entry)
@@ -333,34 +348,46 @@ def print_outcome(outcome: Outcome) -> None:
         print(f"{entry.name}: {outcome.problem}")
         return
     assert run is not None
-    print(f"== {entry.name} ({entry.repo}@{entry.commit[:10]}): {len(run.findings)} findings, "
-          f"{run.seconds:.1f} s, {run.peak_mb:.0f} MB" + (f", {outcome.missing_blobs} blobs not in the snapshot"
-                                                            if outcome.missing_blobs else ""))
+    print(
+        f"== {entry.name} ({entry.repo}@{entry.commit[:10]}): {len(run.findings)} findings, "
+        f"{run.seconds:.1f} s, {run.peak_mb:.0f} MB"
+        + (f", {outcome.missing_blobs} blobs not in the snapshot" if outcome.missing_blobs else "")
+    )
     if run.failure:
         print(f"  TOOL FAILED: {run.failure}")
     for finding, ledger_entry in outcome.back_fps:
-        print(f"  FALSE POSITIVE BACK {finding['path']}:{finding['line']} {finding['code']} (gone in "
-              f"{ledger_entry['fixed_in']}) — {ledger_entry['why']}")
+        print(
+            f"  FALSE POSITIVE BACK {finding['path']}:{finding['line']} {finding['code']} (gone in "
+            f"{ledger_entry['fixed_in']}) — {ledger_entry['why']}"
+        )
     for lost in outcome.lost_tps:
         print(f"  TRUE POSITIVE LOST {lost['path']}:{lost['line']} {lost['code']} — {lost['why']}")
     for finding, ledger_entry in outcome.known_fps:
         print(f"  known fp {finding['path']}:{finding['line']} {finding['code']} [{ledger_entry.get('cause', '')}]")
     for finding, moved in outcome.moved:
-        print(f"  moved {finding['path']}:{moved['moved_from']} → {finding['line']} {finding['code']} "
-              f"[{moved['judgement']}] (--update-ledger records it)")
+        print(
+            f"  moved {finding['path']}:{moved['moved_from']} → {finding['line']} {finding['code']} "
+            f"[{moved['judgement']}] (--update-ledger records it)"
+        )
     for gone in outcome.gone_fps:
-        print(f"  fp gone {gone['path']}:{gone['line']} {gone['code']} [{gone.get('cause', '')}] (--update-ledger records it)")
+        print(
+            f"  fp gone {gone['path']}:{gone['line']} {gone['code']} [{gone.get('cause', '')}] (--update-ledger records it)"
+        )
     for finding in outcome.unreviewed:
-        print(f"  unreviewed {finding['path']}:{finding['line']}:{finding['column']} {finding['code']} "
-              f"{finding['message']}")
+        print(
+            f"  unreviewed {finding['path']}:{finding['line']}:{finding['column']} {finding['code']} "
+            f"{finding['message']}"
+        )
     for root, truth, tool in outcome.verdict_errors:
         if truth is None:
             print(f"  unreviewed verdict at {root}: {_triple(tool or {})}")
         elif truth.get("tool_agreed"):
             print(f"  VERDICT LOST at {root}: tool {_triple(tool) if tool else 'no project'}, truth {_truth(truth)}")
         else:
-            print(f"  verdict wrong at {root}: tool {_triple(tool) if tool else 'no project'}, truth {_truth(truth)}"
-                  f" — {truth.get('why', '')}")
+            print(
+                f"  verdict wrong at {root}: tool {_triple(tool) if tool else 'no project'}, truth {_truth(truth)}"
+                f" — {truth.get('why', '')}"
+            )
     for root, truth, tool in outcome.verdicts:
         if verdict_right(truth, tool) and not truth.get("tool_agreed"):
             print(f"  verdict now right at {root} (--update-ledger records it)")
@@ -384,10 +411,11 @@ def summary_line(outcomes: list[Outcome]) -> str:
     reviewed = [v for o in outcomes for v in o.verdicts if v[1] is not None]
     right = sum(1 for root, truth, tool in reviewed if verdict_right(truth, tool))
     unanalysed = sum(len(o.unanalysed) for o in outcomes)
-    unreviewed = sum(len(o.unreviewed) for o in outcomes) + sum(
-        1 for o in outcomes for v in o.verdicts if v[1] is None)
-    return (f"precision {ratio(tp, fp)} ({tp} tp, {fp} fp) · {families} · verdicts right {right}/{len(reviewed)}"
-            f" · unanalysed files {unanalysed} · unreviewed {unreviewed}")
+    unreviewed = sum(len(o.unreviewed) for o in outcomes) + sum(1 for o in outcomes for v in o.verdicts if v[1] is None)
+    return (
+        f"precision {ratio(tp, fp)} ({tp} tp, {fp} fp) · {families} · verdicts right {right}/{len(reviewed)}"
+        f" · unanalysed files {unanalysed} · unreviewed {unreviewed}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- pending
@@ -400,20 +428,35 @@ def pending_toml(outcome: Outcome, tree: Path) -> str:
     for root, truth, tool in outcome.verdicts:
         if truth is None and tool is not None:
             verdict = projects[root].get("verdict") or {}
-            shown = [f"#   {s['environment']}: {s['name']} ({s['protocol']}) at {s['path']}:{s['line']} `{s['command']}`"
-                     for s in verdict.get("servers", []) + verdict.get("development_servers", [])]
-            lines += ["", f"# the tool said {_triple(tool)}; what it read as servers:", *shown,
-                      "[[verdict]]", f"root = {json.dumps(root)}",
-                      *(f"{k} = {json.dumps(tool[k])}  # the tool's; replace with the truth" for k in VERDICT_KEYS),
-                      'servers = []  # "path:line what serves it (and for a split deployment, which paths)"',
-                      'tool_agreed = false  # true when the tool\'s needs/served/fit above equal the truth',
-                      'why = ""']
+            shown = [
+                f"#   {s['environment']}: {s['name']} ({s['protocol']}) at {s['path']}:{s['line']} `{s['command']}`"
+                for s in verdict.get("servers", []) + verdict.get("development_servers", [])
+            ]
+            lines += [
+                "",
+                f"# the tool said {_triple(tool)}; what it read as servers:",
+                *shown,
+                "[[verdict]]",
+                f"root = {json.dumps(root)}",
+                *(f"{k} = {json.dumps(tool[k])}  # the tool's; replace with the truth" for k in VERDICT_KEYS),
+                'servers = []  # "path:line what serves it (and for a split deployment, which paths)"',
+                "tool_agreed = false  # true when the tool's needs/served/fit above equal the truth",
+                'why = ""',
+            ]
     for finding in outcome.unreviewed:
         text = source_line(tree, finding["path"], finding["line"])
-        lines += ["", "[[finding]]", f"path = {json.dumps(finding['path'])}", f"line = {finding['line']}",
-                  f"code = {json.dumps(finding['code'])}", f"text = {json.dumps(text)}",
-                  f"message = {json.dumps(finding['message'])}",
-                  'judgement = ""  # tp / fp / debatable', 'why = ""', 'cause = ""  # for an fp: a short cause tag']
+        lines += [
+            "",
+            "[[finding]]",
+            f"path = {json.dumps(finding['path'])}",
+            f"line = {finding['line']}",
+            f"code = {json.dumps(finding['code'])}",
+            f"text = {json.dumps(text)}",
+            f"message = {json.dumps(finding['message'])}",
+            'judgement = ""  # tp / fp / debatable',
+            'why = ""',
+            'cause = ""  # for an fp: a short cause tag',
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -421,8 +464,11 @@ def update_ledger(path: Path, outcome: Outcome, commit: str, tree: Path | None =
     """Record progress in the ledger: verdicts now right get `tool_agreed = true`, reviewed false positives no
     longer reported get `fixed_in`, so that their return fails a later run; moved findings get their new line and
     text. Returns how many entries changed."""
-    agreed = {root for root, truth, tool in outcome.verdicts
-              if truth is not None and verdict_right(truth, tool) and not truth.get("tool_agreed")}
+    agreed = {
+        root
+        for root, truth, tool in outcome.verdicts
+        if truth is not None and verdict_right(truth, tool) and not truth.get("tool_agreed")
+    }
     gone = {(e["path"], e["line"], e["code"]) for e in outcome.gone_fps}
     moved = {(e["path"], e["moved_from"], e["code"]): f for f, e in outcome.moved} if tree is not None else {}
     if not (agreed or gone or moved) or not path.is_file():
@@ -443,7 +489,9 @@ def update_ledger(path: Path, outcome: Outcome, commit: str, tree: Path | None =
         elif table == "finding" and (finding := moved.get((entry["path"], entry["line"], entry["code"]))):
             text = source_line(tree, finding["path"], finding["line"])  # type: ignore[arg-type]
             block = re.sub(r"(?m)^line = \d+$", f"line = {finding['line']}", block, count=1)
-            blocks[index] = re.sub(r"(?m)^text = .*$", lambda _: f"text = {json.dumps(text)}", block, count=1)
+            blocks[index] = re.sub(
+                r"(?m)^text = .*$", lambda _, text=text: f"text = {json.dumps(text)}", block, count=1
+            )
             changed += 1
         elif table == "finding" and (entry["path"], entry["line"], entry["code"]) in gone:
             body, tail = re.match(r"(.*?\n)(\s*(?:#.*\n?|\n)*)$", block, re.S).groups()
@@ -457,23 +505,34 @@ def update_ledger(path: Path, outcome: Outcome, commit: str, tree: Path | None =
 
 
 def tool_commit() -> str:
-    return subprocess.run(["git", "-C", str(REPOSITORY), "rev-parse", "--short", "HEAD"],
-                          capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(REPOSITORY), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
 
 
 def results_markdown(outcomes: list[Outcome], command: str) -> str:
     from collections import Counter
 
     commit = tool_commit()
-    out = ["# Field test results", "",
-           f"`{command}` on {datetime.date.today().isoformat()}, django-protolint at {commit}, "
-           f"Python {sys.version.split()[0]}. Written by the script; do not edit by hand.", "",
-           f"**{summary_line(outcomes)}**", "", "## Precision per rule family", "",
-           "Reviewed findings only; `debatable` counts in neither side. DPL00x (files not analysed) are apart.", "",
-           "| family | tp | fp | debatable | unreviewed | precision |", "|---|---|---|---|---|---|"]
+    out = [
+        "# Field test results",
+        "",
+        f"`{command}` on {datetime.date.today().isoformat()}, django-protolint at {commit}, "
+        f"Python {sys.version.split()[0]}. Written by the script; do not edit by hand.",
+        "",
+        f"**{summary_line(outcomes)}**",
+        "",
+        "## Precision per rule family",
+        "",
+        "Reviewed findings only; `debatable` counts in neither side. DPL00x (files not analysed) are apart.",
+        "",
+        "| family | tp | fp | debatable | unreviewed | precision |",
+        "|---|---|---|---|---|---|",
+    ]
     for fam, c in precision(outcomes).items():
-        out.append(f"| {fam}xx | {c['tp']} | {c['fp']} | {c['debatable']} | {c['unreviewed']} | "
-                   f"{ratio(c['tp'], c['fp'])} |")
+        out.append(
+            f"| {fam}xx | {c['tp']} | {c['fp']} | {c['debatable']} | {c['unreviewed']} | {ratio(c['tp'], c['fp'])} |"
+        )
     per_rule: Counter = Counter()
     causes: dict[str, list[str]] = {}
     for o in outcomes:
@@ -483,25 +542,33 @@ def results_markdown(outcomes: list[Outcome], command: str) -> str:
             per_rule[(finding["code"], entry["judgement"])] += 1
             if entry["judgement"] == "fp":
                 causes.setdefault(entry.get("cause") or "unclassified", []).append(
-                    f"{o.entry.name} `{finding['path']}:{finding['line']}` {finding['code']}: {entry['why']}")
+                    f"{o.entry.name} `{finding['path']}:{finding['line']}` {finding['code']}: {entry['why']}"
+                )
     out += ["", "## Per rule", "", "| rule | tp | fp | debatable |", "|---|---|---|---|"]
     for code in sorted({code for code, _ in per_rule}):
-        out.append(f"| {code} | {per_rule[(code, 'tp')]} | {per_rule[(code, 'fp')]} | "
-                   f"{per_rule[(code, 'debatable')]} |")
+        out.append(
+            f"| {code} | {per_rule[(code, 'tp')]} | {per_rule[(code, 'fp')]} | {per_rule[(code, 'debatable')]} |"
+        )
     out += ["", "## False positives by cause", ""]
     for cause, items in sorted(causes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         out += [f"### {cause} ({len(items)})", "", *(f"- {item}" for item in items), ""]
-    out += ["## Verdicts", "", "| project | root | tool (needs/served/fit) | truth | agree | why |",
-            "|---|---|---|---|---|---|"]
+    out += [
+        "## Verdicts",
+        "",
+        "| project | root | tool (needs/served/fit) | truth | agree | why |",
+        "|---|---|---|---|---|---|",
+    ]
     for o in outcomes:
         for root, truth, tool in o.verdicts:
             agree = verdict_right(truth, tool)
-            out.append(f"| {o.entry.name} | `{root}` | {_triple(tool) if tool else 'no project found'} | "
-                       f"{_truth(truth) if truth else 'unreviewed'} | {'yes' if agree else 'no'} | "
-                       f"{(truth or {}).get('why', '')} |")
+            out.append(
+                f"| {o.entry.name} | `{root}` | {_triple(tool) if tool else 'no project found'} | "
+                f"{_truth(truth) if truth else 'unreviewed'} | {'yes' if agree else 'no'} | "
+                f"{(truth or {}).get('why', '')} |"
+            )
     verdict_causes: dict[str, list[str]] = {}
     for o in outcomes:
-        for root, truth, tool in o.verdict_errors:
+        for root, truth, _tool in o.verdict_errors:
             if truth is None:
                 continue
             for cause in truth.get("cause") or ["unclassified"]:
@@ -509,11 +576,18 @@ def results_markdown(outcomes: list[Outcome], command: str) -> str:
     out += ["", "## Verdict errors by cause", "", "A wrong verdict may have more than one cause.", ""]
     for cause, items in sorted(verdict_causes.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         out.append(f"- **{cause}** ({len(items)}): {', '.join(items)}")
-    out += ["", "## Misses noted in review", "",
-            "Real problems the tool does not report, noticed while reviewing (not a systematic search).", ""]
+    out += [
+        "",
+        "## Misses noted in review",
+        "",
+        "Real problems the tool does not report, noticed while reviewing (not a systematic search).",
+        "",
+    ]
     for o in outcomes:
         for miss in o.misses:
-            out.append(f"- {o.entry.name} `{miss.get('path')}:{miss.get('line')}` {miss.get('code')}: {miss.get('why')}")
+            out.append(
+                f"- {o.entry.name} `{miss.get('path')}:{miss.get('line')}` {miss.get('code')}: {miss.get('why')}"
+            )
     out += ["", "## Files not analysed (DPL001/DPL002/DPL003)", ""]
     any_unanalysed = False
     for o in outcomes:
@@ -522,15 +596,23 @@ def results_markdown(outcomes: list[Outcome], command: str) -> str:
             out.append(f"- {o.entry.name} `{finding['path']}`: {finding['code']} {finding['message']}")
     if not any_unanalysed:
         out.append("None.")
-    out += ["", "## Time and memory per project", "",
-            "`check --format json --no-cache`, wall time; peak RSS of the largest process so far in the run.", "",
-            "| project | files in tree | findings | seconds | peak MB | blobs not in snapshot |", "|---|---|---|---|---|---|"]
+    out += [
+        "",
+        "## Time and memory per project",
+        "",
+        "`check --format json --no-cache`, wall time; peak RSS of the largest process so far in the run.",
+        "",
+        "| project | files in tree | findings | seconds | peak MB | blobs not in snapshot |",
+        "|---|---|---|---|---|---|",
+    ]
     for o in outcomes:
         if o.run is None:
             out.append(f"| {o.entry.name} | — | — | — | — | {o.problem} |")
             continue
-        out.append(f"| {o.entry.name} | {o.tree_files} | {len(o.run.findings)} | "
-                   f"{o.run.seconds:.2f} | {o.run.peak_mb:.0f} | {o.missing_blobs} |")
+        out.append(
+            f"| {o.entry.name} | {o.tree_files} | {len(o.run.findings)} | "
+            f"{o.run.seconds:.2f} | {o.run.peak_mb:.0f} | {o.missing_blobs} |"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -539,18 +621,28 @@ def results_markdown(outcomes: list[Outcome], command: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--snapshots", type=Path, default=os.environ.get("DJANGO_PROTOLINT_SNAPSHOTS"),
-                        help="directory of git snapshots (or $DJANGO_PROTOLINT_SNAPSHOTS)")
-    parser.add_argument("--cache", type=Path, default=Path(os.environ.get(
-        "DJANGO_PROTOLINT_FIELD_CACHE", Path.home() / ".cache" / "django-protolint-field")),
-                        help="where exported trees are kept (outside the repository)")
+    parser.add_argument(
+        "--snapshots",
+        type=Path,
+        default=os.environ.get("DJANGO_PROTOLINT_SNAPSHOTS"),
+        help="directory of git snapshots (or $DJANGO_PROTOLINT_SNAPSHOTS)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(os.environ.get("DJANGO_PROTOLINT_FIELD_CACHE", Path.home() / ".cache" / "django-protolint-field")),
+        help="where exported trees are kept (outside the repository)",
+    )
     parser.add_argument("--corpus", type=Path, default=FIELD / "projects.toml")
     parser.add_argument("--review", type=Path, default=FIELD / "review")
     parser.add_argument("--project", action="append", default=[], help="only this project (repeatable)")
     parser.add_argument("--write-results", type=Path, help="write the Markdown results here")
     parser.add_argument("--write-pending", type=Path, help="write unreviewed findings as ledger stubs here")
-    parser.add_argument("--update-ledger", action="store_true",
-                        help="record verdicts now right and false positives now gone in the ledger")
+    parser.add_argument(
+        "--update-ledger",
+        action="store_true",
+        help="record verdicts now right and false positives now gone in the ledger",
+    )
     args = parser.parse_args(argv)
 
     if args.snapshots is None:
@@ -576,8 +668,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             missing = export(git_dir, entry.commit, tree)
         except subprocess.CalledProcessError as error:
-            outcome = Outcome(entry, problem=f"cannot export {entry.commit[:12]}: "
-                                             f"{(error.stderr or b'').decode(errors='replace').strip()[:200]}")
+            outcome = Outcome(
+                entry,
+                problem=f"cannot export {entry.commit[:12]}: "
+                f"{(error.stderr or b'').decode(errors='replace').strip()[:200]}",
+            )
             outcomes.append(outcome)
             print_outcome(outcome)
             continue
@@ -602,7 +697,8 @@ def main(argv: list[str] | None = None) -> int:
     # A false positive that was gone and is back, a true positive no longer reported, a verdict the tool had
     # right (tool_agreed) and no longer has: each is a regression.
     regressions = sum(len(o.back_fps) + len(o.lost_tps) for o in outcomes) + sum(
-        1 for o in outcomes for root, truth, tool in o.verdict_errors if truth is not None and truth.get("tool_agreed"))
+        1 for o in outcomes for root, truth, tool in o.verdict_errors if truth is not None and truth.get("tool_agreed")
+    )
     return 1 if regressions else 0
 
 

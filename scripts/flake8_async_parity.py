@@ -144,7 +144,11 @@ def handle_reads(path: Path) -> dict[int, int]:
             continue
         opened: dict[str, int] = {}
         for node in ast.walk(function):
-            if isinstance(node, ast.withitem) and _is_open(node.context_expr) and isinstance(node.optional_vars, ast.Name):
+            if (
+                isinstance(node, ast.withitem)
+                and _is_open(node.context_expr)
+                and isinstance(node.optional_vars, ast.Name)
+            ):
                 opened[node.optional_vars.id] = node.context_expr.lineno
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 if _is_open(node.value):
@@ -203,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         eval_dir_files = {path.name: Path(shutil.copyfile(path, kept / path.name)) for path in files}
 
     print(f"eval files: {', '.join(p.name for p in files)}")
-    print("expected per code: " + ", ".join(f"{c} {n}" for c, n in sorted(Counter(e.code for e in expectations).items())))
+    print(
+        "expected per code: " + ", ".join(f"{c} {n}" for c, n in sorted(Counter(e.code for e in expectations).items()))
+    )
     if error:
         print(f"warning: {error}")
 
@@ -257,8 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     for exp in known:
         print(f"  flake8-async's own known unhandled case: {exp.file}:{exp.line} {exp.text}")
     unexplained = len(misses) - len(covered) - len(known)
-    print(f"fully matched: {'yes' if unexplained == 0 else 'no'} ({found} flagged, {len(covered)} covered by the "
-          f"open() finding, {len(known)} in flake8-async's known unhandled cases, {unexplained} unexplained)")
+    print(
+        f"fully matched: {'yes' if unexplained == 0 else 'no'} ({found} flagged, {len(covered)} covered by the "
+        f"open() finding, {len(known)} in flake8-async's known unhandled cases, {unexplained} unexplained)"
+    )
     shutil.rmtree(kept, ignore_errors=True)
     return 0
 

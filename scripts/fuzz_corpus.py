@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, default=Path("/tmp/fuzz-failures"))
     args = parser.parse_args(argv)
-    paths = sorted(os.path.join(d, name) for d, _, names in os.walk(args.tree) for name in names if name.endswith(".py"))
+    paths = sorted(
+        os.path.join(d, name) for d, _, names in os.walk(args.tree) for name in names if name.endswith(".py")
+    )
     if not paths:
         print(f"no .py files under {args.tree}", file=sys.stderr)
         return 2

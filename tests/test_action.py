@@ -110,7 +110,9 @@ def test_annotation_step_prints_workflow_commands_and_fails_on_findings(project,
 
 def test_summary_step_appends_the_verdict(project, tool_on_path, tmp_path):
     summary = tmp_path / "summary.md"
-    completed = run_step("Protocol-fit verdict", project, defaults(), {**tool_on_path, "GITHUB_STEP_SUMMARY": str(summary)})
+    completed = run_step(
+        "Protocol-fit verdict", project, defaults(), {**tool_on_path, "GITHUB_STEP_SUMMARY": str(summary)}
+    )
     # No Django project in this repository: `report` says so on stderr and the step still passes.
     assert completed.returncode == 0
     assert "no Django project found" in completed.stderr
@@ -119,6 +121,8 @@ def test_summary_step_appends_the_verdict(project, tool_on_path, tmp_path):
         "proj/settings.py": 'ROOT_URLCONF = "proj.urls"\n', "proj/urls.py": "urlpatterns = []\n",
         "Procfile": "web: gunicorn proj.wsgi\n",
     })  # fmt: skip
-    completed = run_step("Protocol-fit verdict", site, defaults(), {**tool_on_path, "GITHUB_STEP_SUMMARY": str(summary)})
+    completed = run_step(
+        "Protocol-fit verdict", site, defaults(), {**tool_on_path, "GITHUB_STEP_SUMMARY": str(summary)}
+    )
     assert completed.returncode == 0, completed.stderr
     assert summary.read_text(encoding="utf-8").startswith("## Project")

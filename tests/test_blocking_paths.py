@@ -82,7 +82,10 @@ def test_pure_and_in_memory_are_not_reported(tmp_path, body):
 
 
 def test_string_settings_are_not_paths(tmp_path):
-    views = HEADER + "async def view(request):\n    settings.MEDIA_ROOT.replace('a', 'b')\n    settings.BASE_DIR.replace('/', '')\n"
+    views = (
+        HEADER
+        + "async def view(request):\n    settings.MEDIA_ROOT.replace('a', 'b')\n    settings.BASE_DIR.replace('/', '')\n"
+    )
     assert flagged(lint_views(tmp_path, views, SETTINGS_STRING)) == set()
     # The same call with settings that assign Paths is `Path.replace`, a rename on disk.
     assert flagged(lint_views(tmp_path / "paths", views, SETTINGS_PATH)) == {(6, "DPL114"), (7, "DPL114")}
@@ -113,8 +116,10 @@ def test_setting_overridden_with_a_string_is_not_a_path(tmp_path):
         pytest.param("async def view(request, folder: Path):\n    folder.iterdir()\n", id="annotated parameter"),
         pytest.param("async def view(request, folder: Path | None = None):\n    folder.iterdir()\n", id="optional"),
         pytest.param("async def view(request):\n    folder = Path('a') / 'b'\n    folder.iterdir()\n", id="local"),
-        pytest.param("ROOT = Path(__file__).resolve().parent\n\nasync def view(request):\n    ROOT.iterdir()\n",
-                     id="module constant"),
+        pytest.param(
+            "ROOT = Path(__file__).resolve().parent\n\nasync def view(request):\n    ROOT.iterdir()\n",
+            id="module constant",
+        ),
     ],
 )
 def test_names_bound_to_paths(tmp_path, views):

@@ -150,4 +150,7 @@ def test_strict_turns_an_internal_error_into_exit_2(big_project, monkeypatch):
     assert strict.exit_code == 2 and "failed on 1 file" in strict.stderr
     # Strictness is about the tool failing, not about the code: findings alone do not make it exit 2.
     monkeypatch.setattr(parallel, "_analyse", real)
-    assert invoke(["check", "--format", "concise", "--no-cache", "--strict", "--exit-zero"], cwd=big_project).exit_code == 0
+    assert (
+        invoke(["check", "--format", "concise", "--no-cache", "--strict", "--exit-zero"], cwd=big_project).exit_code
+        == 0
+    )

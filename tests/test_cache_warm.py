@@ -153,8 +153,9 @@ def test_a_damaged_index_or_pack_is_a_miss_never_an_error(tmp_path, damage, whic
             "garbage": b"\x80\x05garbage",
             "foreign": pickle.dumps({"not": "ours"}),
             "empty": b"",
-            "wrong-entries": pickle.dumps({"format": 2, "entries": {"k": 1}, "signatures": {"a": 1},
-                                           "reports": {"k": "not a report"}}),  # fmt: skip
+            "wrong-entries": pickle.dumps(
+                {"format": 2, "entries": {"k": 1}, "signatures": {"a": 1}, "reports": {"k": "not a report"}}
+            ),  # fmt: skip
         }[damage]
     )
     assert _rendered(root, FactsCache(tmp_path / "cache")) == expected
@@ -232,16 +233,27 @@ def test_an_unchanged_project_reuses_the_whole_report(tmp_path, reads, monkeypat
         pytest.param(lambda root: (root / "app" / "views.py").write_text(QUERY_VIEW, encoding="utf-8"), id="a view"),
         pytest.param(lambda root: (root / "app" / "helpers.py").write_text(VIEW, encoding="utf-8"), id="a new file"),
         pytest.param(lambda root: (root / "app" / "models.py").unlink(), id="a deleted file"),
-        pytest.param(lambda root: (root / "app" / "views.py").write_text(VIEW + "# noqa\n", encoding="utf-8"),
-                     id="a comment"),
-        pytest.param(lambda root: (root / "requirements.txt").write_text("Django>=5.0\n", encoding="utf-8"),
-                     id="requirements.txt"),
-        pytest.param(lambda root: (root / "Procfile").write_text("web: uvicorn proj.asgi:application\n",
-                                                                   encoding="utf-8"), id="a new Procfile"),
-        pytest.param(lambda root: (root / "Procfile").write_text("web: gunicorn proj.wsgi\n", encoding="utf-8"),
-                     id="the Procfile"),
-        pytest.param(lambda root: (root / "pyproject.toml").write_text(
-            '[project]\nname = "x"\ndependencies = ["Django>=5.1"]\n', encoding="utf-8"), id="pyproject.toml"),
+        pytest.param(
+            lambda root: (root / "app" / "views.py").write_text(VIEW + "# noqa\n", encoding="utf-8"), id="a comment"
+        ),
+        pytest.param(
+            lambda root: (root / "requirements.txt").write_text("Django>=5.0\n", encoding="utf-8"),
+            id="requirements.txt",
+        ),
+        pytest.param(
+            lambda root: (root / "Procfile").write_text("web: uvicorn proj.asgi:application\n", encoding="utf-8"),
+            id="a new Procfile",
+        ),
+        pytest.param(
+            lambda root: (root / "Procfile").write_text("web: gunicorn proj.wsgi\n", encoding="utf-8"),
+            id="the Procfile",
+        ),
+        pytest.param(
+            lambda root: (root / "pyproject.toml").write_text(
+                '[project]\nname = "x"\ndependencies = ["Django>=5.1"]\n', encoding="utf-8"
+            ),
+            id="pyproject.toml",
+        ),
         pytest.param(lambda root: (root / "app" / "__init__.py").unlink(), id="a module's name"),
     ],
 )

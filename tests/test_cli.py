@@ -138,7 +138,7 @@ def test_full_format_shows_the_line_and_help(project):
         " 8 | async def detail(request, pk):",
         " 9 |     time.sleep(1)",
         "   |     ^^^^^^^^^^^^^",
-        "10 |     requests.get(\"https://example.com\")",
+        '10 |     requests.get("https://example.com")',
         "11 |     return Article.objects.get(pk=pk)",
     ]
     assert "  = help: use `await asyncio.sleep(...)`" in lines
@@ -209,7 +209,9 @@ def test_statistics(project):
 
 
 def test_statistics_counts(tmp_path):
-    root = write_project(tmp_path / "p", {"app/views.py": VIEWS.replace("    time.sleep(1)\n", "    time.sleep(1)\n" * 3)})
+    root = write_project(
+        tmp_path / "p", {"app/views.py": VIEWS.replace("    time.sleep(1)\n", "    time.sleep(1)\n" * 3)}
+    )
     rows = [line.split("\t") for line in run(root, "check", "--statistics").stdout.splitlines()]
     assert rows[0] == ["3", "DPL110", "[*] blocking-sleep-in-async"]
 

@@ -173,7 +173,9 @@ def test_a_file_named_from_the_top_shows_only_its_findings(site):
 
 def test_a_named_file_is_linted_even_when_excluded(site):
     (site / "pyproject.toml").write_text('[tool.django-protolint]\nexclude = ["app/views.py"]\n', encoding="utf-8")
-    assert not any("app/views.py" in line for line in concise(run(site, "check", "--no-cache", "--format", "concise").stdout))
+    assert not any(
+        "app/views.py" in line for line in concise(run(site, "check", "--no-cache", "--format", "concise").stdout)
+    )
     assert concise(run(site, "check", "--no-cache", "--format", "concise", "app/views.py").stdout)
 
 
@@ -266,7 +268,9 @@ def test_fix_only_fixes_and_reports_nothing_else(site):
 
 def test_help_is_grouped_with_environment_variables(tmp_path):
     text = run(tmp_path, "check", "--help").stdout
-    sections = [line.rstrip(":") for line in text.splitlines() if line and not line.startswith(" ") and line.endswith(":")]
+    sections = [
+        line.rstrip(":") for line in text.splitlines() if line and not line.startswith(" ") and line.endswith(":")
+    ]
     assert sections == ["Rule selection", "Output", "Exit status", "Fixes", "Project", "Run", "Global options"]
     flat = " ".join(text.split())
     for variable in ("DJANGO_PROTOLINT_OUTPUT_FORMAT", "DJANGO_PROTOLINT_FAIL_LEVEL", "NO_COLOR",

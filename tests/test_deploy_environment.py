@@ -96,17 +96,26 @@ def test_a_script_that_announces_a_development_server_is_development():
     """
     assert one("docker/backend/entrypoint.sh", text)[:2] == (DEVELOPMENT, True)
     assert one("docker/backend/entrypoint.sh", text.replace("development server", "the server"))[:2] == (
-        PRODUCTION, False)
+        PRODUCTION,
+        False,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- where it sits
 
 
-@pytest.mark.parametrize("path", ["tests/docker-entrypoint.sh", "example/start.sh", "sandbox/Procfile",
-                                  "dev/Dockerfile", "docker/local/Dockerfile"])
+@pytest.mark.parametrize(
+    "path",
+    ["tests/docker-entrypoint.sh", "example/start.sh", "sandbox/Procfile", "dev/Dockerfile", "docker/local/Dockerfile"],
+)
 def test_files_under_development_directories_are_development(path: str):
-    text = "web: gunicorn shop.wsgi\n" if "Procfile" in path else "FROM python\nCMD gunicorn shop.wsgi\n" if (
-        "Dockerfile" in path) else "gunicorn shop.wsgi\n"
+    text = (
+        "web: gunicorn shop.wsgi\n"
+        if "Procfile" in path
+        else "FROM python\nCMD gunicorn shop.wsgi\n"
+        if ("Dockerfile" in path)
+        else "gunicorn shop.wsgi\n"
+    )
     environment, certain, why = one(path, text)
     assert (environment, certain) == (DEVELOPMENT, True)
     assert "sits under" in why

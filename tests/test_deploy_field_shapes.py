@@ -51,7 +51,7 @@ def test_the_split_uwsgi_deployment_serves_websockets(tmp_path):
                                               "websocket": URLRouter([path("ws/", Chat.as_asgi())])})
         """),
         "shop/consumers.py": "from channels.generic.websocket import AsyncWebsocketConsumer\n\n"
-                             "class Chat(AsyncWebsocketConsumer):\n    pass\n",
+        "class Chat(AsyncWebsocketConsumer):\n    pass\n",
         "requirements.txt": "django==5.2\nchannels==4.3.2\ndaphne==4.2.1\n",
         "docker/uwsgi.ini": textwrap.dedent(UWSGI_WITH_DAPHNE).lstrip("\n"),
     }
@@ -108,14 +108,14 @@ def test_broken_compose_yaml_is_still_a_problem():
 
 # ---------------------------------------------------------------------------------------------- commands built in Python
 
-ENTRYPOINT_TABLE = '''
+ENTRYPOINT_TABLE = """
 KNOWN_COMMANDS = {
     "runserver": ["python", "server/manage.py", "runserver", "0.0.0.0:8000"],
     "gunicorn": ["gunicorn", "--worker-tmp-dir", "/dev/shm", "--config", CONF, "--chdir", "/srv", "server.wsgi"],
     "celery": ["celery", "-A", "server", "worker"],
 }
-'''
-MANAGEMENT_COMMAND = '''
+"""
+MANAGEMENT_COMMAND = """
 import subprocess
 import sys
 
@@ -125,12 +125,12 @@ class Command:
         cmd = [sys.executable, "-m", "granian", "--interface", "asgi", "--host", self.addr, "--port", str(port)]
         cmd += ["shop.asgi:application"]
         subprocess.Popen(cmd)
-'''
-SUPERVISOR_PROGRAM = '''
+"""
+SUPERVISOR_PROGRAM = """
 SERVER = lambda host, port: {
     "command": join([sys.executable, "-m", "daphne", f"--bind={host}", f"--port={port}", "shop.asgi:application"]),
 }
-'''
+"""
 
 
 def _python_servers(tmp_path, name: str, source: str) -> list[tuple[str, str, str, bool]]:
@@ -141,27 +141,31 @@ def _python_servers(tmp_path, name: str, source: str) -> list[tuple[str, str, st
 def test_a_launcher_table_of_commands_is_read(tmp_path):
     # zentral's docker-entrypoint.py: the image's entrypoint picks one of these by name
     assert _python_servers(tmp_path, "docker-entrypoint.py", ENTRYPOINT_TABLE) == [
-        ("gunicorn", "wsgi", "production", False)]
+        ("gunicorn", "wsgi", "production", False)
+    ]
 
 
 def test_a_management_command_that_starts_granian_is_read(tmp_path):
     # fiduswriter's own `runserver` command
     assert _python_servers(tmp_path, "shop/management/commands/runserver.py", MANAGEMENT_COMMAND) == [
-        ("granian", "asgi", "production", False)]
+        ("granian", "asgi", "production", False)
+    ]
 
 
 def test_a_supervisor_program_built_in_python_is_read(tmp_path):
     # archivebox's supervisord_util.py
-    assert _python_servers(tmp_path, "shop/workers.py", SUPERVISOR_PROGRAM) == [
-        ("daphne", "asgi", "production", False)]
+    assert _python_servers(tmp_path, "shop/workers.py", SUPERVISOR_PROGRAM) == [("daphne", "asgi", "production", False)]
 
 
 def test_lists_that_only_name_servers_start_nothing(tmp_path):
-    source = ('SERVERS = ["gunicorn", "uvicorn", "daphne"]\nINSTALL = ["pip", "install", "gunicorn", "--upgrade"]\n'
-              'MIGRATE = ["python", "manage.py", "migrate", "--noinput"]\n')
+    source = (
+        'SERVERS = ["gunicorn", "uvicorn", "daphne"]\nINSTALL = ["pip", "install", "gunicorn", "--upgrade"]\n'
+        'MIGRATE = ["python", "manage.py", "migrate", "--noinput"]\n'
+    )
     assert _python_servers(tmp_path, "tools.py", source) == []
 
 
 def test_a_command_list_in_a_test_file_is_development(tmp_path):
     assert _python_servers(tmp_path, "tests/test_server.py", MANAGEMENT_COMMAND) == [
-        ("granian", "asgi", "development", True)]
+        ("granian", "asgi", "development", True)
+    ]

@@ -182,8 +182,10 @@ def test_dockerfile_stage_built_from_an_earlier_stage_inherits_its_cmd_and_env()
         pytest.param("CMD gunicorn proj.wsgi:application", id="shell form"),
         pytest.param("cmd gunicorn proj.wsgi:application", id="lower-case instruction"),
         pytest.param("CMD\tgunicorn proj.wsgi:application", id="tab after the instruction"),
-        pytest.param('CMD ["sh", "-c", "python manage.py migrate && gunicorn proj.wsgi:application"]',
-                     id="exec form through sh -c"),  # fmt: skip
+        pytest.param(
+            'CMD ["sh", "-c", "python manage.py migrate && gunicorn proj.wsgi:application"]',
+            id="exec form through sh -c",
+        ),  # fmt: skip
     ],
 )
 def test_dockerfile_cmd_forms(cmd: str):
@@ -221,11 +223,14 @@ def test_dockerfile_commented_out_cmd_is_never_evidence():
 @pytest.mark.parametrize(
     "env",
     [
-        pytest.param('ENV GUNICORN_CMD_ARGS="-k uvicorn_worker.UvicornWorker --bind 0.0.0.0:8000"',
-                     id="ENV NAME=value"),  # fmt: skip
+        pytest.param(
+            'ENV GUNICORN_CMD_ARGS="-k uvicorn_worker.UvicornWorker --bind 0.0.0.0:8000"', id="ENV NAME=value"
+        ),  # fmt: skip
         pytest.param('ENV GUNICORN_CMD_ARGS "-k uvicorn_worker.UvicornWorker"', id="legacy ENV NAME value"),
-        pytest.param("ENV PYTHONUNBUFFERED=1 GUNICORN_CMD_ARGS='-k uvicorn_worker.UvicornWorker'",
-                     id="several assignments on one ENV"),  # fmt: skip
+        pytest.param(
+            "ENV PYTHONUNBUFFERED=1 GUNICORN_CMD_ARGS='-k uvicorn_worker.UvicornWorker'",
+            id="several assignments on one ENV",
+        ),  # fmt: skip
     ],
 )
 @pytest.mark.parametrize(
@@ -610,8 +615,11 @@ def test_supervisor_channels_fcgi_program_daphne_recipe():
 @pytest.mark.parametrize(
     ("text", "app"),
     [
-        pytest.param("[uwsgi]\nchdir = /srv/app\nmodule = proj.wsgi:application\nmaster = true\nprocesses = 4\n",
-                     "proj.wsgi:application", id="module"),  # fmt: skip
+        pytest.param(
+            "[uwsgi]\nchdir = /srv/app\nmodule = proj.wsgi:application\nmaster = true\nprocesses = 4\n",
+            "proj.wsgi:application",
+            id="module",
+        ),  # fmt: skip
         pytest.param("[uwsgi]\nwsgi-file = proj/wsgi.py\n", "proj/wsgi.py", id="wsgi-file"),
         pytest.param("[uwsgi]\nmount = /app=proj/wsgi.py\n", "proj/wsgi.py", id="mount POINT=APP"),
         pytest.param("[uwsgi]\nhttp = :8000\n", None, id="no app"),
@@ -634,13 +642,18 @@ def test_uwsgi_ini_options_without_a_value_are_flags_and_what_follows_is_read():
 @pytest.mark.parametrize(
     ("path", "text"),
     [
-        pytest.param("nginx.conf", "server {\n  listen 80;\n  location / { proxy_pass http://app:8000; }\n}\n",
-                     id="nginx.conf"),  # fmt: skip
-        pytest.param("tox.ini", "[tox]\nenvlist = py312\n[testenv]\ncommands = gunicorn --check-config proj.wsgi\n",
-                     id="tox.ini"),  # fmt: skip
+        pytest.param(
+            "nginx.conf", "server {\n  listen 80;\n  location / { proxy_pass http://app:8000; }\n}\n", id="nginx.conf"
+        ),  # fmt: skip
+        pytest.param(
+            "tox.ini", "[tox]\nenvlist = py312\n[testenv]\ncommands = gunicorn --check-config proj.wsgi\n", id="tox.ini"
+        ),  # fmt: skip
         pytest.param("pytest.ini", "[pytest]\nDJANGO_SETTINGS_MODULE = proj.settings\n", id="pytest.ini"),
-        pytest.param("supervisord.conf", "[supervisord]\nnodaemon=true\n[program:celery]\ncommand=celery -A p worker\n",
-                     id="supervisor running no server"),  # fmt: skip
+        pytest.param(
+            "supervisord.conf",
+            "[supervisord]\nnodaemon=true\n[program:celery]\ncommand=celery -A p worker\n",
+            id="supervisor running no server",
+        ),  # fmt: skip
     ],
 )
 def test_ini_not_ours_yields_nothing(path: str, text: str):
@@ -1000,5 +1013,7 @@ def test_granian_started_from_python_without_interface_is_reported(tmp_path):
     from django_protolint.runner import lint
     from tests.helpers import write_project
 
-    root = write_project(tmp_path / "p", {"run.py": 'from granian import Granian\n\nGranian("proj.asgi:application").serve()\n'})
+    root = write_project(
+        tmp_path / "p", {"run.py": 'from granian import Granian\n\nGranian("proj.asgi:application").serve()\n'}
+    )
     assert [(f.code, f.span.line) for f in lint([root], Config(), cwd=root).findings] == [("DPL507", 3)]

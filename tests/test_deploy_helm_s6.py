@@ -70,7 +70,9 @@ def test_a_dockerfile_running_a_make_target_serves_its_recipe(tmp_path):
 
     files = {
         "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
-        "shop/__init__.py": "", "shop/settings.py": "ROOT_URLCONF = 'shop.urls'\n", "shop/urls.py": "urlpatterns = []\n",
+        "shop/__init__.py": "",
+        "shop/settings.py": "ROOT_URLCONF = 'shop.urls'\n",
+        "shop/urls.py": "urlpatterns = []\n",
         "shop/wsgi.py": "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n",
         "Makefile": MAKEFILE,
         "Dockerfile": 'FROM python:3.12\nCMD ["make", "serve"]\n',

@@ -9,11 +9,14 @@ from tests.helpers import deployments_in
 
 
 def test_honcho_runs_every_process_of_an_alternate_procfile():
-    found = deployments_in("ProcfileMulti", """
+    found = deployments_in(
+        "ProcfileMulti",
+        """
         web: gunicorn shop.wsgi --bind 0.0.0.0:8000
         ws: daphne -b 0.0.0.0 -p 8001 shop.asgi:application
         worker: celery -A shop worker
-    """)
+    """,
+    )
     assert [(d.line, d.command.server, d.where) for d in found] == [
         (1, "gunicorn", "ProcfileMulti process `web` (honcho/foreman)"),
         (2, "daphne", "ProcfileMulti process `ws` (honcho/foreman)"),
@@ -28,7 +31,9 @@ def test_the_platforms_procfile_serves_only_web():
 
 
 def test_a_circus_watcher_runs_its_cmd_with_its_args():
-    found = deployments_in("deploy/circus.ini", """
+    found = deployments_in(
+        "deploy/circus.ini",
+        """
         [circus]
         check_delay = 5
 
@@ -39,7 +44,8 @@ def test_a_circus_watcher_runs_its_cmd_with_its_args():
 
         [watcher:worker]
         cmd = celery -A shop worker
-    """)
+    """,
+    )
     assert [(d.line, d.command.server, d.command.protocol, d.where) for d in found] == [
         (5, "gunicorn", "asgi", "circus [watcher:web]"),
     ]
@@ -52,13 +58,16 @@ def test_an_ini_without_a_circus_watcher_is_not_a_deployment():
 def test_a_deploy_time_template_is_read_as_the_file_it_renders():
     assert reader_for("deploy/gunicorn.service.j2") is reader_for("deploy/gunicorn.service")
     assert reader_for("deploy/uwsgi.ini.template") is reader_for("deploy/uwsgi.ini")
-    [found] = deployments_in("deploy/gunicorn.service.j2", """
+    [found] = deployments_in(
+        "deploy/gunicorn.service.j2",
+        """
         [Unit]
         Description=gunicorn for {{ project_name }}
 
         [Service]
         ExecStart={{ venv }}/bin/gunicorn shop.wsgi:application --bind unix:/run/{{ project_name }}.sock
-    """)
+    """,
+    )
     assert (found.line, found.command.server, found.environment, found.certain) == (5, "gunicorn", PRODUCTION, False)
     assert "`gunicorn.service.j2` is a template, rendered at deploy time" in found.why
 

@@ -22,4 +22,3 @@ def test_each_release_venv_runs_that_release(series):
     assert f"{major}.{minor}" == series
     if major >= 6:
         assert tuple(python_version) >= (3, 12)  # Django 6 refuses to install on older Pythons
-

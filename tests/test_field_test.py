@@ -32,9 +32,21 @@ field_test = _load_script()
 
 
 def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
-                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-                               "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(cwd), "PATH": "/usr/bin:/bin"}).stdout
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+            "HOME": str(cwd),
+            "PATH": "/usr/bin:/bin",
+        },
+    ).stdout
 
 
 def _snapshot(tmp_path: Path, files: dict[str, str]) -> tuple[Path, str]:
@@ -78,10 +90,12 @@ def _finding(path: str, line: int, code: str = "DPL101") -> dict:
 
 def test_ledger_entries_survive_line_shifts(tmp_path):
     (tmp_path / "views.py").write_text("\n\nasync def v():\n    A.objects.get()\n")
-    ledger = field_test.Ledger(findings=[
-        {"path": "views.py", "line": 2, "code": "DPL101", "text": "A.objects.get()", "judgement": "tp", "why": "w"},
-        {"path": "views.py", "line": 9, "code": "DPL110", "text": "time.sleep(1)", "judgement": "tp", "why": "w"},
-    ])
+    ledger = field_test.Ledger(
+        findings=[
+            {"path": "views.py", "line": 2, "code": "DPL101", "text": "A.objects.get()", "judgement": "tp", "why": "w"},
+            {"path": "views.py", "line": 9, "code": "DPL110", "text": "time.sleep(1)", "judgement": "tp", "why": "w"},
+        ]
+    )
     pairs, free = field_test.match_findings([_finding("views.py", 4)], ledger, tmp_path)
     assert pairs[0][1] is ledger.findings[0]  # same text, two lines lower
     assert free == [ledger.findings[1]]  # a reviewed true positive no longer reported
@@ -89,10 +103,13 @@ def test_ledger_entries_survive_line_shifts(tmp_path):
 
 def test_same_text_twice_pairs_by_nearest_line(tmp_path):
     (tmp_path / "v.py").write_text("x()\nx()\n")
-    near, far = ({"path": "v.py", "line": n, "code": "DPL101", "text": "x()", "judgement": j, "why": ""}
-                 for n, j in ((2, "fp"), (1, "tp")))
-    pairs, free = field_test.match_findings([_finding("v.py", 2), _finding("v.py", 1)],
-                                            field_test.Ledger(findings=[near, far]), tmp_path)
+    near, far = (
+        {"path": "v.py", "line": n, "code": "DPL101", "text": "x()", "judgement": j, "why": ""}
+        for n, j in ((2, "fp"), (1, "tp"))
+    )
+    pairs, free = field_test.match_findings(
+        [_finding("v.py", 2), _finding("v.py", 1)], field_test.Ledger(findings=[near, far]), tmp_path
+    )
     assert [entry["judgement"] for _, entry in pairs] == ["tp", "fp"]
     assert free == []
 
@@ -114,25 +131,45 @@ def _run_main(tmp_path: Path, ledger: str, capsys) -> tuple[int, str]:
     (field / "review").mkdir(parents=True)
     (field / "projects.toml").write_text(
         f'[[project]]\nname = "shop"\nrepo = "acme/shop"\ncommit = "{commit}"\nkind = "application"\n'
-        '[[project]]\nname = "gone"\nrepo = "acme/gone"\ncommit = "' + "0" * 40 + '"\nkind = "application"\n')
+        '[[project]]\nname = "gone"\nrepo = "acme/gone"\ncommit = "' + "0" * 40 + '"\nkind = "application"\n'
+    )
     (field / "review" / "shop.toml").write_text(ledger)
-    code = field_test.main(["--snapshots", str(tmp_path / "snapshots"), "--cache", str(tmp_path / "cache"),
-                            "--corpus", str(field / "projects.toml"), "--review", str(field / "review"),
-                            "--write-results", str(tmp_path / "RESULTS.md")])
+    code = field_test.main(
+        [
+            "--snapshots",
+            str(tmp_path / "snapshots"),
+            "--cache",
+            str(tmp_path / "cache"),
+            "--corpus",
+            str(field / "projects.toml"),
+            "--review",
+            str(field / "review"),
+            "--write-results",
+            str(tmp_path / "RESULTS.md"),
+        ]
+    )
     return code, capsys.readouterr().out
 
 
 def test_a_known_false_positive_is_listed_but_passes(tmp_path, capsys):
-    code, out = _run_main(tmp_path, '[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\n'
-                                    'text = "time.sleep(1)"\njudgement = "fp"\nwhy = "pretend"\ncause = "c"\n', capsys)
+    code, out = _run_main(
+        tmp_path,
+        '[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\n'
+        'text = "time.sleep(1)"\njudgement = "fp"\nwhy = "pretend"\ncause = "c"\n',
+        capsys,
+    )
     assert code == 0
     assert "known fp shop/views.py:4 DPL110 [c]" in out
 
 
 def test_a_false_positive_that_was_gone_and_comes_back_fails_the_run(tmp_path, capsys):
-    code, out = _run_main(tmp_path, '[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\n'
-                                    'text = "time.sleep(1)"\njudgement = "fp"\nwhy = "pretend"\ncause = "c"\n'
-                                    'fixed_in = "abc1234"\n', capsys)
+    code, out = _run_main(
+        tmp_path,
+        '[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\n'
+        'text = "time.sleep(1)"\njudgement = "fp"\nwhy = "pretend"\ncause = "c"\n'
+        'fixed_in = "abc1234"\n',
+        capsys,
+    )
     assert code == 1
     assert "FALSE POSITIVE BACK shop/views.py:4 DPL110 (gone in abc1234)" in out
     assert "gone: no snapshot of acme/gone" in out  # one line, and the run goes on
@@ -140,12 +177,14 @@ def test_a_false_positive_that_was_gone_and_comes_back_fails_the_run(tmp_path, c
 
 
 def test_a_lost_true_positive_or_verdict_fails_the_run(tmp_path, capsys):
-    ledger = ('[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\ntext = "time.sleep(1)"\n'
-              'judgement = "tp"\nwhy = "blocks"\n'
-              '[[finding]]\npath = "shop/views.py"\nline = 3\ncode = "DPL101"\ntext = "async def index(request):"\n'
-              'judgement = "tp"\nwhy = "pretend it was reported once"\n'
-              '[[verdict]]\nroot = "."\nneeds = "asgi-beneficial"\nserved = "asgi"\nfit = "fit"\n'
-              'tool_agreed = true\nwhy = "pretend"\n')
+    ledger = (
+        '[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\ntext = "time.sleep(1)"\n'
+        'judgement = "tp"\nwhy = "blocks"\n'
+        '[[finding]]\npath = "shop/views.py"\nline = 3\ncode = "DPL101"\ntext = "async def index(request):"\n'
+        'judgement = "tp"\nwhy = "pretend it was reported once"\n'
+        '[[verdict]]\nroot = "."\nneeds = "asgi-beneficial"\nserved = "asgi"\nfit = "fit"\n'
+        'tool_agreed = true\nwhy = "pretend"\n'
+    )
     code, out = _run_main(tmp_path, ledger, capsys)
     assert code == 1
     assert "TRUE POSITIVE LOST shop/views.py:3 DPL101" in out
@@ -155,10 +194,12 @@ def test_a_lost_true_positive_or_verdict_fails_the_run(tmp_path, capsys):
 
 def test_agreement_passes(tmp_path, capsys):
     # DPL202 is not reported beside the DPL110 in the same view: one problem, one finding.
-    ledger = ('[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\ntext = "time.sleep(1)"\n'
-              'judgement = "tp"\nwhy = "blocks"\n'
-              '[[verdict]]\nroot = "."\nneeds = "wsgi"\nserved = "wsgi"\nfit = "fit"\ntool_agreed = true\n'
-              'why = "the async view awaits nothing; gunicorn"\n')
+    ledger = (
+        '[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\ntext = "time.sleep(1)"\n'
+        'judgement = "tp"\nwhy = "blocks"\n'
+        '[[verdict]]\nroot = "."\nneeds = "wsgi"\nserved = "wsgi"\nfit = "fit"\ntool_agreed = true\n'
+        'why = "the async view awaits nothing; gunicorn"\n'
+    )
     code, out = _run_main(tmp_path, ledger, capsys)
     assert code == 0, out
     assert "verdicts right 1/1" in out
@@ -166,16 +207,25 @@ def test_agreement_passes(tmp_path, capsys):
 
 def test_a_finding_moved_within_its_file_keeps_its_review(tmp_path):
     (tmp_path / "asgi.py").write_text('application = ProtocolTypeRouter({\n    "websocket": URLRouter(r),\n})\n')
-    entry = {"path": "asgi.py", "line": 1, "code": "DPL302", "text": "application = ProtocolTypeRouter({",
-             "judgement": "tp", "why": "w"}
-    pairs, free = field_test.match_findings([_finding("asgi.py", 2, "DPL302")], field_test.Ledger(findings=[entry]),
-                                            tmp_path)
+    entry = {
+        "path": "asgi.py",
+        "line": 1,
+        "code": "DPL302",
+        "text": "application = ProtocolTypeRouter({",
+        "judgement": "tp",
+        "why": "w",
+    }
+    pairs, free = field_test.match_findings(
+        [_finding("asgi.py", 2, "DPL302")], field_test.Ledger(findings=[entry]), tmp_path
+    )
     assert free == [] and pairs[0][1]["judgement"] == "tp" and pairs[0][1]["moved_from"] == 1
     outcome = field_test.Outcome(field_test.Entry("shop", "acme/shop", "0" * 40, "application", ""), pairs=pairs)
     assert outcome.lost_tps == [] and outcome.unreviewed == [] and len(outcome.moved) == 1
     ledger = tmp_path / "shop.toml"
-    ledger.write_text('[[finding]]\npath = "asgi.py"\nline = 1\ncode = "DPL302"\n'
-                      'text = "application = ProtocolTypeRouter({"\njudgement = "tp"\nwhy = "w"\n')
+    ledger.write_text(
+        '[[finding]]\npath = "asgi.py"\nline = 1\ncode = "DPL302"\n'
+        'text = "application = ProtocolTypeRouter({"\njudgement = "tp"\nwhy = "w"\n'
+    )
     assert field_test.update_ledger(ledger, outcome, "abc1234", tmp_path) == 1
     (updated,) = tomllib.loads(ledger.read_text())["finding"]
     assert (updated["line"], updated["text"], updated["judgement"]) == (2, '"websocket": URLRouter(r),', "tp")
@@ -184,8 +234,9 @@ def test_a_finding_moved_within_its_file_keeps_its_review(tmp_path):
 def test_two_candidates_are_not_guessed_as_moved(tmp_path):
     (tmp_path / "v.py").write_text("a\nb\nc\nd\n")
     entries = [{"path": "v.py", "line": n, "code": "DPL302", "text": "x", "judgement": "tp", "why": ""} for n in (1, 2)]
-    pairs, free = field_test.match_findings([_finding("v.py", 4, "DPL302")], field_test.Ledger(findings=entries),
-                                            tmp_path)
+    pairs, free = field_test.match_findings(
+        [_finding("v.py", 4, "DPL302")], field_test.Ledger(findings=entries), tmp_path
+    )
     assert pairs[0][1] is None and len(free) == 2
 
 
@@ -223,20 +274,23 @@ def test_every_ledger_entry_is_judged_with_a_reason(ledger):
 
 
 def test_update_ledger_records_progress_so_that_a_return_fails(tmp_path, capsys):
-    ledger = ('# a comment kept\n[[verdict]]\nroot = "."\nneeds = "asgi-beneficial"\nserved = "wsgi"\nfit = "suboptimal"\n'
-              'tool_agreed = false\nwhy = "pretend"\n\n'
-              '[[verdict]]\nroot = "phantom"\nproject = false\nneeds = "wsgi"\nserved = "unknown"\nfit = "unknown"\n'
-              'why = "no project there"\n\n'
-              '[[finding]]\npath = "shop/views.py"\nline = 9\ncode = "DPL101"\ntext = "gone()"\njudgement = "fp"\n'
-              'why = "pretend"\ncause = "c"\n# trailing comment\n')
+    ledger = (
+        '# a comment kept\n[[verdict]]\nroot = "."\nneeds = "asgi-beneficial"\nserved = "wsgi"\nfit = "suboptimal"\n'
+        'tool_agreed = false\nwhy = "pretend"\n\n'
+        '[[verdict]]\nroot = "phantom"\nproject = false\nneeds = "wsgi"\nserved = "unknown"\nfit = "unknown"\n'
+        'why = "no project there"\n\n'
+        '[[finding]]\npath = "shop/views.py"\nline = 9\ncode = "DPL101"\ntext = "gone()"\njudgement = "fp"\n'
+        'why = "pretend"\ncause = "c"\n# trailing comment\n'
+    )
     code, out = _run_main(tmp_path, ledger, capsys)
     assert code == 0
     assert "verdict wrong at ." in out and "fp gone shop/views.py:9 DPL101" in out
     path = tmp_path / "field" / "review" / "shop.toml"
     outcome = field_test.Outcome(field_test.Entry("shop", "acme/shop", "0" * 40, "application", ""))
-    outcome.verdicts = [(".", tomllib.loads(ledger)["verdict"][0], {"needs": "asgi-beneficial", "served": "wsgi",
-                                                                   "fit": "suboptimal"}),
-                        ("phantom", tomllib.loads(ledger)["verdict"][1], None)]
+    outcome.verdicts = [
+        (".", tomllib.loads(ledger)["verdict"][0], {"needs": "asgi-beneficial", "served": "wsgi", "fit": "suboptimal"}),
+        ("phantom", tomllib.loads(ledger)["verdict"][1], None),
+    ]
     outcome.free = [tomllib.loads(ledger)["finding"][0]]
     assert field_test.update_ledger(path, outcome, "abc1234") == 3
     updated = tomllib.loads(path.read_text())

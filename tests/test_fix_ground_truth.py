@@ -106,7 +106,9 @@ def test_fix_turns_crashing_views_into_working_ones(tmp_path):
 
 
 def test_diff_changes_nothing(tmp_path):
-    project = write_project(tmp_path / "project", {"app/views.py": "import time\n\nasync def v(r):\n    time.sleep(1)\n"})
+    project = write_project(
+        tmp_path / "project", {"app/views.py": "import time\n\nasync def v(r):\n    time.sleep(1)\n"}
+    )
     before = (project / "app" / "views.py").read_text(encoding="utf-8")
     result = invoke(["check", "--no-config", "--diff", "."], cwd=project)
     assert result.exit_code == 1
@@ -127,11 +129,14 @@ def test_no_fix_without_a_known_django_version(tmp_path):
 # ------------------------------------------------------------------ every fixable rule example, on each release
 
 FIX_RUNNER = Path(__file__).resolve().parent / "ground_truth" / "run_fixes.py"
-EXAMPLE_MODELS = MODELS + """
+EXAMPLE_MODELS = (
+    MODELS
+    + """
 
 class Product(models.Model):
     name = models.CharField(max_length=100)
 """
+)
 # What each fixable rule says the code before its fix does, seen from a running event loop (run_fixes.py).
 FAILS_BEFORE = {
     "DPL101": "SynchronousOnlyOperation",
@@ -200,7 +205,7 @@ def test_fixed_examples_work_where_the_originals_fail(series, tmp_path):
         files[f"gtapp/{name}_before.py"] = example.files["app/views.py"]
         files[f"gtapp/{name}_after.py"] = example.fixed
     project = write_project(tmp_path / "project", {p: textwrap.dedent(b).lstrip() for p, b in files.items()})
-    modules = [f"gtapp.{path[len('gtapp/'):-3]}" for path in files if path != "gtapp/models.py"]
+    modules = [f"gtapp.{path[len('gtapp/') : -3]}" for path in files if path != "gtapp/models.py"]
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     completed = subprocess.run(
         [python, str(FIX_RUNNER), str(project), str(tmp_path / "db.sqlite3"), json.dumps(modules)],

@@ -27,43 +27,52 @@ NO_FIX = [
     pytest.param(
         "from .models import Article\n\nasync def v(request, ids):\n"
         "    return sorted(Article.objects.get(pk=i).title for i in ids)\n",
-        "DPL101", id="orm-call-in-a-generator-expression",
+        "DPL101",
+        id="orm-call-in-a-generator-expression",
     ),
     pytest.param(
         "from .models import Article\n\nasync def v(request, ids):\n"
         "    return sum(1 for i in ids if Article.objects.filter(pk=i).exists())\n",
-        "DPL101", id="orm-call-in-a-generator-condition",
+        "DPL101",
+        id="orm-call-in-a-generator-condition",
     ),
     pytest.param(
         "from .models import Article\n\nasync def v(request, ids):\n"
         "    return list(a for i in ids for a in [Article.objects.get(pk=i)])\n",
-        "DPL101", id="orm-call-in-a-later-iterable-of-a-generator",
+        "DPL101",
+        id="orm-call-in-a-later-iterable-of-a-generator",
     ),
     pytest.param(
         "from .models import Article\n\nasync def v(request, ids):\n"
         "    return max(len([Article.objects.get(pk=i)]) for i in ids)\n",
-        "DPL101", id="comprehension-inside-a-generator-expression",
+        "DPL101",
+        id="comprehension-inside-a-generator-expression",
     ),
     pytest.param(
         "async def v(request, names):\n    return list(request.user.username + n for n in names)\n",
-        "DPL104", id="request-user-in-a-generator-expression",
+        "DPL104",
+        id="request-user-in-a-generator-expression",
     ),
     pytest.param(
         "import time\n\nasync def v(request, ds):\n    return sum(time.sleep(d) or 1 for d in ds)\n",
-        "DPL110", id="sleep-in-a-generator-expression",
+        "DPL110",
+        id="sleep-in-a-generator-expression",
     ),
     pytest.param(
         "from django.shortcuts import get_object_or_404\nfrom .models import Article\n\n"
         "async def v(request, ids):\n    return tuple(get_object_or_404(Article, pk=i) for i in ids)\n",
-        "DPL106", id="shortcut-in-a-generator-expression",
+        "DPL106",
+        id="shortcut-in-a-generator-expression",
     ),
     pytest.param(
         "import time\n\nasyncio = None\n\nasync def v(request):\n    time.sleep(1)\n",
-        "DPL110", id="the-name-asyncio-is-taken-at-module-level",
+        "DPL110",
+        id="the-name-asyncio-is-taken-at-module-level",
     ),
     pytest.param(
         "import time\n\nasync def v(request, asyncio):\n    time.sleep(1)\n",
-        "DPL110", id="a-parameter-hides-asyncio",
+        "DPL110",
+        id="a-parameter-hides-asyncio",
     ),
 ]
 
@@ -82,56 +91,66 @@ FIXED = [
         "    return sum(1 for _ in range(Article.objects.count()))\n",
         "from .models import Article\n\nasync def v(request):\n"
         "    return sum(1 for _ in range(await Article.objects.acount()))\n",
-        "DPL101", id="the-first-iterable-runs-outside-the-generator",
+        "DPL101",
+        id="the-first-iterable-runs-outside-the-generator",
     ),
     pytest.param(
         "from .models import Article\n\nasync def v(request, ids):\n"
         "    return {i: Article.objects.get(pk=i).title for i in ids}\n",
         "from .models import Article\n\nasync def v(request, ids):\n"
         "    return {i: (await Article.objects.aget(pk=i)).title for i in ids}\n",
-        "DPL101", id="dict-comprehension-becomes-async",
+        "DPL101",
+        id="dict-comprehension-becomes-async",
     ),
     pytest.param(
         "import asyncio as aio\nimport time\n\nasync def v(request):\n    time.sleep(1)\n",
         "import asyncio as aio\n\nasync def v(request):\n    await aio.sleep(1)\n",
-        "DPL110", id="asyncio-alias-reused-time-import-dropped",
+        "DPL110",
+        id="asyncio-alias-reused-time-import-dropped",
     ),
     pytest.param(
         "from asyncio import sleep as nap\nimport time\n\nasync def v(request):\n    time.sleep(1)\n",
         "from asyncio import sleep as nap\n\nasync def v(request):\n    await nap(1)\n",
-        "DPL110", id="asyncio-sleep-imported-by-name",
+        "DPL110",
+        id="asyncio-sleep-imported-by-name",
     ),
     pytest.param(
         "import asyncio\nfrom time import sleep\n\nasync def v(request):\n    sleep(1)\n",
         "import asyncio\n\nasync def v(request):\n    await asyncio.sleep(1)\n",
-        "DPL110", id="sleep-imported-from-time-by-name",
+        "DPL110",
+        id="sleep-imported-from-time-by-name",
     ),
     pytest.param(
         "import time\n\nasync def v(request):\n    time.sleep(1)\n",
         "import asyncio\n\nasync def v(request):\n    await asyncio.sleep(1)\n",
-        "DPL110", id="time-replaced-by-asyncio",
+        "DPL110",
+        id="time-replaced-by-asyncio",
     ),
     pytest.param(
         "import time\n\nasync def v(request):\n    time.sleep(1)\n    return time.time()\n",
         "import time\nimport asyncio\n\nasync def v(request):\n    await asyncio.sleep(1)\n    return time.time()\n",
-        "DPL110", id="time-still-used",
+        "DPL110",
+        id="time-still-used",
     ),
     pytest.param(
         'import time\n\n__all__ = ["v", "time"]\n\nasync def v(request):\n    time.sleep(1)\n',
         'import time\nimport asyncio\n\n__all__ = ["v", "time"]\n\nasync def v(request):\n    await asyncio.sleep(1)\n',
-        "DPL110", id="time-exported-by-name",
+        "DPL110",
+        id="time-exported-by-name",
     ),
     pytest.param(
         "import time\n\nasync def a(request):\n    time.sleep(1)\n\nasync def b(request):\n    time.sleep(2)\n",
         "import asyncio\n\nasync def a(request):\n    await asyncio.sleep(1)\n\n"
         "async def b(request):\n    await asyncio.sleep(2)\n",
-        "DPL110", id="every-use-replaced-by-fixes-applied-together",
+        "DPL110",
+        id="every-use-replaced-by-fixes-applied-together",
     ),
     pytest.param(
         "import time\n\nasync def v(request):\n    def later():\n        import asyncio\n    time.sleep(1)\n",
         "import asyncio\n\nasync def v(request):\n    def later():\n        import asyncio\n"
         "    await asyncio.sleep(1)\n",
-        "DPL110", id="an-import-inside-a-function-binds-nothing-at-module-level",
+        "DPL110",
+        id="an-import-inside-a-function-binds-nothing-at-module-level",
     ),
 ]
 
@@ -197,7 +216,9 @@ def test_json_merges_a_removed_import_with_the_one_added_in_its_place(tmp_path):
     source = "import time\n\nasync def v(request):\n    time.sleep(1)\n"
     (fix,) = _json_fixes(tmp_path, source)
     assert fix["edits"][0] == {
-        "content": "import asyncio\n", "location": {"row": 1, "column": 1}, "end_location": {"row": 2, "column": 1},
+        "content": "import asyncio\n",
+        "location": {"row": 1, "column": 1},
+        "end_location": {"row": 2, "column": 1},
     }
     assert _apply_one(source, fix) == "import asyncio\n\nasync def v(request):\n    await asyncio.sleep(1)\n"
 

@@ -90,6 +90,8 @@ NESTINGS = {
     "conditional chain": lambda n: "x = " + "a if b else " * n + "c\n",
     "nested blocks": lambda n: "".join("    " * i + "if x:\n" for i in range(n)) + "    " * n + "pass\n",
 }
+
+
 @settings(BOUNDED, max_examples=30, phases=[Phase.explicit, Phase.generate])  # no shrinking: every case is slow
 @given(kind=st.sampled_from(sorted(NESTINGS)), depth=st.integers(1, 1000))
 def test_deeply_nested_valid_code_is_never_an_internal_error(kind, depth):
@@ -235,7 +237,11 @@ def build_project(root: Path, shape: dict) -> Path:
     for module, snippets in enumerate(shape["modules"]):
         body = VIEW_HEADER
         for position, choice in enumerate(snippets):
-            name = f"view_{module}_{position}" if not VIEW_SNIPPETS[choice].startswith("class") else f"View{module}x{position}"
+            name = (
+                f"view_{module}_{position}"
+                if not VIEW_SNIPPETS[choice].startswith("class")
+                else f"View{module}x{position}"
+            )
             body += "\n\n" + VIEW_SNIPPETS[choice].format(name=name)
             if shape["routed"] >> (module * 5 + position) & 1:
                 target = f"views_{module}.{name}" + (".as_view()" if name.startswith("View") else "")
@@ -244,7 +250,9 @@ def build_project(root: Path, shape: dict) -> Path:
             body = body.replace("\n", "\r\n")
         files[f"app/views_{module}.py"] = body
     imports = "".join(f"from app import views_{module}\n" for module in range(len(shape["modules"])))
-    files["proj/urls.py"] = "from django.urls import path\n" + imports + "\nurlpatterns = [\n" + "\n".join(routes) + "\n]\n"
+    files["proj/urls.py"] = (
+        "from django.urls import path\n" + imports + "\nurlpatterns = [\n" + "\n".join(routes) + "\n]\n"
+    )
     if shape["settings_file"]:
         files["proj/settings.py"] = "ROOT_URLCONF = 'proj.urls'\nINSTALLED_APPS = ['app']\n"
         files["manage.py"] = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n"

@@ -122,8 +122,10 @@ def test_without_channel_layers_every_use_fails_and_we_say_so(tmp_path):
     assert results["layer_is_none"] is True
     assert results["chat_connect"]["error"] == "AttributeError"
     assert "'NoneType' object has no attribute 'group_add'" in results["chat_connect"]["message"]
-    assert results["lobby_connect"] == {"error": "InvalidChannelLayerError",
-                                        "message": "BACKEND is unconfigured or doesn't support groups"}
+    assert results["lobby_connect"] == {
+        "error": "InvalidChannelLayerError",
+        "message": "BACKEND is unconfigured or doesn't support groups",
+    }
     assert results["announce"]["error"] == "AttributeError"
     assert "'NoneType' object has no attribute 'group_send'" in results["announce"]["message"]
     assert results["announce_as_documented"]["error"] == "AttributeError"

@@ -46,7 +46,9 @@ else:
 """
 
 
-@pytest.mark.parametrize(("pin", "fails"), [("3.0.3", True), ("3.0.4", False)], ids=["channels-3.0.3", "channels-3.0.4"])
+@pytest.mark.parametrize(
+    ("pin", "fails"), [("3.0.3", True), ("3.0.4", False)], ids=["channels-3.0.3", "channels-3.0.4"]
+)
 def test_channels_auth_above_setup(pin, fails, tmp_path):
     python = python_for("3.2", extras=(f"channels=={pin}",))
     root = write_project(tmp_path / "project", {**FILES, "requirements.txt": f"Django>=3.2,<4\nchannels=={pin}\n"})
@@ -81,9 +83,9 @@ def test_a_type_checking_import_never_runs(tmp_path):
     files = {
         **FILES,
         "proj/settings.py": FILES["proj/settings.py"].replace('"channels"]', '"channels", "chat"]'),
-        "proj/asgi.py": FILES["proj/asgi.py"].replace(
-            "from channels.auth import AuthMiddlewareStack\n", "from chat.routing import websocket_urlpatterns\n"
-        ).replace("AuthMiddlewareStack(URLRouter([]))", "URLRouter(websocket_urlpatterns)"),
+        "proj/asgi.py": FILES["proj/asgi.py"]
+        .replace("from channels.auth import AuthMiddlewareStack\n", "from chat.routing import websocket_urlpatterns\n")
+        .replace("AuthMiddlewareStack(URLRouter([]))", "URLRouter(websocket_urlpatterns)"),
         "chat/models.py": "from django.db import models\n\n\nclass Message(models.Model):\n    text = models.TextField()\n",
         "chat/consumers.py": TYPED_CONSUMERS,
         "chat/routing.py": "from django.urls import path\n\nfrom .consumers import ChatConsumer\n\n"
@@ -122,9 +124,9 @@ def test_get_user_model_at_module_level(tmp_path):
     files = {
         **FILES,
         "proj/settings.py": FILES["proj/settings.py"].replace('"channels"]', '"channels", "chat"]'),
-        "proj/asgi.py": FILES["proj/asgi.py"].replace(
-            "from channels.auth import AuthMiddlewareStack\n", "from chat.routing import websocket_urlpatterns\n"
-        ).replace("AuthMiddlewareStack(URLRouter([]))", "URLRouter(websocket_urlpatterns)"),
+        "proj/asgi.py": FILES["proj/asgi.py"]
+        .replace("from channels.auth import AuthMiddlewareStack\n", "from chat.routing import websocket_urlpatterns\n")
+        .replace("AuthMiddlewareStack(URLRouter([]))", "URLRouter(websocket_urlpatterns)"),
         "chat/consumers.py": USER_MODEL_CONSUMERS,
         "chat/routing.py": "from django.urls import path\n\nfrom .consumers import ChatConsumer\n\n"
         'websocket_urlpatterns = [path("ws/", ChatConsumer.as_asgi())]\n',

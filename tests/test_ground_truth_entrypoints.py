@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import expectations, found, write_project
 from tests.test_ground_truth_servers import (  # the servers' common harness
     HOST,
     PLAIN_FILES,
@@ -30,7 +31,6 @@ from tests.test_ground_truth_servers import (  # the servers' common harness
     server_env,
     stop,
 )
-from tests.helpers import expectations, found, write_project
 
 pytest.importorskip("hypercorn", reason="the entrypoint ground-truth tests need the `test` extra")
 

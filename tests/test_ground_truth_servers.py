@@ -211,14 +211,11 @@ class Case:
 
 CASES = {
     "gunicorn-sync-wsgi": Case(f"gunicorn --bind {HOST}:$PORT proj.wsgi:application  # expect: DPL501", "mismatch"),
-    "gunicorn-sync-asgi-app": Case(
-        f"gunicorn --bind {HOST}:$PORT proj.asgi:application  # expect: DPL506", "mismatch"
-    ),
+    "gunicorn-sync-asgi-app": Case(f"gunicorn --bind {HOST}:$PORT proj.asgi:application  # expect: DPL506", "mismatch"),
     "daphne-asgi": Case(f"daphne -b {HOST} -p $PORT proj.asgi:application", "fit"),
     "uvicorn-asgi": Case(f"uvicorn --host {HOST} --port $PORT proj.asgi:application", "fit"),
     "gunicorn-asgi-worker": Case(f"gunicorn -k asgi --bind {HOST}:$PORT proj.asgi:application", "fit"),
-    "uvicorn-wsgi-app": Case(f"uvicorn --host {HOST} --port $PORT proj.wsgi:application  # expect: DPL506",
-                             "mismatch"),
+    "uvicorn-wsgi-app": Case(f"uvicorn --host {HOST} --port $PORT proj.wsgi:application  # expect: DPL506", "mismatch"),
     "plain-gunicorn-sync-wsgi": Case(
         f"gunicorn --bind {HOST}:$PORT proj.wsgi:application  # expect: DPL502", "suboptimal", PLAIN_FILES
     ),
@@ -276,9 +273,7 @@ def claim_of(report: Report) -> Claim:
 
 
 def matches(expected: dict[str, object], real: dict[str, object]) -> bool:
-    return all(
-        real[probe] != 101 if want == "not 101" else real[probe] == want for probe, want in expected.items()
-    )
+    return all(real[probe] != 101 if want == "not 101" else real[probe] == want for probe, want in expected.items())
 
 
 # --- the real side ----------------------------------------------------------------------------------------------

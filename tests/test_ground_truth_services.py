@@ -89,7 +89,11 @@ def test_tasks_on_the_event_loop(series, tmp_path):
     # The default ImmediateBackend runs a sync task there and then, on the loop's thread...
     assert result["task_enqueue_sync_task"] == {"outcome": "ok", "status": "SUCCESSFUL", "on_loop_thread": True}
     # ...and cannot run an async one: nothing is raised, the result is FAILED with RuntimeError.
-    assert result["task_enqueue_async_task"] == {"outcome": "ok", "status": "FAILED", "errors": ["builtins.RuntimeError"]}
+    assert result["task_enqueue_async_task"] == {
+        "outcome": "ok",
+        "status": "FAILED",
+        "errors": ["builtins.RuntimeError"],
+    }
     assert result["task_aenqueue_async_task"] == {"outcome": "ok", "status": "SUCCESSFUL", "value": 1}
     assert result["task_async_twins"] == {
         "outcome": "ok", "Task.aenqueue": True, "Task.aget_result": True, "TaskResult.arefresh": True,

@@ -37,14 +37,28 @@ CORS = TABLE["corsheaders.middleware.CorsMiddleware"]
         pytest.param(TOOLBAR, {"requirements.txt": "django-debug-toolbar==4.2.*\n"}, "sync", id="wildcard"),
         pytest.param(CORS, {"requirements.txt": "django-cors-headers==3.13.0\n"}, "both", id="cors-mixin"),
         pytest.param(CORS, {"requirements.txt": "django-cors-headers>=3.0\n"}, "both", id="both-for-two-reasons"),
-        pytest.param(TOOLBAR, {"pyproject.toml": '[tool.poetry.dependencies]\ndjango-debug-toolbar = "^4.1"\n'},
-                     "sync", id="poetry-caret"),
-        pytest.param(TOOLBAR, {"pyproject.toml": '[project]\ndependencies = ["django-debug-toolbar==4.3.0"]\n'},
-                     "sync", id="pep-621"),
+        pytest.param(
+            TOOLBAR,
+            {"pyproject.toml": '[tool.poetry.dependencies]\ndjango-debug-toolbar = "^4.1"\n'},
+            "sync",
+            id="poetry-caret",
+        ),
+        pytest.param(
+            TOOLBAR,
+            {"pyproject.toml": '[project]\ndependencies = ["django-debug-toolbar==4.3.0"]\n'},
+            "sync",
+            id="pep-621",
+        ),
         pytest.param(TOOLBAR, {"Pipfile": '[packages]\ndjango-debug-toolbar = "==4.3.0"\n'}, "sync", id="pipfile"),
-        pytest.param(TOOLBAR, {"requirements.txt": "django-debug-toolbar==4.4.6\n",
-                               "requirements-prod.txt": "django-debug-toolbar==5.0.1\n"}, "unknown",
-                     id="contradicting-pins"),
+        pytest.param(
+            TOOLBAR,
+            {
+                "requirements.txt": "django-debug-toolbar==4.4.6\n",
+                "requirements-prod.txt": "django-debug-toolbar==5.0.1\n",
+            },
+            "unknown",
+            id="contradicting-pins",
+        ),
     ],
 )
 def test_mode_by_allowed_releases(row, files, mode):
@@ -67,7 +81,8 @@ def test_table_rows_are_well_formed():
 
 
 INSTALLED = [
-    pytest.param(path, id=path) for path in (
+    pytest.param(path, id=path)
+    for path in (
         "whitenoise.middleware.WhiteNoiseMiddleware",
         "corsheaders.middleware.CorsMiddleware",
         "debug_toolbar.middleware.DebugToolbarMiddleware",

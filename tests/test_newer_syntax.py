@@ -29,7 +29,7 @@ from django_protolint.source.newer_scan import MOST_CHAINED_TOKENS, scan
 from django_protolint.source.newer_syntax import NewerSyntax, parse_newer_syntax
 from django_protolint.source.parse import build_facts, parses_as_python
 from django_protolint.source.visitor import FactsVisitor
-from tests.helpers import invoke, write_project
+from tests.helpers import invoke
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 RUNNING = sys.version_info[:2]
@@ -37,7 +37,9 @@ RUNNING = sys.version_info[:2]
 # name -> (the Python that first reads it, source). Each exercises one family of constructs with Django-shaped
 # facts inside them: calls, queries, awaits, settings, imports, positions after non-ASCII text.
 SAMPLES: dict[str, tuple[tuple[int, int], str]] = {
-    "pep701-quotes": ((3, 12), r'''
+    "pep701-quotes": (
+        (3, 12),
+        r"""
 import requests
 from django.http import JsonResponse
 from shop.models import Product
@@ -48,8 +50,11 @@ async def detail(request, pk):
     headers = {"X-Name": f"{product.meta["name"]}", 'X-Tags': f'{", ".join(t['label'] for t in product.tags)}'}
     body = f"{f"{f"{requests.get(product.url).text}"}"}"
     return JsonResponse({"headers": headers, "body": body, "qs": f"{Product.objects.filter(pk=pk)!r}"})
-'''),
-    "pep701-backslashes-comments-lines": ((3, 12), r"""
+""",
+    ),
+    "pep701-backslashes-comments-lines": (
+        (3, 12),
+        r"""
 from shop.models import Order
 
 
@@ -64,8 +69,11 @@ def report(rows, width):
         Order.objects.filter(pk__in=[row["pk"] for row in rows]).count()
     }!"
     return text + block + single
-"""),
-    "pep701-fields": ((3, 12), r"""
+""",
+    ),
+    "pep701-fields": (
+        (3, 12),
+        r"""
 value = compute()
 a = f"{value=}"
 b = f"{value = !r:>10}"
@@ -80,8 +88,11 @@ j = rf"\d{value["k"]}\w" f"{value}" "plain" f'{value['k']}'
 k = f"\N{BULLET} {value["k"]} {{literal}} {{{value}}}"
 m = f"{f"{f"{f"{deep()}"}"}"}"
 n = f"{value:{f"{inner()}"}}"
-"""),
-    "pep701-concatenations-and-places": ((3, 12), r"""
+""",
+    ),
+    "pep701-concatenations-and-places": (
+        (3, 12),
+        r"""
 from django.urls import path
 from django.http import HttpResponse
 
@@ -108,8 +119,11 @@ match f"{command["name"]}":
 lookup = {f"{k["a"]}": v for k, v in items()}
 handler = lambda row: f"{row["x"]}"
 urlpatterns = [path(f"{PREFIX["api"]}/", view)]
-"""),
-    "pep701-settings": ((3, 12), r"""
+""",
+    ),
+    "pep701-settings": (
+        (3, 12),
+        r"""
 import os
 
 BASE = os.environ.get("BASE", "/srv")
@@ -119,12 +133,18 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
 INSTALLED_APPS = ["django.contrib.auth", "shop"]
 INSTALLED_APPS += [f"{"plugins"}.reports"]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"{"proj"}.settings")
-"""),
-    "pep701-non-ascii": ((3, 12), r"""
+""",
+    ),
+    "pep701-non-ascii": (
+        (3, 12),
+        r"""
 async def ünïcode(request):
     return f"€ {request.GET["q"]} — {await fetch(f"日本 {request.user.pk}")} 😀 {request.session["k"]}"
-"""),
-    "pep695": ((3, 12), r"""
+""",
+    ),
+    "pep695": (
+        (3, 12),
+        r"""
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -164,8 +184,11 @@ if True: type Conditional = int
 x = 1; type Semi[K: str, *Vs, **Q] = dict[K, tuple[*Vs]]; y = type
 type type = int
 print(type(x), type)
-"""),
-    "pep696": ((3, 13), r"""
+""",
+    ),
+    "pep696": (
+        (3, 13),
+        r"""
 from django.db import models
 
 
@@ -178,8 +201,11 @@ def first[D = None](default: D = None) -> D:
 
 
 type Lookup[K: str = str, V = make_default()] = dict[K, V]
-"""),
-    "pep701-noqa": ((3, 12), r"""
+""",
+    ),
+    "pep701-noqa": (
+        (3, 12),
+        r"""
 import time
 
 x = f'''{
@@ -196,8 +222,11 @@ z = f"{
     e
 }"  # noqa: DPL111
 # django-protolint: noqa: DPL202
-"""),
-    "pep654": ((3, 11), r"""
+""",
+    ),
+    "pep654": (
+        (3, 11),
+        r"""
 async def gather(request):
     try:
         await tasks()
@@ -205,7 +234,8 @@ async def gather(request):
         log(group)
     except  *  (TypeError, KeyError):
         pass
-"""),
+""",
+    ),
 }
 # Every line ending CPython knows: columns and lines stay right past each kind.
 for _ending, _name in (("\r\n", "crlf"), ("\r", "lone-cr")):

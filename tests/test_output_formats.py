@@ -121,8 +121,10 @@ def test_json_lines_match_the_json_findings(project):
 
 def test_pylint_format(project):
     lines = run(project, "pylint").splitlines()
-    assert "app/views.py:7: [DPL110(blocking-sleep-in-async)] `time.sleep()` blocks the event loop inside async "
-    "function `detail`" in lines
+    assert (
+        "app/views.py:7: [DPL110(blocking-sleep-in-async)] `time.sleep()` blocks the event loop inside async "
+        "function `detail`" in lines
+    )
 
 
 def test_vscode_problem_matcher_reads_concise_output(project):

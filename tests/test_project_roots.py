@@ -185,6 +185,7 @@ def test_other_settings_named_from_the_top_keep_the_walks_names(tmp_path):
     assert report.model.django_projects[0].primary.reference.module == "tests.settings"
     assert found(report) == set()
 
+
 def test_symlinked_manage_py_is_one_project(tmp_path):
     # `./manage.py -> tests/manage.py`: Python puts the link's target directory on sys.path.
     files = {"tests/__init__.py": "", "tests/manage.py": MANAGE.format(settings="site.settings")}
@@ -300,8 +301,11 @@ def test_second_project_named_by_its_own_entry_point_is_kept_beside_pytest(tmp_p
 )
 def test_purpose_of_the_project_from_where_it_lives(tmp_path, where, kind):
     # The repository's own package sits at the top beside it, as in a reusable app's repository.
-    files = {f"{where}/manage.py": MANAGE.format(settings="site.settings"), **django_package(where, "site"),
-             "reusable_app/models.py": "\n"}
+    files = {
+        f"{where}/manage.py": MANAGE.format(settings="site.settings"),
+        **django_package(where, "site"),
+        "reusable_app/models.py": "\n",
+    }
     root = write(tmp_path / "repo", files)
     [project] = run(root).model.django_projects
     assert project.purpose.kind == kind

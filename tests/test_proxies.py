@@ -89,7 +89,10 @@ def test_locations_with_every_modifier_and_upstreams():
         "/health": EXACT, "/static/": PREFIX_STOP, "\\.(png|jpg)$": "regex-icase", "/exact": EXACT, "/": PREFIX,
         "/ws/": PREFIX, "/raw": PREFIX, "/dynamic": PREFIX,
     }  # fmt: skip
-    assert by_pattern["/"].targets == (Target("web:8000", "web", 8000), Target("unix:/run/app.sock", socket="/run/app.sock"))
+    assert by_pattern["/"].targets == (
+        Target("web:8000", "web", 8000),
+        Target("unix:/run/app.sock", socket="/run/app.sock"),
+    )
     assert by_pattern["/ws/"].targets == (Target("127.0.0.1:8001", "127.0.0.1", 8001),)
     assert by_pattern["/raw"].targets[0].socket == "/run/uwsgi.sock"
     assert not by_pattern["/dynamic"].targets[0].known
@@ -113,14 +116,17 @@ def test_named_location_through_try_files_and_if_blocks():
 
 
 def test_templates_and_envsubst_values_are_unknown():
-    [route] = _nginx("""
+    [route] = _nginx(
+        """
         {% if use_tls %}
         server {
             listen {{ port }};
             location / { proxy_pass http://{{ backend }}; }
         }
         {% endif %}
-    """, "nginx.conf.j2")
+    """,
+        "nginx.conf.j2",
+    )
     assert not route.targets[0].known
     [route] = _nginx("server { location / { proxy_pass http://${DJANGO_HOST}:8000; } }", "default.conf.template")
     assert not route.targets[0].known
@@ -146,7 +152,9 @@ def test_includes_are_spliced_and_not_read_twice():
 
 
 def test_caddy_handle_blocks_matchers_and_placeholders():
-    routes = caddy.read_caddyfile("Caddyfile", textwrap.dedent("""
+    routes = caddy.read_caddyfile(
+        "Caddyfile",
+        textwrap.dedent("""
         {
             email admin@example.com
         }
@@ -162,9 +170,14 @@ def test_caddy_handle_blocks_matchers_and_placeholders():
                 reverse_proxy {$BACKEND}
             }
         }
-    """))
+    """),
+    )
     assert [(r.match, r.pattern) for r in routes] == [
-        (PREFIX, "/api/"), (EXACT, "/graphql"), (OTHER, "@upgrade"), (PREFIX, "/ws/"), (PREFIX, "/"),
+        (PREFIX, "/api/"),
+        (EXACT, "/graphql"),
+        (OTHER, "@upgrade"),
+        (PREFIX, "/ws/"),
+        (PREFIX, "/"),
     ]
     assert routes[3].targets == (Target("unix//run/daphne.sock", socket="/run/daphne.sock"),)
     assert not routes[4].targets[0].known
@@ -176,7 +189,9 @@ def test_caddy_without_site_braces():
 
 
 def test_traefik_labels_in_compose():
-    routes = traefik.read_labels("docker-compose.yml", textwrap.dedent("""
+    routes = traefik.read_labels(
+        "docker-compose.yml",
+        textwrap.dedent("""
         services:
           web:
             command: gunicorn proj.wsgi --bind 0.0.0.0:8000
@@ -189,7 +204,8 @@ def test_traefik_labels_in_compose():
               traefik.http.routers.ws.rule: "Host(`example.com`) && PathPrefix(`/ws`)"
               traefik.http.services.ws.loadbalancer.server.port: "8001"
               traefik.http.routers.odd.rule: "PathPrefix(`/a`) || PathPrefix(`/b`)"
-    """))
+    """),
+    )
     assert [(r.match, r.pattern, r.targets[0].host, r.targets[0].port, r.line) for r in routes] == [
         (PREFIX, "/", "web", 8000, 6), (PREFIX, "/ws", "ws", 8001, 11), (OTHER, "PathPrefix(`/a`) || PathPrefix(`/b`)", "ws", 8001, 13),
     ]  # fmt: skip
@@ -203,8 +219,10 @@ def test_traefik_labels_in_compose():
     [
         ("gunicorn proj.wsgi", [("127.0.0.1", 8000, None, True)]),
         ("PORT=5000 gunicorn proj.wsgi", [("0.0.0.0", 5000, None, True)]),
-        ("gunicorn -b 0.0.0.0:8000 --bind unix:/run/g.sock proj.wsgi", [("0.0.0.0", 8000, None, False),
-                                                                       (None, None, "/run/g.sock", False)]),
+        (
+            "gunicorn -b 0.0.0.0:8000 --bind unix:/run/g.sock proj.wsgi",
+            [("0.0.0.0", 8000, None, False), (None, None, "/run/g.sock", False)],
+        ),
         ("gunicorn --bind=:9000 proj.wsgi", [("0.0.0.0", 9000, None, False)]),
         ("uvicorn proj.asgi:application --host 0.0.0.0 --port 9000", [("0.0.0.0", 9000, None, False)]),
         ("uvicorn proj.asgi:application --uds /tmp/u.sock", [(None, None, "/tmp/u.sock", False)]),
@@ -221,14 +239,14 @@ def test_traefik_labels_in_compose():
 )
 def test_listeners(command: str, expected: list[tuple]):
     found = listeners(_deployment(command))
-    assert [(l.target.host, l.target.port, l.target.socket, l.default) for l in found] == expected
+    assert [(lst.target.host, lst.target.port, lst.target.socket, lst.default) for lst in found] == expected
 
 
 def test_uwsgi_sockets_from_its_ini_file():
     ini = "[uwsgi]\nmodule = proj.wsgi\nmaster\nsocket = /app/uwsgi.sock\nhttp = 0.0.0.0:5656\n"
     [deployment] = read_deployment("uwsgi.ini", ini, lambda reference: None, "")  # the sockets come with the file
     found = listeners(deployment)
-    assert [(l.target.socket, l.target.port) for l in found] == [(None, 5656), ("/app/uwsgi.sock", None)]
+    assert [(lst.target.socket, lst.target.port) for lst in found] == [(None, 5656), ("/app/uwsgi.sock", None)]
 
 
 # ----------------------------------------------------------------------------- matching targets to servers
@@ -325,8 +343,10 @@ def test_a_prefix_stripped_on_the_way_to_asgi_makes_no_mismatch():
         }
     """)
     assert [route.rewrites for route in routes] == [True, False]
-    deployments = [_deployment("gunicorn -b 127.0.0.1:8000 proj.wsgi"),
-                   _deployment("daphne -b 127.0.0.1 -p 9000 proj.asgi:application")]
+    deployments = [
+        _deployment("gunicorn -b 127.0.0.1:8000 proj.wsgi"),
+        _deployment("daphne -b 127.0.0.1 -p 9000 proj.asgi:application"),
+    ]
     routed = {p.route: p for p in join(routes, deployments)}
     assert websocket_reach("ws/", {"g": routes}, routed).outcome == "unknown"
     plain = [route for route in routes if not route.rewrites]
@@ -396,10 +416,12 @@ def test_kubernetes_ingress_routes_to_the_workloads_behind_services(tmp_path, ws
     (verdict,) = run(write_project(tmp_path, files)).model.verdicts.values()
     assert (verdict.served, verdict.fit) == ("both", fit), verdict.summary
     assert {(p.route.pattern, p.servers[0].command.server) for p in verdict.routes} == {
-        (ws_path + "/", "daphne"), ("/", "gunicorn")
+        (ws_path + "/", "daphne"),
+        ("/", "gunicorn"),
     }
     rewritten = K8S.replace("{ws_path}", ws_path).replace(
-        "metadata: {name: board}", "metadata: {name: board, annotations: {nginx.ingress.kubernetes.io/rewrite-target: /}}"
+        "metadata: {name: board}",
+        "metadata: {name: board, annotations: {nginx.ingress.kubernetes.io/rewrite-target: /}}",
     )
     files["k8s/app.yaml"] = rewritten
     (verdict,) = run(write_project(tmp_path / "rewritten", files)).model.verdicts.values()
@@ -432,7 +454,8 @@ def test_haproxy_acls_and_backends():
     assert proxy_file("deploy/haproxy.cfg") and not proxy_file("setup.cfg")
     routes = read_routes({"deploy/haproxy.cfg": HAPROXY})
     assert [(r.match, r.pattern, [t.port for t in r.targets], r.line) for r in routes] == [
-        (REGEX, "^/ws/", [8001], 12), (PREFIX, "/", [8000], 13),
+        (REGEX, "^/ws/", [8001], 12),
+        (PREFIX, "/", [8000], 13),
     ]
     assert covering(routes, SamplePath("/ws/chat/", True)).line == 12
     assert covering(routes, SamplePath("/api/", True)).line == 13
@@ -454,16 +477,50 @@ def test_report_json_carries_the_routes():
     assert result.exception is None
     [project] = json.loads(result.stdout)["projects"]
     verdict = project["verdict"]
-    assert [(r["proxy"], r["pattern"], r["line"], [s["name"] for t in r["targets"] for s in t["servers"]])
-            for r in verdict["routes"]] == [("nginx", "/", 9, ["gunicorn"]), ("nginx", "/ws/", 14, ["gunicorn"])]
+    assert [
+        (r["proxy"], r["pattern"], r["line"], [s["name"] for t in r["targets"] for s in t["servers"]])
+        for r in verdict["routes"]
+    ] == [("nginx", "/", 9, ["gunicorn"]), ("nginx", "/ws/", 14, ["gunicorn"])]
     assert [(w["route"], w["outcome"]) for w in verdict["websocket_routes"]] == [("ws/live/<str:room>/", "mismatch")]
     text = invoke(["report", "."], root).stdout
     assert "Routes (reverse proxy):" in text and "/ws/ → gunicorn (WSGI, docker-compose-deploy.yml:4)" in text
 
 
-_WORDS = ["server", "location", "upstream", "proxy_pass", "http://a:1", "unix:/s", "/ws/", "=", "~", "^~", "{",
-          "}", ";", "#", '"', "'", "${X}", "{{ y }}", "include", "*.conf", "if", "@n", "try_files", "\n", " ",
-          "handle", "reverse_proxy", "frontend", "use_backend", "acl", "path_beg", "default_backend", "kind: Ingress"]
+_WORDS = [
+    "server",
+    "location",
+    "upstream",
+    "proxy_pass",
+    "http://a:1",
+    "unix:/s",
+    "/ws/",
+    "=",
+    "~",
+    "^~",
+    "{",
+    "}",
+    ";",
+    "#",
+    '"',
+    "'",
+    "${X}",
+    "{{ y }}",
+    "include",
+    "*.conf",
+    "if",
+    "@n",
+    "try_files",
+    "\n",
+    " ",
+    "handle",
+    "reverse_proxy",
+    "frontend",
+    "use_backend",
+    "acl",
+    "path_beg",
+    "default_backend",
+    "kind: Ingress",
+]
 
 
 def test_no_text_makes_a_reader_raise():

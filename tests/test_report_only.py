@@ -47,9 +47,13 @@ def test_a_directory_covers_the_files_under_it(tmp_path):
 
 
 def test_the_project_root_is_the_configuration_directory(tmp_path):
-    root = write_project(tmp_path / "project", {"app/old.py": BLOCKING_VIEW, "pyproject.toml": "[project]\nname = 'x'\n"})
+    root = write_project(
+        tmp_path / "project", {"app/old.py": BLOCKING_VIEW, "pyproject.toml": "[project]\nname = 'x'\n"}
+    )
     (root / "app" / "sub").mkdir()
-    result = invoke(["check", "--format", "concise", "--no-cache", "--report-only", "../old.py"], cwd=root / "app" / "sub")
+    result = invoke(
+        ["check", "--format", "concise", "--no-cache", "--report-only", "../old.py"], cwd=root / "app" / "sub"
+    )
     assert result.exit_code == 1 and "DPL110" in result.stdout
 
 

@@ -99,10 +99,13 @@ CASES = {
     "lf_tab": (b"import time\n\n\nasync def view(request):\n\ttime.sleep(1)\n", "5:2"),
     "crlf_tab": (b"import time\r\n\r\n\r\nasync def view(request):\r\n\ttime.sleep(1)\r\n", "5:2"),
     "crlf_tab_then_tab_inside": (
-        b"import time\r\n\r\n\r\nasync def view(request):\r\n\tx = 1;\ttime.sleep(1)\r\n", "5:9"),
+        b"import time\r\n\r\n\r\nasync def view(request):\r\n\tx = 1;\ttime.sleep(1)\r\n",
+        "5:9",
+    ),
     "crlf_multiline_string_before": (
         b'import time\r\n\r\n\r\nasync def view(request):\r\n\t"""Doc\r\n\r\n\tmore."""\r\n\ttime.sleep(1)\r\n',
-        "8:2"),
+        "8:2",
+    ),
     "cr_only": (b"import time\r\r\rasync def view(request):\r    time.sleep(1)\r", "5:5"),
     "bom_crlf": (b"\xef\xbb\xbfimport time\r\n\r\n\r\nasync def view(request):\r\n\ttime.sleep(1)\r\n", "5:2"),
 }
@@ -124,10 +127,14 @@ NON_ASCII = {
     "string": ("import time\n\n\nasync def view(request):\n    s = 'héllo wörld'; time.sleep(1)\n", "5:24"),
     "cjk_string": ("import time\n\n\nasync def view(request):\n    s = '日本語のテキスト'; time.sleep(1)\n", "5:21"),
     "cyrillic_name": ("import time\n\n\nasync def вид(запрос):\n    данные = 0; time.sleep(данные)\n", "5:17"),
-    "latin1_cookie": ("# -*- coding: latin-1 -*-\nimport time\n\n\nasync def view(request):\n"
-                      "    s = 'déjà'; time.sleep(1)\n", "6:17"),  # fmt: skip
-    "crlf_and_accents": ("import time\r\n\r\n\r\nasync def view(request):\r\n\tnaïve = 'ça'; time.sleep(1)\r\n",
-                         "5:16"),  # fmt: skip
+    "latin1_cookie": (
+        "# -*- coding: latin-1 -*-\nimport time\n\n\nasync def view(request):\n    s = 'déjà'; time.sleep(1)\n",
+        "6:17",
+    ),  # fmt: skip
+    "crlf_and_accents": (
+        "import time\r\n\r\n\r\nasync def view(request):\r\n\tnaïve = 'ça'; time.sleep(1)\r\n",
+        "5:16",
+    ),  # fmt: skip
 }
 
 

@@ -7,7 +7,6 @@ import libcst
 import pytest
 
 from django_protolint.fixes.apply import apply_fixes, write_changes
-
 from django_protolint.rules import load_rules
 from django_protolint.rules.base import Example, Rule
 from tests.helpers import column_expectations, expectations, found, noqa_variant, run, write_project

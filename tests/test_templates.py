@@ -290,5 +290,5 @@ def test_a_mismatch_only_the_defaults_make_is_left_to_the_templates_options(tmp_
     report = run(tmp_path)
     [verdict] = report.model.verdicts.values()
     assert (verdict.needs, verdict.served, verdict.fit) == ("asgi-required", "wsgi", "unknown")
-    assert "alternative (template arm `cookiecutter.use_async == \"y\"`): gunicorn" in verdict.summary
+    assert 'alternative (template arm `cookiecutter.use_async == "y"`): gunicorn' in verdict.summary
     assert not [f for f in report.findings if f.code.startswith("DPL5")]

@@ -14,7 +14,12 @@ SETTINGS = "ROOT_URLCONF = 'shop.urls'\nINSTALLED_APPS = ['django.contrib.auth']
 
 
 def verdict_of(tmp_path, files: dict[str, str]):
-    base = {"manage.py": MANAGE, "shop/__init__.py": "", "shop/settings.py": SETTINGS, "shop/urls.py": "urlpatterns = []\n"}
+    base = {
+        "manage.py": MANAGE,
+        "shop/__init__.py": "",
+        "shop/settings.py": SETTINGS,
+        "shop/urls.py": "urlpatterns = []\n",
+    }
     report = run(write_project(tmp_path, {**base, **{k: textwrap.dedent(v).lstrip("\n") for k, v in files.items()}}))
     [verdict] = report.model.verdicts.values()
     return verdict

@@ -219,14 +219,34 @@ AWAITING_VIEW = "import asyncio\n\n\nasync def index(request):\n    await asynci
 @pytest.mark.parametrize(
     ("views", "procfile", "needs", "codes"),
     [
-        pytest.param("", "web: gunicorn proj.asgi:application", "wsgi", {"DPL506"},
-                     id="gunicorn sync on asgi.py with no views: DPL506 alone, no websocket claim"),  # fmt: skip
-        pytest.param(SYNC_VIEW, "web: gunicorn proj.asgi:application", "wsgi", {"DPL506"},
-                     id="gunicorn sync on asgi.py with sync views: DPL506 alone"),  # fmt: skip
-        pytest.param(SYNC_VIEW, "web: uvicorn proj.wsgi:application", "wsgi", {"DPL506"},
-                     id="uvicorn on wsgi.py with sync views: DPL506 alone"),  # fmt: skip
-        pytest.param(AWAITING_VIEW, "web: gunicorn proj.asgi:application", "asgi-beneficial", {"DPL506"},
-                     id="gunicorn sync on asgi.py with async views: DPL506 alone, the stronger"),  # fmt: skip
+        pytest.param(
+            "",
+            "web: gunicorn proj.asgi:application",
+            "wsgi",
+            {"DPL506"},
+            id="gunicorn sync on asgi.py with no views: DPL506 alone, no websocket claim",
+        ),  # fmt: skip
+        pytest.param(
+            SYNC_VIEW,
+            "web: gunicorn proj.asgi:application",
+            "wsgi",
+            {"DPL506"},
+            id="gunicorn sync on asgi.py with sync views: DPL506 alone",
+        ),  # fmt: skip
+        pytest.param(
+            SYNC_VIEW,
+            "web: uvicorn proj.wsgi:application",
+            "wsgi",
+            {"DPL506"},
+            id="uvicorn on wsgi.py with sync views: DPL506 alone",
+        ),  # fmt: skip
+        pytest.param(
+            AWAITING_VIEW,
+            "web: gunicorn proj.asgi:application",
+            "asgi-beneficial",
+            {"DPL506"},
+            id="gunicorn sync on asgi.py with async views: DPL506 alone, the stronger",
+        ),  # fmt: skip
     ],
 )
 def test_server_on_the_wrong_app_is_a_mismatch_reported_by_dpl506(

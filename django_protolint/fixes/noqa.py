@@ -16,7 +16,6 @@ from django_protolint.rules.base import Finding
 from django_protolint.source.facts import FILE_PROBLEM_CODES
 from django_protolint.source.noqa import is_suppressed, read_noqa
 
-
 _ABOUT_DIRECTIVES = frozenset({"DPL004", "DPL005"})
 
 
@@ -68,7 +67,7 @@ def _with_directive(text: str, line: int, codes: list[str]) -> str | None:
         return None
     row = rows[line - 1]
     body = row.rstrip("\r\n")
-    ending = row[len(body):]
+    ending = row[len(body) :]
     existing = [directive for directive in read_noqa(text)[1] if directive.line == line and not directive.file_level]
     if existing:
         directive = existing[0]

@@ -42,14 +42,27 @@ def _options(text: str) -> frozenset[str]:
 BINDS: dict[str, BindOptions] = {
     "gunicorn": BindOptions(addresses=_options("-b --bind"), port_from_environment="PORT"),
     "uvicorn": BindOptions(hosts=_options("--host"), ports=_options("--port"), sockets=_options("--uds")),
-    "daphne": BindOptions(hosts=_options("-b --bind"), ports=_options("-p --port"),
-                          sockets=_options("-u --unix-socket"), endpoints=_options("-e --endpoint")),  # fmt: skip
+    "daphne": BindOptions(
+        hosts=_options("-b --bind"),
+        ports=_options("-p --port"),
+        sockets=_options("-u --unix-socket"),
+        endpoints=_options("-e --endpoint"),
+    ),  # fmt: skip
     "hypercorn": BindOptions(addresses=_options("-b --bind --insecure-bind")),
     "granian": BindOptions(hosts=_options("--host"), ports=_options("--port"), sockets=_options("--uds")),
-    "uwsgi": BindOptions(addresses=_options("--http --http-socket --socket -s --uwsgi-socket --http11-socket"),
-                         default_host=None, default_port=None),  # fmt: skip
-    "waitress": BindOptions(addresses=_options("--listen"), hosts=_options("--host"), ports=_options("--port"),
-                            sockets=_options("--unix-socket"), default_host="0.0.0.0", default_port=8080),  # fmt: skip
+    "uwsgi": BindOptions(
+        addresses=_options("--http --http-socket --socket -s --uwsgi-socket --http11-socket"),
+        default_host=None,
+        default_port=None,
+    ),  # fmt: skip
+    "waitress": BindOptions(
+        addresses=_options("--listen"),
+        hosts=_options("--host"),
+        ports=_options("--port"),
+        sockets=_options("--unix-socket"),
+        default_host="0.0.0.0",
+        default_port=8080,
+    ),  # fmt: skip
     "runserver": BindOptions(),
 }
 

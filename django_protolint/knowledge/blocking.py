@@ -37,9 +37,7 @@ def _add(category: str, source: str, alternative: str, *qualnames: str) -> None:
         _rows.append(BlockingCall(qualname, category, alternative, source))
 
 
-def _methods(
-    classes: tuple[str, ...], methods: tuple[str, ...], category: str, source: str, alternative: str
-) -> None:
+def _methods(classes: tuple[str, ...], methods: tuple[str, ...], category: str, source: str, alternative: str) -> None:
     for cls in classes:
         _add(category, source, alternative, *(f"{cls}.{method}" for method in methods))
 
@@ -120,13 +118,21 @@ _add(
 _HTTP_VERBS = ("get", "options", "head", "post", "put", "patch", "delete")
 _ASYNC_HTTP = "use `httpx.AsyncClient` (or `aiohttp.ClientSession`)"
 
-_add("http", f"{_FLAKE8_ASYNC} ASYNC210, {_RUFF} ASYNC210, {_SONAR} S7499",
-     _ASYNC_HTTP, *(f"requests.{v}" for v in _HTTP_VERBS))
+_add(
+    "http",
+    f"{_FLAKE8_ASYNC} ASYNC210, {_RUFF} ASYNC210, {_SONAR} S7499",
+    _ASYNC_HTTP,
+    *(f"requests.{v}" for v in _HTTP_VERBS),
+)
 _add("http", f"{_FLAKE8_ASYNC} ASYNC210", _ASYNC_HTTP, "requests.request")
 _add("http", "requests docs (re-exported as `requests.<verb>`)", _ASYNC_HTTP,
      *(f"requests.api.{v}" for v in (*_HTTP_VERBS, "request")))  # fmt: skip
-_add("http", f"{_FLAKE8_ASYNC} ASYNC210, {_RUFF} ASYNC210, {_SONAR} S7499",
-     _ASYNC_HTTP, *(f"httpx.{v}" for v in _HTTP_VERBS))
+_add(
+    "http",
+    f"{_FLAKE8_ASYNC} ASYNC210, {_RUFF} ASYNC210, {_SONAR} S7499",
+    _ASYNC_HTTP,
+    *(f"httpx.{v}" for v in _HTTP_VERBS),
+)
 _add("http", f"{_FLAKE8_ASYNC} ASYNC210", _ASYNC_HTTP, "httpx.request")
 _add("http", "httpx docs", _ASYNC_HTTP, "httpx.stream")
 # httpx2 continues the unmaintained httpx; flake8-async 26.6.1 detects it (ASYNC210-212) and recommends its client.
@@ -170,8 +176,13 @@ _methods(("http.client.HTTPResponse",), ("read", "read1", "readinto", "readline"
 
 # ----------------------------------------------------------------------------------------------- subprocess
 _SPAWN_HINT = "use `await asyncio.create_subprocess_exec(...)` / `create_subprocess_shell(...)`"
-_add("subprocess", f"{_FLAKE8_ASYNC} ASYNC220, {_RUFF} ASYNC220, {_SONAR} S7487",
-     _SPAWN_HINT, "subprocess.Popen", "os.popen")
+_add(
+    "subprocess",
+    f"{_FLAKE8_ASYNC} ASYNC220, {_RUFF} ASYNC220, {_SONAR} S7487",
+    _SPAWN_HINT,
+    "subprocess.Popen",
+    "os.popen",
+)
 _add(
     "subprocess",
     f"{_FLAKE8_ASYNC} ASYNC221, {_RUFF} ASYNC221, {_SONAR} S7487",
@@ -387,7 +398,7 @@ _methods(_services.STORAGE_OBJECTS, _services.STORAGE_FILESYSTEM_METHODS, "files
          _services.STORAGE_HINT)  # fmt: skip
 
 BLOCKING_CALLS: tuple[BlockingCall, ...] = tuple(_rows)
-del _rows
+
 
 # What is a concrete `pathlib.Path` (CPython Lib/pathlib: `PurePath` and its flavours do no I/O, so they are never
 # typed). `p / "x"` is a Path when `p` is one (`__truediv__`), and `"x" / p` too (`__rtruediv__`); so are `p.parent`

@@ -51,8 +51,18 @@ SYNC_CONSUMERS = frozenset(
 )
 # Methods of an async consumer that are coroutines: without `await`, nothing is sent.
 ASYNC_CONSUMER_COROUTINES = frozenset(
-    {"send", "accept", "close", "send_json", "encode_json", "decode_json", "send_response", "send_headers",
-     "send_body", "base_send"}  # fmt: skip
+    {
+        "send",
+        "accept",
+        "close",
+        "send_json",
+        "encode_json",
+        "decode_json",
+        "send_response",
+        "send_headers",
+        "send_body",
+        "base_send",
+    }  # fmt: skip
 )
 # Channel layer methods: all coroutines (sync code must wrap them in async_to_sync).
 CHANNEL_LAYER_COROUTINES = frozenset({"send", "receive", "new_channel", "group_add", "group_discard", "group_send",
@@ -104,11 +114,11 @@ ROUTER_ADDS_HTTP = ReleaseChange(
     "silently, 3.x with a DeprecationWarning)",
     after='a router without "http" answers every HTTP request with `ValueError: No application configured for '
     "scope type 'http'`",
-    source="channels/routing.py `ProtocolTypeRouter.__init__`: 2.4.0 `if \"http\" not in self.application_mapping: "
+    source='channels/routing.py `ProtocolTypeRouter.__init__`: 2.4.0 `if "http" not in self.application_mapping: '
     'self.application_mapping["http"] = AsgiHandler`; 3.0.5 the same after `warnings.warn(DEPRECATION_MSG, '
     "DeprecationWarning)`; 4.0.0 only `self.application_mapping = application_mapping` (and no channels/http.py); "
     "docs/releases/4.0.0.rst",
-    checked="GET / through `ProtocolTypeRouter({\"websocket\": ...})`: 200 on 2.4.0 and 3.0.5 (Django 3.2; 3.0.5 "
+    checked='GET / through `ProtocolTypeRouter({"websocket": ...})`: 200 on 2.4.0 and 3.0.5 (Django 3.2; 3.0.5 '
     "warns DeprecationWarning); `ValueError: No application configured for scope type 'http'` on 4.0.0 (Django 4.2)",
 )
 AS_ASGI = ReleaseChange(

@@ -109,8 +109,12 @@ RETURNS_INSTANCE = frozenset(
 AUTH_MANAGER = _table(
     AsyncTwin("create_user", "acreate_user", (5, 2), note="the twin is on Django's `UserManager`"),
     AsyncTwin("create_superuser", "acreate_superuser", (5, 2), note="the twin is on Django's `UserManager`"),
-    AsyncTwin("get_by_natural_key", "aget_by_natural_key", (5, 2),
-              note="the twin is on Django's `BaseUserManager` and `GroupManager`"),  # fmt: skip
+    AsyncTwin(
+        "get_by_natural_key",
+        "aget_by_natural_key",
+        (5, 2),
+        note="the twin is on Django's `BaseUserManager` and `GroupManager`",
+    ),  # fmt: skip
 )
 
 
@@ -132,8 +136,12 @@ PERMISSION_METHODS = frozenset(
      "get_all_permissions"}
 )  # fmt: skip
 USER_INSTANCE = _table(
-    AsyncTwin("check_password", "acheck_password", (5, 0),
-              condition=" when the stored password hash must be upgraded (a new hasher or iteration count)"),
+    AsyncTwin(
+        "check_password",
+        "acheck_password",
+        (5, 0),
+        condition=" when the stored password hash must be upgraded (a new hasher or iteration count)",
+    ),
     AsyncTwin("has_perm", "ahas_perm", (5, 2), condition=PERMISSIONS_CONDITION),
     AsyncTwin("has_perms", "ahas_perms", (5, 2), condition=PERMISSIONS_CONDITION),
     AsyncTwin("has_module_perms", "ahas_module_perms", (5, 2), condition=PERMISSIONS_CONDITION),
@@ -167,16 +175,23 @@ FUNCTIONS = _table(
     AsyncTwin("django.contrib.auth.authenticate", "django.contrib.auth.aauthenticate", (5, 0)),
     AsyncTwin("django.contrib.auth.login", "django.contrib.auth.alogin", (5, 0)),
     # Anonymous requests have no session row to load or flush (verified, tests/test_ground_truth_orm.py).
-    AsyncTwin("django.contrib.auth.logout", "django.contrib.auth.alogout", (5, 0),
-              condition=" when a user is logged in"),
-    AsyncTwin("django.contrib.auth.get_user", "django.contrib.auth.aget_user", (5, 0),
-              condition=" when a user is logged in"),  # fmt: skip
-    AsyncTwin("django.contrib.auth.update_session_auth_hash",
-              "django.contrib.auth.aupdate_session_auth_hash", (5, 0)),  # fmt: skip
+    AsyncTwin(
+        "django.contrib.auth.logout", "django.contrib.auth.alogout", (5, 0), condition=" when a user is logged in"
+    ),
+    AsyncTwin(
+        "django.contrib.auth.get_user", "django.contrib.auth.aget_user", (5, 0), condition=" when a user is logged in"
+    ),  # fmt: skip
+    AsyncTwin(
+        "django.contrib.auth.update_session_auth_hash", "django.contrib.auth.aupdate_session_auth_hash", (5, 0)
+    ),  # fmt: skip
     AsyncTwin("django.db.models.prefetch_related_objects", "django.db.models.aprefetch_related_objects", (5, 0)),
-    AsyncTwin("django.db.transaction.atomic", None, None,
-              note="transactions have no async API: move the block into one sync function run with `sync_to_async`",
-              queries_when_entered=True),  # fmt: skip
+    AsyncTwin(
+        "django.db.transaction.atomic",
+        None,
+        None,
+        note="transactions have no async API: move the block into one sync function run with `sync_to_async`",
+        queries_when_entered=True,
+    ),  # fmt: skip
 )
 
 # Django's auth backends called directly. ModelBackend and its subclasses query for an active user (authenticate

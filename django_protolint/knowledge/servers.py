@@ -156,7 +156,7 @@ GRANIAN_INTERFACES = {"asgi": ASGI, "asginl": ASGI, "rsgi": RSGI, "wsgi": WSGI}
 SERVER_STATUS_NOTES = {
     "uwsgi": "uWSGI is in maintenance mode (bug fixes only, no new features): prefer gunicorn, or an ASGI server",
     "nginx-unit": "NGINX Unit was archived in October 2025 and is no longer developed (FreeUnit is a community fork): "
-                  "plan a move to another server",
+    "plan a move to another server",
 }
 
 # Wrappers in front of the real command: `exec`, `env`, init processes, APM launchers, runners of virtualenvs.

@@ -103,8 +103,10 @@ def behaviour(response: str, source: str, protocol: str, version: DjangoVersion 
         response = "StreamingHttpResponse"
     at = version or CURRENT
     for row in STREAMING_BEHAVIOURS:
-        if (row.response, row.source, row.protocol) == (response, source, protocol) and row.since <= at and (
-            row.until is None or at <= row.until
+        if (
+            (row.response, row.source, row.protocol) == (response, source, protocol)
+            and row.since <= at
+            and (row.until is None or at <= row.until)
         ):
             return row
     return None

@@ -98,9 +98,14 @@ def render_sarif(report: Report, color: bool) -> str:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "django-protolint", "semanticVersion": __version__,
-                                    "informationUri": "https://github.com/django-protolint/django-protolint",
-                                    "rules": descriptors}},  # fmt: skip
+                "tool": {
+                    "driver": {
+                        "name": "django-protolint",
+                        "semanticVersion": __version__,
+                        "informationUri": "https://github.com/django-protolint/django-protolint",
+                        "rules": descriptors,
+                    }
+                },  # fmt: skip
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
                 "invocations": [{"executionSuccessful": True}],
                 "results": results,

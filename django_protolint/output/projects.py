@@ -6,9 +6,9 @@ from typing import Any
 
 from django_protolint.knowledge.django_api import version_label
 from django_protolint.knowledge.servers import SERVER_STATUS_NOTES
+from django_protolint.project.deploy.files import Deployment
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
-from django_protolint.project.deploy.files import Deployment
 from django_protolint.project.verdict import Verdict
 from django_protolint.project.views import View
 
@@ -51,8 +51,10 @@ def _deployment_record(deployment: Deployment) -> dict[str, Any]:
         "environment_reason": deployment.why,
         "environment_certain": deployment.certain,
         "where": deployment.where,
-        "notes": [*command.notes, *([SERVER_STATUS_NOTES[command.server]] if command.server in SERVER_STATUS_NOTES
-                                    else [])],  # fmt: skip
+        "notes": [
+            *command.notes,
+            *([SERVER_STATUS_NOTES[command.server]] if command.server in SERVER_STATUS_NOTES else []),
+        ],  # fmt: skip
         "config": {"path": deployment.config[0], "line": deployment.config[1]} if deployment.config else None,
     }
 
@@ -78,8 +80,10 @@ def _verdict_record(verdict: Verdict) -> dict[str, Any]:
         "recommendation": verdict.recommendation,
         "recommendation_note": verdict.recommendation_note or None,
         "routes": [path.as_dict() for path in verdict.routes],
-        "websocket_routes": [{"route": reach.route, "outcome": reach.outcome, "why": reach.why or None}
-                             for reach in verdict.websocket_reach],
+        "websocket_routes": [
+            {"route": reach.route, "outcome": reach.outcome, "why": reach.why or None}
+            for reach in verdict.websocket_reach
+        ],
     }
 
 
@@ -111,13 +115,24 @@ def project_record(project: DjangoProject, model: ProjectModel) -> dict[str, Any
             for route in app.websocket_routes
         ],
         "asgi_applications": [
-            {"module": app.module, "path": app.path, "line": app.line, "kind": app.kind, "protocols": list(app.protocols),
-             "origin_validated": app.origin_validated}
+            {
+                "module": app.module,
+                "path": app.path,
+                "line": app.line,
+                "kind": app.kind,
+                "protocols": list(app.protocols),
+                "origin_validated": app.origin_validated,
+            }
             for app in project.asgi_applications
         ],
         "middleware": [
-            {"middleware": m.dotted_path, "mode": m.mode, "path": m.path, "line": m.span.line if m.span else None,
-             "reason": m.reason}
+            {
+                "middleware": m.dotted_path,
+                "mode": m.mode,
+                "path": m.path,
+                "line": m.span.line if m.span else None,
+                "reason": m.reason,
+            }
             for m in project.middleware
         ],
         "verdict": verdict_record(model.verdicts[project.root]),

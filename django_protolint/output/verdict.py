@@ -41,8 +41,11 @@ def _servers(verdict: Verdict) -> list[str]:
             f"{arm}{command.server} ({command.protocol}{', worker ' + command.worker if command.worker else ''}) "
             f"at {deployment.path}:{deployment.line} [{deployment.environment}, {deployment.where}]: `{command.command}`"
             + (f" (configured in {deployment.config[0]}:{deployment.config[1]})" if deployment.config else "")
-            + (f"\n      {deployment.environment}{'' if deployment.certain else ' (unsure)'}: {deployment.why}"
-               if deployment.why else "")
+            + (
+                f"\n      {deployment.environment}{'' if deployment.certain else ' (unsure)'}: {deployment.why}"
+                if deployment.why
+                else ""
+            )
             + (f"\n      note: {SERVER_STATUS_NOTES[command.server]}" if command.server in SERVER_STATUS_NOTES else "")
         )
     return rows
@@ -96,7 +99,9 @@ def has_django_project(model: ProjectModel) -> bool:
     """A settings module, something async, a server or a declared one: what a verdict can speak about. The same
     test decides whether `check` prints a verdict line (`summary_lines`)."""
     return any(
-        project.settings or model.verdicts[project.root].needs != "wsgi" or model.verdicts[project.root].servers
+        project.settings
+        or model.verdicts[project.root].needs != "wsgi"
+        or model.verdicts[project.root].servers
         or model.verdicts[project.root].declared_server
         for project in model.django_projects
     )

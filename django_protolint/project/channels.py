@@ -187,7 +187,9 @@ class AsgiReader:
         target = self._deref(static.Reference(route.consumer, route.text), facts)
         return isinstance(target, static.Call) and target.callee == channels_api.GET_ASGI_APPLICATION
 
-    def _route_items(self, value: static.StaticExpr | None, facts: FileFacts, depth: int) -> list[tuple[static.StaticExpr, FileFacts]]:
+    def _route_items(
+        self, value: static.StaticExpr | None, facts: FileFacts, depth: int
+    ) -> list[tuple[static.StaticExpr, FileFacts]]:
         if isinstance(value, static.Sequence):
             return [(item, facts) for item in value.items if not isinstance(item, static.Starred)]
         if isinstance(value, static.BinaryOp):

@@ -80,7 +80,7 @@ class ChannelsRelease:
         return "no dependency file names channels"
 
     def side_of(self, release: str) -> str:
-        """"Channels >= 4.0", "Channels < 4.0" or "Channels release unknown", for messages."""
+        """ "Channels >= 4.0", "Channels < 4.0" or "Channels release unknown", for messages."""
         answer = self.at_least(release)
         if answer is None:
             return "Channels release unknown"

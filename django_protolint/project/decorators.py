@@ -43,7 +43,9 @@ class Wrapping:
 
     @property
     def chain(self) -> str:
-        return f"`{self.decorator.rsplit('.', 1)[-1]}` → `{self.wrapper.qualname}` ({self.path}:{self.wrapper.span.line})"
+        return (
+            f"`{self.decorator.rsplit('.', 1)[-1]}` → `{self.wrapper.qualname}` ({self.path}:{self.wrapper.span.line})"
+        )
 
 
 def wrapping(facts: FileFacts, decorator: FunctionFact, qualname: str) -> Wrapping | None:

@@ -8,7 +8,6 @@ from django_protolint.project.channels import AsgiApplication, AsgiReader
 from django_protolint.project.dependencies import applies_to
 from django_protolint.project.middleware import Middleware, MiddlewareReader
 from django_protolint.project.modules import ModuleIndex, source_root
-from django_protolint.project.tree import tree_top
 from django_protolint.project.purpose import APPLICATION, Purpose, project_purpose
 from django_protolint.project.settings import (
     Evaluations,
@@ -16,6 +15,7 @@ from django_protolint.project.settings import (
     load_settings,
     settings_references,
 )
+from django_protolint.project.tree import tree_top
 from django_protolint.project.urls import Route, UrlResolver
 from django_protolint.project.views import View, ViewResolver
 from django_protolint.source.facts import FileFacts, FunctionFact

@@ -33,8 +33,19 @@ _ENVIRONMENT_READER_TAILS = ("env", "config", "getenv")
 # django-environ readers that parse their (string) default into something else: `env.db("DATABASE_URL",
 # default="postgres:///app")` is a DATABASES entry (a dict), not the URL. Their value is unknown, not the default.
 _PARSING_ENVIRONMENT_READERS = frozenset(
-    {"db", "db_url", "cache", "cache_url", "email", "email_url", "search_url", "url", "path", "channels",
-     "channels_url"}  # fmt: skip
+    {
+        "db",
+        "db_url",
+        "cache",
+        "cache_url",
+        "email",
+        "email_url",
+        "search_url",
+        "url",
+        "path",
+        "channels",
+        "channels_url",
+    }  # fmt: skip
 )
 _CASTS = {"builtins.bool": bool, "builtins.int": int, "builtins.str": str, "builtins.list": list,
           "builtins.tuple": tuple, "bool": bool, "int": int, "str": str, "list": list, "tuple": tuple}  # fmt: skip
@@ -275,8 +286,10 @@ class Evaluator:
                 return Value(_CASTS[callee](inner.value), inner.uncertain) if inner.value is not UNKNOWN else inner
             except (TypeError, ValueError):
                 return Value(UNKNOWN, True)
-        if callee in ENVIRONMENT_READERS or callee.rsplit(".", 1)[-1] in _ENVIRONMENT_READER_TAILS or (
-            ".env." in f".{callee}." or callee.split(".")[0] == "env"
+        if (
+            callee in ENVIRONMENT_READERS
+            or callee.rsplit(".", 1)[-1] in _ENVIRONMENT_READER_TAILS
+            or (".env." in f".{callee}." or callee.split(".")[0] == "env")
         ):
             default = call.kwarg("default")
             if default is None and len(call.args) >= 2 and callee in ENVIRONMENT_READERS:

@@ -77,7 +77,10 @@ def third_party(row: ThirdPartyMiddleware, dependency_texts: dict[str, str]) -> 
     modes = _modes_within(row, allowed)
     kinds = {mode for mode, _ in modes}
     if len(kinds) != 1 or kinds == {"unknown"}:
-        return "unknown", f"{allowed.label()} allows releases that differ or that were not read (read up to {row.checked})"
+        return (
+            "unknown",
+            f"{allowed.label()} allows releases that differ or that were not read (read up to {row.checked})",
+        )
     # Same mode for different reasons (corsheaders: MiddlewareMixin, then its own flags) is still one mode.
     return kinds.pop(), f"{' or '.join(sorted(why for _, why in modes))} in {allowed.label()}"
 
@@ -118,7 +121,7 @@ class MiddlewareReader:
                 return Middleware(dotted_path, DECORATOR_MODES[decorator], facts.path, cls.span, f"@{name}")
         flags: dict[str, bool] = {}
         mixin = False
-        for owner_facts, owner in self.classes.mro(facts, cls):
+        for _owner_facts, owner in self.classes.mro(facts, cls):
             if isinstance(owner, str):
                 mixin |= owner in DJANGO_MIDDLEWARE_MIXINS
                 continue

@@ -5,7 +5,6 @@ Built from FileFacts and dependency-file text only: it never parses Python again
 
 from __future__ import annotations
 
-
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -14,6 +13,7 @@ from functools import cached_property
 from django_protolint.knowledge import asgi_frameworks, asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import PATH_TYPE, SETTINGS_QUALNAME, BlockingCall, lookup
 from django_protolint.project.channels_release import DISTRIBUTION, ChannelsRelease, markers_in
+from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.dependencies import (
     DjangoVersion,
     VersionEvidence,
@@ -22,20 +22,19 @@ from django_protolint.project.dependencies import (
     requirement_names,
     version_range,
 )
-from django_protolint.project.tree import tree_top
-from django_protolint.project.deploy.entrypoint import AppProblem, app_problem
-from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
 from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION
+from django_protolint.project.deploy.entrypoint import AppProblem, app_problem
 from django_protolint.project.deploy.environment import path_signal
+from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
 from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to, merge_loaded_configs
-from django_protolint.project.proxy.base import Route
-from django_protolint.project.proxy.read import is_development, read_routes
-from django_protolint.project.verdict import Evidence, Verdict, verdict_for
+from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.project.django_project import DjangoProject, build_projects
-from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.models import ModelRelations
 from django_protolint.project.modules import ModuleIndex, source_root
-from django_protolint.project.deploy.templated import rendered_text
+from django_protolint.project.proxy.base import Route
+from django_protolint.project.proxy.read import is_development, read_routes
+from django_protolint.project.tree import tree_top
+from django_protolint.project.verdict import Evidence, Verdict, verdict_for
 from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact, StreamingResponseFact
 from django_protolint.source.template import template_config_for
 
@@ -211,7 +210,7 @@ class ProjectModel:
         return source_root(facts) if facts is not None else None
 
     def consumer_of(self, facts: FileFacts, function_qualname: str | None) -> str | None:
-        """"async"/"sync" when this function is a method of a consumer class, else None."""
+        """ "async"/"sync" when this function is a method of a consumer class, else None."""
         if not function_qualname or "." not in function_qualname:
             return None
         return self.consumers.get((facts.path, function_qualname.rsplit(".", 1)[0]))
@@ -262,8 +261,9 @@ class ProjectModel:
 
     @cached_property
     def django_projects(self) -> list[DjangoProject]:
-        return build_projects(self.files, self.modules, self.settings_module, self.settings_texts, self.dependency_texts,
-                              self.tree_top)
+        return build_projects(
+            self.files, self.modules, self.settings_module, self.settings_texts, self.dependency_texts, self.tree_top
+        )
 
     # Functions are keyed by (source root, qualified name): a monorepo's two `mysite.views` are different modules.
     @cached_property
@@ -349,7 +349,9 @@ class ProjectModel:
         if self.django_version_configured or not self.dependency_texts:
             return self.django_version, self.django_version_evidence
         directory = path.rsplit("/", 1)[0] if "/" in path else ""
-        texts = {dependency: text for dependency, text in self.dependency_texts.items() if applies_to(dependency, directory)}
+        texts = {
+            dependency: text for dependency, text in self.dependency_texts.items() if applies_to(dependency, directory)
+        }
         evidence = lowest_django_version(texts)
         return (evidence.version if evidence else None), evidence
 
@@ -395,12 +397,13 @@ class ProjectModel:
         if row.since is not None and version is not None:
             have = django_api.version_label(version)
             need = django_api.version_label(row.since)
-            origin = "the configured Django version is" if self.django_version_configured else (
-                "the project's requirements allow"
+            origin = (
+                "the configured Django version is"
+                if self.django_version_configured
+                else ("the project's requirements allow")
             )
             return f"wrap the sync code in `sync_to_async` (`{async_form}` needs Django ≥ {need}; {origin} {have})"
         return "wrap the sync code in `sync_to_async` (Django has no async form of it)"
-
 
 
 def _one_finding_per_script(entries: list[Deployment | DeployProblem], followed: set[str],

@@ -105,7 +105,9 @@ def _from_config_file(path: str, text: str) -> str | None:
         return value if isinstance(value, str) else None
     if name.endswith(".env") or name == ".env":
         for line in text.splitlines():
-            match = re.match(rf"^\s*(?:export\s+)?{SETTINGS_VARIABLE}\s*=\s*['\"]?([A-Za-z_][\w.]*)['\"]?\s*(#.*)?$", line)
+            match = re.match(
+                rf"^\s*(?:export\s+)?{SETTINGS_VARIABLE}\s*=\s*['\"]?([A-Za-z_][\w.]*)['\"]?\s*(#.*)?$", line
+            )
             if match:
                 return match.group(1)
         return None
@@ -141,7 +143,9 @@ def settings_references(files: tuple[FileFacts, ...], configured: str | None = N
         for default in facts.environment_defaults:
             if default.name == SETTINGS_VARIABLE:
                 references.append(
-                    SettingsReference(default.value, source_root(facts), _file_kind(facts.path), facts.path, default.span.line)
+                    SettingsReference(
+                        default.value, source_root(facts), _file_kind(facts.path), facts.path, default.span.line
+                    )
                 )
     if configured:
         roots = sorted({ref.root for ref in references}) or ["."]

@@ -211,8 +211,15 @@ class UrlResolver:
                 route = registered_prefix.value if isinstance(registered_prefix, static.Literal) else "<dynamic>"
                 if isinstance(viewset, static.Reference):
                     self.routes.append(
-                        Route(f"{prefix}{route}/", viewset.qualname, "viewset", (), facts.path, statement.line,
-                              viewset.text)  # fmt: skip
+                        Route(
+                            f"{prefix}{route}/",
+                            viewset.qualname,
+                            "viewset",
+                            (),
+                            facts.path,
+                            statement.line,
+                            viewset.text,
+                        )  # fmt: skip
                     )
                     found = True
         return found

@@ -26,8 +26,8 @@ from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.proxy.base import Route
 from django_protolint.project.proxy.join import RoutedPath, WebsocketReach
 from django_protolint.project.proxy.routing import routing_for
-from django_protolint.project.tree import below_top
 from django_protolint.project.settings import SettingsModule
+from django_protolint.project.tree import below_top
 
 NEEDS_WORDS = {"asgi-required": "ASGI required", "asgi-beneficial": "ASGI would help", "wsgi": "WSGI is enough"}
 
@@ -133,7 +133,10 @@ def _runserver_protocol(command: ServerCommand, project: DjangoProject, channels
     apps = settings.value("INSTALLED_APPS") if settings else None
     if not isinstance(apps, (list, tuple)):
         if ({"daphne", "channels"} & requirements) or any(app.kind == "router" for app in project.asgi_applications):
-            return UNKNOWN, "INSTALLED_APPS could not be read; daphne or channels, whose runserver is ASGI, may be in it"
+            return (
+                UNKNOWN,
+                "INSTALLED_APPS could not be read; daphne or channels, whose runserver is ASGI, may be in it",
+            )
         return WSGI, ""
     if "daphne" in apps:
         return ASGI, "daphne in INSTALLED_APPS: runserver is daphne's (ASGI)"
@@ -316,7 +319,9 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
     if declared_server is not None:
         served_words = f"{declared_server.upper()} (declared with --server)"
     elif production:
-        served_words = f"{served.upper() if served != 'both' else 'WSGI + ASGI'} ({'; '.join(_label(d) for d in production)})"
+        served_words = (
+            f"{served.upper() if served != 'both' else 'WSGI + ASGI'} ({'; '.join(_label(d) for d in production)})"
+        )
         if protocols & {RSGI, UNKNOWN} and served == "unknown":
             served_words = f"unknown ({'; '.join(_label(d) for d in production)})"
     elif development:

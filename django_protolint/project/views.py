@@ -127,8 +127,9 @@ class ViewResolver:
                 if function.class_name == owner.qualname and function.name in HANDLERS:
                     found.setdefault(
                         function.name,
-                        Handler(function.name, function.is_async, owner_name, owner_facts.path, function.span.line,
-                                function),  # fmt: skip
+                        Handler(
+                            function.name, function.is_async, owner_name, owner_facts.path, function.span.line, function
+                        ),  # fmt: skip
                     )
         handlers = tuple(h for name, h in sorted(found.items()) if allowed is None or name in allowed)
         return handlers, drf, complete

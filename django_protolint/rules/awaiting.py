@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django_protolint.knowledge import asyncio_api, channels_api, django_api, django_services
-from django_protolint.project.modules import source_root
-from django_protolint.project.model import ProjectModel
-from django_protolint.source.facts import FileFacts
 from django_protolint.fixes.edits import awaited
+from django_protolint.knowledge import asyncio_api, channels_api, django_api, django_services
+from django_protolint.project.model import ProjectModel
+from django_protolint.project.modules import source_root
 from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.source.facts import FileFacts
 
 UNAWAITED = Rule(
     code="DPL120",
@@ -207,6 +207,9 @@ def _is_consumer_coroutine(model: ProjectModel, facts, text: str, function: str 
         return False
     if text.startswith("self.channel_layer."):
         return text.rsplit(".", 1)[-1] in channels_api.CHANNEL_LAYER_COROUTINES
-    return kind == "async" and text.startswith("self.") and text.count(".") == 1 and (
-        text[5:] in channels_api.ASYNC_CONSUMER_COROUTINES
+    return (
+        kind == "async"
+        and text.startswith("self.")
+        and text.count(".") == 1
+        and (text[5:] in channels_api.ASYNC_CONSUMER_COROUTINES)
     )

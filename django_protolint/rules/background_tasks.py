@@ -44,11 +44,17 @@ BACKGROUND_TASK_UNDER_WSGI = Rule(
     ),
     fix="serve the ASGI app (`{recommendation}`), or hand the work to a task queue",
     examples=[
-        Invalid(django_project(KICK.replace("{expect}", "  # expect: DPL511"), routes=("kick",),
-                               Procfile="web: gunicorn proj.wsgi:application\n")),  # fmt: skip
+        Invalid(
+            django_project(
+                KICK.replace("{expect}", "  # expect: DPL511"),
+                routes=("kick",),
+                Procfile="web: gunicorn proj.wsgi:application\n",
+            )
+        ),  # fmt: skip
         Valid(
-            django_project(KICK.replace("{expect}", ""), routes=("kick",),
-                           Procfile="web: uvicorn proj.asgi:application\n"),  # fmt: skip
+            django_project(
+                KICK.replace("{expect}", ""), routes=("kick",), Procfile="web: uvicorn proj.asgi:application\n"
+            ),  # fmt: skip
             note="under ASGI the task runs on the server's loop",
         ),
         Valid(

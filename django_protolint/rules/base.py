@@ -56,9 +56,7 @@ class Fix:
         """The fix on its own, as ordered, non-overlapping edits: the code edits, the imports it adds, and the
         imports it leaves unused (ruff's shape). An import removed just above where the new one goes becomes one
         replacement."""
-        removed = [
-            Edit(release.line, 0, release.end_line + 1, 0, "") for release in self.releases if release.uses <= 1
-        ]
+        removed = [Edit(release.line, 0, release.end_line + 1, 0, "") for release in self.releases if release.uses <= 1]
         added = "".join(f"{statement}\n" for statement in self.imports)
         import_edits = sorted(removed, key=lambda edit: edit.line)
         if added:

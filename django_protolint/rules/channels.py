@@ -12,15 +12,15 @@ from django_protolint.knowledge import channels_api
 from django_protolint.project.channel_layers import layer_uses, settings_without_layer
 from django_protolint.project.channels import AsgiApplication
 from django_protolint.project.channels_release import ChannelsRelease
-from django_protolint.project.model import ProjectModel
 from django_protolint.project.django_project import DjangoProject
+from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
 from django_protolint.source import static
 from django_protolint.source.facts import Span
 
 CHANNELS_DOCS = "https://channels.readthedocs.io/en/stable/"
 
-ROUTER_ASGI = '''
+ROUTER_ASGI = """
 import os
 
 from channels.routing import ProtocolTypeRouter, URLRouter
@@ -38,22 +38,22 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )
-'''
-ROUTING = '''
+"""
+ROUTING = """
 from django.urls import path
 
 from .consumers import ChatConsumer
 
 websocket_urlpatterns = [path("ws/chat/", ChatConsumer.as_asgi())]
-'''
-CONSUMERS = '''
+"""
+CONSUMERS = """
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 
 class ChatConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         await self.accept()
-'''
+"""
 
 
 def channels_example(asgi: str = ROUTER_ASGI, routing: str = ROUTING, consumers: str = CONSUMERS,
@@ -63,7 +63,7 @@ def channels_example(asgi: str = ROUTER_ASGI, routing: str = ROUTING, consumers:
     return files
 
 
-ROUTER_WITHOUT_HTTP_ASGI = '''
+ROUTER_WITHOUT_HTTP_ASGI = """
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.asgi import get_asgi_application
@@ -75,12 +75,12 @@ from app.routing import websocket_urlpatterns
 application = ProtocolTypeRouter(  # expect: DPL301
     {"websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns))}
 )
-'''
+"""
 # A Channels 2 project as its docs built one: ASGI_APPLICATION names the router in routing.py, asgi.py only
 # sets Django up, the router has no "http" key and routes consumer classes.
 CHANNELS_2 = django_project(
     "",
-    proj__routing_py='''
+    proj__routing_py="""
     from channels.routing import ProtocolTypeRouter, URLRouter
     from channels.security.websocket import AllowedHostsOriginValidator
 
@@ -89,8 +89,8 @@ CHANNELS_2 = django_project(
     application = ProtocolTypeRouter(
         {"websocket": AllowedHostsOriginValidator(URLRouter(app.routing.websocket_urlpatterns))}
     )
-    ''',
-    proj__asgi_py='''
+    """,
+    proj__asgi_py="""
     import os
 
     import django
@@ -99,14 +99,14 @@ CHANNELS_2 = django_project(
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
     django.setup()
     application = get_default_application()
-    ''',
-    app__routing_py='''
+    """,
+    app__routing_py="""
     from django.urls import path
 
     from .consumers import ChatConsumer
 
     websocket_urlpatterns = [path("ws/chat/", ChatConsumer)]
-    ''',
+    """,
     app__consumers_py=CONSUMERS,
 )
 CHANNELS_2["proj/settings.py"] += 'ASGI_APPLICATION = "proj.routing.application"\n'
@@ -116,12 +116,12 @@ ROUTER_WITHOUT_HTTP = Rule(
     code="DPL301",
     slug="protocol-router-without-http",
     severity="error",
-    summary="`ProtocolTypeRouter` has no `\"http\"` entry (Channels ≥ 4)",
-    message="`ProtocolTypeRouter` in {file} routes {protocols} but not \"http\": {consequence} ({release})",
+    summary='`ProtocolTypeRouter` has no `"http"` entry (Channels ≥ 4)',
+    message='`ProtocolTypeRouter` in {file} routes {protocols} but not "http": {consequence} ({release})',
     rationale=(
-        "Since Channels 4.0 the router no longer adds Django's HTTP handler for you: without an `\"http\"` key "
+        'Since Channels 4.0 the router no longer adds Django\'s HTTP handler for you: without an `"http"` key '
         "an HTTP request raises `ValueError: No application configured for scope type 'http'`, so the site "
-        "itself stops answering. Channels 2.x and 3.x add `\"http\": AsgiHandler` themselves (3.x with a "
+        'itself stops answering. Channels 2.x and 3.x add `"http": AsgiHandler` themselves (3.x with a '
         "DeprecationWarning), so the rule reads the Channels release the dependency files allow and is silent "
         f"below 4.0 (knowledge/channels_api.py ROUTER_ADDS_HTTP). See {CHANNELS_DOCS}releases/4.0.0.html."
     ),
@@ -129,15 +129,15 @@ ROUTER_WITHOUT_HTTP = Rule(
     known_problems=(
         "What it cannot see: the installed release. It reads the range the dependency files allow "
         "(requirements*.txt, pyproject.toml, Pipfile, setup.cfg; not lock files). When that range decides nothing "
-        "(no pin, `channels>=2.0`), code that only works on some releases decides: `\"daphne\"` in "
-        "INSTALLED_APPS means 4.x (an `error`); `as_asgi()` or `\"http\": get_asgi_application()` mean 3.0 or "
+        '(no pin, `channels>=2.0`), code that only works on some releases decides: `"daphne"` in '
+        'INSTALLED_APPS means 4.x (an `error`); `as_asgi()` or `"http": get_asgi_application()` mean 3.0 or '
         "later, which leaves 3.x (works, with a DeprecationWarning) and 4.x (fails): reported at `info`. With no "
         "such sign it is silent."
     ),
     examples=[
         Invalid(
             channels_example(
-                asgi='''
+                asgi="""
                 from channels.routing import ProtocolTypeRouter, URLRouter
                 from channels.security.websocket import AllowedHostsOriginValidator
                 from django.core.asgi import get_asgi_application
@@ -149,7 +149,7 @@ ROUTER_WITHOUT_HTTP = Rule(
                 application = ProtocolTypeRouter(  # expect: DPL301
                     {"websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns))}
                 )
-                '''
+                """
             )
             | {"requirements.txt": "Django>=4.2\nchannels>=4.0\n"}
         ),
@@ -161,9 +161,9 @@ ROUTER_WITHOUT_HTTP = Rule(
         Valid(
             channels_example(asgi=ROUTER_WITHOUT_HTTP_ASGI.replace("  # expect: DPL301", ""))
             | {"requirements.txt": "Django>=3.2\nchannels==3.0.5\n"},
-            note="Channels 3.x adds the \"http\" handler itself (with a DeprecationWarning)",
+            note='Channels 3.x adds the "http" handler itself (with a DeprecationWarning)',
         ),
-        Valid(CHANNELS_2, note="Channels 2: the router adds \"http\" itself, consumers are routed as classes"),
+        Valid(CHANNELS_2, note='Channels 2: the router adds "http" itself, consumers are routed as classes'),
         Valid(
             {path: body.replace("channels==2.4.0", "channels") for path, body in CHANNELS_2.items()},
             note="no pin and no code that only one release runs: nothing tells the release, so silent",
@@ -188,7 +188,7 @@ MISSING_ORIGIN_VALIDATOR = Rule(
     examples=[
         Invalid(
             channels_example(
-                asgi='''
+                asgi="""
                 from channels.auth import AuthMiddlewareStack
                 from channels.routing import ProtocolTypeRouter, URLRouter
                 from django.core.asgi import get_asgi_application
@@ -203,7 +203,7 @@ MISSING_ORIGIN_VALIDATOR = Rule(
                         "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),  # expect: DPL302
                     }
                 )
-                '''
+                """
             )
         ),
         Valid(channels_example()),
@@ -255,7 +255,7 @@ IN_MEMORY_LAYER = Rule(
 )
 
 # asgi.py importing the routing above get_asgi_application(): DPL304 unless nothing it imports loads models.
-EARLY_ROUTING_ASGI = '''
+EARLY_ROUTING_ASGI = """
 import os
 
 from channels.routing import ProtocolTypeRouter, URLRouter
@@ -267,10 +267,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
 application = ProtocolTypeRouter(
     {{"http": get_asgi_application(), "websocket": URLRouter(websocket_urlpatterns)}}
 )
-'''
+"""
 
 # `from channels.auth import ...` above get_asgi_application(), and a consumer that imports channels.auth too.
-EARLY_AUTH_ASGI = '''
+EARLY_AUTH_ASGI = """
 import os
 
 from channels.auth import AuthMiddlewareStack{expect}
@@ -283,8 +283,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
 application = ProtocolTypeRouter(
     {{"http": get_asgi_application(), "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns))}}
 )
-'''
-AUTH_CONSUMERS = '''
+"""
+AUTH_CONSUMERS = """
 from channels.auth import login
 from channels.generic.websocket import AsyncWebsocketConsumer
 
@@ -293,7 +293,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         await login(self.scope, self.scope["user"])
         await self.accept()
-'''
+"""
 
 
 def pinned(files: dict[str, str], requirement: str) -> dict[str, str]:
@@ -323,7 +323,7 @@ EARLY_MODEL_IMPORT = Rule(
         Invalid(
             channels_example(
                 asgi=EARLY_ROUTING_ASGI.format(expect="  # expect: DPL304"),
-                consumers='''
+                consumers="""
                 from channels.generic.websocket import AsyncWebsocketConsumer
 
                 from .models import Message
@@ -332,13 +332,13 @@ EARLY_MODEL_IMPORT = Rule(
                 class ChatConsumer(AsyncWebsocketConsumer):
                     async def connect(self):
                         await self.accept()
-                ''',
+                """,
             )
             | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"}
         ),
         Valid(
             channels_example(
-                consumers='''
+                consumers="""
                 from channels.generic.websocket import AsyncWebsocketConsumer
 
                 from .models import Message
@@ -347,7 +347,7 @@ EARLY_MODEL_IMPORT = Rule(
                 class ChatConsumer(AsyncWebsocketConsumer):
                     async def connect(self):
                         await self.accept()
-                '''
+                """
             )
             | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
             note="the routing is imported after get_asgi_application()",
@@ -355,7 +355,7 @@ EARLY_MODEL_IMPORT = Rule(
         Valid(
             channels_example(
                 asgi=EARLY_ROUTING_ASGI.format(expect=""),
-                consumers='''
+                consumers="""
                 import os
 
                 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
@@ -371,7 +371,7 @@ EARLY_MODEL_IMPORT = Rule(
                 class ChatConsumer(AsyncWebsocketConsumer):
                     async def connect(self):
                         await self.accept()
-                ''',
+                """,
             )
             | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
             note="the consumers module calls django.setup() itself before it imports models",
@@ -379,7 +379,7 @@ EARLY_MODEL_IMPORT = Rule(
         Valid(
             channels_example(
                 asgi=EARLY_ROUTING_ASGI.format(expect=""),
-                consumers='''
+                consumers="""
                 from typing import TYPE_CHECKING
 
                 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -391,7 +391,7 @@ EARLY_MODEL_IMPORT = Rule(
                 class ChatConsumer(AsyncWebsocketConsumer):
                     async def connect(self):
                         await self.accept()
-                ''',
+                """,
             )
             | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
             note="an import under `if TYPE_CHECKING:` never runs",
@@ -399,7 +399,7 @@ EARLY_MODEL_IMPORT = Rule(
         Invalid(
             channels_example(
                 asgi=EARLY_ROUTING_ASGI.format(expect="  # expect: DPL304"),
-                consumers='''
+                consumers="""
                 from channels.generic.websocket import AsyncWebsocketConsumer
                 from django.contrib.auth import get_user_model
 
@@ -409,14 +409,14 @@ EARLY_MODEL_IMPORT = Rule(
                 class ChatConsumer(AsyncWebsocketConsumer):
                     async def connect(self):
                         await self.accept()
-                ''',
+                """,
             ),
             note="`get_user_model()` at module level needs the app registry as much as a model import does",
         ),
         Valid(
             channels_example(
                 asgi=EARLY_ROUTING_ASGI.format(expect=""),
-                consumers='''
+                consumers="""
                 from channels.generic.websocket import AsyncWebsocketConsumer
                 from django.contrib.auth import get_user_model
 
@@ -425,19 +425,22 @@ EARLY_MODEL_IMPORT = Rule(
                     async def connect(self):
                         self.user_model = get_user_model()
                         await self.accept()
-                ''',
+                """,
             ),
             note="called inside a method, when the first connection arrives: the registry is ready by then",
         ),
         Invalid(
-            pinned(channels_example(asgi=EARLY_AUTH_ASGI.format(expect="  # expect: DPL304"),
-                                    consumers=AUTH_CONSUMERS), "channels==3.0.3"),
+            pinned(
+                channels_example(asgi=EARLY_AUTH_ASGI.format(expect="  # expect: DPL304"), consumers=AUTH_CONSUMERS),
+                "channels==3.0.3",
+            ),
             note="up to Channels 3.0.3 `channels.auth` imports `AnonymousUser` at module level: directly, and "
             "through the routing whose consumer imports it",
         ),
         Valid(
-            pinned(channels_example(asgi=EARLY_AUTH_ASGI.format(expect=""), consumers=AUTH_CONSUMERS),
-                   "channels==3.0.4"),
+            pinned(
+                channels_example(asgi=EARLY_AUTH_ASGI.format(expect=""), consumers=AUTH_CONSUMERS), "channels==3.0.4"
+            ),
             note="from Channels 3.0.4 `channels.auth` imports the model inside its functions",
         ),
         Valid(
@@ -464,34 +467,34 @@ BARE_CONSUMER = Rule(
     known_problems=(
         "What it cannot see: the installed release. It reads the range the dependency files allow; when that "
         "range decides nothing (no pin, `channels>=2.0`), it reports only if other code needs Channels 3 or later "
-        "(`as_asgi()` on another route, `\"http\": get_asgi_application()` in the router, `\"daphne\"` in "
+        '(`as_asgi()` on another route, `"http": get_asgi_application()` in the router, `"daphne"` in '
         "INSTALLED_APPS). A project with neither a pin nor such code is not reported: bare classes are exactly "
         "how Channels 2 projects route."
     ),
     examples=[
         Invalid(
             channels_example(
-                routing='''
+                routing="""
                 from django.urls import path
 
                 from .consumers import ChatConsumer
 
                 websocket_urlpatterns = [path("ws/chat/", ChatConsumer)]  # expect: DPL305
-                '''
+                """
             ),
-            note="no pin, but the router's \"http\" is get_asgi_application(): Channels ≥ 3",
+            note='no pin, but the router\'s "http" is get_asgi_application(): Channels ≥ 3',
         ),
         Invalid(
             CHANNELS_2
             | {
                 "requirements.txt": "Django==4.2\nchannels==4.0.0\n",
-                "app/routing.py": '''
+                "app/routing.py": """
                     from django.urls import path
 
                     from .consumers import ChatConsumer
 
                     websocket_urlpatterns = [path("ws/chat/", ChatConsumer)]  # expect: DPL305
-                ''',
+                """,
             },
             note="a Channels 2 shape with Channels 4 pinned",
         ),
@@ -500,7 +503,7 @@ BARE_CONSUMER = Rule(
     ],
 )
 
-LAYER_CONSUMERS = '''
+LAYER_CONSUMERS = """
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import AsyncWebsocketConsumer, WebsocketConsumer
 
@@ -519,8 +522,8 @@ class RoomConsumer(WebsocketConsumer):
     def connect(self):
         async_to_sync(self.channel_layer.group_add)("room", self.channel_name)  # expect: DPL306
         self.accept()
-'''
-LAYER_TASKS = '''
+"""
+LAYER_TASKS = """
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
@@ -537,7 +540,7 @@ def announce_from_a_view(text):
 async def announce_later(text):
     layer = get_channel_layer()
     await layer.group_send("chat", {"type": "chat.message", "text": text})  # expect: DPL306
-'''
+"""
 IN_MEMORY = 'CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}\n'
 
 LAYER_MISSING = Rule(
@@ -545,8 +548,7 @@ LAYER_MISSING = Rule(
     slug="channel-layer-use-without-channel-layers",
     severity="error",
     summary="Code uses the channel layer but the settings define no `CHANNEL_LAYERS`",
-    message="{what} needs a channel layer, but {settings} defines no CHANNEL_LAYERS: the layer is None and "
-    "{outcome}",
+    message="{what} needs a channel layer, but {settings} defines no CHANNEL_LAYERS: the layer is None and {outcome}",
     rationale=(
         "Without a `CHANNEL_LAYERS` entry for the alias, `get_channel_layer()` returns None and so does a "
         "consumer's `self.channel_layer`. `channel_layer.group_send(...)`, `group_add`, `send` then raise "
@@ -586,7 +588,9 @@ LAYER_MISSING = Rule(
         ),
         Valid(channels_example(), note="consumers that never touch the layer work without one"),
         Valid(
-            channels_example() | {"app/tasks.py": '''
+            channels_example()
+            | {
+                "app/tasks.py": """
                 from asgiref.sync import async_to_sync
 
                 from .client import Client
@@ -594,7 +598,8 @@ LAYER_MISSING = Rule(
 
                 def refresh(client: Client):
                     async_to_sync(client.send)("refresh")
-            '''},
+            """
+            },
             note="async_to_sync around something that is not the channel layer",
         ),
     ],
@@ -687,7 +692,9 @@ def _uses_channels(project: DjangoProject, model: ProjectModel) -> bool:
     """The project runs Channels: `channels` installed as an app, a ProtocolTypeRouter, a consumer or a use of the
     channel layer. A CHANNEL_LAYERS setting left in a project that dropped Channels configures nothing that runs."""
     apps = project.primary.value("INSTALLED_APPS") if project.primary else None
-    if isinstance(apps, (list, tuple)) and any(str(app) == "channels" or str(app).startswith("channels.") for app in apps):
+    if isinstance(apps, (list, tuple)) and any(
+        str(app) == "channels" or str(app).startswith("channels.") for app in apps
+    ):
         return True
     if any(app.kind == "router" for app in project.asgi_applications):
         return True

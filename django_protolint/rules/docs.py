@@ -6,7 +6,6 @@ import re
 
 from django_protolint.rules.base import Rule
 
-
 _EXPECT = re.compile(r"#\s*expect:\s*")
 
 
@@ -39,8 +38,10 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
         parts.append(f"{heading}# Known problems\n{rule.known_problems}\n")
     if rule.yields_to:
         codes = ", ".join(f"{code}xx" if len(code) < 6 else code for code in rule.yields_to)
-        parts.append(f"{heading}# One problem, one finding\nNot reported where a {codes} finding lies inside the same "
-                     "code (see *Where findings sit*).\n")
+        parts.append(
+            f"{heading}# One problem, one finding\nNot reported where a {codes} finding lies inside the same "
+            "code (see *Where findings sit*).\n"
+        )
     return "\n".join(parts)
 
 

@@ -60,14 +60,20 @@ MISSING_APPLICATION = Rule(
     fix="point it at the `application` object in your wsgi.py / asgi.py",
     examples=[
         Invalid(
-            _files(["app"], 'WSGI_APPLICATION = "proj.wsgi.app"  # expect: DPL402\n',
-                   proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\n"
-                                 "application = get_wsgi_application()\n")  # fmt: skip
+            _files(
+                ["app"],
+                'WSGI_APPLICATION = "proj.wsgi.app"  # expect: DPL402\n',
+                proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\n"
+                "application = get_wsgi_application()\n",
+            )  # fmt: skip
         ),
         Valid(
-            _files(["app"], 'WSGI_APPLICATION = "proj.wsgi.application"\nASGI_APPLICATION = "other.asgi.application"\n',
-                   proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\n"
-                                 "application = get_wsgi_application()\n"),  # fmt: skip
+            _files(
+                ["app"],
+                'WSGI_APPLICATION = "proj.wsgi.application"\nASGI_APPLICATION = "other.asgi.application"\n',
+                proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\n"
+                "application = get_wsgi_application()\n",
+            ),  # fmt: skip
             note="`other` is not part of the project: nothing to check",
         ),
     ],
@@ -87,9 +93,14 @@ DAPHNE_WITHOUT_ASGI_APPLICATION = Rule(
     fix='set `ASGI_APPLICATION = "<project>.asgi.application"`',
     examples=[
         Invalid(_files(["daphne", "django.contrib.staticfiles", "app"], expect="DPL403")),
-        Valid(_files(["daphne", "django.contrib.staticfiles", "app"], 'ASGI_APPLICATION = "proj.asgi.application"\n',
-                     proj__asgi_py="from django.core.asgi import get_asgi_application\n\n"
-                                   "application = get_asgi_application()\n")),  # fmt: skip
+        Valid(
+            _files(
+                ["daphne", "django.contrib.staticfiles", "app"],
+                'ASGI_APPLICATION = "proj.asgi.application"\n',
+                proj__asgi_py="from django.core.asgi import get_asgi_application\n\n"
+                "application = get_asgi_application()\n",
+            )
+        ),  # fmt: skip
     ],
 )
 
@@ -101,13 +112,18 @@ DAPHNE_AFTER_STATICFILES = Rule(
     message='"daphne" comes after "django.contrib.staticfiles": `runserver` stays the WSGI one (daphne.E001)',
     rationale=(
         "The first app that provides `runserver` wins. With staticfiles first, `runserver` is Django's WSGI "
-        "server, websockets get 404, and `manage.py check` reports daphne.E001 \"Daphne must be listed before "
-        "django.contrib.staticfiles in INSTALLED_APPS.\" (daphne/checks.py)."
+        'server, websockets get 404, and `manage.py check` reports daphne.E001 "Daphne must be listed before '
+        'django.contrib.staticfiles in INSTALLED_APPS." (daphne/checks.py).'
     ),
     fix='move "daphne" above "django.contrib.staticfiles"',
     examples=[
-        Invalid(_files(["django.contrib.staticfiles", "daphne", "app"], 'ASGI_APPLICATION = "proj.asgi.application"\n',
-                       expect="DPL404")),  # fmt: skip
+        Invalid(
+            _files(
+                ["django.contrib.staticfiles", "daphne", "app"],
+                'ASGI_APPLICATION = "proj.asgi.application"\n',
+                expect="DPL404",
+            )
+        ),  # fmt: skip
         Valid(_files(["daphne", "django.contrib.staticfiles", "app"], 'ASGI_APPLICATION = "proj.asgi.application"\n')),
     ],
 )
@@ -159,7 +175,7 @@ ASGI_ENTRYPOINT_MISSING = Rule(
                         await self.accept()
                 """,
                 proj__routing_py="from channels.routing import ProtocolTypeRouter\n\n"
-                                 "channel_app = ProtocolTypeRouter({})\n",
+                "channel_app = ProtocolTypeRouter({})\n",
                 Procfile="web: daphne proj.routing:channel_app\n",
             ),
             note="the ASGI application a server command points at may have any name, in any module",
@@ -239,8 +255,10 @@ def missing_application(model: ProjectModel) -> Iterator[Finding]:
             if not _package_in_project(model, module, project.root):
                 continue
             facts = model.modules.find(module, project.root)
-            problem = f"the project has no module `{module}`" if facts is None else (
-                f"`{module}` defines no `{name}`" if not _defines(facts, name) else ""
+            problem = (
+                f"the project has no module `{module}`"
+                if facts is None
+                else (f"`{module}` defines no `{name}`" if not _defines(facts, name) else "")
             )
             if problem:
                 yield MISSING_APPLICATION.finding(
@@ -288,4 +306,3 @@ def daphne_runserver(model: ProjectModel) -> Iterator[Finding]:
         staticfiles = "django.contrib.staticfiles"
         if staticfiles in apps and apps.index(staticfiles) < apps.index("daphne"):
             yield DAPHNE_AFTER_STATICFILES.finding(path, _line_span(line))
-

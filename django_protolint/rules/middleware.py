@@ -72,8 +72,12 @@ SYNC_ONLY_MIDDLEWARE = Rule(
                 """,
                 routes=("index",),
                 proj__settings_py=SETTINGS_WITH.format(
-                    middleware=["django.middleware.common.CommonMiddleware", "app.middleware.Timing",
-                                "app.middleware.timing", "app.middleware.Legacy"]
+                    middleware=[
+                        "django.middleware.common.CommonMiddleware",
+                        "app.middleware.Timing",
+                        "app.middleware.timing",
+                        "app.middleware.Legacy",
+                    ]
                 ),
                 app__middleware_py="""
                 from django.utils.decorators import sync_and_async_middleware
@@ -168,8 +172,11 @@ SYNC_ONLY_MIDDLEWARE = Rule(
                 ASYNC_VIEW,
                 routes=("index",),
                 proj__settings_py=SETTINGS_WITH.format(
-                    middleware=["whitenoise.middleware.WhiteNoiseMiddleware", "django_htmx.middleware.HtmxMiddleware",
-                                "debug_toolbar.middleware.DebugToolbarMiddleware"]
+                    middleware=[
+                        "whitenoise.middleware.WhiteNoiseMiddleware",
+                        "django_htmx.middleware.HtmxMiddleware",
+                        "debug_toolbar.middleware.DebugToolbarMiddleware",
+                    ]
                 ),
             )
             | {"requirements.txt": "whitenoise>=6\ndjango-htmx==1.17.0\ndjango-debug-toolbar>=5.0\n"},

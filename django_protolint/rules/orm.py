@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.fixes.edits import awaited, replace
+from django_protolint.fixes.imports import released, spelling
 from django_protolint.knowledge import django_api
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.models import Relations
-from django_protolint.fixes.edits import awaited, replace
-from django_protolint.fixes.imports import released, spelling
 from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm"
@@ -596,7 +596,7 @@ RELATED_ACCESS = Rule(
     message="`{text}` runs a query ({relation}) inside {scope}: Django raises SynchronousOnlyOperation",
     rationale=(
         "Reading a ForeignKey or OneToOne attribute that the query did not fetch (`book.author` without "
-        "`select_related(\"author\")`) loads the related row with a synchronous query, and so does a query method "
+        '`select_related("author")`) loads the related row with a synchronous query, and so does a query method '
         "on a related manager (`book.tags.count()`), and so do its writes `add()`, `remove()`, `clear()` and "
         "`set()` (Django 4.2 added `aadd()`, `aremove()`, `aclear()`, `aset()`; on a reverse ForeignKey `remove` and "
         "`clear` exist only when it is `null=True`). All raise `SynchronousOnlyOperation` on the event loop "
@@ -827,7 +827,8 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
                     if django_api.is_available(django_api.REQUEST_USER, version) is not False:
                         advice += "; then " + model.twin_advice(method, f"await user.{method.twin}(...)", facts.path)
                 elif (
-                    model.twin_available(django_api.REQUEST_USER, facts.path) and access.text.endswith(".user")
+                    model.twin_available(django_api.REQUEST_USER, facts.path)
+                    and access.text.endswith(".user")
                     and not access.in_generator
                 ):
                     call = f"await {access.text[: -len('user')]}auser()"

@@ -37,17 +37,26 @@ APP_NOT_FOUND = Rule(
     ),
     fix="point the command at a module and attribute that exist (`proj.asgi:application`), or create them",
     examples=[
-        Invalid(django_project("", Procfile="web: uvicorn proj.asgi:application  # expect: DPL510\n"),
-                note="no proj/asgi.py: a project started before Django 3.0 has only wsgi.py"),  # fmt: skip
-        Invalid(django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: hypercorn proj.asgi  # expect: DPL510\n"),
-                note="hypercorn looks for `app` when the command names no attribute"),  # fmt: skip
-        Invalid(django_project("", proj__asgi_py=DJANGO_ASGI,
-                               Procfile="web: daphne proj.asgi:app  # expect: DPL510\n")),  # fmt: skip
+        Invalid(
+            django_project("", Procfile="web: uvicorn proj.asgi:application  # expect: DPL510\n"),
+            note="no proj/asgi.py: a project started before Django 3.0 has only wsgi.py",
+        ),  # fmt: skip
+        Invalid(
+            django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: hypercorn proj.asgi  # expect: DPL510\n"),
+            note="hypercorn looks for `app` when the command names no attribute",
+        ),  # fmt: skip
+        Invalid(
+            django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: daphne proj.asgi:app  # expect: DPL510\n")
+        ),  # fmt: skip
         Valid(django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: hypercorn proj.asgi:application\n")),
-        Valid(django_project("", proj__asgi_py=CHANNEL_APPS, Procfile="web: daphne proj.asgi:channel_layer\n"),
-              note="any attribute the module defines"),  # fmt: skip
-        Valid(django_project("", Procfile="web: gunicorn myservice.wsgi\n"),
-              note="`myservice` is not in the tree: an installed package"),  # fmt: skip
+        Valid(
+            django_project("", proj__asgi_py=CHANNEL_APPS, Procfile="web: daphne proj.asgi:channel_layer\n"),
+            note="any attribute the module defines",
+        ),  # fmt: skip
+        Valid(
+            django_project("", Procfile="web: gunicorn myservice.wsgi\n"),
+            note="`myservice` is not in the tree: an installed package",
+        ),  # fmt: skip
         Valid(django_project("", Procfile="web: uvicorn $APP_MODULE\n"), note="built from the environment"),
     ],
 )

@@ -116,10 +116,15 @@ ASYNC_VIEWS_ON_WSGI = Rule(
     fix="serve the ASGI app: `{recommendation}`",
     examples=[
         Invalid(django_project(ASYNC_VIEW, routes=("index",), Procfile="web: gunicorn proj.wsgi  # expect: DPL502\n")),
-        Valid(django_project(ASYNC_VIEW, routes=("index",),
-                             Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker\n")),  # fmt: skip
         Valid(
-            django_project("def index(request):\n    return None\n", routes=("index",), Procfile="web: gunicorn proj.wsgi\n"),
+            django_project(
+                ASYNC_VIEW, routes=("index",), Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker\n"
+            )
+        ),  # fmt: skip
+        Valid(
+            django_project(
+                "def index(request):\n    return None\n", routes=("index",), Procfile="web: gunicorn proj.wsgi\n"
+            ),
             note="sync views: WSGI is enough",
         ),
         Valid(
@@ -136,7 +141,7 @@ RUNSERVER_IN_PRODUCTION = Rule(
     summary="`manage.py runserver` started by a production deployment file",
     message="`{command}` in {where}: runserver is a development server",
     rationale=(
-        "Django's docs: runserver \"has not gone through security audits or performance tests\" and must not be "
+        'Django\'s docs: runserver "has not gone through security audits or performance tests" and must not be '
         "used in production. Only production evidence counts: a compose service that bind-mounts the source, "
         "sets DEBUG on or runs runserver, a file whose header says it is for development, a script that "
         "announces a development server, a file under `tests/`, `dev/`, `local/`, `example*/` or `sandbox/`, a "
@@ -158,8 +163,13 @@ RUNSERVER_IN_PRODUCTION = Rule(
             note="a development compose file",
         ),
         Valid(
-            django_project("", **{"docker-compose.yml": "services:\n  web:\n    command: python manage.py runserver\n"
-                                                         "    volumes:\n      - .:/app\n"}),
+            django_project(
+                "",
+                **{
+                    "docker-compose.yml": "services:\n  web:\n    command: python manage.py runserver\n"
+                    "    volumes:\n      - .:/app\n"
+                },
+            ),
             note="a compose service that bind-mounts the source is the development stack",
         ),
     ],

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 from django_protolint.knowledge import streaming
 from django_protolint.project.model import ProjectModel
-from django_protolint.source.facts import FileFacts, StreamingResponseFact
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.source.facts import FileFacts, StreamingResponseFact
 
 UVICORN = "web: uvicorn proj.asgi:application\n"
 GUNICORN = "web: gunicorn proj.wsgi:application\n"
@@ -145,14 +145,21 @@ STREAMING_MISMATCH = Rule(
     fix="{advice}",
     examples=[
         Invalid(django_project(SYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
-        Invalid(django_project(RANGED_FILE, routes=("serve",), Procfile=UVICORN),
-                note="an instance of a class with a sync `__iter__` (archivebox's range reader)"),  # fmt: skip
-        Invalid(django_project(FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
-                note="the file is read into memory whole, then sent"),  # fmt: skip
-        Invalid(django_project(STORED_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
-                note="a file from storage"),  # fmt: skip
-        Invalid(django_project(STORAGE_VIEW, routes=("PackageDownload.as_view()",), Procfile=UVICORN),
-                note="a class-based view opening a file from its storage"),  # fmt: skip
+        Invalid(
+            django_project(RANGED_FILE, routes=("serve",), Procfile=UVICORN),
+            note="an instance of a class with a sync `__iter__` (archivebox's range reader)",
+        ),  # fmt: skip
+        Invalid(
+            django_project(FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+            note="the file is read into memory whole, then sent",
+        ),  # fmt: skip
+        Invalid(
+            django_project(STORED_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN), note="a file from storage"
+        ),  # fmt: skip
+        Invalid(
+            django_project(STORAGE_VIEW, routes=("PackageDownload.as_view()",), Procfile=UVICORN),
+            note="a class-based view opening a file from its storage",
+        ),  # fmt: skip
         Valid(django_project(ASYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
         Valid(
             django_project(SYNC_STREAM.replace("  # expect: DPL509", ""), routes=("stream",), Procfile=GUNICORN),
@@ -167,19 +174,32 @@ STREAMING_MISMATCH = Rule(
             django_version="4.1",
             note="up to Django 4.1 the ASGI handler iterated the file on the event loop: it streamed",
         ),
-        Valid(django_project(ASYNC_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
-              note="an async generator reading the file in chunks streams under ASGI"),  # fmt: skip
-        Valid(django_project(RANGED_FILE.replace("class RangedFileReader:", "class RangedFileReader(FileWrapper):")
-                             .replace("  # expect: DPL509", "")
-                             .replace("from django.http", "from app.files import FileWrapper\nfrom django.http"),
-                             routes=("serve",), Procfile=UVICORN),
-              note="a class with a base: the base may define `__aiter__`"),  # fmt: skip
-        Valid(django_project(IN_MEMORY_DOWNLOAD, routes=("download",), Procfile=UVICORN),
-              note="a buffer already in memory costs nothing more when held whole"),  # fmt: skip
-        Valid(django_project(AIOFILES_DOWNLOAD, routes=("download",), Procfile=UVICORN),
-              note="an `.open()` of an async file library is no sync file"),  # fmt: skip
-        Valid(django_project(FIELD_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
-              note="what `report.document` is, the linter cannot tell: silent"),  # fmt: skip
+        Valid(
+            django_project(ASYNC_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+            note="an async generator reading the file in chunks streams under ASGI",
+        ),  # fmt: skip
+        Valid(
+            django_project(
+                RANGED_FILE.replace("class RangedFileReader:", "class RangedFileReader(FileWrapper):")
+                .replace("  # expect: DPL509", "")
+                .replace("from django.http", "from app.files import FileWrapper\nfrom django.http"),
+                routes=("serve",),
+                Procfile=UVICORN,
+            ),
+            note="a class with a base: the base may define `__aiter__`",
+        ),  # fmt: skip
+        Valid(
+            django_project(IN_MEMORY_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+            note="a buffer already in memory costs nothing more when held whole",
+        ),  # fmt: skip
+        Valid(
+            django_project(AIOFILES_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+            note="an `.open()` of an async file library is no sync file",
+        ),  # fmt: skip
+        Valid(
+            django_project(FIELD_FILE_DOWNLOAD, routes=("download",), Procfile=UVICORN),
+            note="what `report.document` is, the linter cannot tell: silent",
+        ),  # fmt: skip
     ],
 )
 

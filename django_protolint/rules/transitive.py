@@ -101,7 +101,7 @@ TRANSITIVE_ORM = Rule(
                 """,
             },
             note="reported at `info`: the same function runs this helper with `sync_to_async`, so its author has "
-                 "reasoned about it",
+            "reasoned about it",
         ),
     ],
 )

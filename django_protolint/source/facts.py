@@ -101,7 +101,9 @@ class QueryFact(NamedTuple):
     """
 
     kind: str
-    operation: str  # the method name, or for "evaluate": iterate, comprehension, list, len, bool, contains, index, step-slice
+    operation: (
+        str  # the method name, or for "evaluate": iterate, comprehension, list, len, bool, contains, index, step-slice
+    )
     model: str  # the model as written ("Article"), or "" when the chain does not start at a model
     receiver: str  # short source text of what the operation applies to
     span: Span
@@ -251,7 +253,7 @@ class FileFacts:
     dynamic_globals: bool = False
     path_names: tuple[str, ...] = ()  # top-level names that hold a `pathlib.Path` (a settings module's BASE_DIR)
     lone_imports: tuple[LoneImport, ...] = ()
-    import_line: int = 1  # where a fix inserts a new import: after the module's last top-level import  # comparisons with "websocket": raw ASGI websocket handling
+    import_line: int = 1  # where a fix inserts a new import: after the module's last top-level import
     # line -> codes suppressed there; an empty frozenset means a bare `# noqa` (everything)
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)
     noqa_directives: tuple[NoqaDirective, ...] = ()  # the `# noqa: CODES` comments themselves (DPL004, DPL005)

@@ -173,7 +173,7 @@ class _Reader:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tree = ast.parse(text)
-        except SyntaxError as error:  # a construct we do not bridge (or libcst reads more than any Python does)
+        except SyntaxError:  # a construct we do not bridge (or libcst reads more than any Python does)
             raise NewerSyntax("") from None  # where the running Python first refused the file says enough
         return self.splice(tree, root)
 
@@ -272,7 +272,9 @@ class _Reader:
         value = self.parse_expression(found.expression)
         spec = None
         if found.spec is not None:
-            spec = self.located(ast.JoinedStr(values=[self.formatted(each) for each in found.spec]), found.start, found.end)
+            spec = self.located(
+                ast.JoinedStr(values=[self.formatted(each) for each in found.spec]), found.start, found.end
+            )
         node = ast.FormattedValue(value=value, conversion=found.conversion, format_spec=spec)
         return self.located(node, found.start, found.end)
 
@@ -282,7 +284,9 @@ class _Reader:
             values: dict[str, Any] = {"name": parameter.name}
             if parameter.stars == 0:
                 values["bound"] = self.parse_expression(parameter.bound) if parameter.bound is not None else None
-            values["default_value"] = self.parse_expression(parameter.default) if parameter.default is not None else None
+            values["default_value"] = (
+                self.parse_expression(parameter.default) if parameter.default is not None else None
+            )
             parameters.append(self.located(_STAND_INS[parameter.stars](**values), parameter.start, parameter.end))
         name = self.located(ast.Name(id=found.name, ctx=ast.Store()), found.name_start, found.name_end)
         value = self.parse_expression(found.value)

@@ -95,7 +95,7 @@ def noqa_directives(comments: list[tuple[int, str]], statements: list[tuple[int,
                 continue
             codes = tuple(dict.fromkeys(code.upper() for code in _CODE.findall(match.group("codes"))))
             first, last = spans.get(line, (line, line))
-            whole = match.start() == 0 and not comment[match.end():].strip()
+            whole = match.start() == 0 and not comment[match.end() :].strip()
             space = len(source_line[:start]) - len(source_line[:start].rstrip(" \t"))
             found.append(NoqaDirective(line, start + match.start(), start + match.end(), codes, first, last,
                                        file_level=file_match is not None, whole_comment=whole,
@@ -141,7 +141,7 @@ def comment_noqa_lines(text: str) -> dict[int, frozenset[str]]:
     found: dict[int, frozenset[str]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if "#" in line:
-            for match in _NOQA.finditer(line[line.index("#"):]):
+            for match in _NOQA.finditer(line[line.index("#") :]):
                 found[number] = _merge(found.get(number), _codes(match))
     return found
 

@@ -10,13 +10,11 @@ from contextlib import contextmanager
 
 from django_protolint.source.bindings import module_bindings
 from django_protolint.source.decode import UndecodableSource, decode_source
-from django_protolint.source.facts import FileFacts, FileProblem, Span
+from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR, FileFacts, FileProblem, Span
 from django_protolint.source.newer_syntax import NewerSyntax, parse_newer_syntax
 from django_protolint.source.noqa import noqa_directives, noqa_from_comments, read_noqa
 from django_protolint.source.template import defaults_of, has_template_syntax, render
 from django_protolint.source.visitor import FactsVisitor
-
-from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
 
 _FILE_START = Span(1, 0, 1, 0)
 

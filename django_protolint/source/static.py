@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-
 _SLOTS: dict[str, bool] = {"slots": True} if sys.version_info >= (3, 11) else {}  # see facts.py
 
 

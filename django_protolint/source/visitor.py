@@ -24,7 +24,6 @@ from django_protolint.knowledge.blocking import (
 )
 from django_protolint.knowledge.servers import PROGRAMMATIC_STARTS, SERVERS
 from django_protolint.source import static
-from django_protolint.source.static import dotted
 from django_protolint.source.facts import (
     CallFact,
     ClassFact,
@@ -53,6 +52,7 @@ from django_protolint.source.scopes import (
     Frame,
     ScopeStack,
 )
+from django_protolint.source.static import dotted
 
 # Builtins whose calls matter; any other unbound bare name is kept as written.
 BUILTINS = frozenset({"open", "input", "print", "list", "tuple", "set", "frozenset", "len", "bool", "sorted",
@@ -62,8 +62,14 @@ EVALUATING_BUILTINS = {
     "list": "list", "tuple": "list", "set": "list", "frozenset": "list", "sorted": "list", "dict": "list",
     "sum": "list", "any": "list", "all": "list", "max": "list", "min": "list", "len": "len", "bool": "bool",
 }  # fmt: skip
-STREAMING_RESPONSES = frozenset({"django.http.StreamingHttpResponse", "django.http.response.StreamingHttpResponse",
-                                 "django.http.FileResponse", "django.http.response.FileResponse"})
+STREAMING_RESPONSES = frozenset(
+    {
+        "django.http.StreamingHttpResponse",
+        "django.http.response.StreamingHttpResponse",
+        "django.http.FileResponse",
+        "django.http.response.FileResponse",
+    }
+)
 # Session methods that load the session synchronously (the a-prefixed twins arrived in 5.1).
 SESSION_SYNC_METHODS = frozenset({"get", "set", "setdefault", "pop", "keys", "values", "items", "has_key", "update",
                                   "clear", "flush", "cycle_key", "save", "set_expiry", "get_expiry_age",
@@ -445,7 +451,11 @@ class FactsVisitor:
             return django_api.PROJECT_USER_MODEL
         head, _, rest = model.partition(".")
         binding = self.scopes.lookup(head)
-        if binding is not None and binding.kind == INSTANCE and binding.qualname == "django.contrib.auth.get_user_model":
+        if (
+            binding is not None
+            and binding.kind == INSTANCE
+            and binding.qualname == "django.contrib.auth.get_user_model"
+        ):
             return django_api.PROJECT_USER_MODEL if not rest else None  # `User = get_user_model()`
         if binding is None or binding.kind not in (IMPORT, DEFINITION):
             return None
@@ -738,7 +748,9 @@ class FactsVisitor:
         self.statements.append(
             static.ItemAssignment(
                 base.id,
-                tuple(static.Unknown("slice") if isinstance(k, ast.Slice) else self.to_static(k) for k in reversed(keys)),
+                tuple(
+                    static.Unknown("slice") if isinstance(k, ast.Slice) else self.to_static(k) for k in reversed(keys)
+                ),
                 self.to_static(value) if value is not None else static.Unknown("changed in place"),
                 node.lineno,
                 self._module_blocks > 0,
@@ -1030,7 +1042,11 @@ class FactsVisitor:
         ):
             self.query("method", method, model, func.value, node)
         elif (instance_model := self.model_instance(func.value)) is not None and isinstance(func.value, ast.Name):
-            if method in django_api.MODEL_INSTANCE or method.startswith("a") and method[1:] in django_api.MODEL_INSTANCE:
+            if (
+                method in django_api.MODEL_INSTANCE
+                or method.startswith("a")
+                and method[1:] in django_api.MODEL_INSTANCE
+            ):
                 self.query("instance", method, instance_model, func.value, node)
             elif method in django_api.USER_INSTANCE:  # the rule decides whether the model is a user model
                 binding = self.scopes.lookup(func.value.id)
@@ -1045,8 +1061,17 @@ class FactsVisitor:
 
     def _related_access(self, binding: Binding, attribute: str, method: str | None, node: ast.expr) -> None:
         self.related_accesses.append(
-            RelatedAccessFact(binding.qualname, binding.model, attribute, method, binding.loaded, self.span(node),
-                              self.scope(), id(node) in self._awaited, dotted(node))  # fmt: skip
+            RelatedAccessFact(
+                binding.qualname,
+                binding.model,
+                attribute,
+                method,
+                binding.loaded,
+                self.span(node),
+                self.scope(),
+                id(node) in self._awaited,
+                dotted(node),
+            )  # fmt: skip
         )
 
     def _server_start(self, callee: str, node: ast.Call) -> None:
@@ -1109,7 +1134,7 @@ def _is_string(expression: ast.expr) -> bool:
 
 
 def _setting(qualname: str | None) -> str | None:
-    """"django.conf.settings.BASE_DIR" for a setting (an upper-case name right under `settings`), else None."""
+    """ "django.conf.settings.BASE_DIR" for a setting (an upper-case name right under `settings`), else None."""
     if qualname is None:
         return None
     owner, _, name = qualname.rpartition(".")

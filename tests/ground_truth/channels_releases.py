@@ -92,9 +92,8 @@ def in_process(root: Path) -> dict[str, object]:
     import channels
     from channels.routing import ProtocolTypeRouter, URLRouter
     from channels.testing import HttpCommunicator, WebsocketCommunicator
-    from django.urls import path
-
     from chat.consumers import Chat
+    from django.urls import path
 
     result: dict[str, object] = {"channels": channels.__version__, "django": django.get_version()}
     with warnings.catch_warnings(record=True) as caught:

@@ -51,7 +51,6 @@ def seed() -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-
     from gtapp.models import Article, Product
 
     call_command("migrate", run_syncdb=True, verbosity=0)

@@ -55,7 +55,6 @@ def configure(project_dir: str, database_file: str) -> None:
 def seed() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-
     from gtapp.models import Article
 
     call_command("migrate", run_syncdb=True, verbosity=0)

@@ -63,7 +63,9 @@ def read_apache(path: str, text: str) -> Found:
         group = _options(words[2:]).get("process-group") or (process_groups[-1] if process_groups else None)
         notes = ()
         if group is not None and group in daemons:
-            shown = " ".join(f"{key}={daemons[group][key]}" for key in ("processes", "threads") if key in daemons[group])
+            shown = " ".join(
+                f"{key}={daemons[group][key]}" for key in ("processes", "threads") if key in daemons[group]
+            )
             notes = (f"daemon mode: WSGIDaemonProcess {group}" + (f" ({shown})" if shown else ""),)
         command = ServerCommand("mod_wsgi", WSGI, app, "daemon" if notes else None, " ".join([directive, *words]),
                                 notes=notes)  # fmt: skip

@@ -24,16 +24,16 @@ from django_protolint.knowledge.servers import (
     MOD_WSGI_EXPRESS_PAIRS,
     MOD_WSGI_NOT_SERVING,
     MOD_WSGI_SUBCOMMANDS,
-    PYTHON_VALUE_OPTIONS,
     PROCESS_RUNNERS,
+    PYTHON_VALUE_OPTIONS,
     PYTHONS,
     RSGI,
     RUNNER_PREFIXES,
     SERVERS,
     UNKNOWN,
+    USER_SWITCHERS,
     UWSGI_APP_OPTIONS,
     UWSGI_LOOP_ENGINES,
-    USER_SWITCHERS,
     WSGI,
 )
 
@@ -164,8 +164,9 @@ def _launched(arguments: list[str], value_options: frozenset[str]) -> list[str]:
     if "--" in arguments:
         return arguments[arguments.index("--") + 1 :]
     index = 0
-    while index < len(arguments) and (arguments[index].startswith("-") or re.fullmatch(r"[\w.-]+:\d+",
-                                                                                         arguments[index])):
+    while index < len(arguments) and (
+        arguments[index].startswith("-") or re.fullmatch(r"[\w.-]+:\d+", arguments[index])
+    ):
         index += 2 if arguments[index] in value_options else 1
     return arguments[index:]
 
@@ -328,5 +329,14 @@ def app_protocol(app: str | None) -> str:
     return {"asgi": ASGI, "wsgi": WSGI}.get(tail, UNKNOWN)
 
 
-__all__ = ["ASGI", "RSGI", "UNKNOWN", "WSGI", "ServerCommand", "app_protocol", "parse_argv", "parse_command",
-           "uwsgi_command"]
+__all__ = [
+    "ASGI",
+    "RSGI",
+    "UNKNOWN",
+    "WSGI",
+    "ServerCommand",
+    "app_protocol",
+    "parse_argv",
+    "parse_command",
+    "uwsgi_command",
+]

@@ -51,7 +51,9 @@ def app_problem(command: ServerCommand, modules: ModuleIndex, file: Callable[[st
     app = command.app
     if server is None or server.default_attribute == NO_DEFAULT_CHECKED or not app:
         return None
-    if any(mark in app for mark in _UNKNOWN_MARKS) or any(mark in (command.app_dir or "") for mark in (*_UNKNOWN_MARKS, ",")):
+    if any(mark in app for mark in _UNKNOWN_MARKS) or any(
+        mark in (command.app_dir or "") for mark in (*_UNKNOWN_MARKS, ",")
+    ):
         return None
     target = app
     if server.name == "hypercorn" and target.count(":") == 2 and target.startswith(("asgi:", "wsgi:")):

@@ -126,7 +126,9 @@ def settle(deployment: Deployment, text: str, top: str | None = None) -> Deploym
     if named is not None:
         return replace(deployment, environment=PRODUCTION, why=named, certain=True)
     if deployment.where.startswith(_PLATFORM):
-        return replace(deployment, environment=PRODUCTION, why=f"a platform manifest ({deployment.where})", certain=True)
+        return replace(
+            deployment, environment=PRODUCTION, why=f"a platform manifest ({deployment.where})", certain=True
+        )
     return replace(deployment, environment=PRODUCTION, why="no development sign, so taken as production", certain=False)
 
 
@@ -158,7 +160,9 @@ def _debug_on(environment: object) -> bool:
         pairs = [(str(k), str(v)) for k, v in environment.items()]
     elif isinstance(environment, list):
         pairs = [tuple(str(item).split("=", 1)) for item in environment if "=" in str(item)]  # type: ignore[misc]
-    return any(re.fullmatch(r"(DJANGO_)?DEBUG", k) and v.strip().lower() in ("1", "true", "yes", "on") for k, v in pairs)
+    return any(
+        re.fullmatch(r"(DJANGO_)?DEBUG", k) and v.strip().lower() in ("1", "true", "yes", "on") for k, v in pairs
+    )
 
 
 def compose_service_signal(spec: dict, command: str, path: str) -> str | None:

@@ -93,7 +93,10 @@ def _read_plain(path: str, text: str, scripts: ScriptLookup, top: str | None) ->
     try:
         if TEMPLATE_SUFFIX.search(basename(path)):
             text = unknown_template_values(text)  # `{{ venv }}/bin/gunicorn`
-        found = [settle(entry, text, top) if isinstance(entry, Deployment) else entry for entry in reader(path, text, scripts)]
+        found = [
+            settle(entry, text, top) if isinstance(entry, Deployment) else entry
+            for entry in reader(path, text, scripts)
+        ]
         if TEMPLATE_SUFFIX.search(basename(path)):
             found = [_rendered_later(entry, path) if isinstance(entry, Deployment) else entry for entry in found]
         return found

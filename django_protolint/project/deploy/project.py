@@ -8,8 +8,8 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from django_protolint.project.deploy.commands import gunicorn_command
 from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION
+from django_protolint.project.deploy.commands import gunicorn_command
 from django_protolint.project.deploy.files import Deployment, DeployProblem
 from django_protolint.project.evaluate import evaluate_module
 from django_protolint.project.modules import source_root
@@ -51,8 +51,12 @@ def belongs_to(deployment: Deployment, project: DjangoProject, model: ProjectMod
 
 def _related(directory: str, root: str) -> bool:
     """The deployment file sits above, in or below the project's root."""
-    return directory == "." or root == "." or root == directory or root.startswith(directory + "/") or (
-        directory.startswith(root + "/")
+    return (
+        directory == "."
+        or root == "."
+        or root == directory
+        or root.startswith(directory + "/")
+        or (directory.startswith(root + "/"))
     )
 
 
@@ -148,8 +152,8 @@ def apply_gunicorn_config(deployment: Deployment, model: ProjectModel) -> Deploy
     # `-k X`, `-kX`, `--worker-class[=]X`, on the command line or in GUNICORN_CMD_ARGS: both beat the file
     given = [*command.command.split()[1:], *command.environment.get("GUNICORN_CMD_ARGS", "").split()]
     explicit_worker = any(token.startswith(("-k", "--worker-class")) for token in given)
-    new_worker = command.worker if explicit_worker or worker is None or not isinstance(worker.value, str) else (
-        worker.value
+    new_worker = (
+        command.worker if explicit_worker or worker is None or not isinstance(worker.value, str) else (worker.value)
     )
     new_app = command.app or (app.value if app is not None and isinstance(app.value, str) else None)
     new_threads = str(threads.value) if threads is not None and isinstance(threads.value, int) else None
@@ -161,7 +165,9 @@ def apply_gunicorn_config(deployment: Deployment, model: ProjectModel) -> Deploy
     updated = gunicorn_command(new_app, new_worker if new_worker != "sync" else None, new_threads, command.command,
                                command.config_file, command.environment)  # fmt: skip
     if (updated.worker, updated.app) == (command.worker, command.app):
-        return deployment if app_dir == command.app_dir else replace(deployment, command=replace(command, app_dir=app_dir))
+        return (
+            deployment if app_dir == command.app_dir else replace(deployment, command=replace(command, app_dir=app_dir))
+        )
     note = f"worker and app completed from {config.path}"
     return replace(deployment, command=replace(updated, notes=(*command.notes, note), app_dir=app_dir),
                    config=(config.path, 1))  # fmt: skip

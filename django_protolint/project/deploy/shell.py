@@ -27,7 +27,9 @@ from django_protolint.project.deploy.base import logical_lines
 _ASSIGN = re.compile(r"^(?:(?:local|export|readonly|declare(?:\s+-\w+)?)\s+)?([A-Za-z_][A-Za-z0-9_]*)(\+?=)(.*)$")
 _FUNCTION = re.compile(r"^(?:function\s+)?([A-Za-z_][A-Za-z0-9_-]*)\s*\(\)\s*\{?\s*$")
 _ECHO = re.compile(r"^(?:echo|printf)\s+(.+)$")
-_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(\[[@*]\])?\}|\$([A-Za-z_][A-Za-z0-9_]*)|\$\(([A-Za-z_][A-Za-z0-9_-]*)\)")
+_REFERENCE = re.compile(
+    r"\$\{([A-Za-z_][A-Za-z0-9_]*)(\[[@*]\])?\}|\$([A-Za-z_][A-Za-z0-9_]*)|\$\(([A-Za-z_][A-Za-z0-9_-]*)\)"
+)
 
 
 def _words(text: str) -> list[str] | None:

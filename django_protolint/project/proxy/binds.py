@@ -58,7 +58,7 @@ def _from_tokens(server: str, tokens: list[str], options: BindOptions) -> list[L
     port: str | None = None
     start = next((index for index, token in enumerate(tokens) if token.rsplit("/", 1)[-1] == server or
                   token == "runserver"), 0)  # fmt: skip
-    arguments = tokens[start + 1:]
+    arguments = tokens[start + 1 :]
     for index, token in enumerate(arguments):
         name, _, attached = token.partition("=") if token.startswith("--") else (token, "", "")
         value = attached or (arguments[index + 1] if index + 1 < len(arguments) else "")

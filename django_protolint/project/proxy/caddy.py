@@ -62,8 +62,11 @@ def parse(text: str) -> tuple[_Line, ...]:
 def _sites(lines: tuple[_Line, ...]) -> Iterator[tuple[int, tuple[_Line, ...]]]:
     loose: list[_Line] = []
     for line in lines:
-        if line.block is not None and line.words and not line.words[0].startswith(("@", "(")) and (
-            line.words[0] not in (*_BLOCKS, "reverse_proxy")
+        if (
+            line.block is not None
+            and line.words
+            and not line.words[0].startswith(("@", "("))
+            and (line.words[0] not in (*_BLOCKS, "reverse_proxy"))
         ):
             yield line.line, line.block
         elif line.block is None or line.words:

@@ -19,8 +19,15 @@ _SECTIONS = ("global", "defaults", "frontend", "backend", "listen", "resolvers",
 
 
 def looks_like_haproxy(text: str) -> bool:
-    return bool(re.search(r"^\s*(frontend|listen)\s+\S+", text, re.M) and re.search(r"^\s*(use_|default_)backend\s|"
-                                                                                   r"^\s*server\s+\S+\s+\S+", text, re.M))
+    return bool(
+        re.search(r"^\s*(frontend|listen)\s+\S+", text, re.M)
+        and re.search(
+            r"^\s*(use_|default_)backend\s|"
+            r"^\s*server\s+\S+\s+\S+",
+            text,
+            re.M,
+        )
+    )
 
 
 def _sections(text: str) -> list[tuple[str, str, int, list[tuple[int, list[str]]]]]:

@@ -96,7 +96,8 @@ def read_ingresses(texts: dict[str, str]) -> list[Route]:
             # ingress-nginx's rewrite-target (and Traefik's stripprefix middleware) change the path the app sees
             annotations = _dig(doc, "metadata", "annotations")
             rewrites = isinstance(annotations, dict) and any(
-                "rewrite-target" in str(key) or "stripprefix" in str(value).lower() for key, value in annotations.items()
+                "rewrite-target" in str(key) or "stripprefix" in str(value).lower()
+                for key, value in annotations.items()
             )
             rules = _dig(doc, "spec", "rules")
             for rule in rules if isinstance(rules, list) else []:
@@ -106,8 +107,10 @@ def read_ingresses(texts: dict[str, str]) -> list[Route]:
                         continue
                     backend = entry.get("backend") or {}
                     name = _dig(backend, "service", "name") or _dig(backend, "serviceName")
-                    port = _dig(backend, "service", "port", "number") or _dig(backend, "service", "port", "name") or (
-                        _dig(backend, "servicePort")
+                    port = (
+                        _dig(backend, "service", "port", "number")
+                        or _dig(backend, "service", "port", "name")
+                        or (_dig(backend, "servicePort"))
                     )
                     if not isinstance(name, str):
                         continue
@@ -116,7 +119,9 @@ def read_ingresses(texts: dict[str, str]) -> list[Route]:
                     if kind == PREFIX and not pattern.endswith("/"):
                         pattern += "/"  # element-wise: `/ws` takes `/ws` and `/ws/...`
                     target = _service_target(name, port, services, workloads)
-                    line = line_of(texts[path], rf"-?\s*path:\s*[\"']?{re.escape(str(entry.get('path') or '/'))}[\"']?\s*$")
+                    line = line_of(
+                        texts[path], rf"-?\s*path:\s*[\"']?{re.escape(str(entry.get('path') or '/'))}[\"']?\s*$"
+                    )
                     found.append(Route("ingress", kind, pattern, (target,), f"service `{name}`", path, line, group,
                                        rewrites))  # fmt: skip
     return found

@@ -53,8 +53,10 @@ class RoutedPath:
     @property
     def surely_wsgi_only(self) -> bool:
         """Every target is matched for sure, and every server it reaches speaks WSGI only."""
-        return bool(self.reaches) and all(r.servers and r.strength == SURE for r in self.reaches) and (
-            self.protocols == {WSGI}
+        return (
+            bool(self.reaches)
+            and all(r.servers and r.strength == SURE for r in self.reaches)
+            and (self.protocols == {WSGI})
         )
 
     def describe(self) -> str:
@@ -157,7 +159,7 @@ def sample_path(route: str) -> SamplePath | None:
         body = route.lstrip("^")
         end = _REGEX_MARKS.search(body)
         literal = body[: end.start()] if end else body
-        complete = end is None or body[end.start():] == "$"
+        complete = end is None or body[end.start() :] == "$"
         return SamplePath("/" + literal.lstrip("/"), complete)
     body = route.lstrip("^").rstrip("$")
     literal, converter, _ = body.partition("<")
@@ -196,7 +198,9 @@ def covering(routes: list[Route], sample: SamplePath) -> Route | str | None:
             if not sample.complete:
                 return UNSURE
             try:
-                found = re.search(_python_regex(route.pattern), path, re.IGNORECASE if route.match == REGEX_ICASE else 0)
+                found = re.search(
+                    _python_regex(route.pattern), path, re.IGNORECASE if route.match == REGEX_ICASE else 0
+                )
             except (re.error, RecursionError):
                 return UNSURE  # PCRE syntax Python does not read
             if found:
@@ -226,8 +230,7 @@ def websocket_reach(route: str, groups: dict[str, list[Route]], routed: dict[Rou
         # A route that rewrites the path on its way to an ASGI server: the client's path for this websocket
         # route may be another one (`location /realtime/ { proxy_pass http://daphne/; }`), so no mismatch.
         rewritten_to_asgi = any(
-            route.rewrites and (path := routed.get(route)) is not None and ASGI in path.protocols
-            for route in group
+            route.rewrites and (path := routed.get(route)) is not None and ASGI in path.protocols for route in group
         )
         if not isinstance(chosen, Route):
             outcomes.append(("unknown", None))

@@ -190,7 +190,7 @@ def _location_pattern(args: tuple[str, ...]) -> tuple[str, str | None]:
     if len(args) == 1:
         for mark in ("^~", "~*", "=", "~"):  # `location =/` and `location ~^/x`: the modifier written attached
             if args[0].startswith(mark) and len(args[0]) > len(mark):
-                return _MODIFIERS[mark], args[0][len(mark):]
+                return _MODIFIERS[mark], args[0][len(mark) :]
         return PREFIX, args[0]
     return PREFIX, None
 

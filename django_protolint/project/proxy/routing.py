@@ -24,8 +24,12 @@ class Routing:
 
 def _beside(path: str, root: str) -> bool:
     directory = path.rsplit("/", 1)[0] if "/" in path else "."
-    return directory == "." or root == "." or root == directory or root.startswith(directory + "/") or (
-        directory.startswith(root + "/")
+    return (
+        directory == "."
+        or root == "."
+        or root == directory
+        or root.startswith(directory + "/")
+        or (directory.startswith(root + "/"))
     )
 
 

@@ -24,4 +24,6 @@ def read_makefile(path: str, text: str, scripts: ScriptLookup) -> Found:
         yield Deployment(parsed, path, number, environment, f"Makefile target `{target}`")
 
 
-FORMAT = DeploymentFormat("Makefile", lambda path: basename(path) in ("Makefile", "makefile", "GNUmakefile"), read_makefile)
+FORMAT = DeploymentFormat(
+    "Makefile", lambda path: basename(path) in ("Makefile", "makefile", "GNUmakefile"), read_makefile
+)
