@@ -165,7 +165,6 @@ AUTH_IMPORTS_MODELS = ReleaseChange(
 )
 # Channels modules whose import loads models on the releases before the change, and not from it on.
 MODULES_LOADING_MODELS = {"channels.auth": AUTH_IMPORTS_MODELS}
-RELEASE_CHANGES = (ROUTER_ADDS_HTTP, AS_ASGI, RUNSERVER_IN_CHANNELS, AUTH_IMPORTS_MODELS)
 
 
 @dataclass(frozen=True)

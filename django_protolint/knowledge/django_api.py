@@ -56,7 +56,6 @@ QUERYSET_EXECUTING = _table(
 
 # Every async QuerySet method is a coroutine function except aiterator (an async generator, never awaited).
 QUERYSET_ASYNC = {row.twin: row for row in QUERYSET_EXECUTING.values() if row.twin}
-QUERYSET_ASYNC_GENERATORS = frozenset({"aiterator"})
 
 # Methods that return a new QuerySet without touching the database.
 QUERYSET_LAZY = frozenset(

@@ -49,7 +49,6 @@ PAGINATOR_METHODS = {
     "get_elided_page_range": AsyncTwin("get_elided_page_range", "aget_elided_page_range", (6, 0),
                                        note="an async generator: use it with `async for`"),
 }  # fmt: skip
-ASYNC_PAGINATOR = "django.core.paginator.AsyncPaginator"
 
 # -------------------------------------------------------------------------------------------------- tasks
 # django/tasks/base.py (6.0, docs/releases/6.0.txt "Background Tasks"). `Task.enqueue` hands the task to its

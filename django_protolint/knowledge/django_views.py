@@ -190,7 +190,3 @@ VIEW_DECORATORS: dict[str, ViewDecorator] = {
 """Each row checked on 4.2, 5.0, 5.1, 5.2, 6.0 and 6.1 by tests/test_ground_truth_decorators.py (a real-Django
 run per release: Django's own `iscoroutinefunction` on the decorated view, and a request through AsyncClient),
 except `method_decorator`, checked on 4.2, 5.0 and 5.2 (../shared/facts.md §2.1)."""
-
-ASYNC_CAPABLE_DECORATORS: dict[str, tuple[int, int] | None] = {
-    qualname: row.async_from for qualname, row in VIEW_DECORATORS.items()
-}

@@ -52,10 +52,6 @@ class AsgiApplication:
     early_release_imports: list[tuple[str, int, str, str]] = field(default_factory=list)
     name: str = "application"  # the attribute: `application`, or the one ASGI_APPLICATION names
 
-    @property
-    def serves_websockets(self) -> bool:
-        return bool(self.websocket_routes) or "websocket" in self.protocols or bool(self.raw_websocket_checks)
-
 
 def _tail(name: str | None) -> str:
     return (name or "").rsplit(".", 1)[-1]
@@ -240,10 +236,6 @@ class AsgiReader:
                 app.early_model_imports.append((imported.qualname, imported.line))
             elif loads is not None:
                 app.early_release_imports.append((imported.qualname, imported.line, *loads))
-
-    def loads_models(self, module: str, root: str, depth: int) -> bool:
-        """Importing this module defines or imports model classes, which needs the app registry ready."""
-        return self.models_loaded(module, root, depth) == ALWAYS
 
     def models_loaded(self, module: str, root: str, depth: int) -> tuple[str, str] | None:
         """Whether importing `module` loads models: ALWAYS, or (Channels module, release) when it does only on

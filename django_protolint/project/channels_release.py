@@ -79,13 +79,6 @@ class ChannelsRelease:
             return f"{self.allowed.label()} allows releases on both sides of {release}"
         return "no dependency file names channels"
 
-    def side_of(self, release: str) -> str:
-        """ "Channels >= 4.0", "Channels < 4.0" or "Channels release unknown", for messages."""
-        answer = self.at_least(release)
-        if answer is None:
-            return "Channels release unknown"
-        return f"Channels {'≥' if answer else '<'} {release}"
-
 
 def markers_in(files: list[FileFacts], applications: list[AsgiApplication],
                installed_apps: Value | None) -> tuple[MarkerFound, ...]:  # fmt: skip

@@ -46,14 +46,6 @@ class ClassHierarchy:
                     order.append((owner_facts, owner))
         return order
 
-    def class_named(self, qualname: str, root: str) -> tuple[FileFacts, ClassFact] | None:
-        located = self.locate(qualname, root)
-        if located is None:
-            return None
-        facts, local = located
-        found = next((c for c in facts.classes if c.qualname == local), None)
-        return (facts, found) if found is not None else None
-
     def ancestors(self, facts: FileFacts, cls: ClassFact) -> set[str]:
         """Qualified names of every class in the MRO, project classes included (as module.Class)."""
         names = set()
