@@ -52,6 +52,10 @@ class AsgiApplication:
     early_release_imports: list[tuple[str, int, str, str]] = field(default_factory=list)
     name: str = "application"  # the attribute: `application`, or the one ASGI_APPLICATION names
 
+    @property
+    def serves_websockets(self) -> bool:
+        return bool(self.websocket_routes) or "websocket" in self.protocols or bool(self.raw_websocket_checks)
+
 
 def _tail(name: str | None) -> str:
     return (name or "").rsplit(".", 1)[-1]
