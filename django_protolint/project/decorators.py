@@ -23,7 +23,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 
 from django_protolint.knowledge.asyncio_api import COROUTINE_MARKERS, COROUTINE_RUNNERS
-from django_protolint.project.modules import ModuleIndex, source_root
+from django_protolint.project.modules import ModuleIndex, sole_assignment, source_root
 from django_protolint.source import static
 from django_protolint.source.facts import FileFacts, FunctionFact
 
@@ -159,19 +159,15 @@ def django_decorator_alias(index: ModuleIndex, facts: FileFacts, name: str, know
         owner, attribute = facts, name
     if owner is None or depth > MAX_ALIAS_DEPTH:
         return None
-    assignments = [
-        statement
-        for statement in owner.statements
-        if isinstance(statement, static.Assignment) and statement.target == attribute
-    ]
-    if len(assignments) != 1 or assignments[0].operator != "=" or assignments[0].conditional:
+    assignment = sole_assignment(owner, attribute)
+    if assignment is None:
         return None
-    value = assignments[0].value
+    value = assignment.value
     target = value.callee if isinstance(value, static.Call) else value.qualname if isinstance(
         value, static.Reference) else None  # fmt: skip
     if target is None:
         return None
     text = f"{value.text}(…)" if isinstance(value, static.Call) else value.text
     if target in known:
-        return DjangoDecoratorAlias(target, owner.path, assignments[0].line, f"{attribute} = {text}")
+        return DjangoDecoratorAlias(target, owner.path, assignment.line, f"{attribute} = {text}")
     return django_decorator_alias(index, owner, target, known, depth + 1)

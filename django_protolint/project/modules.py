@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 
+from django_protolint.source import static
 from django_protolint.source.facts import FileFacts
 
 
@@ -47,3 +48,12 @@ class ModuleIndex:
 
     def roots(self) -> Iterator[str]:
         yield from sorted({root for root, _ in self.by_root})
+
+
+def sole_assignment(facts: FileFacts, name: str) -> static.Assignment | None:
+    """The one module-level `name = ...` of a module, when there is exactly one and it always runs: a name bound
+    twice, augmented (`+=`) or under an `if`/`try` may hold something else when it is used."""
+    found = [s for s in facts.statements if isinstance(s, static.Assignment) and s.target == name]
+    if len(found) != 1 or found[0].operator != "=" or found[0].conditional:
+        return None
+    return found[0]

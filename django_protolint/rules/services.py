@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from django_protolint.knowledge import django_services as services
 from django_protolint.knowledge.django_api import AsyncTwin
 from django_protolint.project.model import ProjectFunction, ProjectModel
-from django_protolint.project.modules import source_root
+from django_protolint.project.modules import sole_assignment, source_root
 from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
 from django_protolint.source import static
 from django_protolint.source.facts import CallFact, FileFacts
@@ -89,6 +89,26 @@ SIGNAL_SEND = Rule(
                 """,
             },
             django_version="5.0",
+        ),
+        Valid(
+            {
+                "app/signals.py": """
+                    from django.dispatch import Signal
+
+                    try:
+                        from broker import bus as order_placed
+                    except ImportError:
+                        order_placed = Signal()
+                """,
+                "app/views.py": """
+                    from .signals import order_placed
+
+                    async def checkout(request):
+                        order_placed.send(sender=None)  # a broker's bus when installed: unknown, so silent
+                """,
+            },
+            django_version="5.0",
+            note="a name bound under `try`/`if` may hold something else than the Signal",
         ),
     ],
 )
@@ -236,8 +256,8 @@ def _module_assignment(model: ProjectModel, qualname: str, near: FileFacts) -> s
     facts = model.modules.find(module, source_root(near)) if module else None
     if facts is None:
         return None
-    values = [s.value for s in facts.statements if isinstance(s, static.Assignment) and s.target == name]
-    return values[-1] if len(values) == 1 and values[-1] is not None else None
+    assignment = sole_assignment(facts, name)
+    return assignment.value if assignment is not None else None
 
 
 def _is_signal(model: ProjectModel, receiver: str, near: FileFacts) -> bool:
