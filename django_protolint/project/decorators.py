@@ -163,11 +163,14 @@ def django_decorator_alias(index: ModuleIndex, facts: FileFacts, name: str, know
     if assignment is None:
         return None
     value = assignment.value
-    target = value.callee if isinstance(value, static.Call) else value.qualname if isinstance(
-        value, static.Reference) else None  # fmt: skip
+    if isinstance(value, static.Call):
+        target, text = value.callee, f"{value.text}(…)"
+    elif isinstance(value, static.Reference):
+        target, text = value.qualname, value.text
+    else:
+        return None
     if target is None:
         return None
-    text = f"{value.text}(…)" if isinstance(value, static.Call) else value.text
     if target in known:
         return DjangoDecoratorAlias(target, owner.path, assignment.line, f"{attribute} = {text}")
     return django_decorator_alias(index, owner, target, known, depth + 1)

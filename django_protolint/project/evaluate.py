@@ -232,8 +232,8 @@ class Evaluator:
                 inner = self.value(item)
                 uncertain |= inner.uncertain
                 items.append(inner.value)
-            container = {"list": list, "tuple": tuple, "set": list}[expression.kind]
-            return Value(container(items), uncertain)
+            build = {"list": list, "tuple": tuple, "set": list}[expression.kind]
+            return Value(build(items), uncertain)
         if isinstance(expression, static.Mapping):
             result: dict[Any, Any] = {}
             uncertain = False

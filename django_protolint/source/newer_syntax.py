@@ -211,7 +211,8 @@ class _Reader:
         # Parsed from its own first byte, after our parenthesis: what stands on its first line moves right by the
         # text before it there, and every line down to its own.
         shift = column - 1
-        for node in ast.walk(expression):
+        walked: list[Any] = list(ast.walk(expression))  # positioned nodes, moved in place
+        for node in walked:
             if getattr(node, "end_lineno", None) is None:
                 continue
             if node.lineno == 1:
@@ -228,7 +229,9 @@ class _Reader:
 
     def splice(self, tree: Any, piece: Piece) -> Any:
         """Swap each placeholder in the tree for the node Python 3.12 builds there."""
-        waiting = {self.key(each): each for each in piece.inner if _needed(each) and not isinstance(each, Blank)}
+        waiting: dict[tuple[int, int, int, int], Construct] = {
+            self.key(each): each for each in piece.inner if _needed(each) and not isinstance(each, Blank)
+        }
         if waiting and (whole := self.built(tree, waiting)) is not None:
             return whole  # the expression is the construct: `{f"{x}"}`
         stack = [tree]
@@ -265,16 +268,15 @@ class _Reader:
         return None
 
     def joined(self, found: FString) -> ast.JoinedStr:
-        values = [self.formatted(each) for each in found.fields]
+        values: list[ast.expr] = [self.formatted(each) for each in found.fields]
         return self.located(ast.JoinedStr(values=values), found.start, found.end)
 
     def formatted(self, found: Field) -> ast.FormattedValue:
         value = self.parse_expression(found.expression)
         spec = None
         if found.spec is not None:
-            spec = self.located(
-                ast.JoinedStr(values=[self.formatted(each) for each in found.spec]), found.start, found.end
-            )
+            parts: list[ast.expr] = [self.formatted(each) for each in found.spec]
+            spec = self.located(ast.JoinedStr(values=parts), found.start, found.end)
         node = ast.FormattedValue(value=value, conversion=found.conversion, format_spec=spec)
         return self.located(node, found.start, found.end)
 
@@ -290,7 +292,8 @@ class _Reader:
             parameters.append(self.located(_STAND_INS[parameter.stars](**values), parameter.start, parameter.end))
         name = self.located(ast.Name(id=found.name, ctx=ast.Store()), found.name_start, found.name_end)
         value = self.parse_expression(found.value)
-        return self.located(TypeAlias(name=name, type_params=parameters, value=value), found.start, found.end)
+        fields: dict[str, Any] = {"name": name, "type_params": parameters, "value": value}
+        return self.located(TypeAlias(**fields), found.start, found.end)
 
 
 def _key(node: Any) -> tuple[int, int, int, int]:

@@ -26,6 +26,7 @@ import traceback
 import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -62,7 +63,7 @@ def _check_command() -> object | None:
     """The `check` management command we run under, found on the call stack, or None."""
     from django.core.management.commands.check import Command
 
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         candidate = frame.f_locals.get("self")
         if isinstance(candidate, Command):
@@ -118,8 +119,9 @@ def project_root() -> Path:
     if sys.argv and Path(sys.argv[0]).name == "manage.py":
         return Path(os.path.abspath(sys.argv[0])).parent
     module = sys.modules.get(getattr(settings, "SETTINGS_MODULE", None) or "")
-    if module is not None and getattr(module, "__file__", None):
-        path = Path(os.path.abspath(module.__file__))
+    module_file = getattr(module, "__file__", None) if module is not None else None
+    if module is not None and module_file:
+        path = Path(os.path.abspath(module_file))
         if path.name == "__init__.py":
             path = path.parent
         for _ in module.__name__.split("."):

@@ -61,7 +61,7 @@ def read_apache(path: str, text: str) -> Found:
         # A directory, or a regex back-reference (`/srv/apps/$1.wsgi`), names no single app.
         app = None if target.endswith("/") or "$" in target else target
         group = _options(words[2:]).get("process-group") or (process_groups[-1] if process_groups else None)
-        notes = ()
+        notes: tuple[str, ...] = ()
         if group is not None and group in daemons:
             shown = " ".join(
                 f"{key}={daemons[group][key]}" for key in ("processes", "threads") if key in daemons[group]

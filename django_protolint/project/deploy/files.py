@@ -50,7 +50,9 @@ def python_starts(facts: FileFacts) -> Found:
         # `uvicorn.run(..., app_dir=BASE)`, `Granian(..., working_dir=...)`: the app is imported from elsewhere, and
         # a keyword's value here may be a name rather than the path: the app's place is unknown
         app_dir = "$unknown" if any(name in options for name in ("app_dir", "working_dir")) else None
-        command = ServerCommand(server, protocol, start.app, options.get("interface") if server == "granian" else None,
+        granian_interface = options.get("interface") if server == "granian" else None
+        command = ServerCommand(server, protocol, start.app,
+                                granian_interface if isinstance(granian_interface, str) else None,
                                 f"{start.callee}({rendered})", app_dir=app_dir)  # fmt: skip
         found = Deployment(command, facts.path, start.span.line, DEVELOPMENT if development else PRODUCTION,
                            f"Python script `{basename(facts.path)}`")  # fmt: skip

@@ -65,8 +65,8 @@ def read_templated(path: str, text: str, scripts: ScriptLookup, top: str | None,
                     note = f"one arm of a template (`{block.label(chosen)}`), taken without knowing the options"
                     entry = replace(entry, why=f"{entry.why}; {note}" if entry.why else note, certain=False)
         found.append(entry)
-    for block, arm, rendering in alternatives(text, defaults):
-        first, last = _lines(text, block, arm)
+    for block, taken, rendering in alternatives(text, defaults):
+        first, last = _lines(text, block, taken)
         for entry in read(path, rendering.text, scripts, top):
             if not isinstance(entry, Deployment) or not first <= entry.line <= last:
                 continue
@@ -74,5 +74,5 @@ def read_templated(path: str, text: str, scripts: ScriptLookup, top: str | None,
             if key in seen:
                 continue
             seen.add(key)
-            found.append(replace(entry, alternative=block.label(arm), certain=False))
+            found.append(replace(entry, alternative=block.label(taken), certain=False))
     return found

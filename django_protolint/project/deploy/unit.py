@@ -41,8 +41,9 @@ def read_unit(path: str, text: str, data: dict) -> Found:
                 continue
             callable_name = entry.get("callable")
             app = f"{module}:{callable_name}" if isinstance(callable_name, str) and callable_name else module
+            notes: tuple[str, ...] = ()
             if declared in (ASGI, WSGI):
-                protocol, notes = declared, ()
+                protocol = declared
             else:
                 protocol = app_protocol(module)
                 inferred = f", and `{module}` is the {protocol.upper()} entry point" if protocol != UNKNOWN else ""

@@ -111,13 +111,13 @@ def parse(path: str, text: str, lookup: Lookup | None = None, depth: int = 0,
             words = []
             if len(stack) == 1:
                 continue  # a stray `}`: nothing to close
-            children, head = stack.pop()
-            assert head is not None
-            stack[-1][0].append(Directive(head[0], head[1], path, head[2], tuple(children)))
+            children, opened = stack.pop()
+            assert opened is not None
+            stack[-1][0].append(Directive(opened[0], opened[1], path, opened[2], tuple(children)))
     while len(stack) > 1:  # unclosed blocks at the end of the file
-        children, head = stack.pop()
-        assert head is not None
-        stack[-1][0].append(Directive(head[0], head[1], path, head[2], tuple(children)))
+        children, opened = stack.pop()
+        assert opened is not None
+        stack[-1][0].append(Directive(opened[0], opened[1], path, opened[2], tuple(children)))
     return tuple(stack[0][0])
 
 

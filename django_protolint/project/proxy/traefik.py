@@ -80,7 +80,7 @@ def read_labels(path: str, text: str) -> list[Route]:
         middlewares = labels.get(f"traefik.http.routers.{router}.middlewares", "")
         rewrites = any(".stripprefix" in key.lower() or ".replacepath" in key.lower() for key in labels
                        if any(name.split("@")[0] in key for name in middlewares.split(",") if name))  # fmt: skip
-        for match, pattern in _patterns(rule):
-            found.append(Route("traefik", match, pattern, (target,), f"router `{router}`", path, line, path,
+        for kind, pattern in _patterns(rule):
+            found.append(Route("traefik", kind, pattern, (target,), f"router `{router}`", path, line, path,
                                rewrites))  # fmt: skip
     return found

@@ -55,8 +55,8 @@ def read_dockerfile(path: str, text: str, scripts: ScriptLookup) -> Found:
         if instruction == "FROM":  # a new stage: only the last one runs
             words = arguments.split()
             # `FROM base AS prod` inherits ENV, CMD and ENTRYPOINT from an earlier stage named `base`
-            parent = next((stages[word.lower()] for word in words if word.lower() in stages), None)
-            stage = _Stage(dict(parent.env), parent.cmd, parent.entrypoint) if parent else _Stage({})
+            base = next((stages[word.lower()] for word in words if word.lower() in stages), None)
+            stage = _Stage(dict(base.env), base.cmd, base.entrypoint) if base else _Stage({})
             if len(words) >= 3 and words[-2].upper() == "AS":
                 stages[words[-1].lower()] = stage
         elif instruction == "ENV":
@@ -93,7 +93,7 @@ def _docker_command(stage: _Stage, env: dict[str, str],
                 return cmd[0], "CMD", _with_prefix(parsed, cmd_argv, prefix)
             if parsed is not None:
                 return entrypoint[0], "ENTRYPOINT", parsed
-        elif cmd_argv is not None and (parsed := parse_argv([*prefix, *entrypoint[1], *cmd_argv])) is not None:
+        elif cmd is not None and cmd_argv is not None and (parsed := parse_argv([*prefix, *entrypoint[1], *cmd_argv])):
             return cmd[0], "CMD", parsed  # `ENTRYPOINT ["tini", "--"]`
     elif entrypoint is not None and isinstance(entrypoint[1], str):
         if (parsed := _run(entrypoint[1], env, scripts)) is not None:

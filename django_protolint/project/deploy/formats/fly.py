@@ -24,12 +24,16 @@ def read_fly_toml(path: str, text: str, scripts: ScriptLookup) -> Found:
     if data is None:
         yield DeployProblem("parse", path, 1, "invalid TOML")
         return
-    processes = data.get("processes") if isinstance(data.get("processes"), dict) else {}
+    processes = data.get("processes")
+    if not isinstance(processes, dict):
+        processes = {}
     for name, command in processes.items():
         if (parsed := as_command(command)) is not None:
             line = line_of(text, rf"[\"']?{re.escape(str(name))}[\"']?\s*=", after=r"\[processes\]")
             yield Deployment(parsed, path, line, environment_of(str(name)), f"fly process `{name}`")
-    experimental = data.get("experimental") if isinstance(data.get("experimental"), dict) else {}
+    experimental = data.get("experimental")
+    if not isinstance(experimental, dict):
+        experimental = {}
     if (parsed := as_command(experimental.get("cmd"))) is not None:
         line = line_of(text, r"cmd\s*=", after=r"\[experimental\]")
         yield Deployment(parsed, path, line, PRODUCTION, "fly [experimental] cmd")

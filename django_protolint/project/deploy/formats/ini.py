@@ -42,12 +42,16 @@ def read_ini(path: str, text: str, scripts: ScriptLookup) -> Found:
         yield parser
         return
     for section in parser.sections():
-        if section.startswith(("program:", "fcgi-program:")) and parser.get(section, "command", fallback=None):
+        if (
+            section.startswith(("program:", "fcgi-program:"))
+            and parser.has_option(section, "command")
+            and parser.get(section, "command")
+        ):
             parsed = parse_command(parser.get(section, "command"))
             if parsed is not None:
                 line = line_of(text, r"command\s*[=:]", after=rf"\[{re.escape(section)}\]")
                 yield Deployment(parsed, path, line, environment_of(section, basename(path)), f"supervisor [{section}]")
-        if section.startswith("watcher:") and parser.get(section, "cmd", fallback=None):
+        if section.startswith("watcher:") and parser.has_option(section, "cmd") and parser.get(section, "cmd"):
             # circus: `cmd` is the program, `args` its arguments (circus docs, configuration.rst `[watcher:NAME]`)
             command = f"{parser.get(section, 'cmd')} {parser.get(section, 'args', fallback='') or ''}".strip()
             if (parsed := parse_command(command)) is not None:
