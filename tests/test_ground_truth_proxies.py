@@ -10,6 +10,10 @@ the same site.conf run for real, and one request of each kind goes through nginx
   (nginx's `X-Upstream` header names the address that answered).
 - `no-ws-location`: the same without the `/ws/` location. The linter says `mismatch`; through nginx the upgrade
   reaches gunicorn, which answers 404.
+- `ws-*`: the `/ws/` location reaches daphne, with or without the headers that carry the upgrade
+  (knowledge/nginx.py): none (daphne's Django answers the plain GET with 404), `Upgrade` without `Connection`
+  (daphne: 400), set on the server and inherited (101), set on the server but replaced by the location's own
+  `proxy_set_header` or by Debian's `include proxy_params;` (404), `Connection` from nginx's `map` (101).
 
 nginx runs unprivileged-style: `-p TMPDIR -c nginx.conf -e error.log`, `daemon off`, pid, logs and temp paths in
 TMPDIR; every process has a session of its own and is stopped in `finally`; every wait is bounded.
@@ -56,10 +60,68 @@ WS_LOCATION = """
     }}
 """
 
-SITE = """
+# The websocket location without the headers that carry the upgrade: nginx drops `Upgrade` (a hop-by-hop
+# header) and sends `Connection: close`, so daphne sees a plain GET.
+WS_LOCATION_BARE = """
+    location /ws/ {{
+        proxy_pass http://{host}:{daphne};
+        proxy_http_version 1.1;
+        proxy_set_header Host $host;
+    }}
+"""
+
+# `Upgrade` passed, `Connection` left at nginx's `close`.
+WS_LOCATION_NO_CONNECTION = """
+    location /ws/ {{
+        proxy_pass http://{host}:{daphne};
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+    }}
+"""
+
+# The headers set once for the server: a location with no `proxy_set_header` of its own inherits them.
+SERVER_HEADERS = """
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection "upgrade";
+"""
+WS_LOCATION_INHERITS = """
+    location /ws/ {{
+        proxy_pass http://{host}:{daphne};
+    }}
+"""
+
+# Debian's `proxy_params` (Host, X-Real-IP, X-Forwarded-*): a level that includes it sets headers of its own, so
+# the server's upgrade headers no longer apply there.
+WS_LOCATION_PROXY_PARAMS = """
+    location /ws/ {{
+        proxy_pass http://{host}:{daphne};
+        include proxy_params;
+    }}
+"""
+PROXY_PARAMS = Path("/etc/nginx/proxy_params")
+
+# nginx's websocket page's shape: `Connection` from a `map` of `$http_upgrade`.
+CONNECTION_MAP = """
+map $http_upgrade $connection_upgrade {
+    default upgrade;
+    ''      close;
+}
+"""
+WS_LOCATION_MAP = """
+    location /ws/ {{
+        proxy_pass http://{host}:{daphne};
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+    }}
+"""
+
+SITE = """{top}
 server {{
     listen {host}:{nginx};
     add_header X-Upstream $upstream_addr always;
+{server}
 {ws}
     location / {{
         proxy_pass http://{host}:{gunicorn};
@@ -103,21 +165,36 @@ http {{
 
 @dataclass(frozen=True)
 class Case:
-    websocket_location: bool
+    ws: str  # the `/ws/` location, "" for none
     fit: str
+    server: str = ""  # directives of the server block
+    top: str = ""  # directives outside it (the http level: site.conf is included there)
+    refused: int | None = None  # the status a refused handshake gets
 
 
-CASES = {"split": Case(True, "fit"), "no-ws-location": Case(False, "mismatch")}
+CASES = {
+    "split": Case(WS_LOCATION, "fit"),
+    "no-ws-location": Case("", "mismatch", refused=404),  # gunicorn's Django has no /ws/echo/ URL
+    "ws-without-upgrade-headers": Case(WS_LOCATION_BARE, "mismatch", refused=404),  # daphne's Django, plain GET
+    # daphne: 400 "HTTP Connection headers do not include "upgrade" value (case-insensitive): "close""
+    "ws-without-connection-header": Case(WS_LOCATION_NO_CONNECTION, "mismatch", refused=400),
+    "ws-inherits-server-headers": Case(WS_LOCATION_INHERITS, "fit", server=SERVER_HEADERS),
+    "ws-own-headers-replace-server-headers": Case(WS_LOCATION_BARE, "mismatch", server=SERVER_HEADERS, refused=404),
+    "ws-connection-from-map": Case(WS_LOCATION_MAP, "fit", top=CONNECTION_MAP),
+    "ws-proxy-params-replace-server-headers": Case(
+        WS_LOCATION_PROXY_PARAMS, "mismatch", server=SERVER_HEADERS, refused=404
+    ),  # fmt: skip
+}
 
 
 def project_files(case: Case, ports: dict[str, int]) -> dict[str, str]:
     values = {"host": HOST, **ports}
-    ws = WS_LOCATION.format(**values) if case.websocket_location else ""
+    ws = case.ws.format(**values)
     return {
         **CHANNELS_FILES,
         "requirements.txt": "Django>=5.0\nchannels>=4.0\ndaphne>=4.0\ngunicorn>=23\n",
         "docker-compose.yml": textwrap.dedent(COMPOSE.format(**values)).lstrip(),
-        "nginx/site.conf": SITE.format(ws=ws, **values).lstrip(),
+        "nginx/site.conf": SITE.format(ws=ws, server=case.server, top=case.top, **values).lstrip(),
     }
 
 
@@ -147,6 +224,8 @@ def run_stack(root: Path, ports: dict[str, int]) -> dict[str, object]:
         processes.append(start([*python, "daphne", "-b", HOST, "-p", str(ports["daphne"]), "proj.asgi:application"],
                                root, ports["daphne"], root / "daphne.log", env))  # fmt: skip
         (prefix / "nginx.conf").write_text(MAIN.format(prefix=prefix, site=root / "nginx" / "site.conf"))
+        if PROXY_PARAMS.exists():  # a relative include is read beside nginx.conf
+            shutil.copy(PROXY_PARAMS, prefix / "proxy_params")
         argv = [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")]
         processes.append(start(argv, root, ports["nginx"], root / "nginx.log", env))
         status, body = http_get(ports["nginx"], "/sync/")
@@ -196,12 +275,13 @@ def test_linter_reads_the_split_deployment(name: str, stacks):
     assert (verdict.needs, verdict.served, verdict.fit) == ("asgi-required", "both", CASES[name].fit), verdict.summary
     [websocket] = verdict.websocket_reach
     assert websocket.outcome == CASES[name].fit
-    assert {path.route.pattern for path in verdict.routes} == ({"/ws/", "/"} if CASES[name].websocket_location
-                                                               else {"/"})  # fmt: skip
+    assert {path.route.pattern for path in verdict.routes} == ({"/ws/", "/"} if CASES[name].ws else {"/"})
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_real_nginx_does_what_the_linter_claims(name: str, stacks):
+    if "proxy_params" in CASES[name].ws and not PROXY_PARAMS.exists():
+        pytest.skip("nginx's packaged proxy_params is not installed (Debian: nginx-common)")
     root, ports = stacks(name)
     (verdict,) = lint([root], Config(), cwd=root).model.verdicts.values()
     started = time.monotonic()
@@ -216,4 +296,4 @@ def test_real_nginx_does_what_the_linter_claims(name: str, stacks):
         assert handshake["accept_ok"] and handshake["echo"] == {"opcode": 1, "text": "through nginx"}, handshake
     else:
         assert handshake["status"] != 101, handshake
-        assert handshake["status"] == 404, handshake  # gunicorn's Django has no /ws/echo/ URL
+        assert handshake["status"] == CASES[name].refused, handshake

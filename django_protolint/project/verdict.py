@@ -4,7 +4,8 @@ needs:   "asgi-required"   websockets reachable (Channels routes, a raw ASGI web
          "asgi-beneficial" async views that await something (they run, but without concurrency, under WSGI)
          "wsgi"            nothing above
 served:  from production deployment commands (or `--server`): "wsgi", "asgi", "both" or "unknown"
-fit:     "mismatch"   ASGI required, WSGI only; or a reverse proxy surely sends a websocket route to WSGI servers only
+fit:     "mismatch"   ASGI required, WSGI only; or a reverse proxy surely sends a websocket route to WSGI servers only,
+                      or to the ASGI server without the headers that upgrade it (an nginx location that drops them)
          "suboptimal" ASGI would help, WSGI only
          "fit"        otherwise (both protocols served counts as fit when ASGI is required: a split deployment)
          "unknown"    no production server found: never a guess presented as fact
@@ -302,7 +303,9 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         # gets their 404 (tests/test_ground_truth_proxies.py).
         fit, proxy_words = "mismatch", f" · proxy: {routing.mismatches[0].why}"
         asgi = [d for d in production if d.command.protocol == ASGI]
-        if asgi:  # the ASGI server runs already: the proxy is what to change, not the server
+        if routing.mismatches[0].remedy:  # it reaches the ASGI server, without the headers that upgrade it
+            proxy_words += f"; {routing.mismatches[0].remedy}"
+        elif asgi:  # the ASGI server runs already: the proxy is what to change, not the server
             proxy_words += f"; route it to {_label(asgi[0])}"
     code_words = NEEDS_WORDS[needs]
     if needs == "asgi-required":

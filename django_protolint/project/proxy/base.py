@@ -45,6 +45,11 @@ class Route:
     # The route changes the path before passing it on (`proxy_pass http://app/;` `rewrite`, Caddy's
     # `handle_path`, Traefik's stripprefix): the app then sees paths other than the client's.
     rewrites: bool = False
+    # Whether the route passes a websocket handshake's `Upgrade` and `Connection: upgrade` on to the server: False
+    # where the proxy drops them (an nginx location that does not set them again), None where we cannot tell or
+    # the proxy passes them by itself (Caddy, Traefik, HAProxy).
+    upgrade: bool | None = None
+    upgrade_note: str = ""  # why not, for the verdict: "no `proxy_set_header Upgrade` applies here"
 
     @property
     def label(self) -> str:

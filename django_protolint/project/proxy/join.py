@@ -216,6 +216,7 @@ class WebsocketReach:
     outcome: str
     via: RoutedPath | None
     why: str
+    remedy: str = ""  # for a mismatch whose proxy reaches an ASGI server: what to change in the proxy
 
 
 def websocket_reach(route: str, groups: dict[str, list[Route]], routed: dict[Route, RoutedPath]) -> WebsocketReach:
@@ -238,6 +239,8 @@ def websocket_reach(route: str, groups: dict[str, list[Route]], routed: dict[Rou
         path = routed.get(chosen)
         if path is None or not path.servers:
             outcomes.append(("unknown", path))
+        elif ASGI in path.protocols and chosen.upgrade is False:
+            outcomes.append(("no-upgrade", path))  # the handshake reaches the ASGI server as plain HTTP
         elif ASGI in path.protocols:
             outcomes.append(("fit", path))
         elif path.surely_wsgi_only and not rewritten_to_asgi:
@@ -251,6 +254,17 @@ def websocket_reach(route: str, groups: dict[str, list[Route]], routed: dict[Rou
         path = outcomes[0][1]
         assert path is not None
         return WebsocketReach(route, "mismatch", path, f"`{sample.text}` reaches only WSGI: it takes {path.describe()}")
+    if outcomes and all(outcome in ("mismatch", "no-upgrade") for outcome, _ in outcomes):
+        path = next(path for outcome, path in outcomes if outcome == "no-upgrade")
+        assert path is not None
+        where = f"`location {path.route.label}` ({path.route.path}:{path.route.line})"
+        return WebsocketReach(
+            route, "mismatch", path,
+            f"`{sample.text}` takes {path.describe()}, but the handshake arrives without its upgrade headers: "
+            f"{path.route.upgrade_note}",
+            f"add `proxy_http_version 1.1;`, `proxy_set_header Upgrade $http_upgrade;` and "
+            f"`proxy_set_header Connection \"upgrade\";` to {where}",
+        )  # fmt: skip
     reached = next((path for outcome, path in outcomes if path is not None), None)
     why = (f"`{sample.text}` takes {reached.describe()}" if reached is not None else
            f"no route of the proxy surely takes `{sample.text}`")  # fmt: skip

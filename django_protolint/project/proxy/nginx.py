@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django_protolint.knowledge.nginx import PACKAGED_INCLUDES, SERVER_INCLUDES
 from django_protolint.project.proxy.base import (
     EXACT,
     PREFIX,
@@ -158,30 +159,109 @@ def upstreams(directives: tuple[Directive, ...]) -> dict[str, tuple[Target, ...]
     return found
 
 
+Levels = tuple[tuple[Directive, ...], ...]  # the blocks around a directive, outermost first, its own last
+
+
 def routes(path: str, directives: tuple[Directive, ...], upstream_table: dict[str, tuple[Target, ...]]) -> list[Route]:
     """One route per `location`; `server` blocks are the groups (a file of bare locations is one group)."""
     found: list[Route] = []
-    servers = [d for d in _walk(directives) if d.name == "server" and d.block is not None]
-    blocks = [(f"{d.path}:{d.line}", d.block) for d in servers if d.block is not None]
+    servers = list(_servers(directives, ()))
+    blocks = [(f"{d.path}:{d.line}", d.block, levels) for levels, d in servers if d.block is not None]
     if not servers:
-        blocks = [(path, directives)]
-    for group, block in blocks:
+        blocks = [(path, directives, ())]
+    for group, block, outer in blocks:
         named = {d.args[0]: d for d in block if d.name == "location" and d.args and d.args[0].startswith("@")}
-        for location in _locations(block):
+        for location, levels in _locations(block, (*outer, block)):
             modifier, pattern = _location_pattern(location.args)
             if pattern is None or pattern.startswith("@"):
                 continue
             targets, via = _targets(location, named, upstream_table)
+            upgrade, note = _passes_upgrade(location, levels, named, (*outer, block))
             found.append(Route("nginx", modifier, pattern, targets, via, location.path, location.line, group,
-                               _rewrites(location)))  # fmt: skip
+                               _rewrites(location), upgrade, note))  # fmt: skip
     return found
 
 
-def _locations(block: tuple[Directive, ...]) -> Iterator[Directive]:
+def _servers(block: tuple[Directive, ...], outer: Levels) -> Iterator[tuple[Levels, Directive]]:
+    """Each `server` block with the levels around it (the file's top, `http`), whose settings it inherits."""
+    for directive in block:
+        if directive.block is None or directive.name == "location":
+            continue
+        if directive.name == "server":
+            yield (*outer, block), directive
+        else:
+            yield from _servers(directive.block, (*outer, block))
+
+
+def _locations(block: tuple[Directive, ...], levels: Levels) -> Iterator[tuple[Directive, Levels]]:
     for directive in block:
         if directive.name == "location" and directive.block is not None:
-            yield directive
-            yield from _locations(directive.block)  # nested locations: more specific, listed alongside
+            yield directive, (*levels, directive.block)
+            # nested locations: more specific, listed alongside, inheriting from this one
+            yield from _locations(directive.block, (*levels, directive.block))
+
+
+# ----------------------------------------------------------------------------- websocket upgrade headers
+
+
+def _passes_upgrade(location: Directive, levels: Levels, named: dict[str, Directive],
+                    server_levels: Levels) -> tuple[bool | None, str]:  # fmt: skip
+    """Whether a websocket handshake proxied by this location keeps its `Upgrade` and `Connection: upgrade`
+    headers (knowledge/nginx.py): None when it does not `proxy_pass` or an include we cannot read may set them."""
+    own = [d for d in _own_directives(location) if d.name == "proxy_pass"]
+    if not own:
+        fallback = next((named[d.args[-1]] for d in _own_directives(location)
+                         if d.name in ("try_files", "error_page") and d.args and d.args[-1] in named), None)  # fmt: skip
+        if fallback is None or fallback.block is None:
+            return None, ""
+        if not any(d.name == "proxy_pass" for d in _own_directives(fallback)):
+            return None, ""
+        levels = (*server_levels, fallback.block)  # the named location handles the request
+    for depth in range(len(levels) - 1, -1, -1):
+        headers = _proxy_headers(levels[depth])
+        if headers is None:
+            return None, ""  # an include we do not hold may set anything
+        if headers:
+            kept, note = _upgrade_kept(headers)
+            outer = [_proxy_headers(level) for level in levels[:depth]]
+            if not kept and any(h is not None and _upgrade_kept(h)[0] for h in outer):
+                note += (
+                    "; this block's own `proxy_set_header` lines replace those of the blocks around it, which set them"
+                )
+            return kept, note
+    return False, "no `proxy_set_header` sets them (nginx drops `Upgrade` and sends `Connection: close`)"
+
+
+def _proxy_headers(level: tuple[Directive, ...]) -> dict[str, str] | None:
+    """The `proxy_set_header` fields one level sets (lowercased field: value), None when it includes a file we
+    do not hold that may set some. An include found in the project was spliced in by `parse`."""
+    headers: dict[str, str] = {}
+    for directive in level:
+        if directive.name == "proxy_set_header" and len(directive.args) >= 2:
+            headers[directive.args[0].lower()] = directive.args[1]
+        elif directive.name == "include" and directive.args:
+            target = directive.args[0]
+            if any(marker in target for marker in SERVER_INCLUDES):
+                continue
+            packaged = next((fields for name, (fields, _) in PACKAGED_INCLUDES.items()
+                             if target == name or target.endswith("/" + name)), None)  # fmt: skip
+            if packaged is None:
+                return None
+            headers.update({field: "(as packaged)" for field in packaged if field not in headers})
+    return headers
+
+
+def _upgrade_kept(headers: dict[str, str]) -> tuple[bool, str]:
+    upgrade, connection = headers.get("upgrade", ""), headers.get("connection")
+    # `Connection` set from a variable (`$connection_upgrade` of a `map $http_upgrade`) may well say upgrade
+    connection_ok = connection is not None and ("upgrade" in connection.lower() or "$" in connection)
+    if upgrade and connection_ok:
+        return True, ""
+    if not upgrade and not connection_ok:
+        return False, "no `proxy_set_header` line that applies here sets `Upgrade` or `Connection: upgrade`"
+    if not upgrade:
+        return False, "no `proxy_set_header` line that applies here sets `Upgrade`"
+    return False, "no `proxy_set_header` line that applies here sets `Connection: upgrade` (nginx sends `close`)"
 
 
 def _location_pattern(args: tuple[str, ...]) -> tuple[str, str | None]:
