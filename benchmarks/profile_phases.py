@@ -105,7 +105,7 @@ def phases(tree: Path) -> None:
 GROUPS = {
     # phase: functions (file suffix, function name) whose cumulative time makes it up
     "ast.parse (native)": [("django_protolint/source/parse.py", "parse_source")],
-    "our visitor": [("django_protolint/source/visitor.py", "visit_Module")],
+    "our visitor": [("django_protolint/source/walk.py", "visit")],
     "noqa comments": [("django_protolint/source/noqa.py", "noqa_lines")],
     "decode": [("django_protolint/source/decode.py", "decode_source")],
     "per-file pass (build_facts)": [("django_protolint/source/parse.py", "build_facts")],
