@@ -27,7 +27,7 @@ from pathlib import Path
 from django_protolint import runner
 from django_protolint.config import Config
 from django_protolint.discovery import discover
-from django_protolint.parallel import paused_gc
+from django_protolint.gc_pause import paused_gc
 from django_protolint.source import parse
 from django_protolint.source.decode import UndecodableSource, decode_source
 from django_protolint.source.noqa import noqa_lines
