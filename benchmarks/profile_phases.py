@@ -27,7 +27,7 @@ from pathlib import Path
 from django_protolint import runner
 from django_protolint.config import Config
 from django_protolint.discovery import discover
-from django_protolint.parallel import paused_gc
+from django_protolint.gc_pause import paused_gc
 from django_protolint.source import parse
 from django_protolint.source.decode import UndecodableSource, decode_source
 from django_protolint.source.noqa import noqa_lines
@@ -105,7 +105,7 @@ def phases(tree: Path) -> None:
 GROUPS = {
     # phase: functions (file suffix, function name) whose cumulative time makes it up
     "ast.parse (native)": [("django_protolint/source/parse.py", "parse_source")],
-    "our visitor": [("django_protolint/source/visitor.py", "visit_Module")],
+    "our visitor": [("django_protolint/source/walk.py", "visit")],
     "noqa comments": [("django_protolint/source/noqa.py", "noqa_lines")],
     "decode": [("django_protolint/source/decode.py", "decode_source")],
     "per-file pass (build_facts)": [("django_protolint/source/parse.py", "build_facts")],

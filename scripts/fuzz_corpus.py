@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from django_protolint.parallel import paused_gc
+from django_protolint.gc_pause import paused_gc
 from django_protolint.source.facts import INTERNAL_ERROR
 from django_protolint.source.parse import build_facts
 

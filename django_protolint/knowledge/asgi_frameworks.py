@@ -29,3 +29,8 @@ WEBSOCKET_DECORATORS = frozenset(
 WEBSOCKET_ROUTES = frozenset(
     {"starlette.routing.WebSocketRoute", "fastapi.routing.APIWebSocketRoute", "fastapi.routing.WebSocketRoute"}
 )
+
+# Values a hand-written ASGI application compares `scope["type"]` or an event's type with when it serves
+# websockets: the ASGI WebSocket spec (asgiref docs/specs/www.rst, "WebSocket": scope type "websocket", first
+# event "websocket.connect").
+WEBSOCKET_SCOPE_TYPES = frozenset({"websocket", "websocket.connect"})

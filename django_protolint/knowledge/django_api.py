@@ -242,3 +242,36 @@ def is_available(row: AsyncTwin, django_version: Version | None) -> bool | None:
     if django_version is None:
         return None
     return django_version >= row.since
+
+
+# ------------------------------------------------------------------ how the per-file pass recognises ORM values
+
+# Builtins that consume an iterable whole (or test it), forcing a lazy QuerySet to run its query, and the operation
+# recorded for each. Source: docs/ref/models/querysets.txt "When QuerySets are evaluated" (iteration, len(),
+# list(), bool()); QuerySet.__len__, __bool__ and __iter__ in django/db/models/query.py all call _fetch_all().
+EVALUATING_BUILTINS = {
+    "list": "list", "tuple": "list", "set": "list", "frozenset": "list", "sorted": "list", "dict": "list",
+    "sum": "list", "any": "list", "all": "list", "max": "list", "min": "list", "len": "len", "bool": "bool",
+}  # fmt: skip
+
+# QuerySet methods whose arguments name relations fetched with the rows (django/db/models/query.py).
+RELATION_LOADERS = frozenset({"select_related", "prefetch_related"})
+
+# Methods returning `(object, created)`: the first element is a model instance (django/db/models/query.py); the
+# a-twins (4.1) too, matched by stripping the leading "a".
+RETURNS_INSTANCE_AND_FLAG = frozenset({"get_or_create", "update_or_create"})
+
+# Shortcuts whose result is an instance of the model given as first argument (django/shortcuts.py; the a-twin 5.0).
+RETURNS_INSTANCE_OF_ARGUMENT = frozenset({"django.shortcuts.get_object_or_404", "django.shortcuts.aget_object_or_404"})
+
+# `request.auser()` (django/contrib/auth/middleware.py, 5.0): the request's user, an instance of the user model.
+REQUEST_USER_COROUTINE = "auser"
+
+# `get_user_model()` returns the model AUTH_USER_MODEL names (django/contrib/auth/__init__.py).
+GET_USER_MODEL = "django.contrib.auth.get_user_model"
+
+# Session methods that load the session synchronously (the a-prefixed twins arrived in 5.1):
+# SessionBase in django/contrib/sessions/backends/base.py; docs/releases/5.1.txt ("asynchronous API").
+SESSION_SYNC_METHODS = frozenset({"get", "set", "setdefault", "pop", "keys", "values", "items", "has_key", "update",
+                                  "clear", "flush", "cycle_key", "save", "set_expiry", "get_expiry_age",
+                                  "get_expiry_date", "delete", "load", "create", "exists"})  # fmt: skip

@@ -110,3 +110,15 @@ def behaviour(response: str, source: str, protocol: str, version: DjangoVersion 
         ):
             return row
     return None
+
+
+# The responses that stream their first argument, by qualified name: both are defined in django/http/response.py
+# and exported from django/http/__init__.py.
+STREAMING_RESPONSES = frozenset(
+    {
+        "django.http.StreamingHttpResponse",
+        "django.http.response.StreamingHttpResponse",
+        "django.http.FileResponse",
+        "django.http.response.FileResponse",
+    }
+)

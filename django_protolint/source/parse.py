@@ -74,28 +74,14 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
                 _FILE_START,
             ),
         )
+    facts = visitor.facts()
+    if rendered:  # a cookiecutter file is read as rendered: its lines are not the file's, so no fix removes an import
+        facts.pop("lone_imports", None)
     return FileFacts(
         path=path,
         module=module,
-        functions=tuple(visitor.functions),
-        classes=tuple(visitor.classes),
-        calls=tuple(visitor.calls),
-        queries=tuple(visitor.queries),
-        request_accesses=tuple(visitor.request_accesses),
-        imports=tuple(visitor.imports),
-        import_lines=tuple(visitor.import_lines),
-        statements=tuple(visitor.statements),
-        environment_defaults=tuple(visitor.environment_defaults),
-        websocket_checks=tuple(visitor.websocket_checks),
-        streaming_responses=tuple(visitor.streaming_responses),
-        related_accesses=tuple(visitor.related_accesses),
-        server_starts=tuple(visitor.server_starts),
-        server_argvs=tuple(visitor.server_argvs),
-        import_line=visitor.import_line,
-        # A cookiecutter file is read as rendered: its lines are not the file's, so no fix removes an import there.
-        lone_imports=() if rendered else tuple(visitor.lone_imports),
+        **facts,
         bound_names=bound_names,
-        path_names=visitor.path_names,
         dynamic_globals=dynamic_globals,
         noqa=noqa,
         noqa_directives=directives,

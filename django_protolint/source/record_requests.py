@@ -1,0 +1,73 @@
+"""Reads of `request.user` and `request.session` (RequestAccessFact): each loads the session, and the user, from
+the database the first time, synchronously."""
+
+from __future__ import annotations
+
+import ast
+
+from django_protolint.knowledge import django_api
+from django_protolint.source.facts import RequestAccessFact
+from django_protolint.source.meaning import is_request
+from django_protolint.source.static import dotted
+from django_protolint.source.walk import Walk, on_enter, on_leave
+
+
+def _request_access(walk: Walk, attribute: str, node: ast.expr, whole: ast.expr | None = None, then: str = "") -> None:
+    walk.found["request_accesses"].append(
+        RequestAccessFact(
+            attribute=attribute,
+            text=dotted(whole if whole is not None else node),
+            span=walk.span(node),
+            scope=walk.scope(),
+            chained=id(node) in walk.chained,
+            then=then,
+            in_generator=walk.in_generator(),
+        )
+    )
+
+
+@on_enter(ast.Attribute)
+def record_user_attribute(walk: Walk, node: ast.Attribute) -> None:
+    # request.user.<attr>: reading any attribute evaluates the lazy user, which loads the session and the user.
+    value = node.value
+    if isinstance(value, ast.Attribute) and value.attr == "user" and is_request(value.value):
+        reported = walk.seen["request.user"]  # one fact per `request.user`, however many reads chain off it
+        if id(value) not in reported:
+            reported.add(id(value))
+            _request_access(walk, "user", value, then=node.attr)
+
+
+@on_enter(ast.Call)
+def record_session_method(walk: Walk, node: ast.Call) -> None:
+    func = node.func
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr == "session"
+        and is_request(func.value.value)
+        and func.attr in django_api.SESSION_SYNC_METHODS
+    ):
+        _request_access(walk, "session", func.value, node)
+
+
+@on_leave(ast.Subscript)
+def record_session_item(walk: Walk, node: ast.Subscript) -> None:
+    value = node.value
+    if isinstance(value, ast.Attribute) and value.attr == "session" and is_request(value.value):
+        _request_access(walk, "session", value, node)
+
+
+@on_enter(ast.If, ast.While, ast.IfExp)
+def record_user_test(walk: Walk, node: ast.If | ast.While | ast.IfExp) -> None:
+    _truth_test(walk, node.test)
+
+
+@on_enter(ast.UnaryOp)
+def record_user_negation(walk: Walk, node: ast.UnaryOp) -> None:
+    if isinstance(node.op, ast.Not):
+        _truth_test(walk, node.operand)
+
+
+def _truth_test(walk: Walk, test: ast.expr) -> None:
+    if isinstance(test, ast.Attribute) and test.attr == "user" and is_request(test.value):
+        _request_access(walk, "user", test)  # `if request.user:` evaluates the lazy user
