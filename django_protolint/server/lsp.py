@@ -1,0 +1,265 @@
+"""The language server: open documents in, diagnostics, code actions and hovers out.
+
+Every change goes through one debounced analysis (`Analysis.run`, one at a time, off the event loop), and each run
+publishes diagnostics for every file whose findings changed, open or not: an edit to a helper module updates the
+views that call it (DPL13x reports the chain at the call site), and a file left without findings is cleared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from django_protolint import __version__
+from django_protolint.cache import FactsCache
+from django_protolint.config import ConfigError
+from django_protolint.rules import load_rules
+from django_protolint.rules.base import Finding
+from django_protolint.rules.docs import rule_markdown
+from django_protolint.runner import Report
+from django_protolint.server.actions import FIX_ALL, fix_all_action, line_actions
+from django_protolint.server.analysis import Analysis, PipelineAnalysis, located
+from django_protolint.server.diagnostics import SOURCE, finding_diagnostic, verdict_diagnostics, verdict_message
+from django_protolint.server.positions import Lines
+
+log = logging.getLogger(__name__)
+
+# Typing pauses are ~100-300 ms: a run starts once the keys stop, not at each one.
+DEBOUNCE_SECONDS = 0.3
+PYTHON_SUFFIXES = (".py", ".pyw")
+
+
+class ProtolintServer(LanguageServer):
+    def __init__(self, make_analysis: Callable[[Path], Analysis] | None = None) -> None:
+        super().__init__(
+            "django-protolint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+        )
+        self.make_analysis = make_analysis or (lambda root: PipelineAnalysis(root, FactsCache()))
+        self.analysis: Analysis | None = None
+        self.changed: dict[Path, str | None] = {}  # buffers not yet handed to the analysis (None: read the disk)
+        self.published: dict[str, list[types.Diagnostic]] = {}
+        self.findings: dict[str, list[tuple[Finding, types.Diagnostic]]] = {}
+        self.analysed_texts: dict[str, str] = {}  # the text each file's findings refer to (buffer or disk)
+        self.verdict: str | None = None
+        self.problem: str | None = None  # the configuration error last shown
+        self.timer: asyncio.TimerHandle | None = None
+        self.lock = asyncio.Lock()
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    def start_on(self, root: Path) -> None:
+        if self.analysis is None:
+            self.analysis = self.make_analysis(root)
+
+    def buffer_changed(self, uri: str, text: str | None) -> None:
+        path = _path(uri)
+        if path is None:
+            return
+        if self.analysis is None:
+            from django_protolint.file_context import project_root
+
+            self.start_on(project_root(path) or path.parent)
+        self.changed[path] = text
+
+    def schedule(self, delay: float = DEBOUNCE_SECONDS) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        loop = asyncio.get_running_loop()
+        self.timer = loop.call_later(delay, lambda: loop.create_task(self.analyse()))
+
+    async def analyse(self) -> None:
+        async with self.lock:
+            analysis = self.analysis
+            if analysis is None:
+                return
+            for path, text in self.changed.items():
+                analysis.update(path, text)
+            self.changed.clear()
+            texts = {uri: document.source for uri, document in self.workspace.text_documents.items()}
+            try:
+                report = await asyncio.get_running_loop().run_in_executor(None, analysis.run)
+            except ConfigError as error:
+                self.tell_problem(f"django-protolint: error: {error}")
+                return
+            except Exception as error:  # noqa: BLE001 - the editor keeps its server; the log says what failed
+                log.exception("analysis failed")
+                self.tell_problem(f"django-protolint: internal error: {type(error).__name__}: {error}; please "
+                                  "report it at the django-protolint issue tracker")  # fmt: skip
+                return
+            self.problem = None
+            self.publish(report, analysis.root, texts)
+
+    def tell_problem(self, text: str) -> None:
+        if text != self.problem:
+            self.window_show_message(types.ShowMessageParams(types.MessageType.Error, text))
+        self.problem = text
+
+    def publish(self, report: Report, root: Path, texts: dict[str, str]) -> None:
+        rules = load_rules()
+        line_cache: dict[str, Lines] = {}
+
+        def lines_of(uri: str) -> Lines:
+            if uri not in line_cache:
+                line_cache[uri] = Lines.of(texts[uri] if uri in texts else _disk_text(uri), self.encoding)
+            return line_cache[uri]
+
+        diagnostics: dict[str, list[types.Diagnostic]] = {}
+        findings: dict[str, list[tuple[Finding, types.Diagnostic]]] = {}
+        for finding in report.findings:
+            uri = from_fs_path(str(located(root, finding.path))) or finding.path
+            diagnostic = finding_diagnostic(finding, lines_of(uri), rules)
+            diagnostics.setdefault(uri, []).append(diagnostic)
+            findings.setdefault(uri, []).append((finding, diagnostic))
+        for shown, diagnostic in verdict_diagnostics(report.model, lambda shown: lines_of(_uri(root, shown))):
+            diagnostics.setdefault(_uri(root, shown), []).append(diagnostic)
+        for uri in sorted(set(self.published) | set(diagnostics)):
+            if self.published.get(uri, []) != diagnostics.get(uri, []):
+                document = self.workspace.text_documents.get(uri)
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=diagnostics.get(uri, []),
+                    version=document.version if document is not None else None,
+                ))  # fmt: skip
+        self.published, self.findings = diagnostics, findings
+        self.analysed_texts = {uri: lines.text for uri, lines in line_cache.items()}
+        self.tell_verdict(report)
+
+    def tell_verdict(self, report: Report) -> None:
+        found = verdict_message(report.model)
+        text = found[0] if found is not None else None
+        if text == self.verdict:
+            return
+        if found is not None:
+            message, kind = found
+            if self.verdict is None:
+                # The first verdict of a session goes to the log: a pop-up at every editor start would be noise.
+                self.window_log_message(types.LogMessageParams(kind, message))
+            else:
+                self.window_show_message(types.ShowMessageParams(kind, message))
+        self.verdict = text
+
+    def current(self, uri: str) -> tuple[str, list[tuple[Finding, types.Diagnostic]]] | None:
+        """The buffer's text and its findings, when the last analysis saw this very text (else the positions may
+        have moved: nothing is offered until the next analysis)."""
+        document = self.workspace.text_documents.get(uri)
+        text = document.source if document is not None else None
+        if text is None or self.analysed_texts.get(uri) != text:
+            return None
+        return text, self.findings.get(uri, [])
+
+
+def _path(uri: str) -> Path | None:
+    path = to_fs_path(uri)
+    return Path(os.path.abspath(path)) if path and uri.startswith("file:") else None
+
+
+def _uri(root: Path, shown: str) -> str:
+    return from_fs_path(str(located(root, shown))) or shown
+
+
+def _disk_text(uri: str) -> str:
+    path = _path(uri)
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _wanted(kind: str, only: list[str] | None) -> bool:
+    return not only or any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in only)
+
+
+def build() -> ProtolintServer:
+    server = ProtolintServer()
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: ProtolintServer, params: types.InitializedParams) -> None:
+        folders = ls.workspace.folders
+        root = next(iter(folders.values())).uri if folders else ls.workspace.root_uri
+        path = _path(root) if root else None
+        if path is not None:
+            ls.start_on(path)
+            ls.schedule(0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: ProtolintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.buffer_changed(params.text_document.uri, params.text_document.text)
+        ls.schedule(0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: ProtolintServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.buffer_changed(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).source)
+        ls.schedule()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: ProtolintServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.schedule(0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: ProtolintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.buffer_changed(params.text_document.uri, None)
+        ls.schedule(0)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files(ls: ProtolintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        ls.schedule()
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: ProtolintServer, params: types.HoverParams) -> types.Hover | None:
+        found = ls.current(params.text_document.uri)
+        if found is None:
+            return None
+        rules = load_rules()
+        at = (params.position.line, params.position.character)
+        parts, ranges = [], []
+        for finding, diagnostic in found[1]:
+            start, end = diagnostic.range.start, diagnostic.range.end
+            rule = rules.get(finding.code)
+            if rule is not None and (start.line, start.character) <= at <= (end.line, end.character):
+                parts.append(rule_markdown(rule, heading="###"))
+                ranges.append(diagnostic.range)
+        if not parts:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n---\n".join(dict.fromkeys(parts))),
+            range=ranges[0] if len(ranges) == 1 else None,
+        )
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]),
+    )
+    def code_action(ls: ProtolintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        found = ls.current(uri)
+        if found is None:
+            return []
+        text, located_findings = found
+        findings = [finding for finding, _ in located_findings]
+        only = [str(kind) for kind in params.context.only] if params.context.only else None
+        is_python = uri.endswith(PYTHON_SUFFIXES)
+        actions: list[types.CodeAction] = []
+        if _wanted(types.CodeActionKind.QuickFix, only):
+            actions.extend(line_actions(uri, text, findings, params.range, load_rules(), ls.encoding, is_python))
+        if is_python and _wanted(FIX_ALL, only):
+            fix_all = fix_all_action(uri, text, findings, ls.encoding)
+            if fix_all is not None:
+                actions.append(fix_all)
+        return actions
+
+    return server
+
+
+def serve() -> None:
+    logging.basicConfig(level=logging.WARNING, format=f"{SOURCE}: %(levelname)s: %(message)s")
+    build().start_io()
