@@ -186,9 +186,16 @@ async def test_the_verdict_sits_on_the_server_line_and_is_told_when_it_changes(c
     assert verdict.range.start == types.Position(1, 0)  # Procfile:2, `web: gunicorn blogsite.wsgi:application`
     assert verdict.message.startswith("Protocol fit: SUBOPTIMAL")
     assert "uvicorn_worker.UvicornWorker" in verdict.message
-    assert any("SUBOPTIMAL" in message.message for message in client.log_messages)
+    # The first verdict of the session goes to the log, right after the diagnostics.
+    await until(lambda: any("SUBOPTIMAL" in message.message for message in client.log_messages))
     procfile = client.project / "Procfile"  # type: ignore[attr-defined]
     document = open_file(client, "Procfile", language="procfile")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(document), position=types.Position(1, 3))
+    )
+    # The line's finding (DPL502) and the verdict's whole story, as `report --output-format markdown` tells it.
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "# DPL502" in hover.contents.value and "### What serves it" in hover.contents.value
     served = procfile.read_text(encoding="utf-8").replace(
         "gunicorn blogsite.wsgi:application --workers 3", "uvicorn blogsite.asgi:application --workers 3"
     )

@@ -20,6 +20,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from django_protolint import __version__
 from django_protolint.cache import FactsCache
 from django_protolint.config import ConfigError
+from django_protolint.output.verdict import render_text
 from django_protolint.rules import load_rules
 from django_protolint.rules.base import Finding
 from django_protolint.rules.docs import rule_markdown
@@ -50,6 +51,9 @@ class ProtolintServer(LanguageServer):
         self.verdict: str | None = None
         self.problem: str | None = None  # the configuration error last shown
         self.timer: asyncio.TimerHandle | None = None
+        self.tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to running tasks
+        self.verdict_hovers: dict[str, list[types.Range]] = {}  # where the verdict sits, per file
+        self.verdict_report = ""  # what `report --output-format markdown` prints: the hover on the verdict
         self.lock = asyncio.Lock()
 
     @property
@@ -74,7 +78,12 @@ class ProtolintServer(LanguageServer):
         if self.timer is not None:
             self.timer.cancel()
         loop = asyncio.get_running_loop()
-        self.timer = loop.call_later(delay, lambda: loop.create_task(self.analyse()))
+        self.timer = loop.call_later(delay, self._start_analysis)
+
+    def _start_analysis(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.analyse())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     async def analyse(self) -> None:
         async with self.lock:
@@ -119,8 +128,12 @@ class ProtolintServer(LanguageServer):
             diagnostic = finding_diagnostic(finding, lines_of(uri), rules)
             diagnostics.setdefault(uri, []).append(diagnostic)
             findings.setdefault(uri, []).append((finding, diagnostic))
+        verdict_hovers: dict[str, list[types.Range]] = {}
         for shown, diagnostic in verdict_diagnostics(report.model, lambda shown: lines_of(_uri(root, shown))):
             diagnostics.setdefault(_uri(root, shown), []).append(diagnostic)
+            verdict_hovers.setdefault(_uri(root, shown), []).append(diagnostic.range)
+        self.verdict_hovers = verdict_hovers
+        self.verdict_report = render_text(report.model, markdown=True) if verdict_hovers else ""
         for uri in sorted(set(self.published) | set(diagnostics)):
             if self.published.get(uri, []) != diagnostics.get(uri, []):
                 document = self.workspace.text_documents.get(uri)
@@ -228,6 +241,10 @@ def build() -> ProtolintServer:
             if rule is not None and (start.line, start.character) <= at <= (end.line, end.character):
                 parts.append(rule_markdown(rule, heading="###"))
                 ranges.append(diagnostic.range)
+        for span in ls.verdict_hovers.get(params.text_document.uri, []):
+            if (span.start.line, span.start.character) <= at <= (span.end.line, span.end.character):
+                parts.append(ls.verdict_report)
+                ranges.append(span)
         if not parts:
             return None
         return types.Hover(
