@@ -31,6 +31,13 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
         root_uri=project.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=project.as_uri(), name="blogsite")],
     )
+    registrations: list[types.Registration] = []
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
+    lsp_client.registrations = registrations  # type: ignore[attr-defined]
     await lsp_client.initialize_session(params)
     lsp_client.project = project  # type: ignore[attr-defined]
     yield
@@ -235,6 +242,9 @@ async def test_columns_are_utf16_code_units(client: LanguageClient):
 @pytest.mark.asyncio
 async def test_it_reads_the_projects_pyproject(client: LanguageClient):
     await until(lambda: "DPL110" in codes(client, "articles/views.py"))
+    # The server asked for file events: a configuration edited outside the editor reaches it.
+    await until(lambda: client.registrations)  # type: ignore[attr-defined]
+    assert client.registrations[0].method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES  # type: ignore[attr-defined]
     pyproject = client.project / "pyproject.toml"  # type: ignore[attr-defined]
     pyproject.write_text('[tool.django-protolint]\nignore = ["DPL110"]\n', encoding="utf-8")
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(

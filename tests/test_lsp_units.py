@@ -99,3 +99,21 @@ def test_server_without_pygls_is_one_line(monkeypatch: pytest.MonkeyPatch):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "pip install 'django-protolint[lsp]'" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "relative, read",
+    [
+        ("app/views.py", True),
+        ("requirements/production.txt", True),
+        ("Procfile", True),
+        ("docker-compose.yml", True),
+        ("pyproject.toml", True),
+        ("README.md", False),
+        ("static/app.js", False),
+    ],
+)
+def test_only_file_events_the_analysis_reads_start_one(tmp_path: Path, relative: str, read: bool):
+    from django_protolint.server.lsp import _read_by_analysis
+
+    assert _read_by_analysis((tmp_path / relative).as_uri(), tmp_path) is read

@@ -21,6 +21,10 @@ from django_protolint import __version__
 from django_protolint.cache import FactsCache
 from django_protolint.config import ConfigError
 from django_protolint.output.verdict import render_text
+from django_protolint.project.dependencies import DEPENDENCY_FILE
+from django_protolint.project.deploy.formats import reader_for
+from django_protolint.project.proxy.read import proxy_file
+from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 from django_protolint.rules import load_rules
 from django_protolint.rules.base import Finding
 from django_protolint.rules.docs import rule_markdown
@@ -45,6 +49,8 @@ class ProtolintServer(LanguageServer):
         self.make_analysis = make_analysis or (lambda root: PipelineAnalysis(root, FactsCache()))
         self.analysis: Analysis | None = None
         self.changed: dict[Path, str | None] = {}  # buffers not yet handed to the analysis (None: read the disk)
+        self.buffered: dict[Path, str] = {}  # the buffers the analysis reads instead of the disk, once handed over
+        self.first_file = False  # no workspace folder: the first file opened chose the project, not yet analysed
         self.published: dict[str, list[types.Diagnostic]] = {}
         self.findings: dict[str, list[tuple[Finding, types.Diagnostic]]] = {}
         self.analysed_texts: dict[str, str] = {}  # the text each file's findings refer to (buffer or disk)
@@ -64,15 +70,28 @@ class ProtolintServer(LanguageServer):
         if self.analysis is None:
             self.analysis = self.make_analysis(root)
 
-    def buffer_changed(self, uri: str, text: str | None) -> None:
+    def buffer_changed(self, uri: str, text: str | None) -> bool:
+        """Hand a buffer's text (None: closed) to the next analysis; False when the analysis would see nothing new
+        (a file opened or closed as it is on disk: opening files is frequent, and each run is a whole project's)."""
         path = _path(uri)
         if path is None:
-            return
+            return False
         if self.analysis is None:
             from django_protolint.file_context import project_root
 
             self.start_on(project_root(path) or path.parent)
+            self.first_file = True
+        before = self.buffered.get(path)
+        if text is None:
+            if before is None:
+                return self.first_file
+            del self.buffered[path]
+        elif text == before or (before is None and text == _disk_text(uri, strict=True)):
+            return self.first_file
+        else:
+            self.buffered[path] = text
         self.changed[path] = text
+        return True
 
     def schedule(self, delay: float = DEBOUNCE_SECONDS) -> None:
         if self.timer is not None:
@@ -105,6 +124,7 @@ class ProtolintServer(LanguageServer):
                                   "report it at the django-protolint issue tracker")  # fmt: skip
                 return
             self.problem = None
+            self.first_file = False
             self.publish(report, analysis.root, texts)
 
     def tell_problem(self, text: str) -> None:
@@ -118,7 +138,7 @@ class ProtolintServer(LanguageServer):
 
         def lines_of(uri: str) -> Lines:
             if uri not in line_cache:
-                line_cache[uri] = Lines.of(texts[uri] if uri in texts else _disk_text(uri), self.encoding)
+                line_cache[uri] = Lines.of(texts[uri] if uri in texts else _disk_text(uri) or "", self.encoding)
             return line_cache[uri]
 
         diagnostics: dict[str, list[types.Diagnostic]] = {}
@@ -178,14 +198,48 @@ def _uri(root: Path, shown: str) -> str:
     return from_fs_path(str(located(root, shown))) or shown
 
 
-def _disk_text(uri: str) -> str:
+def _disk_text(uri: str, strict: bool = False) -> str | None:
+    """The file's text ("" when unreadable; with `strict`, None when unreadable or not UTF-8)."""
     path = _path(uri)
     if path is None:
-        return ""
+        return None if strict else ""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
+        return path.read_text(encoding="utf-8", errors="strict" if strict else "replace")
+    except (OSError, UnicodeDecodeError):
+        return None if strict else ""
+
+
+async def watch_files(ls: ProtolintServer) -> None:
+    """Ask the client to tell us of files changed outside the editor (a checkout, a new requirements file): only
+    a client that registers watchers on request does, and one that cannot is no error."""
+    workspace = ls.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace is not None else None
+    if watched is None or not watched.dynamic_registration:
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(watchers=[types.FileSystemWatcher(glob_pattern="**/*")])
+    registration = types.Registration(
+        id="django-protolint-watched-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
+    )
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+    except Exception as error:  # noqa: BLE001 - without watchers, saves and edits still drive the analysis
+        log.warning("the client did not register file watchers: %s", error)
+
+
+def _read_by_analysis(uri: str, root: Path) -> bool:
+    """Whether the pipeline reads this file (discovery.discover keeps the same kinds), or it configures the run."""
+    path = _path(uri)
+    if path is None:
+        return False
+    shown = Path(os.path.relpath(path, root)).as_posix() if path.is_relative_to(root) else path.as_posix()
+    return (
+        path.suffix in PYTHON_SUFFIXES
+        or path.name in ("pyproject.toml", "cookiecutter.json")
+        or bool(DEPENDENCY_FILE.search(shown) or DEPENDENCY_FILE.search(path.name))
+        or reader_for(shown) is not None
+        or bool(proxy_file(shown))
+        or bool(SETTINGS_CONFIG_FILE.search(shown))
+    )
 
 
 def _wanted(kind: str, only: list[str] | None) -> bool:
@@ -196,23 +250,24 @@ def build() -> ProtolintServer:
     server = ProtolintServer()
 
     @server.feature(types.INITIALIZED)
-    def initialized(ls: ProtolintServer, params: types.InitializedParams) -> None:
+    async def initialized(ls: ProtolintServer, params: types.InitializedParams) -> None:
         folders = ls.workspace.folders
         root = next(iter(folders.values())).uri if folders else ls.workspace.root_uri
         path = _path(root) if root else None
         if path is not None:
             ls.start_on(path)
             ls.schedule(0)
+        await watch_files(ls)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ProtolintServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.buffer_changed(params.text_document.uri, params.text_document.text)
-        ls.schedule(0)
+        if ls.buffer_changed(params.text_document.uri, params.text_document.text):
+            ls.schedule(0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: ProtolintServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.buffer_changed(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).source)
-        ls.schedule()
+        if ls.buffer_changed(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).source):
+            ls.schedule()
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ProtolintServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -220,12 +275,15 @@ def build() -> ProtolintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ProtolintServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.buffer_changed(params.text_document.uri, None)
-        ls.schedule(0)
+        if ls.buffer_changed(params.text_document.uri, None):
+            ls.schedule(0)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files(ls: ProtolintServer, params: types.DidChangeWatchedFilesParams) -> None:
-        ls.schedule()
+        # A checkout or a formatter changes many files at once: one analysis after the burst.
+        root = ls.analysis.root if ls.analysis is not None else None
+        if root is not None and any(_read_by_analysis(change.uri, root) for change in params.changes):
+            ls.schedule()
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: ProtolintServer, params: types.HoverParams) -> types.Hover | None:
