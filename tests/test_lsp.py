@@ -222,6 +222,11 @@ async def test_a_syntax_error_is_one_diagnostic_and_the_server_goes_on(client: L
     # Still answering, and the views that imported the helpers lost those findings without a crash.
     await until(lambda: "DPL130" not in codes(client, "articles/views.py"))
     assert "DPL101" in codes(client, "articles/views.py")
+    # Mended: the file's diagnostic is cleared (an empty list published), the views' findings come back.
+    services = (client.project / "articles/services.py").read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    change_file(client, document, services, 3)
+    await until(lambda: "DPL130" in codes(client, "articles/views.py"))
+    assert len(client.diagnostics[uri(client, "articles/services.py")]) == 0
 
 
 @pytest.mark.asyncio
