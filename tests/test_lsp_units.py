@@ -117,3 +117,22 @@ def test_only_file_events_the_analysis_reads_start_one(tmp_path: Path, relative:
     from django_protolint.server.lsp import _read_by_analysis
 
     assert _read_by_analysis((tmp_path / relative).as_uri(), tmp_path) is read
+
+
+def test_a_byte_order_mark_is_counted_where_the_client_counts_it(tmp_path: Path):
+    from django_protolint.server.actions import fixed_text, line_actions
+
+    text = "\ufeff" + VIEWS
+    root = write_project(tmp_path, {"manage.py": ""})
+    (root / "app").mkdir()
+    (root / "app/views.py").write_text(text, encoding="utf-8")
+    [finding] = [f for f in PipelineAnalysis(root).run().findings if f.path == "app/views.py"]
+    assert (finding.code, finding.span.line, finding.span.column) == ("DPL110", 5, 4)
+    # Line 1 only: the mark is the first character of the text, counted by a client that keeps it.
+    assert Lines.of(text).position(1, 6) == types.Position(0, 7)
+    assert Lines.of(text).position(5, 4) == types.Position(4, 4)
+    after, count = fixed_text(text, [finding])
+    assert count == 1 and after.startswith("\ufeffimport asyncio") and "await asyncio.sleep(1)" in after
+    requested = types.Range(types.Position(4, 4), types.Position(4, 4))
+    actions = line_actions("file:///views.py", text, [finding], requested, {}, types.PositionEncodingKind.Utf16, True)
+    assert [action.title.split(":")[0] for action in actions] == ["Fix DPL110", "Ignore DPL110 on this line (`# noqa"]

@@ -14,7 +14,7 @@ from django_protolint.fixes.apply import fix_text
 from django_protolint.fixes.noqa import can_carry_noqa, with_noqa
 from django_protolint.rules.base import Finding, Fix, Rule
 from django_protolint.server.diagnostics import finding_diagnostic
-from django_protolint.server.positions import Lines, text_edits
+from django_protolint.server.positions import BOM, Lines, text_edits
 from django_protolint.source.parse import parses_as_python
 
 FIX_ALL = "source.fixAll.django-protolint"
@@ -31,10 +31,16 @@ def fixed_text(text: str, findings: Iterable[Finding]) -> tuple[str, int]:
     fixes = [(finding, fix) for finding in findings if (fix := _safe_fix(finding)) is not None]
     if not fixes:
         return text, 0
-    after, fixed = fix_text(text, fixes)
-    if not fixed or after == text or not parses_as_python(after):
+    mark, body = _split_mark(text)
+    after, fixed = fix_text(body, fixes)
+    if not fixed or after == body or not parses_as_python(after):
         return text, 0
-    return after, len(fixed)
+    return mark + after, len(fixed)
+
+
+def _split_mark(text: str) -> tuple[str, str]:
+    """(byte order mark or "", the rest): our positions, as Python's, start after the mark."""
+    return (BOM, text[1:]) if text.startswith(BOM) else ("", text)
 
 
 def _edit(uri: str, before: str, after: str, encoding: str) -> types.WorkspaceEdit:
@@ -67,8 +73,10 @@ def line_actions(uri: str, text: str, findings: Iterable[Finding], requested: ty
                 diagnostics=[diagnostic], edit=_edit(uri, text, after, encoding), is_preferred=True,
             ))  # fmt: skip
         if is_python and can_carry_noqa(finding):
-            silenced = with_noqa(text, finding.span.line, [finding])
+            mark, body = _split_mark(text)
+            silenced = with_noqa(body, finding.span.line, [finding])
             if silenced is not None:
+                silenced = mark + silenced
                 silences.append(types.CodeAction(
                     title=f"Ignore {finding.code} on this line (`# noqa: {finding.code}`)",
                     kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],

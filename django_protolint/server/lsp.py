@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,10 +119,11 @@ class ProtolintServer(LanguageServer):
             except ConfigError as error:
                 self.tell_problem(f"django-protolint: error: {error}")
                 return
-            except Exception as error:  # noqa: BLE001 - the editor keeps its server; the log says what failed
-                log.exception("analysis failed")
-                self.tell_problem(f"django-protolint: internal error: {type(error).__name__}: {error}; please "
-                                  "report it at the django-protolint issue tracker")  # fmt: skip
+            except Exception as error:  # noqa: BLE001 - the editor keeps its server, and hears one line (as the CLI)
+                frames = traceback.extract_tb(error.__traceback__)
+                where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+                self.tell_problem(f"django-protolint: internal error: {type(error).__name__}: {error}{where}; "
+                                  "please report it at the django-protolint issue tracker")  # fmt: skip
                 return
             self.problem = None
             self.first_file = False
@@ -130,6 +132,7 @@ class ProtolintServer(LanguageServer):
     def tell_problem(self, text: str) -> None:
         if text != self.problem:
             self.window_show_message(types.ShowMessageParams(types.MessageType.Error, text))
+            log.error(text)
         self.problem = text
 
     def publish(self, report: Report, root: Path, texts: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from lsprotocol import types
 
 # The line breaks LSP counts (the specification: "\n", "\r\n" and "\r"); str.splitlines also splits on \f, \v, ...
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,11 @@ class Lines:
         return len(characters.encode("utf-16-le", "surrogatepass")) // 2
 
     def position(self, line: int, column: int) -> types.Position:
-        """Our position (line 1-based, column 0-based in code points) as the client's."""
+        """Our position (line 1-based, column 0-based in code points) as the client's. The pipeline reads a file
+        as Python does, without its byte order mark; a client that keeps the mark counts it."""
         index = max(line - 1, 0)
-        return types.Position(index, self.units(self.line_text(index)[: max(column, 0)]))
+        mark = 1 if index == 0 and self.text.startswith(BOM) else 0
+        return types.Position(index, self.units(self.line_text(index)[: max(column, 0) + mark]))
 
     def at_offset(self, offset: int) -> types.Position:
         """A position for an offset into the text."""
