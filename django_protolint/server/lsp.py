@@ -113,7 +113,9 @@ class ProtolintServer(LanguageServer):
             for path, text in self.changed.items():
                 analysis.update(path, text)
             self.changed.clear()
-            texts = {uri: document.source for uri, document in self.workspace.text_documents.items()}
+            documents = self.workspace.text_documents.items()
+            texts = {uri: document.source for uri, document in documents}
+            versions = {uri: document.version for uri, document in documents}
             try:
                 report = await asyncio.get_running_loop().run_in_executor(None, analysis.run)
             except ConfigError as error:
@@ -127,7 +129,7 @@ class ProtolintServer(LanguageServer):
                 return
             self.problem = None
             self.first_file = False
-            self.publish(report, analysis.root, texts)
+            self.publish(report, analysis.root, texts, versions)
 
     def tell_problem(self, text: str) -> None:
         if text != self.problem:
@@ -135,7 +137,8 @@ class ProtolintServer(LanguageServer):
             log.error(text)
         self.problem = text
 
-    def publish(self, report: Report, root: Path, texts: dict[str, str]) -> None:
+    def publish(self, report: Report, root: Path, texts: dict[str, str], versions: dict[str, int | None]) -> None:
+        """Diagnostics for every file whose findings changed, each open one tagged with the version analysed."""
         rules = load_rules()
         line_cache: dict[str, Lines] = {}
 
@@ -159,10 +162,8 @@ class ProtolintServer(LanguageServer):
         self.verdict_report = render_text(report.model, markdown=True) if verdict_hovers else ""
         for uri in sorted(set(self.published) | set(diagnostics)):
             if self.published.get(uri, []) != diagnostics.get(uri, []):
-                document = self.workspace.text_documents.get(uri)
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                    uri=uri, diagnostics=diagnostics.get(uri, []),
-                    version=document.version if document is not None else None,
+                    uri=uri, diagnostics=diagnostics.get(uri, []), version=versions.get(uri),
                 ))  # fmt: skip
         self.published, self.findings = diagnostics, findings
         self.analysed_texts = {uri: lines.text for uri, lines in line_cache.items()}
