@@ -44,7 +44,7 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await lsp_client.shutdown_session()
 
 
-async def until(condition: Callable[[], object], timeout: float = 30.0) -> None:
+async def until(condition: Callable[[], object], timeout: float = 60.0) -> None:
     """Wait for what the server publishes: diagnostics come after a debounce and an analysis."""
     deadline = time.monotonic() + timeout
     while not condition():
