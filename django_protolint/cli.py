@@ -658,6 +658,24 @@ def list_rules(output_format: str) -> None:
         click.echo(f"{found.code}  {found.severity:<7}  {found.slug:<40} {found.summary}")
 
 
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default, and the only way).")
+def server(stdio: bool) -> None:
+    """Run the language server (LSP) for an editor: diagnostics as you type, fixes, `# noqa`, rule docs on hover.
+
+    It reads the same pyproject.toml as `check`. Needs the `lsp` extra: pip install 'django-protolint[lsp]'.
+    """
+    try:
+        from django_protolint.server.lsp import serve
+    except ImportError as error:
+        click.echo(f"django-protolint: error: the language server needs pygls ({error}); install it with "
+                   "`pip install 'django-protolint[lsp]'`", err=True)  # fmt: skip
+        sys.exit(EXIT_ERROR)
+    # A long-lived process: `run` turned the cyclic collector off for one-shot runs, a server needs it back.
+    gc.enable()
+    serve()
+
+
 def _rule_record(found: Rule, explanation: bool = False) -> dict[str, object]:
     record: dict[str, object] = {
         "code": found.code, "name": found.slug, "severity": found.severity, "summary": found.summary,

@@ -254,10 +254,16 @@ def _validate(config: Config) -> None:
 class Named:
     """Files named on the command line whose project is analysed around them (file_context.py): each is in the
     analysis even when `exclude` leaves it out, and `stdin` is the text of one of them, read from standard input
-    (an editor's unsaved buffer, which need not exist on disk yet)."""
+    (an editor's unsaved buffer, which need not exist on disk yet). `buffers` are the language server's open
+    editor buffers: each replaces the text of a file the analysis reads, and adds no file (`exclude` still holds)."""
 
     files: tuple[Path, ...] = ()
     stdin: tuple[Path, bytes] | None = None
+    buffers: tuple[tuple[Path, bytes], ...] = ()
+
+    @property
+    def texts(self) -> tuple[tuple[Path, bytes], ...]:
+        return (*self.buffers, self.stdin) if self.stdin is not None else self.buffers
 
 
 def _with_named(discovery: Discovery, named: Named, config: Config, cwd: Path | None, root: Path) -> Discovery:
@@ -285,15 +291,16 @@ def _with_named(discovery: Discovery, named: Named, config: Config, cwd: Path | 
 
 
 def _override_stdin(discovery: Discovery, inputs: Inputs, named: Named) -> None:
-    if named.stdin is None:
+    texts = {os.path.abspath(file): data for file, data in named.texts}
+    if not texts:
         return
-    file, data = named.stdin
-    wanted = os.path.abspath(file)
     for source in discovery.python:
-        if os.path.abspath(source.path) == wanted:
+        data = texts.get(os.path.abspath(source.path))
+        if data is not None:
             inputs.python[source.display] = (content_digest(data), data)
     for path, display in discovery.other:
-        if os.path.abspath(path) == wanted:
+        data = texts.get(os.path.abspath(path))
+        if data is not None:
             inputs.other_texts[display] = data.decode("utf-8", errors="replace")
 
 

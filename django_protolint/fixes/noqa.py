@@ -29,7 +29,7 @@ def add_noqa_comments(findings: tuple[Finding, ...], cwd: Path) -> Added:
     added = Added()
     by_path: dict[str, dict[int, list[Finding]]] = {}
     for finding in findings:
-        if finding.code in FILE_PROBLEM_CODES or finding.code in _ABOUT_DIRECTIVES:
+        if not can_carry_noqa(finding):
             # A file that could not be analysed: a directive would hide that. A stale or mistyped directive is
             # mended (`--fix`), not suppressed by another.
             continue
@@ -48,8 +48,8 @@ def add_noqa_comments(findings: tuple[Finding, ...], cwd: Path) -> Added:
             continue
         changed = text
         for line, on_line in sorted(lines.items()):
-            attempt = _with_directive(changed, line, sorted({finding.code for finding in on_line}))
-            if attempt is not None and _same_program(changed, attempt) and _covered(attempt, on_line):
+            attempt = with_noqa(changed, line, on_line)
+            if attempt is not None:
                 changed = attempt
                 added.count += 1
             else:
@@ -59,6 +59,20 @@ def add_noqa_comments(findings: tuple[Finding, ...], cwd: Path) -> Added:
             with open(file, "w", encoding="utf-8", newline="") as handle:
                 handle.write(changed)
     return added
+
+
+def can_carry_noqa(finding: Finding) -> bool:
+    """A finding `# noqa` may silence: not a file the analysis could not read, nor a directive's own problem."""
+    return finding.code not in FILE_PROBLEM_CODES and finding.code not in _ABOUT_DIRECTIVES
+
+
+def with_noqa(text: str, line: int, findings: list[Finding]) -> str | None:
+    """`text` with a `# noqa` for these findings on `line` (merged into one already there), or None when a comment
+    there would change the program or not cover them (the line ends inside a string)."""
+    attempt = _with_directive(text, line, sorted({finding.code for finding in findings}))
+    if attempt is not None and _same_program(text, attempt) and _covered(attempt, findings):
+        return attempt
+    return None
 
 
 def _with_directive(text: str, line: int, codes: list[str]) -> str | None:
