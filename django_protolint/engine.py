@@ -12,8 +12,10 @@ costs:
   (project/launch.py) or re-rendered by a changed cookiecutter.json is analysed again, and nothing else is;
 - **the project model**: rebuilt from the facts the files have now. Every part of it (settings, URLconf,
   deployment, call graph, transitive chains) is derived from facts and texts alone, so a model made from the
-  current facts is the cold run's model by construction; `benchmarks/profile_phases.py edit` measures what it
-  costs;
+  current facts is the cold run's model by construction. Each file's share of the model's indexes (functions,
+  calls by function, calls in async code: project/per_file.py) is kept with its facts, so only the changed
+  file's share is derived again and the indexes are only joined; `benchmarks/profile_phases.py edit` measures
+  what the rest costs;
 - **nothing, when nothing changed**: the last report is returned as it is.
 
 A path the engine has not seen (a new file) or one that is gone from the disk makes it walk the tree again, as a
@@ -30,6 +32,7 @@ from django_protolint.cache import FactsCache, content_digest
 from django_protolint.config import Config
 from django_protolint.discovery import Discovery, SourceFile
 from django_protolint.gc_pause import paused_gc
+from django_protolint.project.per_file import PerFile
 from django_protolint.runner import (
     Inputs,
     Report,
@@ -85,6 +88,7 @@ class Workspace:
         self._store = _MemoryStore(cache)
         self._buffers: dict[str, bytes] = {}  # absolute path -> unsaved editor text, as UTF-8
         self._report: Report | None = None
+        self._per_file = PerFile()
         self._rediscover()
 
     # ------------------------------------------------------------------ what the files are
@@ -163,8 +167,9 @@ class Workspace:
                     self._inputs.python[display] = (state[0], None)
             if self._store.disk is not None:
                 self._store.disk.save()
+            self._per_file.keep_only(files)
             self._report = project_pass(self._discovery, self._config_root, self.config, files,
-                                        self._inputs.other_texts)  # fmt: skip
+                                        self._inputs.other_texts, self._per_file)  # fmt: skip
         return self._report
 
     @property

@@ -22,6 +22,7 @@ from django_protolint.project.deploy.formats import reader_for
 from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.project.launch import launch_names
 from django_protolint.project.model import ProjectModel
+from django_protolint.project.per_file import PerFile
 from django_protolint.project.proxy.read import proxy_file
 from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 from django_protolint.rules import REGISTRY, load_rules
@@ -191,7 +192,8 @@ def _other_texts(discovery: Discovery) -> dict[str, str]:
     return texts
 
 
-def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Config) -> ProjectModel:
+def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Config,
+                per_file: PerFile | None = None) -> ProjectModel:  # fmt: skip
     template_texts = {path: text for path, text in other_texts.items() if path.rsplit("/", 1)[-1] == TEMPLATE_CONFIG}
     dependency_texts = {path: rendered_text(text, _template_of(path, template_texts))
                         for path, text in other_texts.items() if DEPENDENCY_FILE.search(path)}  # fmt: skip
@@ -220,6 +222,7 @@ def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Con
         },  # fmt: skip
         settings_module=config.settings,
         template_texts=template_texts,
+        per_file=per_file if per_file is not None else PerFile(),
     )
 
 
@@ -322,9 +325,10 @@ def _report(discovery: Discovery, root: Path, config: Config, inputs: Inputs, ca
 
 
 def project_pass(discovery: Discovery, root: Path, config: Config, files: list[FileFacts],
-                 other_texts: dict[str, str]) -> Report:  # fmt: skip
-    """Model, rules and filters over every file's facts: what a run does once the facts are read."""
-    model = build_model(files, other_texts, config)
+                 other_texts: dict[str, str], per_file: PerFile | None = None) -> Report:  # fmt: skip
+    """Model, rules and filters over every file's facts: what a run does once the facts are read. `per_file`:
+    the files' shares of the model's indexes from an earlier pass over the same facts objects (engine.py)."""
+    model = build_model(files, other_texts, config, per_file)
     by_path = {facts.path: facts for facts in files}
     for path, text in model.deployment_texts.items():
         # Deployment files carry findings too; their `# noqa` comments are read here, as for Python files.
