@@ -134,6 +134,8 @@ class Workspace:
     def update(self, path: Path, text: str | None) -> None:
         """The file at `path` now holds `text` (an unsaved buffer), or what the disk holds when `text` is None."""
         absolute = os.path.abspath(path)
+        if not absolute.startswith(os.path.join(str(self.root), "")):
+            return  # outside the project: no part of its report
         self._report = None
         if text is not None:
             data = text.encode("utf-8", errors="surrogatepass")

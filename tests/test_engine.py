@@ -141,3 +141,12 @@ def test_an_unsaved_buffer_is_reverted_by_reading_the_disk(tmp_path: Path) -> No
     assert len(workspace.report().findings) == len(first.findings) + 1
     workspace.update(views, None)
     assert workspace.report().findings == first.findings
+
+
+def test_a_file_outside_the_root_changes_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "blogsite"
+    shutil.copytree(FIXTURES / "blogsite", root)
+    workspace = Workspace(root, Config())
+    first = workspace.report()
+    workspace.update(tmp_path / "elsewhere.py", "import time\n\n\nasync def view(request):\n    time.sleep(1)\n")
+    assert workspace.report() is first
