@@ -46,17 +46,20 @@ from django_protolint.runner import (
 
 
 class _MemoryStore:
-    """The facts of the last report, by cache key, in this process; misses go to the on-disk cache if any."""
+    """The facts of the last report, by cache key, in this process. The first report reads and fills the on-disk
+    cache, if any; later ones do not touch it (a miss there would load the whole pack, a write rewrite it: each
+    costs more than parsing the one file an edit changed)."""
 
     def __init__(self, disk: FactsCache | None) -> None:
         self.disk = disk
+        self.first = True  # until the first report is made
         self.kept: dict[str, Any] = {}
         self.used: dict[str, Any] = {}
         self.analysed = 0  # files parsed again since the engine started: what tests and benchmarks read
 
     def get(self, key: str) -> Any:
         found = self.kept.get(key)
-        if found is None and self.disk is not None:
+        if found is None and self.disk is not None and self.first:
             found = self.disk.get(key)
         if found is not None:
             self.used[key] = found
@@ -65,7 +68,7 @@ class _MemoryStore:
     def put(self, key: str, facts: object, pickled: bytes | None = None) -> None:
         self.analysed += 1
         self.used[key] = facts
-        if self.disk is not None:
+        if self.disk is not None and self.first:
             self.disk.put(key, facts, pickled)
 
     def known_digest(self, path: str, stat: os.stat_result) -> bytes | None:
@@ -78,6 +81,9 @@ class _MemoryStore:
     def keep_used(self) -> None:
         """Only what the last report used stays: facts of a file's old content go."""
         self.kept, self.used = self.used, {}
+        if self.first and self.disk is not None:
+            self.disk.save()
+        self.first = False
 
 
 class Workspace:
@@ -167,8 +173,6 @@ class Workspace:
                 if isinstance(state, tuple) and state[1] is not None and display not in buffered:
                     # The facts are made: the bytes need not stay (a renamed module reads its file again).
                     self._inputs.python[display] = (state[0], None)
-            if self._store.disk is not None:
-                self._store.disk.save()
             self._per_file.keep_only(files)
             self._report = project_pass(self._discovery, self._config_root, self.config, files,
                                         self._inputs.other_texts, self._per_file)  # fmt: skip
