@@ -150,3 +150,22 @@ def test_a_file_outside_the_root_changes_nothing(tmp_path: Path) -> None:
     first = workspace.report()
     workspace.update(tmp_path / "elsewhere.py", "import time\n\n\nasync def view(request):\n    time.sleep(1)\n")
     assert workspace.report() is first
+
+
+def test_an_edit_derives_the_model_shares_of_the_edited_file_only(tmp_path: Path) -> None:
+    root = tmp_path / "blogsite"
+    shutil.copytree(FIXTURES / "blogsite", root)
+    workspace = Workspace(root, Config())
+    workspace.report()
+    derived: list[str] = []
+    shares = workspace._per_file
+    original = shares.share
+
+    def counted(index, facts, derive):  # type: ignore[no-untyped-def]
+        return original(index, facts, lambda facts: derived.append(facts.path) or derive(facts))
+
+    shares.share = counted  # type: ignore[method-assign]
+    views = root / "articles/views.py"
+    workspace.update(views, views.read_text(encoding="utf-8") + "\n# edited\n")
+    workspace.report()
+    assert derived and set(derived) == {"articles/views.py"}
