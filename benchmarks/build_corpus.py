@@ -20,7 +20,8 @@ import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-# Always fetched: the projects the issue names (saleor's index release is old but real).
+# Always fetched: the projects the issue names (saleor's index release is old but real), and one whole application
+# (issue 15: weblate's wheel holds all of it), so the corpus is not only libraries.
 CORE = (
     "django",
     "wagtail",
@@ -29,6 +30,7 @@ CORE = (
     "django-allauth",
     "django-cms",
     "saleor",
+    "weblate",
 )
 # Then, in this order, until the size targets are met.
 EXTRA = (

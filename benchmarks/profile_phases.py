@@ -2,6 +2,7 @@
 
     python benchmarks/profile_phases.py phases TREE      # each step of the per-file pass timed on its own
     python benchmarks/profile_phases.py cprofile TREE    # cProfile of the whole lint(), grouped by phase
+    python benchmarks/profile_phases.py edit TREE        # engine.Workspace: one file edited, where the time goes
 
 `phases` repeats, file by file, the steps of `source.parse.build_facts` (decode, noqa comments, CPython's
 `ast.parse`, the walk with our visitor), then pickling and unpickling the result (what the process pool and the
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pickle
 import pstats
 import sys
@@ -149,9 +151,104 @@ def profile(tree: Path, output: Path) -> None:
     stats.sort_stats("tottime").print_stats(25)
 
 
+def edit(tree: Path, rounds: int = 3) -> None:
+    """An editor's loop on engine.Workspace: one view edited (a new comment each time, as run.py's edit-one), then
+    report(). Each round's time is split into the per-file pass (look-ups, the one file parsed again), the model
+    and its indexes, the rules and the filters; the median round is printed, with the process's peak RSS. Times
+    after the cold start are CPU seconds of this process (`time.process_time`: one process does the work), so
+    that other work on a shared machine does not inflate them."""
+    import resource
+    import statistics
+    import tempfile
+
+    from django_protolint.cache import FactsCache
+    from django_protolint.engine import Workspace
+    from django_protolint.rules import REGISTRY
+
+    clock = time.perf_counter
+    started = clock()
+    cache_dir = Path(tempfile.mkdtemp(prefix="dpl-profile-edit-"))
+    workspace = Workspace(tree, Config(), cache=FactsCache(cache_dir), jobs=2)
+    report = workspace.report()
+    cold = clock() - started
+    clock = time.process_time
+    target = min(tree.rglob("views.py"))
+    text = target.read_text(encoding="utf-8")
+    spent: dict[str, list[float]] = defaultdict(list)
+    original_read, original_model, original_run = runner.read_facts, runner.build_model, REGISTRY.run
+
+    def timed(name: str, function):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            t = clock()
+            try:
+                found = function(*args, **kwargs)
+                return iter(list(found)) if name.startswith("rules") else found  # REGISTRY.run is a generator
+            finally:
+                spent[name][-1] += clock() - t
+
+        return wrapper
+
+    engine_module = sys.modules["django_protolint.engine"]
+    engine_module.read_facts = timed("per-file pass (look-ups, the edited file)", original_read)  # type: ignore[attr-defined]
+    runner.build_model = timed("model (built; indexes are lazy: they land in rules)", original_model)  # type: ignore[assignment]
+    REGISTRY.run = timed("rules (model indexes included)", original_run)  # type: ignore[method-assign]
+    try:
+        for number in range(rounds):
+            for name in ("per-file pass (look-ups, the edited file)", "model (built; indexes are lazy: they land in rules)",
+                         "rules (model indexes included)", "whole report()"):  # fmt: skip
+                spent[name].append(0.0)
+            text += f"\n# edit {number}\n"
+            workspace.update(target, text)
+            t = clock()
+            report = workspace.report()
+            spent["whole report()"][-1] = clock() - t
+    finally:
+        engine_module.read_facts = original_read  # type: ignore[attr-defined]
+        runner.build_model, REGISTRY.run = original_model, original_run  # type: ignore[method-assign]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{len(report.files)} files, {len(report.findings)} findings; cold Workspace {cold:.2f} s (wall); "
+          f"edited {target.relative_to(tree)}; peak RSS {peak:.0f} MB")  # fmt: skip
+    print("| step of report() after one edit | median CPU seconds |")
+    print("|---|---:|")
+    for name, values in spent.items():
+        print(f"| {name} | {statistics.median(values):.3f} |")
+    # The CLI's edit-one (run.py's ours-edit-one) in one process: what each step of runner.lint costs when one
+    # file changed since the cache was written (by the workspace above; imports are already paid here).
+    edited = target.read_bytes()
+    replacement = target.with_name(target.name + ".profile-tmp")
+    replacement.write_bytes(edited + f"\n# profiled at {time.time_ns()}\n".encode())
+    os.replace(replacement, target)  # a new inode: run.py's trees are hard links to the corpus
+    try:
+        cache = FactsCache(cache_dir)
+        steps: dict[str, float] = {}
+        t = clock()
+        discovery, root = runner._discover([tree], Config(), tree, cache)
+        inputs = runner.read_inputs(discovery, cache)
+        steps["discovery, stat signatures (one file hashed)"] = clock() - t
+        t = clock()
+        cache.get("")  # the pack loaded: a dict of every file's pickled facts
+        steps["the pack read from disk"] = clock() - t
+        t = clock()
+        files = runner.read_facts(discovery, cache, 2, None, inputs)
+        steps["every file's facts unpickled (one parsed again)"] = clock() - t
+        t = clock()
+        cache.save_facts()
+        steps["the pack written back"] = clock() - t
+        t = clock()
+        runner.project_pass(discovery, root, Config(), files, inputs.other_texts)
+        steps["project pass (model, rules, filters)"] = clock() - t
+    finally:
+        replacement.write_bytes(edited)
+        os.replace(replacement, target)
+    print("| step of the CLI's run after one edit (one process, imports excluded) | CPU seconds |")
+    print("|---|---:|")
+    for name, seconds in steps.items():
+        print(f"| {name} | {seconds:.3f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=("phases", "cprofile"))
+    parser.add_argument("mode", choices=("phases", "cprofile", "edit"))
     parser.add_argument("tree", type=Path)
     parser.add_argument("--output", type=Path, default=Path("/tmp/dpl-profile.pstats"))
     args = parser.parse_args(argv)
@@ -160,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "phases":
         with paused_gc():  # as lint() runs: the collector re-scanning the facts kept so far would dominate
             phases(tree)
+    elif args.mode == "edit":
+        edit(tree)
     else:
         profile(tree, args.output)
     return 0

@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django_protolint import __version__
 from django_protolint.gc_pause import paused_gc
@@ -202,6 +202,18 @@ def _suppressed_os_error() -> Iterator[None]:
         pass
 
 
+class FactsStore(Protocol):
+    """What the per-file pass asks of a store of facts: the on-disk FactsCache, or the engine's memory."""
+
+    def get(self, key: str) -> Any: ...
+
+    def put(self, key: str, facts: object, pickled: bytes | None = None) -> None: ...
+
+    def known_digest(self, path: str, stat: os.stat_result) -> bytes | None: ...
+
+    def record_digest(self, path: str, stat: os.stat_result, digest: bytes) -> None: ...
+
+
 class FactsCache:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = (directory or default_directory()) / analysis_fingerprint()
@@ -291,7 +303,7 @@ class FactsCache:
                 found = pickle.loads(blob)
             except _LOAD_ERRORS:
                 found = None
-        if not isinstance(found, FileFacts):
+        if not isinstance(found, FileFacts) or not isinstance(blob, bytes):
             self.misses += 1
             return None
         self.hits += 1

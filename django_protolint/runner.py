@@ -11,17 +11,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG
 
-from django_protolint.cache import FactsCache, code_fingerprint, content_digest
+from django_protolint.cache import FactsCache, FactsStore, code_fingerprint, content_digest
 from django_protolint.config import Config, ConfigError
 from django_protolint.discovery import Discovery, SourceFile, discover, display_path, module_name, root_relative
 from django_protolint.filters import filter_findings, selection, validate_selectors
 from django_protolint.gc_pause import paused_gc
 from django_protolint.parallel import Job, Progress, analyse_all
-from django_protolint.project.dependencies import DEPENDENCY_FILE, lowest_django_version, parse_version
+from django_protolint.project.dependencies import DEPENDENCY_FILE, DjangoVersion, lowest_django_version, parse_version
 from django_protolint.project.deploy.formats import reader_for
 from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.project.launch import launch_names
 from django_protolint.project.model import ProjectModel
+from django_protolint.project.per_file import PerFile
 from django_protolint.project.proxy.read import proxy_file
 from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 from django_protolint.rules import REGISTRY, load_rules
@@ -44,7 +45,7 @@ class Report:
     model: ProjectModel
 
 
-def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int = 1,
+def read_facts(discovery: Discovery, cache: FactsStore | None = None, jobs: int = 1,
                progress: Progress | None = None, inputs: Inputs | None = None,
                launch: bool = True) -> list[FileFacts]:  # fmt: skip
     inputs = inputs or read_inputs(discovery, cache)
@@ -67,7 +68,7 @@ def read_facts(discovery: Discovery, cache: FactsCache | None = None, jobs: int 
     return facts
 
 
-def _launched(discovery: Discovery, facts: list[FileFacts], cache: FactsCache | None, jobs: int,
+def _launched(discovery: Discovery, facts: list[FileFacts], cache: FactsStore | None, jobs: int,
               inputs: Inputs) -> list[FileFacts]:  # fmt: skip
     """The facts again, under the names a manage.py's directory gives them (project/launch.py), for the few files
     whose names change: relative imports resolve against the module name, so renaming after the fact would not do."""
@@ -82,7 +83,7 @@ def _launched(discovery: Discovery, facts: list[FileFacts], cache: FactsCache | 
     return [by_path.get(found.path, found) for found in facts]
 
 
-def _look_up(discovery: Discovery, cache: FactsCache | None, inputs: Inputs, slots: list[FileFacts | None],
+def _look_up(discovery: Discovery, cache: FactsStore | None, inputs: Inputs, slots: list[FileFacts | None],
              pending: list[tuple[int, str | None, Job]]) -> None:  # fmt: skip
     """Each file's facts from the cache, or a job to make them."""
     for source in discovery.python:
@@ -105,6 +106,7 @@ def _look_up(discovery: Discovery, cache: FactsCache | None, inputs: Inputs, slo
                 inputs.changed_during_run |= state[0] != digest
                 digest, data = state
                 key = _facts_key(source, digest, template) if cache else None
+            assert data is not None  # read above when the signature alone vouched for the digest
             pending.append((len(slots) - 1, key, (data, source.display, source.module, source.is_package, template)))
 
 
@@ -122,14 +124,14 @@ class Inputs:
     changed_during_run: bool = False  # a file changed between its digest and its analysis: do not keep the report
 
 
-def read_inputs(discovery: Discovery, cache: FactsCache | None) -> Inputs:
+def read_inputs(discovery: Discovery, cache: FactsStore | None) -> Inputs:
     python: dict[str, tuple[bytes, bytes | None] | str] = {}
     for source in discovery.python:
         python[source.display] = _read_source(source, cache, by_signature=True)
     return Inputs(python, _other_texts(discovery))
 
 
-def _read_source(source: SourceFile, cache: FactsCache | None,
+def _read_source(source: SourceFile, cache: FactsStore | None,
                  by_signature: bool = False) -> tuple[bytes, bytes | None] | str:  # fmt: skip
     try:
         stat = os.stat(source.path)
@@ -190,11 +192,13 @@ def _other_texts(discovery: Discovery) -> dict[str, str]:
     return texts
 
 
-def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Config) -> ProjectModel:
+def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Config,
+                per_file: PerFile | None = None) -> ProjectModel:  # fmt: skip
     template_texts = {path: text for path, text in other_texts.items() if path.rsplit("/", 1)[-1] == TEMPLATE_CONFIG}
     dependency_texts = {path: rendered_text(text, _template_of(path, template_texts))
                         for path, text in other_texts.items() if DEPENDENCY_FILE.search(path)}  # fmt: skip
     evidence = lowest_django_version(dependency_texts)
+    version: DjangoVersion | None
     if config.django_version is not None:
         try:
             version = parse_version(config.django_version)
@@ -218,6 +222,7 @@ def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Con
         },  # fmt: skip
         settings_module=config.settings,
         template_texts=template_texts,
+        per_file=per_file if per_file is not None else PerFile(),
     )
 
 
@@ -323,7 +328,14 @@ def _report(discovery: Discovery, root: Path, config: Config, inputs: Inputs, ca
     files = read_facts(discovery, cache, jobs, progress, inputs)
     if cache is not None:
         cache.save_facts()
-    model = build_model(files, inputs.other_texts, config)
+    return project_pass(discovery, root, config, files, inputs.other_texts)
+
+
+def project_pass(discovery: Discovery, root: Path, config: Config, files: list[FileFacts],
+                 other_texts: dict[str, str], per_file: PerFile | None = None) -> Report:  # fmt: skip
+    """Model, rules and filters over every file's facts: what a run does once the facts are read. `per_file`:
+    the files' shares of the model's indexes from an earlier pass over the same facts objects (engine.py)."""
+    model = build_model(files, other_texts, config, per_file)
     by_path = {facts.path: facts for facts in files}
     for path, text in model.deployment_texts.items():
         # Deployment files carry findings too; their `# noqa` comments are read here, as for Python files.

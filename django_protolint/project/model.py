@@ -31,6 +31,7 @@ from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.project.django_project import DjangoProject, build_projects
 from django_protolint.project.models import ModelRelations
 from django_protolint.project.modules import ModuleIndex, source_root
+from django_protolint.project.per_file import PerFile
 from django_protolint.project.proxy.base import Route
 from django_protolint.project.proxy.read import is_development, read_routes
 from django_protolint.project.tree import tree_top
@@ -74,6 +75,8 @@ class ProjectModel:
     declared_server: str | None = None  # "wsgi"/"asgi" from --server
     settings_texts: dict[str, str] = field(default_factory=dict)  # pytest.ini, tox.ini, .env, ...
     template_texts: dict[str, str] = field(default_factory=dict)  # cookiecutter.json of template trees
+    # Each file's share of the indexes below, kept across models by an engine that keeps the facts (per_file.py).
+    per_file: PerFile = field(default_factory=PerFile, repr=False, compare=False)
 
     @cached_property
     def requirement_names(self) -> set[str]:
@@ -112,7 +115,8 @@ class ProjectModel:
         for facts in self.files:
             entries.extend(python_starts(facts))
         entries = _one_finding_per_script(merge_loaded_configs(entries), followed, top)
-        return [apply_gunicorn_config(entry, self) if isinstance(entry, Deployment) else entry for entry in entries]
+        by_path = self._files_by_path
+        return [apply_gunicorn_config(entry, by_path) if isinstance(entry, Deployment) else entry for entry in entries]
 
     def template_for(self, path: str) -> str | None:
         """The text of the cookiecutter.json whose template tree holds this file, if any."""
@@ -133,7 +137,7 @@ class ProjectModel:
     def deployments_for(self, project: DjangoProject) -> list[Deployment]:
         """The project's deployments, with the template arms its defaults do not select (the verdict lists them)."""
         return [entry for entry in self.deployment_entries
-                if isinstance(entry, Deployment) and belongs_to(entry, project, self)]  # fmt: skip
+                if isinstance(entry, Deployment) and belongs_to(entry, project, self.modules.by_name, self.files)]  # fmt: skip
 
     @cached_property
     def app_problems(self) -> dict[tuple[str, int], AppProblem]:
@@ -220,17 +224,9 @@ class ProjectModel:
         the project's ASGI application is not Django's alone (verdict.needs_of)."""
         found = []
         for facts in self.files:
-            if source_root(facts) != root:
-                continue
-            for function in facts.functions:
-                if any(decorator in asgi_frameworks.WEBSOCKET_DECORATORS for decorator in function.decorators):
-                    found.append(Evidence(facts.path, function.span.line,
-                                          f"websocket endpoint `{function.qualname}` of an ASGI framework",
-                                          kind="websocket"))  # fmt: skip
-            for call in facts.calls:
-                if call.callee in asgi_frameworks.WEBSOCKET_ROUTES:
-                    found.append(Evidence(facts.path, call.span.line, f"`{call.text}(...)`: a websocket endpoint "
-                                          "of an ASGI framework", kind="websocket"))  # fmt: skip
+            endpoints = self.per_file.share("framework_websockets", facts, _framework_websockets)
+            if endpoints and source_root(facts) == root:
+                found.extend(endpoints)
         return found
 
     def is_async_stream(self, facts: FileFacts, response: StreamingResponseFact) -> bool:
@@ -270,10 +266,8 @@ class ProjectModel:
     def functions(self) -> dict[tuple[str, str], ProjectFunction]:
         index: dict[tuple[str, str], ProjectFunction] = {}
         for facts in self.files:
-            root = source_root(facts)
-            for function in facts.functions:
-                qualname = self._qualify(facts, function.qualname)
-                index.setdefault((root, qualname), ProjectFunction(qualname, facts, function))
+            for key, function in self.per_file.share("functions", facts, _functions):
+                index.setdefault(key, function)
         return index
 
     @cached_property
@@ -287,25 +281,17 @@ class ProjectModel:
     def _calls_by_function(self) -> dict[tuple[str, str], list[tuple[FileFacts, CallFact]]]:
         grouped: dict[tuple[str, str], list[tuple[FileFacts, CallFact]]] = defaultdict(list)
         for facts in self.files:
-            root = source_root(facts)
-            for call in facts.calls:
-                if call.scope.function is not None:
-                    grouped[(root, self._qualify(facts, call.scope.function))].append((facts, call))
+            for key, calls in self.per_file.share("calls_by_function", facts, _calls_by_function).items():
+                grouped[key].extend(calls)
         return grouped
 
     @cached_property
     def _queries_by_function(self) -> dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]]:
         grouped: dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]] = defaultdict(list)
         for facts in self.files:
-            root = source_root(facts)
-            for query in facts.queries:
-                if query.scope.function is not None:
-                    grouped[(root, self._qualify(facts, query.scope.function))].append((facts, query))
+            for key, queries in self.per_file.share("queries_by_function", facts, _queries_by_function).items():
+                grouped[key].extend(queries)
         return grouped
-
-    @staticmethod
-    def _qualify(facts: FileFacts, local_qualname: str) -> str:
-        return f"{facts.module}.{local_qualname}" if facts.module else local_qualname
 
     # ------------------------------------------------------------------ queries for rules
 
@@ -314,13 +300,22 @@ class ProjectModel:
             for call in facts.calls:
                 yield facts, call
 
+    def unawaited_discarded_calls(self) -> Iterator[tuple[FileFacts, CallFact]]:
+        """Calls whose result is thrown away, not awaited (`send()` on a line of its own): a quarter of all calls
+        in Django's source, kept per file (per_file.py)."""
+        for facts in self.files:
+            for call in self.per_file.share("unawaited_discarded_calls", facts, _unawaited_discarded_calls):
+                yield facts, call
+
     def calls_in_async(self) -> Iterator[tuple[FileFacts, CallFact]]:
         return iter(self._calls_in_async)
 
     @cached_property
     def _calls_in_async(self) -> list[tuple[FileFacts, CallFact]]:
-        # Several rules ask; a large project has hundreds of thousands of calls, few of them in async code.
-        return [(facts, call) for facts in self.files for call in facts.calls if call.scope.is_async]
+        found: list[tuple[FileFacts, CallFact]] = []
+        for facts in self.files:
+            found.extend(self.per_file.share("calls_in_async", facts, _calls_in_async))
+        return found
 
     def queries(self) -> Iterator[tuple[FileFacts, QueryFact]]:
         for facts in self.files:
@@ -406,6 +401,64 @@ class ProjectModel:
         return "wrap the sync code in `sync_to_async` (Django has no async form of it)"
 
 
+# ---------------------------------------------------------------------- each file's share of the model's indexes
+
+
+def _qualified(facts: FileFacts, local_qualname: str) -> str:
+    return f"{facts.module}.{local_qualname}" if facts.module else local_qualname
+
+
+def _functions(facts: FileFacts) -> list[tuple[tuple[str, str], ProjectFunction]]:
+    root = source_root(facts)
+    shares = []
+    for function in facts.functions:
+        qualname = _qualified(facts, function.qualname)
+        shares.append(((root, qualname), ProjectFunction(qualname, facts, function)))
+    return shares
+
+
+def _calls_by_function(facts: FileFacts) -> dict[tuple[str, str], list[tuple[FileFacts, CallFact]]]:
+    root = source_root(facts)
+    grouped: dict[tuple[str, str], list[tuple[FileFacts, CallFact]]] = {}
+    for call in facts.calls:
+        if call.scope.function is not None:
+            key = (root, _qualified(facts, call.scope.function))
+            grouped.setdefault(key, []).append((facts, call))
+    return grouped
+
+
+def _queries_by_function(facts: FileFacts) -> dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]]:
+    root = source_root(facts)
+    grouped: dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]] = {}
+    for query in facts.queries:
+        if query.scope.function is not None:
+            grouped.setdefault((root, _qualified(facts, query.scope.function)), []).append((facts, query))
+    return grouped
+
+
+def _unawaited_discarded_calls(facts: FileFacts) -> list[CallFact]:
+    return [call for call in facts.calls if call.discarded and not call.awaited]
+
+
+def _calls_in_async(facts: FileFacts) -> list[tuple[FileFacts, CallFact]]:
+    # Several rules ask; a large project has hundreds of thousands of calls, few of them in async code.
+    return [(facts, call) for call in facts.calls if call.scope.is_async]
+
+
+def _framework_websockets(facts: FileFacts) -> list[Evidence]:
+    found = []
+    for function in facts.functions:
+        if any(decorator in asgi_frameworks.WEBSOCKET_DECORATORS for decorator in function.decorators):
+            found.append(Evidence(facts.path, function.span.line,
+                                  f"websocket endpoint `{function.qualname}` of an ASGI framework",
+                                  kind="websocket"))  # fmt: skip
+    for call in facts.calls:
+        if call.callee in asgi_frameworks.WEBSOCKET_ROUTES:
+            found.append(Evidence(facts.path, call.span.line, f"`{call.text}(...)`: a websocket endpoint "
+                                  "of an ASGI framework", kind="websocket"))  # fmt: skip
+    return found
+
+
 def _one_finding_per_script(entries: list[Deployment | DeployProblem], followed: set[str],
                             top: str) -> list[Deployment | DeployProblem]:  # fmt: skip
     """A script that a command runs (`CMD ["sh", "docker-entrypoint.sh"]`) starts the server the command is
@@ -432,7 +485,7 @@ def _one_finding_per_script(entries: list[Deployment | DeployProblem], followed:
         # Only where the script sits says so for every run: an entrypoint that announces a development mode
         # may start production in its other branch.
         placed = path_signal(script.path, top) if script is not None else None
-        if placed is not None and entry.environment == PRODUCTION and not entry.certain:
+        if script is not None and placed is not None and entry.environment == PRODUCTION and not entry.certain:
             entry = replace(entry, environment=DEVELOPMENT, why=f"it runs `{script.path}`, which is development: "
                             f"{placed}")  # fmt: skip
         kept.append(entry)

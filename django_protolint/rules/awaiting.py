@@ -186,8 +186,9 @@ def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
     # and source root, since function_named() depends on nothing else.
     coroutine_calls: dict[tuple[str, str | None], bool] = {}
     consumer_files = {path for path, _ in model.consumers}
-    for facts, call in model.calls():
-        if call.discarded and not call.awaited and (facts.path, call.span) not in seen:
+    seen_paths = {path for path, _ in seen}  # a span is unpacked on demand (facts.py): only where it may matter
+    for facts, call in model.unawaited_discarded_calls():
+        if facts.path not in seen_paths or (facts.path, call.span) not in seen:
             key = (source_root(facts), call.callee)
             if (is_coroutine := coroutine_calls.get(key)) is None:
                 is_coroutine = coroutine_calls[key] = _is_coroutine_call(model, call.callee, facts)

@@ -1,10 +1,14 @@
-"""Joining deployment commands to the project: which project a command serves, and what gunicorn.conf.py adds."""
+"""Joining deployment commands to the project: which project a command serves, and what gunicorn.conf.py adds.
+
+Given the files it needs (by path, by module name), not the project model: the model builds its deployments
+with these functions, and a module the model imports must not need the model back (issue 14 §4).
+"""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,7 +20,6 @@ from django_protolint.project.modules import source_root
 
 if TYPE_CHECKING:
     from django_protolint.project.django_project import DjangoProject
-    from django_protolint.project.model import ProjectModel
     from django_protolint.source.facts import FileFacts
 
 
@@ -31,16 +34,18 @@ def _app_module(app: str) -> str:
     return module.strip(".")
 
 
-def belongs_to(deployment: Deployment, project: DjangoProject, model: ProjectModel) -> bool:
-    """By the app it serves when we can find that module; else by where the deployment file sits."""
+def belongs_to(deployment: Deployment, project: DjangoProject, modules: Mapping[str, Sequence[FileFacts]],
+               files: Sequence[FileFacts]) -> bool:  # fmt: skip
+    """By the app it serves when we can find that module (`modules`: files by module name); else by where the
+    deployment file sits."""
     directory = _directory(deployment.path)
     app = deployment.command.app
     if app:
         module = _app_module(app)
-        candidates = model.modules.by_name.get(module, [])
+        candidates = list(modules.get(module, []))
         if not candidates:  # `src/proj/wsgi.py` given as a path: match on the last two parts
             tail = module.split(".")[-2:]
-            candidates = [f for f in model.files if f.module.split(".")[-2:] == tail and len(tail) == 2]
+            candidates = [f for f in files if f.module.split(".")[-2:] == tail and len(tail) == 2]
         roots = {source_root(facts) for facts in candidates}
         if roots:
             # Two projects with the same module names (a monorepo): the deployment file's place decides.
@@ -73,12 +78,11 @@ def _project_path(wanted: str, directory: str, paths: Collection[str]) -> str | 
     return None
 
 
-def _config_file(option: str | None, directory: str, model: ProjectModel) -> FileFacts | None:
+def _config_file(option: str | None, directory: str, by_path: Mapping[str, FileFacts]) -> FileFacts | None:
     """The file `-c` names (`PATH`, `file:PATH`, `python:MODULE`), else ./gunicorn.conf.py."""
     wanted = (option or "gunicorn.conf.py").removeprefix("file:")
     if wanted.startswith("python:"):
         wanted = wanted.removeprefix("python:").replace(".", "/") + ".py"
-    by_path = {facts.path: facts for facts in model.files}
     found = _project_path(wanted, directory, by_path)
     return by_path[found] if found is not None else None
 
@@ -101,7 +105,7 @@ def merge_loaded_configs(entries: list[Deployment | DeployProblem]) -> list[Depl
         wanted = re.sub(r"(\.(ini|ya?ml|xml|json)):[^/]*$", r"\1", option) if option else None
         found = _project_path(wanted, _directory(entry.path), configs) if wanted else None
         config = configs.get(found) if found else None
-        if config is None or config.command.server != entry.command.server:
+        if config is None or not isinstance(entry, Deployment) or config.command.server != entry.command.server:
             merged.append(entry)
             continue
         absorbed.add((config.path, entry.environment))
@@ -137,12 +141,13 @@ def _unloaded_config(entry: Deployment, entries: list[Deployment | DeployProblem
     return replace(entry, environment=DEVELOPMENT, why=why, certain=False)
 
 
-def apply_gunicorn_config(deployment: Deployment, model: ProjectModel) -> Deployment:
-    """gunicorn reads ./gunicorn.conf.py (or `-c FILE`): its worker_class/wsgi_app/threads count, the CLI wins."""
+def apply_gunicorn_config(deployment: Deployment, by_path: Mapping[str, FileFacts]) -> Deployment:
+    """gunicorn reads ./gunicorn.conf.py (or `-c FILE`): its worker_class/wsgi_app/threads count, the CLI wins.
+    `by_path`: the project's files by shown path."""
     command = deployment.command
     if command.server != "gunicorn":
         return deployment
-    config = _config_file(command.config_file, _directory(deployment.path), model)
+    config = _config_file(command.config_file, _directory(deployment.path), by_path)
     if config is None:
         return deployment
     namespace = evaluate_module(config.path, config.statements, lambda module: None)
