@@ -31,7 +31,7 @@ from django_protolint.rules.base import Finding
 from django_protolint.rules.docs import rule_markdown
 from django_protolint.runner import Report
 from django_protolint.server.actions import FIX_ALL, fix_all_action, line_actions
-from django_protolint.server.analysis import Analysis, PipelineAnalysis, located
+from django_protolint.server.analysis import Analysis, EngineAnalysis, located
 from django_protolint.server.diagnostics import SOURCE, finding_diagnostic, verdict_diagnostics, verdict_message
 from django_protolint.server.positions import Lines
 
@@ -47,7 +47,7 @@ class ProtolintServer(LanguageServer):
         super().__init__(
             "django-protolint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
         )
-        self.make_analysis = make_analysis or (lambda root: PipelineAnalysis(root, FactsCache()))
+        self.make_analysis = make_analysis or (lambda root: EngineAnalysis(root, FactsCache()))
         self.analysis: Analysis | None = None
         self.changed: dict[Path, str | None] = {}  # buffers not yet handed to the analysis (None: read the disk)
         self.buffered: dict[Path, str] = {}  # the buffers the analysis reads instead of the disk, once handed over
