@@ -23,8 +23,9 @@ from django_protolint.rules import load_rules
 from django_protolint.rules.docs import rule_markdown
 
 if TYPE_CHECKING:
+    from django_protolint.findings import Finding
     from django_protolint.project.model import ProjectModel
-    from django_protolint.rules.base import Finding, Rule
+    from django_protolint.rules.base import Rule
     from django_protolint.runner import Rendered, Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

@@ -10,9 +10,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from django_protolint import __version__
+from django_protolint.findings import Finding
 from django_protolint.output.json_format import finding_record
 from django_protolint.rules import load_rules
-from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -6,8 +6,8 @@ from collections import Counter
 
 import click
 
+from django_protolint.findings import Finding
 from django_protolint.output.verdict import summary_lines
-from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
 
 SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding, Fix
 from django_protolint.fixes.edits import awaited
 from django_protolint.knowledge import asyncio_api, channels_api, django_api, django_services
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.modules import source_root
-from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Invalid, Rule, Valid, check
 from django_protolint.source.facts import FileFacts
 
 UNAWAITED = Rule(

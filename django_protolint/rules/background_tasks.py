@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge.servers import ASGI, WSGI
 from django_protolint.project.async_work import background_tasks
 from django_protolint.project.deploy.commands import app_protocol
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
 
 KICK = """
 import asyncio

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding, Fix
 from django_protolint.fixes.edits import awaited, replace
 from django_protolint.fixes.imports import released, spelling
 from django_protolint.knowledge.blocking import FACTORY_RETURNS
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Example, Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Example, Invalid, Rule, Valid, check
 from django_protolint.source.facts import CallFact, FileFacts
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/"

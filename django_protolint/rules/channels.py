@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge import channels_api
 from django_protolint.project.channel_layers import layer_uses, settings_without_layer
 from django_protolint.project.channels import AsgiApplication
 from django_protolint.project.channels_release import ChannelsRelease
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
 from django_protolint.source import static
 from django_protolint.source.facts import Span
 

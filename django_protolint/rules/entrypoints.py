@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge.servers import ASGI
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, Span
 from django_protolint.source.static import Assignment, StarImport
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Invalid, Rule, Valid, check
 from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
 
 PARSE_ERROR = Rule(

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from django_protolint.findings import Edit, Finding, Fix
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import REGISTRY, Edit, Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.rules.base import REGISTRY, Invalid, Rule, Valid, check
 from django_protolint.source.facts import FileFacts, Span
 from django_protolint.source.noqa import NoqaDirective, comment_noqa_directives
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding, Fix
 from django_protolint.fixes.edits import awaited, replace
 from django_protolint.fixes.imports import released, spelling
 from django_protolint.knowledge import django_api
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.models import Relations
-from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Invalid, Rule, Valid, check
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm"
 

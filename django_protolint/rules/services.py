@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge import django_services as services
 from django_protolint.knowledge.django_api import AsyncTwin
 from django_protolint.project.model import ProjectFunction, ProjectModel
 from django_protolint.project.modules import sole_assignment, source_root
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Invalid, Rule, Valid, check
 from django_protolint.source import static
 from django_protolint.source.facts import CallFact, FileFacts
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge.servers import ASGI, GUNICORN_ASGI_WORKERS, RSGI, WSGI
 from django_protolint.project.deploy.commands import app_protocol
 from django_protolint.project.deploy.files import PRODUCTION, Deployment, DeployProblem
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import Span
 
 ASYNC_VIEW = """

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge import asyncio_api, django_api
 from django_protolint.project.model import ProjectFunction, ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Invalid, Rule, Valid, check
 
 MAX_DEPTH = 8  # deeper chains exist, but a finding 8 calls away is more noise than help
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge import django_api
 from django_protolint.knowledge.django_views import HTTP_METHOD_NAMES, VIEW_DECORATORS, ViewDecorator
 from django_protolint.project.async_work import schedules
 from django_protolint.project.decorators import DjangoDecoratorAlias, called_name, django_decorator_alias, wrapping
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, FunctionFact
 
 VIEWSET_ACTIONS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
