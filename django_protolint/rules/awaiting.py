@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django_protolint.findings import Finding, Fix
+from django_protolint.findings import Finding
 from django_protolint.fixes.edits import awaited
 from django_protolint.knowledge import asyncio_api, channels_api, django_api, django_services
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.modules import source_root
-from django_protolint.rules.base import Invalid, Rule, Valid, check
+from django_protolint.rules.base import FixSafety, Invalid, Rule, Valid, check
 from django_protolint.source.facts import FileFacts
 
 UNAWAITED = Rule(
@@ -26,10 +26,15 @@ UNAWAITED = Rule(
     rationale=(
         "An async method such as `aget()`, `asave()`, `asyncio.sleep()` or one of your own `async def` functions "
         "does its work only when awaited. Called as a bare statement, the query never runs, the object is never "
-        "saved, and Python only prints `RuntimeWarning: coroutine ... was never awaited`. "
-        "See https://docs.python.org/3/library/asyncio-dev.html#detect-never-awaited-coroutines."
+        "saved, and Python only prints `RuntimeWarning: coroutine ... was never awaited`."
     ),
     fix="add `await`: `await {call}(...)`",
+    how_to_fix="Await the call: `await obj.asave()`, not `obj.asave()`.",
+    fix_safety=FixSafety(
+        "unsafe",
+        "The call's work (a query, a save, a pause) starts to happen where before nothing ran, and its exceptions now propagate: right by intent, but a change in what the program does.",
+    ),
+    links=("https://docs.python.org/3/library/asyncio-dev.html#detect-never-awaited-coroutines",),
     examples=[
         Invalid(
             """
@@ -181,7 +186,7 @@ def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
             is_async_method = query.operation.startswith("a") and query.operation[1:] in django_api.MODEL_INSTANCE
         if is_async_method:
             seen.add((facts.path, query.span))
-            fix = Fix("safe", "add `await`", awaited(query.span, query.chained)) if query.scope.is_async else None
+            fix = UNAWAITED.autofix("add `await`", awaited(query.span, query.chained)) if query.scope.is_async else None
             yield UNAWAITED.finding(facts.path, query.span, call=f"{query.receiver}.{query.operation}", fix=fix)
     # Asked for every discarded call of the project (96,701 in Django and its test suite): one answer per callee
     # and source root, since function_named() depends on nothing else.
@@ -195,7 +200,9 @@ def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
             if is_coroutine or (
                 facts.path in consumer_files and _is_consumer_coroutine(model, facts, call.text, call.scope.function)
             ):
-                fix = Fix("safe", "add `await`", awaited(call.span, call.chained)) if call.scope.is_async else None
+                fix = (
+                    UNAWAITED.autofix("add `await`", awaited(call.span, call.chained)) if call.scope.is_async else None
+                )
                 yield UNAWAITED.finding(facts.path, call.span, call=call.text, fix=fix)
 
 

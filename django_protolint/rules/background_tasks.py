@@ -44,6 +44,11 @@ BACKGROUND_TASK_UNDER_WSGI = Rule(
         "Only fire-and-forget calls count: a task the view awaits, or may await, is not reported."
     ),
     fix="serve the ASGI app (`{recommendation}`), or hand the work to a task queue",
+    how_to_fix="Serve the ASGI application, where a task can outlive the request, or hand the work to a task queue (Celery, Django's tasks framework). The finding's help line names the ASGI command for your project.",
+    links=(
+        "https://docs.python.org/3/library/asyncio-runner.html#asyncio.run",
+        "https://docs.djangoproject.com/en/stable/topics/async/#async-views",
+    ),
     examples=[
         Invalid(
             django_project(

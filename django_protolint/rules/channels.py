@@ -15,7 +15,7 @@ from django_protolint.project.channels import AsgiApplication
 from django_protolint.project.channels_release import ChannelsRelease
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source import static
 from django_protolint.source.facts import Span
 
@@ -124,7 +124,7 @@ ROUTER_WITHOUT_HTTP = Rule(
         "an HTTP request raises `ValueError: No application configured for scope type 'http'`, so the site "
         'itself stops answering. Channels 2.x and 3.x add `"http": AsgiHandler` themselves (3.x with a '
         "DeprecationWarning), so the rule reads the Channels release the dependency files allow and is silent "
-        f"below 4.0 (knowledge/channels_api.py ROUTER_ADDS_HTTP). See {CHANNELS_DOCS}releases/4.0.0.html."
+        "below 4.0 (knowledge/channels_api.py ROUTER_ADDS_HTTP)."
     ),
     fix='add `"http": get_asgi_application()` to the router',
     known_problems=(
@@ -134,6 +134,11 @@ ROUTER_WITHOUT_HTTP = Rule(
         'INSTALLED_APPS means 4.x (an `error`); `as_asgi()` or `"http": get_asgi_application()` mean 3.0 or '
         "later, which leaves 3.x (works, with a DeprecationWarning) and 4.x (fails): reported at `info`. With no "
         "such sign it is silent."
+    ),
+    gates=Gates(channels=">=4.0", file_role="asgi.py"),
+    links=(
+        "https://channels.readthedocs.io/en/stable/releases/4.0.0.html",
+        "https://channels.readthedocs.io/en/stable/installation.html",
     ),
     examples=[
         Invalid(
@@ -182,10 +187,11 @@ MISSING_ORIGIN_VALIDATOR = Rule(
         "Browsers send cookies with cross-site websocket handshakes and websockets have no CSRF token, so any "
         "site a logged-in user visits can open an authenticated socket to yours (cross-site websocket "
         "hijacking). Channels' `AllowedHostsOriginValidator` refuses foreign origins with 403. Not reported when "
-        "the websocket app is wrapped in middleware we do not know, which may check the origin itself. "
-        f"See {CHANNELS_DOCS}topics/security.html."
+        "the websocket app is wrapped in middleware we do not know, which may check the origin itself."
     ),
     fix="wrap the websocket app: `AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(...)))`",
+    gates=Gates(file_role="asgi.py"),
+    links=("https://channels.readthedocs.io/en/stable/topics/security.html",),
     examples=[
         Invalid(
             channels_example(
@@ -221,10 +227,11 @@ IN_MEMORY_LAYER = Rule(
     rationale=(
         "The in-memory layer lives inside one process. With several workers or containers, or when a view, a "
         "Celery task or a management command calls `group_send`, messages silently miss every consumer in "
-        "another process. Channels' docs say it is for testing and local development only. "
-        f"See {CHANNELS_DOCS}topics/channel_layers.html."
+        "another process. Channels' docs say it is for testing and local development only."
     ),
     fix='use `channels_redis.core.RedisChannelLayer` (`{{"BACKEND": "channels_redis.core.RedisChannelLayer", ...}}`)',
+    gates=Gates(file_role="settings module"),
+    links=("https://channels.readthedocs.io/en/stable/topics/channel_layers.html",),
     examples=[
         Invalid(
             channels_example(
@@ -320,6 +327,11 @@ EARLY_MODEL_IMPORT = Rule(
         "3.0.4 (checked by running 3.0.3 and 3.0.4)."
     ),
     fix="import the routing (and anything that imports models) after `django_asgi_app = get_asgi_application()`",
+    gates=Gates(file_role="asgi.py"),
+    links=(
+        "https://channels.readthedocs.io/en/stable/deploying.html",
+        "https://docs.djangoproject.com/en/stable/howto/deployment/asgi/#the-application-object",
+    ),
     examples=[
         Invalid(
             channels_example(
@@ -472,6 +484,12 @@ BARE_CONSUMER = Rule(
         "INSTALLED_APPS). A project with neither a pin nor such code is not reported: bare classes are exactly "
         "how Channels 2 projects route."
     ),
+    how_to_fix='Route the consumer\'s ASGI application: `path("ws/chat/", ChatConsumer.as_asgi())`, not the class.',
+    gates=Gates(channels=">=3.0"),
+    links=(
+        "https://channels.readthedocs.io/en/stable/releases/3.0.0.html",
+        "https://channels.readthedocs.io/en/stable/topics/routing.html",
+    ),
     examples=[
         Invalid(
             channels_example(
@@ -557,8 +575,7 @@ LAYER_MISSING = Rule(
         "`groups = [...]` refuses every connection with `InvalidChannelLayerError`. Reported only when the "
         "settings module the deployment runs with was read completely and nothing else in the project can set "
         "`CHANNEL_LAYERS` (another settings module, a star import we cannot follow, a conditional or "
-        "environment-dependent value, `settings.configure()`, django-split-settings): otherwise silent. "
-        f"See {CHANNELS_DOCS}topics/channel_layers.html."
+        "environment-dependent value, `settings.configure()`, django-split-settings): otherwise silent."
     ),
     fix='configure a layer: `CHANNEL_LAYERS = {{"default": {{"BACKEND": "channels_redis.core.RedisChannelLayer", '
     '"CONFIG": {{"hosts": [("127.0.0.1", 6379)]}}}}}}`',
@@ -566,6 +583,7 @@ LAYER_MISSING = Rule(
         "A use guarded by `if layer is not None:` is still reported (the send never happens either way). "
         "A layer passed around (a parameter, an attribute of another object) is not followed."
     ),
+    links=("https://channels.readthedocs.io/en/stable/topics/channel_layers.html",),
     examples=[
         Invalid(channels_example(consumers=LAYER_CONSUMERS) | {"app/tasks.py": LAYER_TASKS}),
         Valid(

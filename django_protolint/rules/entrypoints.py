@@ -12,7 +12,7 @@ from django_protolint.findings import Finding
 from django_protolint.knowledge.servers import ASGI
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, Span
 from django_protolint.source.static import Assignment, StarImport
 
@@ -36,6 +36,9 @@ MISSING_SETTINGS_MODULE = Rule(
         "part of the linted project, so settings installed from elsewhere are not flagged."
     ),
     fix="point it at the settings module (e.g. `{package}.settings`)",
+    how_to_fix="Point `DJANGO_SETTINGS_MODULE` (or `--settings`) at a settings module that exists in the project, e.g. `proj.settings`.",
+    gates=Gates(file_role="entry point (manage.py, wsgi.py, asgi.py, deployment file)"),
+    links=("https://docs.djangoproject.com/en/stable/topics/settings/#designating-the-settings",),
     examples=[
         Invalid(
             django_project(
@@ -59,6 +62,11 @@ MISSING_APPLICATION = Rule(
         "serve. Only checked when the module's package is part of the linted project."
     ),
     fix="point it at the `application` object in your wsgi.py / asgi.py",
+    gates=Gates(file_role="settings module"),
+    links=(
+        "https://docs.djangoproject.com/en/stable/ref/settings/#wsgi-application",
+        "https://docs.djangoproject.com/en/stable/ref/settings/#asgi-application",
+    ),
     examples=[
         Invalid(
             _files(
@@ -92,6 +100,8 @@ DAPHNE_WITHOUT_ASGI_APPLICATION = Rule(
         "(daphne/management/commands/runserver.py; verified with Channels 4.3)."
     ),
     fix='set `ASGI_APPLICATION = "<project>.asgi.application"`',
+    gates=Gates(file_role="settings module"),
+    links=("https://github.com/django/daphne#runserver",),
     examples=[
         Invalid(_files(["daphne", "django.contrib.staticfiles", "app"], expect="DPL403")),
         Valid(
@@ -117,6 +127,8 @@ DAPHNE_AFTER_STATICFILES = Rule(
         'django.contrib.staticfiles in INSTALLED_APPS." (daphne/checks.py).'
     ),
     fix='move "daphne" above "django.contrib.staticfiles"',
+    gates=Gates(file_role="settings module"),
+    links=("https://github.com/django/daphne#runserver",),
     examples=[
         Invalid(
             _files(
@@ -145,6 +157,10 @@ ASGI_ENTRYPOINT_MISSING = Rule(
         "whatever its name: the one `ASGI_APPLICATION` names, or one an ASGI server command points at."
     ),
     fix="add `asgi.py` with `application = ProtocolTypeRouter({{...}})` routing to the consumers",
+    links=(
+        "https://channels.readthedocs.io/en/stable/installation.html",
+        "https://docs.djangoproject.com/en/stable/howto/deployment/asgi/",
+    ),
     examples=[
         Invalid(
             django_project(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django_protolint.findings import Finding
+from django_protolint.metadata import ISSUES
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Invalid, Rule, Valid, check
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check
 from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
 
 PARSE_ERROR = Rule(
@@ -60,6 +61,8 @@ READ_ERROR = Rule(
         "text in its declared encoding, or that cannot be opened, is skipped."
     ),
     fix="save the file as UTF-8, or declare its encoding with `# -*- coding: <name> -*-` on line 1 or 2",
+    gates=Gates(file_role="any file"),
+    links=("https://peps.python.org/pep-0263/",),
     examples=[],  # bytes, not text: exercised by tests/test_bad_input.py
 )
 
@@ -70,7 +73,8 @@ INTERNAL = Rule(
     summary="django-protolint failed while analysing a file",
     message="{problem}",
     rationale="A bug in django-protolint. The file was skipped and the rest of the project was still linted.",
-    fix="report it with the file (or a reduced copy) at the django-protolint issue tracker",
+    # The help line a user sees: where to report it, from pyproject's [project.urls] (Issues).
+    fix=f"report it with the file (or a reduced copy) at {ISSUES}",
     examples=[],
 )
 

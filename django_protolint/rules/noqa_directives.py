@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django_protolint.findings import Edit, Finding, Fix
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import REGISTRY, Invalid, Rule, Valid, check
+from django_protolint.rules.base import REGISTRY, FixSafety, Invalid, Rule, Valid, check
 from django_protolint.source.facts import FileFacts, Span
 from django_protolint.source.noqa import NoqaDirective, comment_noqa_directives
 
@@ -32,9 +32,15 @@ UNUSED = Rule(
         "the comment would silently hide the next real finding of that rule on the line. Judged against every "
         "finding of the named rules before any filter, so a rule left out by `--select`, `ignore` or "
         "`per-file-ignores` still counts. Codes of other tools (`E501`) and a bare `# noqa` are never reported. "
-        "Same idea as ruff's RUF100 (docs.astral.sh/ruff/rules/unused-noqa/)."
+        "Same idea as ruff's RUF100."
     ),
     fix="remove the unused code{s} from the directive",
+    how_to_fix="Remove the codes that suppress nothing from the directive, or the whole `# noqa` comment when none is left.",
+    fix_safety=FixSafety(
+        "safe",
+        "The directive suppresses no finding, so removing it changes neither the code nor what is reported today.",
+    ),
+    links=("https://docs.astral.sh/ruff/rules/unused-noqa/",),
     examples=[
         Invalid(
             """
@@ -53,6 +59,12 @@ UNUSED = Rule(
                 time.sleep(1)  # noqa: DPL110, DPL111  # expect: DPL004
             """,
             note="DPL110 is used, DPL111 is not",
+            fixed="""
+            import time
+
+            async def view(request):
+                time.sleep(1)  # noqa: DPL110  # expect: DPL004
+            """,
         ),
         Valid(
             """
@@ -187,9 +199,9 @@ def _removal(directive: NoqaDirective, unused: list[str]) -> Fix | None:
     if kept:
         prefix = "# django-protolint: noqa: " if directive.file_level else "# noqa: "
         edit = Edit(directive.line, directive.column, directive.line, directive.end_column, prefix + ", ".join(kept))
-        return Fix("safe", f"remove {_code_list(unused)} from the directive", (edit,))
+        return UNUSED.autofix(f"remove {_code_list(unused)} from the directive", (edit,))
     if not directive.whole_comment:
         return None  # the comment says more than the directive: leave it to the author
     start = directive.column - directive.space_before
     edit = Edit(directive.line, start, directive.line, directive.end_column, "")
-    return Fix("safe", "remove the unused `noqa` directive", (edit,))
+    return UNUSED.autofix("remove the unused `noqa` directive", (edit,))

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from django_protolint.findings import Finding
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import Span
 
 DJANGO_ASGI = "from django.core.asgi import get_asgi_application\n\napplication = get_asgi_application()\n"
@@ -37,6 +37,8 @@ APP_NOT_FOUND = Rule(
         "`$APP_MODULE`, a template or a module a deployment file copies into place is never reported."
     ),
     fix="point the command at a module and attribute that exist (`proj.asgi:application`), or create them",
+    gates=Gates(file_role="deployment file"),
+    links=("https://docs.gunicorn.org/en/stable/run.html", "https://www.uvicorn.org/deployment/"),
     examples=[
         Invalid(
             django_project("", Procfile="web: uvicorn proj.asgi:application  # expect: DPL510\n"),

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from django_protolint.findings import Finding
 from django_protolint.knowledge import streaming
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, StreamingResponseFact
 
 UVICORN = "web: uvicorn proj.asgi:application\n"
@@ -144,6 +144,9 @@ STREAMING_MISMATCH = Rule(
         "and not when the project's Django is older than 4.2."
     ),
     fix="{advice}",
+    how_to_fix="Give the response the kind of iterator the server's protocol streams: an async generator under ASGI, a sync generator under WSGI. The finding's help line says which one this deployment needs.",
+    gates=Gates(django=">=4.2"),
+    links=("https://docs.djangoproject.com/en/stable/ref/request-response/#streaminghttpresponse-objects",),
     examples=[
         Invalid(django_project(SYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
         Invalid(

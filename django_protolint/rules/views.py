@@ -14,7 +14,7 @@ from django_protolint.knowledge.django_views import HTTP_METHOD_NAMES, VIEW_DECO
 from django_protolint.project.async_work import schedules
 from django_protolint.project.decorators import DjangoDecoratorAlias, called_name, django_decorator_alias, wrapping
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, FunctionFact
 
 VIEWSET_ACTIONS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
@@ -31,10 +31,10 @@ MIXED_HANDLERS = Rule(
         "(except `options`) must be `async def`, or none. A mix raises `ImproperlyConfigured: ... HTTP handlers "
         "must either be all sync or all async` in `as_view()`, so the whole URLconf fails to import. Handlers "
         "inherited from Django's generic views are sync: an `async def get` on a `FormView` still leaves the "
-        "sync `post` and `put`. Verified against Django in tests/test_knowledge_views.py. "
-        "See https://docs.djangoproject.com/en/stable/topics/class-based-views/#async-class-based-views."
+        "sync `post` and `put`. Verified against Django in tests/test_knowledge_views.py."
     ),
     fix="make every handler async (override the inherited ones too), or every handler sync",
+    links=("https://docs.djangoproject.com/en/stable/topics/class-based-views/#async-class-based-views",),
     examples=[
         Invalid(
             django_project(
@@ -107,6 +107,7 @@ NEVER_AWAITS = Rule(
     ),
     fix="make it a plain `def` view, or await the I/O it does",
     yields_to=("DPL1",),
+    links=("https://docs.djangoproject.com/en/stable/topics/async/#async-views",),
     examples=[
         Invalid(
             django_project(
@@ -195,6 +196,13 @@ SYNC_ONLY_DECORATOR = Rule(
         "sits on the decorator line: that is what to change."
     ),
     fix="upgrade Django to {since} or later, or make the view sync",
+    how_to_fix="Upgrade Django to the release that made the decorator async-aware (5.0 for the view decorators, 5.1 for `login_required`, `permission_required` and `user_passes_test`), or make the view sync.",
+    gates=Gates(django="<5.1"),
+    links=(
+        "https://docs.djangoproject.com/en/stable/topics/http/decorators/",
+        "https://docs.djangoproject.com/en/stable/releases/5.0/#decorators",
+        "https://docs.djangoproject.com/en/stable/releases/5.1/#django-contrib-auth",
+    ),
     examples=[
         Invalid(
             django_project(
@@ -453,6 +461,7 @@ ASYNC_DRF_HANDLER = Rule(
         "`APIView` and `ViewSet`."
     ),
     fix="make the handler sync, or base the view on `adrf.views.APIView` / `adrf.viewsets.ViewSet`",
+    links=("https://github.com/encode/django-rest-framework/issues/7240", "https://github.com/em1208/adrf"),
     examples=[
         Invalid(
             django_project(
