@@ -65,6 +65,7 @@ UNAWAITED = Rule(
                 await notify(article)  # expect: DPL120
                 await Article.objects.filter(pk=pk).aupdate(published=True)  # expect: DPL120
             """,
+            id="async ORM methods, asyncio.sleep and a project coroutine called as bare statements",
         ),
         Invalid(
             """
@@ -84,7 +85,8 @@ UNAWAITED = Rule(
                 from channels.layers import get_channel_layer
                 layer = get_channel_layer()
                 layer.group_send("room", {"type": "chat.message", "text": message})  # expect: DPL120
-            """
+            """,
+            id="accept and channel layer calls not awaited in consumers and a plain function",
         ),
         Valid(
             """
@@ -99,7 +101,8 @@ UNAWAITED = Rule(
             class SyncChat(WebsocketConsumer):
                 def receive(self, text_data=None, bytes_data=None):
                     async_to_sync(self.channel_layer.group_send)("room", {"type": "chat.message"})
-            """
+            """,
+            id="awaited in an async consumer, async_to_sync in a sync consumer",
         ),
         Valid(
             """
@@ -115,7 +118,8 @@ UNAWAITED = Rule(
                 await asyncio.gather(notify(article), asyncio.sleep(1))
                 task = asyncio.create_task(notify(article))
                 await task
-            """
+            """,
+            id="coroutines awaited, gathered or handed to create_task",
         ),
         Invalid(
             """
@@ -140,7 +144,8 @@ UNAWAITED = Rule(
 
                 def save(self):
                     return None
-            """
+            """,
+            id="aclose_old_connections awaited, and a database_sync_to_async wrapper not called",
         ),
         Valid(
             """

@@ -55,7 +55,8 @@ BACKGROUND_TASK_UNDER_WSGI = Rule(
                 KICK.replace("{expect}", "  # expect: DPL511"),
                 routes=("kick",),
                 Procfile="web: gunicorn proj.wsgi:application\n",
-            )
+            ),
+            id="asyncio.create_task in an async view served by WSGI",
         ),  # fmt: skip
         Valid(
             django_project(

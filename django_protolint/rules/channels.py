@@ -157,13 +157,14 @@ ROUTER_WITHOUT_HTTP = Rule(
                 )
                 """
             )
-            | {"requirements.txt": "Django>=4.2\nchannels>=4.0\n"}
+            | {"requirements.txt": "Django>=4.2\nchannels>=4.0\n"},
+            id="a ProtocolTypeRouter with a websocket key and no http key",
         ),
         Invalid(
             channels_example(asgi=ROUTER_WITHOUT_HTTP_ASGI),
             note="no pin, but the routes use as_asgi() (Channels ≥ 3): reported at `info`, 3.x still adds it",
         ),
-        Valid(channels_example()),
+        Valid(channels_example(), id="a ProtocolTypeRouter with http and websocket keys"),
         Valid(
             channels_example(asgi=ROUTER_WITHOUT_HTTP_ASGI.replace("  # expect: DPL301", ""))
             | {"requirements.txt": "Django>=3.2\nchannels==3.0.5\n"},
@@ -211,9 +212,10 @@ MISSING_ORIGIN_VALIDATOR = Rule(
                     }
                 )
                 """
-            )
+            ),
+            id="a websocket app in AuthMiddlewareStack without an origin validator",
         ),
-        Valid(channels_example()),
+        Valid(channels_example(), id="a websocket app in AllowedHostsOriginValidator"),
     ],
 )
 
@@ -237,7 +239,8 @@ IN_MEMORY_LAYER = Rule(
             channels_example(
                 settings='CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}'
                 "  # expect: DPL303\n"
-            )
+            ),
+            id="CHANNEL_LAYERS on InMemoryChannelLayer in the settings",
         ),
         Invalid(
             channels_example(
@@ -249,7 +252,8 @@ IN_MEMORY_LAYER = Rule(
         Valid(
             channels_example(
                 settings='CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}\n'
-            )
+            ),
+            id="CHANNEL_LAYERS on RedisChannelLayer",
         ),
         Valid(
             django_project(
@@ -347,7 +351,8 @@ EARLY_MODEL_IMPORT = Rule(
                         await self.accept()
                 """,
             )
-            | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"}
+            | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
+            id="routing that imports models, imported before get_asgi_application",
         ),
         Valid(
             channels_example(
@@ -517,7 +522,7 @@ BARE_CONSUMER = Rule(
             },
             note="a Channels 2 shape with Channels 4 pinned",
         ),
-        Valid(channels_example()),
+        Valid(channels_example(), id="a consumer routed with as_asgi()"),
         Valid(CHANNELS_2, note="Channels 2 routes consumer classes: there is no as_asgi()"),
     ],
 )
@@ -585,7 +590,10 @@ LAYER_MISSING = Rule(
     ),
     links=("https://channels.readthedocs.io/en/stable/topics/channel_layers.html",),
     examples=[
-        Invalid(channels_example(consumers=LAYER_CONSUMERS) | {"app/tasks.py": LAYER_TASKS}),
+        Invalid(
+            channels_example(consumers=LAYER_CONSUMERS) | {"app/tasks.py": LAYER_TASKS},
+            id="group_add, groups and get_channel_layer() used without CHANNEL_LAYERS",
+        ),
         Valid(
             channels_example(consumers=LAYER_CONSUMERS.replace("  # expect: DPL306", ""), settings=IN_MEMORY)
             | {"app/tasks.py": LAYER_TASKS.replace("  # expect: DPL306", "")},

@@ -44,9 +44,10 @@ MISSING_SETTINGS_MODULE = Rule(
             django_project(
                 "",
                 manage_py='import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.setings")  # expect: DPL401\n',
-            )
+            ),
+            id="DJANGO_SETTINGS_MODULE misspelled in manage.py",
         ),
-        Valid(django_project("")),
+        Valid(django_project(""), id="DJANGO_SETTINGS_MODULE naming the project's settings"),
     ],
 )
 
@@ -74,7 +75,8 @@ MISSING_APPLICATION = Rule(
                 'WSGI_APPLICATION = "proj.wsgi.app"  # expect: DPL402\n',
                 proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\n"
                 "application = get_wsgi_application()\n",
-            )  # fmt: skip
+            ),  # fmt: skip
+            id="WSGI_APPLICATION naming an attribute wsgi.py lacks",
         ),
         Valid(
             _files(
@@ -103,14 +105,18 @@ DAPHNE_WITHOUT_ASGI_APPLICATION = Rule(
     gates=Gates(file_role="settings module"),
     links=("https://github.com/django/daphne#runserver",),
     examples=[
-        Invalid(_files(["daphne", "django.contrib.staticfiles", "app"], expect="DPL403")),
+        Invalid(
+            _files(["daphne", "django.contrib.staticfiles", "app"], expect="DPL403"),
+            id="daphne installed without ASGI_APPLICATION",
+        ),
         Valid(
             _files(
                 ["daphne", "django.contrib.staticfiles", "app"],
                 'ASGI_APPLICATION = "proj.asgi.application"\n',
                 proj__asgi_py="from django.core.asgi import get_asgi_application\n\n"
                 "application = get_asgi_application()\n",
-            )
+            ),
+            id="daphne installed with ASGI_APPLICATION set",
         ),  # fmt: skip
     ],
 )
@@ -135,9 +141,13 @@ DAPHNE_AFTER_STATICFILES = Rule(
                 ["django.contrib.staticfiles", "daphne", "app"],
                 'ASGI_APPLICATION = "proj.asgi.application"\n',
                 expect="DPL404",
-            )
+            ),
+            id="staticfiles above daphne in INSTALLED_APPS",
         ),  # fmt: skip
-        Valid(_files(["daphne", "django.contrib.staticfiles", "app"], 'ASGI_APPLICATION = "proj.asgi.application"\n')),
+        Valid(
+            _files(["daphne", "django.contrib.staticfiles", "app"], 'ASGI_APPLICATION = "proj.asgi.application"\n'),
+            id="daphne above staticfiles",
+        ),
     ],
 )
 
@@ -172,7 +182,8 @@ ASGI_ENTRYPOINT_MISSING = Rule(
                     async def connect(self):
                         await self.accept()
                 """,
-            )
+            ),
+            id="a websocket consumer and no asgi.py",
         ),
         Valid(
             django_project(

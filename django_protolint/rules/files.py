@@ -32,13 +32,15 @@ PARSE_ERROR = Rule(
             """
             def broken(:  # expect: DPL001
                 pass
-            """
+            """,
+            id="a def with a broken parameter list does not parse",
         ),
         Valid(
             """
             def fine():
                 pass
-            """
+            """,
+            id="a file that parses",
         ),
         Valid(
             """

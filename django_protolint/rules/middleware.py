@@ -62,7 +62,8 @@ SYNC_ONLY_MIDDLEWARE = Rule(
                     def __call__(self, request):
                         return self.get_response(request)
                 """,
-            )
+            ),
+            id="a plain sync middleware class in front of async views",
         ),
         Valid(
             django_project(

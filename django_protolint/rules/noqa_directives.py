@@ -72,7 +72,8 @@ UNUSED = Rule(
 
             async def view(request):
                 time.sleep(1)  # noqa: DPL110
-            """
+            """,
+            id="a noqa that silences a finding on its line is used",
         ),
         Valid(
             """
@@ -115,10 +116,10 @@ UNKNOWN = Rule(
     ),
     fix="use a code that `django-protolint rules` lists",
     examples=[
-        Invalid("x = 1  # noqa: DPL999  # expect: DPL005\n"),
+        Invalid("x = 1  # noqa: DPL999  # expect: DPL005\n", id="a noqa naming a code no rule has"),
         Invalid("x = 1  # noqa: E501, DPL1010  # expect: DPL005\n", note="a digit too many"),
         Valid("x = 1  # noqa: DPL1, E501\n", note="a prefix of real codes, and another tool's code"),
-        Valid("x = 1  # noqa\n"),
+        Valid("x = 1  # noqa\n", id="a bare noqa names no code"),
     ],
 )
 

@@ -68,6 +68,7 @@ SYNC_QUERY = Rule(
                 title = (await Article.objects.filter(pk=pk).afirst()).title  # expect: DPL101
                 return article, total, title
             """,
+            id="get, count and first on a manager or QuerySet in an async view",
         ),
         Invalid(
             """
@@ -105,7 +106,8 @@ SYNC_QUERY = Rule(
                     return Article.objects.count()  # a nested sync def is not async code
                 published = Article.objects.filter(published=True)
                 return published.exists()  # expect: DPL101
-            """
+            """,
+            id="a query after a nested sync def is still in the async view",
         ),
         Valid(
             """
@@ -140,7 +142,8 @@ SYNC_QUERY = Rule(
                 async def get(self, request, pk):
                     user = get_user_model().objects.get(pk=pk)  # expect: DPL101
                     return self.model.objects.filter(owner=user).first()  # expect: DPL101
-            """
+            """,
+            id="queries in an async handler of a class-based view, through get_user_model and self.model",
         ),
         Invalid(
             """
@@ -241,7 +244,8 @@ QUERYSET_EVALUATED = Rule(
                 if articles:  # expect: DPL102
                     return len(articles)  # expect: DPL102
                 return list(articles[:10])  # expect: DPL102
-            """
+            """,
+            id="iterating, testing, len() and list() of a QuerySet in an async view",
         ),
         Valid(
             """
@@ -326,6 +330,7 @@ INSTANCE_METHOD = Rule(
                 article.published = True
                 await article.asave()  # expect: DPL103
             """,
+            id="save() on an instance fetched with aget",
         ),
         Valid(
             """
@@ -336,7 +341,8 @@ INSTANCE_METHOD = Rule(
                 article.published = True
                 await article.asave()
                 form.save()  # not known to be a model instance
-            """
+            """,
+            id="asave() awaited, and save() on an object not known to be a model instance",
         ),
         Invalid(
             """
@@ -431,6 +437,7 @@ REQUEST_USER = Rule(
                 if (await request.auser()).is_authenticated:  # expect: DPL104
                     return "hello"
             """,
+            id="request.user.is_authenticated in an async view",
         ),
         Valid(
             """
@@ -495,7 +502,8 @@ REQUEST_SESSION = Rule(
                 items = request.session.get("cart", [])  # expect: DPL105
                 request.session["cart"] = items  # expect: DPL105
                 return items
-            """
+            """,
+            id="reading and writing request.session in an async view",
         ),
         Valid(
             """
@@ -505,6 +513,7 @@ REQUEST_SESSION = Rule(
                 return items
             """,
             django_version="5.1",
+            id="the session's async methods awaited",
         ),
         Valid(
             """
@@ -561,7 +570,8 @@ SYNC_FUNCTION = Rule(
                 with transaction.atomic():  # expect: DPL106
                     pass
                 return article
-            """
+            """,
+            id="get_object_or_404 and transaction.atomic in an async view",
         ),
         Invalid(
             """
@@ -617,6 +627,7 @@ SYNC_FUNCTION = Rule(
                 return get_object_or_404(Article, pk=pk)
             """,
             django_version="5.0",
+            id="aget_object_or_404 awaited, and get_object_or_404 in a sync view",
         ),
         Invalid(
             """
@@ -638,6 +649,7 @@ SYNC_FUNCTION = Rule(
             async def wrap(view, using):
                 return transaction.atomic(using=using)(view)  # builds the decorator; no query until entered
             """,
+            id="transaction.atomic(using=...) built as a decorator runs no query",
         ),
         Valid(
             """
@@ -702,7 +714,8 @@ ATOMIC_ON_ASYNC = Rule(
             @transaction.atomic  # expect: DPL107
             async def transfer(request):
                 return None
-            """
+            """,
+            id="transaction.atomic decorating an async view",
         ),
         Valid(
             """
@@ -715,7 +728,8 @@ ATOMIC_ON_ASYNC = Rule(
 
             async def transfer(request):
                 return await sync_to_async(do_transfer)()
-            """
+            """,
+            id="the transaction in a sync function called through sync_to_async",
         ),
     ],
 )
@@ -774,7 +788,8 @@ RELATED_ACCESS = Rule(
                         books = author.books.exists()  # expect: DPL108
                         return name, count, books
                 """,
-            }
+            },
+            id="a foreign key not fetched, and related managers queried, in an async view",
         ),
         Invalid(
             {

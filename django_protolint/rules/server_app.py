@@ -49,9 +49,13 @@ APP_NOT_FOUND = Rule(
             note="hypercorn looks for `app` when the command names no attribute",
         ),  # fmt: skip
         Invalid(
-            django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: daphne proj.asgi:app  # expect: DPL510\n")
+            django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: daphne proj.asgi:app  # expect: DPL510\n"),
+            id="daphne given an attribute asgi.py does not define",
         ),  # fmt: skip
-        Valid(django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: hypercorn proj.asgi:application\n")),
+        Valid(
+            django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: hypercorn proj.asgi:application\n"),
+            id="hypercorn given the application asgi.py defines",
+        ),
         Valid(
             django_project("", proj__asgi_py=CHANNEL_APPS, Procfile="web: daphne proj.asgi:channel_layer\n"),
             note="any attribute the module defines",

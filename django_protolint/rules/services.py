@@ -68,6 +68,7 @@ SIGNAL_SEND = Rule(
                 """,
             },
             django_version="5.0",
+            id="send and send_robust on project and Django signals in an async view",
         ),
         Valid(
             {
@@ -92,6 +93,7 @@ SIGNAL_SEND = Rule(
                 """,
             },
             django_version="5.0",
+            id="asend awaited, send through sync_to_async, a send that is no signal's, and a sync view",
         ),
         Valid(
             {
@@ -150,6 +152,7 @@ PAGINATOR = Rule(
                 return page, first
             """,
             django_version="6.0",
+            id="a Paginator over a QuerySet paged in an async view",
         ),
         Valid(
             """
@@ -166,6 +169,7 @@ PAGINATOR = Rule(
                 return page, numbers, other
             """,
             django_version="6.0",
+            id="AsyncPaginator awaited, a Paginator over a list, and page() through sync_to_async",
         ),
         Valid(
             """
@@ -228,6 +232,7 @@ TASK_API = Rule(
                 """,
             },
             django_version="6.0",
+            id="enqueue, refresh and get_result of django.tasks in an async view",
         ),
         Valid(
             {
@@ -254,6 +259,7 @@ TASK_API = Rule(
                 """,
             },
             django_version="6.0",
+            id="aenqueue and arefresh awaited, a plain function named enqueue, and a sync view",
         ),
         Valid(
             {

@@ -86,8 +86,14 @@ WEBSOCKETS_ON_WSGI = Rule(
         "https://docs.djangoproject.com/en/stable/howto/deployment/asgi/",
     ),
     examples=[
-        Invalid(websocket_project("web: gunicorn proj.wsgi:application --workers 3  # expect: DPL501\n")),
-        Valid(websocket_project("web: daphne -b 0.0.0.0 -p $PORT proj.asgi:application\n")),
+        Invalid(
+            websocket_project("web: gunicorn proj.wsgi:application --workers 3  # expect: DPL501\n"),
+            id="websocket consumers served by gunicorn's sync workers",
+        ),
+        Valid(
+            websocket_project("web: daphne -b 0.0.0.0 -p $PORT proj.asgi:application\n"),
+            id="websocket consumers served by daphne",
+        ),
         Valid(
             websocket_project("web: gunicorn proj.asgi:application\n"),
             note="a WSGI worker on `asgi.py` fails every request, handshakes included: DPL506 alone reports it",
@@ -128,11 +134,15 @@ ASYNC_VIEWS_ON_WSGI = Rule(
         "https://docs.djangoproject.com/en/stable/howto/deployment/asgi/",
     ),
     examples=[
-        Invalid(django_project(ASYNC_VIEW, routes=("index",), Procfile="web: gunicorn proj.wsgi  # expect: DPL502\n")),
+        Invalid(
+            django_project(ASYNC_VIEW, routes=("index",), Procfile="web: gunicorn proj.wsgi  # expect: DPL502\n"),
+            id="async views served by gunicorn on the WSGI app",
+        ),
         Valid(
             django_project(
                 ASYNC_VIEW, routes=("index",), Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker\n"
-            )
+            ),
+            id="async views served by gunicorn with the uvicorn worker",
         ),  # fmt: skip
         Valid(
             django_project(
@@ -170,7 +180,10 @@ RUNSERVER_IN_PRODUCTION = Rule(
     gates=Gates(file_role="deployment file"),
     links=("https://docs.djangoproject.com/en/stable/ref/django-admin/#runserver",),
     examples=[
-        Invalid(django_project("", Procfile="web: python manage.py runserver 0.0.0.0:$PORT  # expect: DPL503\n")),
+        Invalid(
+            django_project("", Procfile="web: python manage.py runserver 0.0.0.0:$PORT  # expect: DPL503\n"),
+            id="runserver as the Procfile's web process",
+        ),
         Valid(
             django_project(
                 "", **{"docker-compose.dev.yml": "services:\n  web:\n    command: python manage.py runserver\n"}
@@ -201,8 +214,14 @@ MALFORMED_PROCFILE = Rule(
     gates=Gates(file_role="Procfile"),
     links=("https://devcenter.heroku.com/articles/procfile",),
     examples=[
-        Invalid(django_project("", Procfile="web: gunicorn proj.wsgi\ngunicorn proj.wsgi  # expect: DPL504\n")),
-        Valid(django_project("", Procfile="# comment\nrelease: python manage.py migrate\nweb: gunicorn proj.wsgi\n")),
+        Invalid(
+            django_project("", Procfile="web: gunicorn proj.wsgi\ngunicorn proj.wsgi  # expect: DPL504\n"),
+            id="a Procfile line without a process type",
+        ),
+        Valid(
+            django_project("", Procfile="# comment\nrelease: python manage.py migrate\nweb: gunicorn proj.wsgi\n"),
+            id="comments and process types in a Procfile",
+        ),
     ],
 )
 
@@ -226,11 +245,13 @@ WORKER_NOT_INSTALLED = Rule(
     examples=[
         Invalid(
             django_project("", Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker  # expect: DPL505\n")
-            | {"requirements.txt": "Django>=5.0\ngunicorn\n"}
+            | {"requirements.txt": "Django>=5.0\ngunicorn\n"},
+            id="gunicorn's uvicorn worker class without uvicorn-worker in the requirements",
         ),
         Valid(
             django_project("", Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker\n")
-            | {"requirements.txt": "Django>=5.0\ngunicorn\nuvicorn-worker\n"}
+            | {"requirements.txt": "Django>=5.0\ngunicorn\nuvicorn-worker\n"},
+            id="uvicorn-worker listed in the requirements",
         ),
     ],
 )
@@ -254,8 +275,11 @@ APP_PROTOCOL_MISMATCH = Rule(
         "https://docs.djangoproject.com/en/stable/howto/deployment/wsgi/",
     ),
     examples=[
-        Invalid(django_project("", Procfile="web: gunicorn proj.asgi:application  # expect: DPL506\n")),
-        Valid(django_project("", Procfile="web: uvicorn proj.asgi:application\n")),
+        Invalid(
+            django_project("", Procfile="web: gunicorn proj.asgi:application  # expect: DPL506\n"),
+            id="gunicorn's sync worker serving the ASGI app",
+        ),
+        Valid(django_project("", Procfile="web: uvicorn proj.asgi:application\n"), id="uvicorn serving the ASGI app"),
     ],
 )
 
@@ -270,8 +294,14 @@ GRANIAN_RSGI = Rule(
     gates=Gates(file_role="deployment file"),
     links=("https://github.com/emmett-framework/granian#options",),
     examples=[
-        Invalid(django_project("", Procfile="web: granian proj.asgi:application  # expect: DPL507\n")),
-        Valid(django_project("", Procfile="web: granian --interface asgi proj.asgi:application\n")),
+        Invalid(
+            django_project("", Procfile="web: granian proj.asgi:application  # expect: DPL507\n"),
+            id="granian without --interface",
+        ),
+        Valid(
+            django_project("", Procfile="web: granian --interface asgi proj.asgi:application\n"),
+            id="granian with --interface asgi",
+        ),
     ],
 )
 
@@ -286,8 +316,14 @@ UNREADABLE_DEPLOYMENT = Rule(
     fix="fix the file's syntax",
     gates=Gates(file_role="deployment file"),
     examples=[
-        Invalid(django_project("", **{"docker-compose.yml": "services: [unclosed  # expect: DPL508\n"})),
-        Valid(django_project("", **{"docker-compose.yml": "services:\n  web:\n    command: gunicorn proj.wsgi\n"})),
+        Invalid(
+            django_project("", **{"docker-compose.yml": "services: [unclosed  # expect: DPL508\n"}),
+            id="a compose file that is not valid YAML",
+        ),
+        Valid(
+            django_project("", **{"docker-compose.yml": "services:\n  web:\n    command: gunicorn proj.wsgi\n"}),
+            id="a valid compose file",
+        ),
     ],
 )
 

@@ -148,7 +148,10 @@ STREAMING_MISMATCH = Rule(
     gates=Gates(django=">=4.2"),
     links=("https://docs.djangoproject.com/en/stable/ref/request-response/#streaminghttpresponse-objects",),
     examples=[
-        Invalid(django_project(SYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
+        Invalid(
+            django_project(SYNC_STREAM, routes=("stream",), Procfile=UVICORN),
+            id="a sync generator streamed under uvicorn",
+        ),
         Invalid(
             django_project(RANGED_FILE, routes=("serve",), Procfile=UVICORN),
             note="an instance of a class with a sync `__iter__` (archivebox's range reader)",
@@ -164,7 +167,10 @@ STREAMING_MISMATCH = Rule(
             django_project(STORAGE_VIEW, routes=("PackageDownload.as_view()",), Procfile=UVICORN),
             note="a class-based view opening a file from its storage",
         ),  # fmt: skip
-        Valid(django_project(ASYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
+        Valid(
+            django_project(ASYNC_STREAM, routes=("stream",), Procfile=UVICORN),
+            id="an async generator streamed under uvicorn",
+        ),
         Valid(
             django_project(SYNC_STREAM.replace("  # expect: DPL509", ""), routes=("stream",), Procfile=GUNICORN),
             note="a sync iterator under WSGI streams as it should",

@@ -62,7 +62,8 @@ TRANSITIVE_ORM = Rule(
                         total = stats_helper()  # expect: DPL130
                         return total
                 """,
-            }
+            },
+            id="a sync helper that reaches a query through another helper, called from an async view",
         ),
         Valid(
             {
@@ -83,7 +84,8 @@ TRANSITIVE_ORM = Rule(
                         total = await sync_to_async(count_published)()
                         return title_case(str(total))
                 """,
-            }
+            },
+            id="the querying helper through sync_to_async, and a helper that queries nothing",
         ),
         Invalid(
             {
@@ -151,7 +153,8 @@ TRANSITIVE_BLOCKING = Rule(
 
                 async def refresh(self):
                     return self.fetch("https://example.com")  # expect: DPL131
-            """
+            """,
+            id="a sync method that calls requests, called from an async method",
         ),
         Valid(
             """
@@ -163,7 +166,8 @@ TRANSITIVE_BLOCKING = Rule(
 
             async def refresh(request):
                 return await asyncio.to_thread(fetch, "https://example.com")
-            """
+            """,
+            id="a blocking helper handed to asyncio.to_thread",
         ),
         Valid(
             """

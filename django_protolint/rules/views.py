@@ -54,7 +54,8 @@ MIXED_HANDLERS = Rule(
                         return None
                 """,
                 routes=("Article.as_view()", "Contact.as_view()"),
-            )
+            ),
+            id="an async get beside a sync post, and an async get on a FormView",
         ),
         Valid(
             django_project(
@@ -118,7 +119,8 @@ NEVER_AWAITS = Rule(
                     return HttpResponse("hello")
                 """,
                 routes=("index",),
-            )
+            ),
+            id="an async view that awaits nothing",
         ),
         Valid(
             django_project(
@@ -134,7 +136,8 @@ NEVER_AWAITS = Rule(
                     return 1
                 """,
                 routes=("index",),
-            )
+            ),
+            id="an async view that awaits, and an async helper no URL routes to",
         ),
         Valid(
             django_project(
@@ -221,6 +224,7 @@ SYNC_ONLY_DECORATOR = Rule(
                 routes=("profile", "submit"),
             ),
             django_version="4.2",
+            id="login_required and require_POST on async views before Django 5.0",
         ),
         Valid(
             django_project(
@@ -239,6 +243,7 @@ SYNC_ONLY_DECORATOR = Rule(
                 routes=("profile", "submit"),
             ),
             django_version="5.1",
+            id="login_required on an async view on Django 5.1",
         ),
         Invalid(
             django_project(
@@ -473,7 +478,8 @@ ASYNC_DRF_HANDLER = Rule(
                         return None
                 """,
                 routes=("Ping.as_view()",),
-            )
+            ),
+            id="an async handler on a DRF APIView",
         ),
         Valid(
             django_project(
@@ -490,7 +496,8 @@ ASYNC_DRF_HANDLER = Rule(
                         return None
                 """,
                 routes=("Ping.as_view()", "Pong.as_view()"),
-            )
+            ),
+            id="an async handler on adrf's APIView, a sync one on DRF's",
         ),
     ],
 )
