@@ -138,3 +138,16 @@ def test_every_rule_has_a_trigger_and_a_near_miss():
             continue
         assert any(not e.valid for e in rule.examples), f"{rule.code} has no triggering example"
         assert any(e.valid for e in rule.examples), f"{rule.code} has no near-miss example"
+
+
+def test_an_example_outside_the_declared_django_gate_is_silent():
+    # The gate is data the docs show ("When it applies"); an Invalid example on a release the gate excludes
+    # would contradict it.
+    from packaging.specifiers import SpecifierSet
+
+    for rule in RULES.values():
+        if not rule.gates.django:
+            continue
+        for example in rule.examples:
+            if example.django_version and example.django_version not in SpecifierSet(rule.gates.django):
+                assert example.valid, f"{rule.code}: an Invalid example on Django {example.django_version}"

@@ -34,9 +34,9 @@ def how_to_fix(rule: Rule) -> str:
 def _gate_lines(gates: Gates) -> list[str]:
     lines = []
     if gates.django:
-        lines.append(f"- Django `{gates.django}` (the lowest release your dependency files allow)")
+        lines.append(f"- Django `{gates.django}`, judged by the lowest release your dependency files allow")
     if gates.channels:
-        lines.append(f"- Channels `{gates.channels}` (the lowest release your dependency files allow)")
+        lines.append(f"- Channels `{gates.channels}`, judged by the lowest release your dependency files allow")
     lines.append(f"- Findings sit in: {gates.file_role}")
     if gates.async_scope:
         lines.append(

@@ -14,7 +14,7 @@ from django_protolint.knowledge.django_views import HTTP_METHOD_NAMES, VIEW_DECO
 from django_protolint.project.async_work import schedules
 from django_protolint.project.decorators import DjangoDecoratorAlias, called_name, django_decorator_alias, wrapping
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, FunctionFact
 
 VIEWSET_ACTIONS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
@@ -200,7 +200,6 @@ SYNC_ONLY_DECORATOR = Rule(
     ),
     fix="upgrade Django to {since} or later, or make the view sync",
     how_to_fix="Upgrade Django to the release that made the decorator async-aware (5.0 for the view decorators, 5.1 for `login_required`, `permission_required` and `user_passes_test`), or make the view sync.",
-    gates=Gates(django="<5.1"),
     links=(
         "https://docs.djangoproject.com/en/stable/topics/http/decorators/",
         "https://docs.djangoproject.com/en/stable/releases/5.0/#decorators",
