@@ -136,7 +136,12 @@ SLEEP = _blocking_rule(
         "nothing else: code that relied on nothing interleaving (shared state read before and written after the "
         "pause) may now see another request's changes.",
     ),
-    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.sleep",), ids=('time.sleep in an async view, beside a nested sync helper that sleeps', 'asyncio.sleep awaited, time.sleep through sync_to_async, and time.sleep in a sync view'))  # fmt: skip
+    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.sleep",),
+    ids=(
+        "time.sleep in an async view, beside a nested sync helper that sleeps",
+        "asyncio.sleep awaited, time.sleep through sync_to_async, and time.sleep in a sync view",
+    ),
+)  # fmt: skip
 
 HTTP = _blocking_rule(
     "DPL111", "blocking-http-in-async", "A synchronous HTTP call (`requests`, `httpx.Client`, `urllib`, `urllib3`, boto3)",
@@ -184,7 +189,12 @@ HTTP = _blocking_rule(
         ),
     ),
     how="Use an async client (`httpx.AsyncClient`, `aiohttp`) and await its calls, or run the sync call in a thread: `await asyncio.to_thread(requests.get, url)`.",
-    links=("https://www.python-httpx.org/async/",), ids=('requests, an httpx.Client and urlopen in an async view', 'an httpx.AsyncClient awaited, and requests.get handed to a thread'))  # fmt: skip
+    links=("https://www.python-httpx.org/async/",),
+    ids=(
+        "requests, an httpx.Client and urlopen in an async view",
+        "an httpx.AsyncClient awaited, and requests.get handed to a thread",
+    ),
+)  # fmt: skip
 
 SUBPROCESS = _blocking_rule(
     "DPL112", "blocking-subprocess-in-async", "Starting or waiting for a process (`subprocess`, `os.system`, `os.wait*`)",
@@ -226,7 +236,12 @@ SUBPROCESS = _blocking_rule(
         ),
     ),
     how="Start the process with `await asyncio.create_subprocess_exec(...)` and await `proc.communicate()`, or run the sync call in a thread with `asyncio.to_thread`.",
-    links=("https://docs.python.org/3/library/asyncio-subprocess.html",), ids=('subprocess.run and os.system in an async view', 'asyncio.create_subprocess_exec awaited'))  # fmt: skip
+    links=("https://docs.python.org/3/library/asyncio-subprocess.html",),
+    ids=(
+        "subprocess.run and os.system in an async view",
+        "asyncio.create_subprocess_exec awaited",
+    ),
+)  # fmt: skip
 
 FILE = _blocking_rule(
     "DPL113", "blocking-file-io-in-async", "Opening, reading or writing a file synchronously",
@@ -316,7 +331,12 @@ FILE = _blocking_rule(
         ),
     ),
     how="Read and write files in a thread (`await asyncio.to_thread(path.read_text)`) or with an async file library such as `aiofiles`; for uploads and storage use the storage API inside `sync_to_async`.",
-    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",), ids=('open, Path.write_text and gzip.open in an async view', 'file work handed to a thread, gzip over a bytes buffer and a spooled temporary file'))  # fmt: skip
+    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",),
+    ids=(
+        "open, Path.write_text and gzip.open in an async view",
+        "file work handed to a thread, gzip over a bytes buffer and a spooled temporary file",
+    ),
+)  # fmt: skip
 
 FILESYSTEM = _blocking_rule(
     "DPL114", "blocking-filesystem-query-in-async", "A filesystem query (`os.path.exists`, `os.stat`, `os.listdir`, ...)",
@@ -401,7 +421,12 @@ FILESYSTEM = _blocking_rule(
         ),
     ),
     how="Run the query in a thread: `await asyncio.to_thread(os.path.exists, path)`.",
-    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",), ids=('os.path.exists and os.listdir in an async view', 'os.path.join is string work, and os.path.exists handed to a thread'))  # fmt: skip
+    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",),
+    ids=(
+        "os.path.exists and os.listdir in an async view",
+        "os.path.join is string work, and os.path.exists handed to a thread",
+    ),
+)  # fmt: skip
 
 INPUT = _blocking_rule(
     "DPL115", "blocking-input-in-async", "`input()`",
@@ -436,7 +461,12 @@ INPUT = _blocking_rule(
         ),
     ),
     how="Do not read standard input from a view or consumer: take the value from the request. In a command-line coroutine, read it in a thread: `await asyncio.to_thread(input, prompt)`.",
-    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",), ids=('input() in an async view', 'input() in a sync function'))  # fmt: skip
+    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",),
+    ids=(
+        "input() in an async view",
+        "input() in a sync function",
+    ),
+)  # fmt: skip
 
 SOCKET = _blocking_rule(
     "DPL116", "blocking-socket-in-async", "A blocking socket call (`socket.create_connection`, `sock.recv`, DNS lookups)",
@@ -478,7 +508,12 @@ SOCKET = _blocking_rule(
         ),
     ),
     how="Use asyncio's streams (`await asyncio.open_connection(host, port)`) and `await loop.getaddrinfo(...)` for DNS, or run the sync call in a thread.",
-    links=("https://docs.python.org/3/library/asyncio-stream.html",), ids=('socket.create_connection and sendall in an async view', 'asyncio.open_connection streams awaited'))  # fmt: skip
+    links=("https://docs.python.org/3/library/asyncio-stream.html",),
+    ids=(
+        "socket.create_connection and sendall in an async view",
+        "asyncio.open_connection streams awaited",
+    ),
+)  # fmt: skip
 
 CACHE = _blocking_rule(
     "DPL117", "blocking-cache-client-in-async", "A synchronous cache client (Django's `cache`, redis-py, pymemcache)",
@@ -525,7 +560,12 @@ CACHE = _blocking_rule(
         ),
     ),
     how="Await Django's async cache methods (`await cache.aget(key)`, `await cache.aset(key, value)`) or use an async client (`redis.asyncio`).",
-    links=("https://docs.djangoproject.com/en/stable/topics/cache/#asynchronous-support",), ids=("a redis-py client and Django's sync cache API in an async view", 'redis.asyncio and cache.aget awaited'))  # fmt: skip
+    links=("https://docs.djangoproject.com/en/stable/topics/cache/#asynchronous-support",),
+    ids=(
+        "a redis-py client and Django's sync cache API in an async view",
+        "redis.asyncio and cache.aget awaited",
+    ),
+)  # fmt: skip
 
 MAIL = _blocking_rule(
     "DPL118", "blocking-mail-in-async", "Sending mail synchronously (`send_mail`, `EmailMessage.send`, `smtplib`)",
@@ -565,7 +605,12 @@ MAIL = _blocking_rule(
         ),
     ),
     how="Send the mail in a thread (`await sync_to_async(send_mail)(...)`) or from a task queue.",
-    links=("https://docs.djangoproject.com/en/stable/topics/email/",), ids=('send_mail in an async view', 'send_mail through sync_to_async'))  # fmt: skip
+    links=("https://docs.djangoproject.com/en/stable/topics/email/",),
+    ids=(
+        "send_mail in an async view",
+        "send_mail through sync_to_async",
+    ),
+)  # fmt: skip
 
 DATABASE = _blocking_rule(
     "DPL119", "blocking-database-driver-in-async", "A synchronous database driver (`sqlite3`, `psycopg`, `pymysql`)",
@@ -609,7 +654,12 @@ DATABASE = _blocking_rule(
         ),
     ),
     how="Use the ORM's async API, an async driver (`psycopg.AsyncConnection`, `aiosqlite`), or run the sync driver in a thread with `sync_to_async`.",
-    links=(), ids=('sqlite3 connect and execute in an async view', 'sqlite3 in a sync function called through sync_to_async'))  # fmt: skip
+    links=(),
+    ids=(
+        "sqlite3 connect and execute in an async view",
+        "sqlite3 in a sync function called through sync_to_async",
+    ),
+)  # fmt: skip
 
 CONFIGURED = Rule(
     code="DPL140",
