@@ -93,6 +93,22 @@ def test_sleep_fix_is_unsafe():
     assert RULES["DPL110"].fix_safety is not None and RULES["DPL110"].fix_safety.applicability == "unsafe"
 
 
+def test_a_check_may_offer_a_less_safe_fix_than_declared(tmp_path):
+    # DPL106 declares safe fixes; the authenticate() one is unsafe for this finding (a duck-typed backend has no
+    # aauthenticate()), and get_object_or_404's stays safe.
+    files = {
+        "app/views.py": "from django.contrib.auth import authenticate\n"
+        "from django.shortcuts import get_object_or_404\n\n"
+        "async def view(request, pk):\n"
+        "    get_object_or_404(request, pk=pk)\n"
+        "    return authenticate(request)\n"
+    }
+    root = write_project(tmp_path / "project", files)
+    report = run(root, select=("DPL106",), django_version="5.0")
+    fixes = {finding.span.line: finding.fix.applicability for finding in report.findings if finding.fix}
+    assert fixes == {5: "safe", 6: "unsafe"}
+
+
 def test_near_misses_at_least_match_triggers():
     for rule in RULES.values():
         triggers = sum(not example.valid for example in rule.examples)

@@ -550,7 +550,11 @@ SYNC_FUNCTION = Rule(
     how_to_fix="Await the async twin (`await aget_object_or_404(...)`, `await aauthenticate(...)`, `await alogin(...)`, Django 5.0+); for `transaction.atomic`, put the whole transaction in a sync function and call it with `await sync_to_async(fn)()`.",
     fix_safety=FixSafety(
         "safe",
-        "Django implements the async twin as the same query run through `sync_to_async` (or the same steps with async calls), so the fixed code does what the original meant; the original could only raise `SynchronousOnlyOperation` on the event loop.",
+        "Django implements `aget_object_or_404`, `aget_list_or_404`, `alogin` and `alogout` as the same steps with "
+        "async calls, so the fixed code does what the original meant; the original could only raise "
+        "`SynchronousOnlyOperation` on the event loop. The fix of `authenticate()` and `get_user()` is unsafe: "
+        "their twins call the backends' `aauthenticate()` / `aget_user()`, which only subclasses of `BaseBackend` "
+        "have, and Django accepts any class with `authenticate()` and `get_user()` as a backend.",
     ),
     gates=Gates(async_scope=True),
     links=(
@@ -685,6 +689,37 @@ SYNC_FUNCTION = Rule(
                 return await sync_to_async(publish_all)()
             """,
             id="a transaction run whole in a sync function through sync_to_async",
+        ),
+        Invalid(
+            """
+            from django.contrib.auth import authenticate
+
+            async def sign_in(request):
+                return authenticate(request, username="a", password="b")  # expect: DPL106
+            """,
+            django_version="5.0",
+            fixed="""
+            from django.contrib.auth import aauthenticate
+
+            async def sign_in(request):
+                return await aauthenticate(request, username="a", password="b")  # expect: DPL106
+            """,
+            id="authenticate in an async view: an unsafe fix, since aauthenticate needs BaseBackend's async methods",
+        ),
+        Valid(
+            """
+            from django.contrib.auth import aauthenticate, alogin, authenticate
+
+            async def sign_in(request):
+                user = await aauthenticate(request, username="a", password="b")
+                await alogin(request, user)
+                return user
+
+            def sync_sign_in(request):
+                return authenticate(request, username="a", password="b")
+            """,
+            django_version="5.0",
+            id="aauthenticate and alogin awaited, and authenticate in a sync view",
         ),
     ],
 )
@@ -1055,6 +1090,7 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
             # `get_object_or_404(...)` imported by name: call the twin, imported from the same module.
             edits = (replace(call.callee_span, twin.text), *awaited(call.span, call.chained))
             fix = SYNC_FUNCTION.autofix(f"use `await {twin.text}(...)`", edits, imports=twin.imports,
+                                        unsafe=row.twin in django_api.CALLS_BACKEND_ASYNC_METHODS,
                                         import_line=facts.import_line, releases=released(facts, call.text))  # fmt: skip
         yield SYNC_FUNCTION.finding(
             facts.path, call.span, call=call.text, scope=_scope_label(call.scope.function), advice=advice,
