@@ -20,11 +20,12 @@ from django_protolint.filters import validate_selectors
 from django_protolint.output import FORMATS
 from django_protolint.project.dependencies import parse_version
 from django_protolint.rules import load_rules
-from django_protolint.rules.docs import rule_markdown
+from django_protolint.rules.docs import how_to_fix, rule_markdown
 
 if TYPE_CHECKING:
+    from django_protolint.findings import Finding
     from django_protolint.project.model import ProjectModel
-    from django_protolint.rules.base import Finding, Rule
+    from django_protolint.rules.base import Rule
     from django_protolint.runner import Rendered, Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -679,8 +680,9 @@ def server(stdio: bool) -> None:
 def _rule_record(found: Rule, explanation: bool = False) -> dict[str, object]:
     record: dict[str, object] = {
         "code": found.code, "name": found.slug, "severity": found.severity, "summary": found.summary,
-        "since": found.since, "fixable": any(example.fixed is not None for example in found.examples),
-        "url": found.url,
+        "since": found.since, "status": found.status, "fixable": found.fixable,
+        "fix_applicability": found.fix_safety.applicability if found.fix_safety and found.fixable else None,
+        "url": found.url, "help": how_to_fix(found), "links": list(found.links),
     }  # fmt: skip
     if explanation:
         record["explanation"] = rule_markdown(found)

@@ -6,7 +6,7 @@ import fnmatch
 from collections.abc import Callable, Iterable, Iterator
 
 from django_protolint.config import Config, ConfigError, SelectionLayer
-from django_protolint.rules.base import Finding
+from django_protolint.findings import Finding
 from django_protolint.source.facts import FILE_PROBLEM_CODES, FileFacts
 from django_protolint.source.noqa import is_suppressed
 

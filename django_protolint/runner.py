@@ -15,6 +15,7 @@ from django_protolint.cache import FactsCache, FactsStore, code_fingerprint, con
 from django_protolint.config import Config, ConfigError
 from django_protolint.discovery import Discovery, SourceFile, discover, display_path, module_name, root_relative
 from django_protolint.filters import filter_findings, selection, validate_selectors
+from django_protolint.findings import Finding
 from django_protolint.gc_pause import paused_gc
 from django_protolint.parallel import Job, Progress, analyse_all
 from django_protolint.project.dependencies import DEPENDENCY_FILE, DjangoVersion, lowest_django_version, parse_version
@@ -26,7 +27,6 @@ from django_protolint.project.per_file import PerFile
 from django_protolint.project.proxy.read import proxy_file
 from django_protolint.project.settings import SETTINGS_CONFIG_FILE
 from django_protolint.rules import REGISTRY, load_rules
-from django_protolint.rules.base import Finding
 from django_protolint.rules.noqa_directives import UNUSED as UNUSED_NOQA
 from django_protolint.rules.noqa_directives import needed_codes, unused_directives
 from django_protolint.source.facts import CANNOT_READ, INTERNAL_ERROR, FileFacts, FileProblem, Span

@@ -78,7 +78,7 @@ def test_latin_1_with_a_coding_cookie_is_linted(tmp_path):
     assert exit_code == 1
     column = source.splitlines()[5].index("time.sleep") + 1
     assert lines_about(lines, "cookie.py") == [
-        f"cookie.py:6:{column}: DPL110 [*] warning: `time.sleep()` blocks the event loop inside async function `view`"
+        f"cookie.py:6:{column}: DPL110 warning: `time.sleep()` blocks the event loop inside async function `view`"
     ]
     assert any(line.startswith(GOOD_FINDING) for line in lines)
 

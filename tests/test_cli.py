@@ -113,7 +113,11 @@ def test_exit_zero_does_not_hide_usage_errors(project):
 def test_concise_lines_match_the_editor_regex(project):
     result = run(project, "check", "--format", "concise")
     lines = result.stdout.splitlines()
-    assert lines[-2:] == ["Found 3 problems (1 error, 2 warnings).", "[*] 1 fixable with the `--fix` option."]
+    # The sleep fix is unsafe (other tasks run during `await asyncio.sleep()`): ruff's "hidden fix" wording.
+    assert lines[-2:] == [
+        "Found 3 problems (1 error, 2 warnings).",
+        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).",
+    ]
     for line in lines[:-2]:
         assert CONCISE.match(line), line
     assert concise_findings(result.stdout) == [("app/views.py", *where) for where in EXPECTED]
@@ -121,15 +125,18 @@ def test_concise_lines_match_the_editor_regex(project):
 
 def test_concise_summary_singular(project):
     result = run(project, "check", "--format", "concise", "--select", "DPL110")
-    assert result.stdout.splitlines()[-2:] == ["Found 1 problem (1 warning).", "[*] 1 fixable with the `--fix` option."]
+    assert result.stdout.splitlines()[-2:] == [
+        "Found 1 problem (1 warning).",
+        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).",
+    ]
 
 
 def test_full_format_shows_the_line_and_help(project):
     result = run(project, "check", "--format", "full", "--select", "DPL110")
     lines = result.stdout.splitlines()
-    # [*]: a safe fix exists (ruff's marker)
+    # No [*]: ruff's marker is for safe fixes, and the sleep fix is unsafe.
     assert lines[0] == (
-        "app/views.py:9:5: DPL110 [*] warning: `time.sleep()` blocks the event loop inside async function `detail`"
+        "app/views.py:9:5: DPL110 warning: `time.sleep()` blocks the event loop inside async function `detail`"
     )
     # Two lines of context on each side, as ruff shows them.
     assert lines[1:8] == [
@@ -203,7 +210,7 @@ def test_statistics(project):
     rows = [line.split("\t") for line in result.stdout.splitlines()]
     assert sorted(rows) == [
         ["1", "DPL101", "sync-orm-query-in-async"],
-        ["1", "DPL110", "[*] blocking-sleep-in-async"],
+        ["1", "DPL110", "blocking-sleep-in-async"],  # its fix is unsafe: no [*]
         ["1", "DPL111", "blocking-http-in-async"],
     ]
 
@@ -213,7 +220,7 @@ def test_statistics_counts(tmp_path):
         tmp_path / "p", {"app/views.py": VIEWS.replace("    time.sleep(1)\n", "    time.sleep(1)\n" * 3)}
     )
     rows = [line.split("\t") for line in run(root, "check", "--statistics").stdout.splitlines()]
-    assert rows[0] == ["3", "DPL110", "[*] blocking-sleep-in-async"]
+    assert rows[0] == ["3", "DPL110", "blocking-sleep-in-async"]  # its fix is unsafe: no [*]
 
 
 # ------------------------------------------------------------------ selection

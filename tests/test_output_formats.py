@@ -70,6 +70,23 @@ def test_sarif_validates_against_the_official_schema(project):
     }  # fmt: skip
 
 
+def test_sarif_rule_descriptors_and_json_urls_render_the_rule_text(project):
+    # One text per rule (rules/docs.py): SARIF's help is what `django-protolint rule CODE` prints.
+    from django_protolint.rules import load_rules
+    from django_protolint.rules.docs import how_to_fix, rule_markdown
+
+    rules = load_rules()
+    (run_,) = json.loads(run(project, "sarif"))["runs"]
+    for descriptor in run_["tool"]["driver"]["rules"]:
+        rule = rules[descriptor["id"]]
+        assert descriptor["help"] == {"text": how_to_fix(rule), "markdown": rule_markdown(rule)}
+        assert descriptor["helpUri"] == rule.url
+        assert descriptor["fullDescription"]["text"] == rule.rationale[:1024]
+    for finding in json.loads(run(project, "json"))["findings"]:
+        assert finding["url"] == rules[finding["code"]].url
+        assert not re.search(r"\{[A-Za-z_]\w*\}", finding["help"] or ""), finding["help"]  # a field left unfilled
+
+
 def test_gitlab_code_quality_fields(project):
     issues = json.loads(run(project, "gitlab"))
     assert len(issues) == 3

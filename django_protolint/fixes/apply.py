@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django_protolint.rules.base import Edit, Finding, Fix, ReleasedImport
+from django_protolint.findings import Edit, Finding, Fix, ReleasedImport
 from django_protolint.source.parse import parses_as_python
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the parser's line breaks (str.splitlines also splits on \f, \v, ...)

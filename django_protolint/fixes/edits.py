@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django_protolint.rules.base import Edit
+from django_protolint.findings import Edit
 from django_protolint.source.facts import Span
 
 

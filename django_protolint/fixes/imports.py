@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from django_protolint.rules.base import ReleasedImport
+from django_protolint.findings import ReleasedImport
 from django_protolint.source.facts import FileFacts
 
 

@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django_protolint.rules.base import Finding
+from django_protolint.findings import Finding
 from django_protolint.source.facts import FILE_PROBLEM_CODES
 from django_protolint.source.noqa import is_suppressed, read_noqa
 

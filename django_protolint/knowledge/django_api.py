@@ -218,6 +218,12 @@ COROUTINE_FUNCTIONS = frozenset(row.twin for row in FUNCTIONS.values() if row.tw
     {"django.contrib.auth.aget_user", "django.contrib.auth.alogin"}
 )
 
+# Twins that call the authentication backends' async methods (`backend.aauthenticate()`, `backend.aget_user()`),
+# which only subclasses of `BaseBackend` have; Django's docs allow any class with `authenticate()` and
+# `get_user()` as a backend, and such a backend raises AttributeError under the twin. django/contrib/auth/
+# __init__.py, read on Django 5.0 to 6.1; docs.djangoproject.com/en/stable/topics/auth/customizing/#writing-an-authentication-backend
+CALLS_BACKEND_ASYNC_METHODS = frozenset({"django.contrib.auth.aauthenticate", "django.contrib.auth.aget_user"})
+
 REQUEST_USER = AsyncTwin("request.user", "request.auser()", (5, 0))
 # Session a-methods (aget, aset, ...) arrived in 5.1 for every engine.
 REQUEST_SESSION = AsyncTwin("request.session", "request.session.aget()/aset()", (5, 1))

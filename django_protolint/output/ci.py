@@ -10,9 +10,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from django_protolint import __version__
+from django_protolint.findings import Finding
+from django_protolint.metadata import REPOSITORY
 from django_protolint.output.json_format import finding_record
 from django_protolint.rules import load_rules
-from django_protolint.rules.base import Finding
+from django_protolint.rules.docs import how_to_fix, rule_markdown
 from django_protolint.runner import Report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -66,7 +68,8 @@ def render_sarif(report: Report, color: bool) -> str:
                 "shortDescription": {"text": rule.summary[:1024]},
                 "fullDescription": {"text": rule.rationale[:1024]},
                 "helpUri": rule.url,
-                "help": {"text": rule.fix.replace("{advice}", "see the finding's message"), "markdown": rule.rationale},
+                # The same text as `django-protolint rule CODE` and docs/rules.md (rules/docs.py).
+                "help": {"text": how_to_fix(rule), "markdown": rule_markdown(rule)},
                 "defaultConfiguration": {"level": SARIF_LEVELS[rule.severity]},
                 "properties": {"tags": ["django", "async"], "precision": "high"},
             }
@@ -102,7 +105,7 @@ def render_sarif(report: Report, color: bool) -> str:
                     "driver": {
                         "name": "django-protolint",
                         "semanticVersion": __version__,
-                        "informationUri": "https://github.com/django-protolint/django-protolint",
+                        "informationUri": REPOSITORY,
                         "rules": descriptors,
                     }
                 },  # fmt: skip

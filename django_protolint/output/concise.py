@@ -6,8 +6,8 @@ from collections import Counter
 
 import click
 
+from django_protolint.findings import Finding
 from django_protolint.output.verdict import summary_lines
-from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
 
 SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -43,7 +43,14 @@ def summary(report: Report) -> str:
     parts = ", ".join(_plural(counts[severity], severity) if severity != "info" else f"{counts[severity]} info"
                       for severity in ("error", "warning", "info") if counts[severity])  # fmt: skip
     fixable = sum(1 for f in report.findings if f.fix is not None and f.fix.applicability == "safe")
-    hint = f"\n[*] {fixable} fixable with the `--fix` option." if fixable else ""
+    hidden = sum(1 for f in report.findings if f.fix is not None and f.fix.applicability == "unsafe")
+    # ruff's wording: an unsafe fix is there, but `--fix` alone leaves it (the rule's *Fix safety* says why).
+    fixes = "hidden fix" if hidden == 1 else "hidden fixes"
+    also = f" ({hidden} {fixes} can be enabled with the `--unsafe-fixes` option)" if hidden else ""
+    if fixable:
+        hint = f"\n[*] {fixable} fixable with the `--fix` option{also}."
+    else:
+        hint = f"\nNo fixes available{also}." if hidden else ""
     return f"Found {_plural(count, 'problem')} ({parts}).{hint}"
 
 

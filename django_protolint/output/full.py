@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
+from django_protolint.findings import Finding
 from django_protolint.output.concise import SEVERITY_COLORS, line, summary
 from django_protolint.output.verdict import summary_lines
-from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
 from django_protolint.source.decode import UndecodableSource, decode_source
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from django_protolint import __version__
+from django_protolint.findings import Finding
 from django_protolint.output.projects import projects_records
 from django_protolint.rules import load_rules
-from django_protolint.rules.base import Finding
 from django_protolint.runner import Report
 
 

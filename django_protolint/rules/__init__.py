@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from django_protolint.rules.base import REGISTRY, Finding, Rule
+from django_protolint.findings import Finding
+from django_protolint.rules.base import REGISTRY, Rule
 
 
 def load_rules() -> dict[str, Rule]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.fixes.edits import awaited
 from django_protolint.knowledge import asyncio_api, channels_api, django_api, django_services
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.modules import source_root
-from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.rules.base import FixSafety, Invalid, Rule, Valid, check
 from django_protolint.source.facts import FileFacts
 
 UNAWAITED = Rule(
@@ -25,10 +26,15 @@ UNAWAITED = Rule(
     rationale=(
         "An async method such as `aget()`, `asave()`, `asyncio.sleep()` or one of your own `async def` functions "
         "does its work only when awaited. Called as a bare statement, the query never runs, the object is never "
-        "saved, and Python only prints `RuntimeWarning: coroutine ... was never awaited`. "
-        "See https://docs.python.org/3/library/asyncio-dev.html#detect-never-awaited-coroutines."
+        "saved, and Python only prints `RuntimeWarning: coroutine ... was never awaited`."
     ),
     fix="add `await`: `await {call}(...)`",
+    how_to_fix="Await the call: `await obj.asave()`, not `obj.asave()`.",
+    fix_safety=FixSafety(
+        "unsafe",
+        "The call's work (a query, a save, a pause) starts to happen where before nothing ran, and its exceptions now propagate: right by intent, but a change in what the program does.",
+    ),
+    links=("https://docs.python.org/3/library/asyncio-dev.html#detect-never-awaited-coroutines",),
     examples=[
         Invalid(
             """
@@ -59,6 +65,7 @@ UNAWAITED = Rule(
                 await notify(article)  # expect: DPL120
                 await Article.objects.filter(pk=pk).aupdate(published=True)  # expect: DPL120
             """,
+            id="async ORM methods, asyncio.sleep and a project coroutine called as bare statements",
         ),
         Invalid(
             """
@@ -78,7 +85,8 @@ UNAWAITED = Rule(
                 from channels.layers import get_channel_layer
                 layer = get_channel_layer()
                 layer.group_send("room", {"type": "chat.message", "text": message})  # expect: DPL120
-            """
+            """,
+            id="accept and channel layer calls not awaited in consumers and a plain function",
         ),
         Valid(
             """
@@ -93,7 +101,8 @@ UNAWAITED = Rule(
             class SyncChat(WebsocketConsumer):
                 def receive(self, text_data=None, bytes_data=None):
                     async_to_sync(self.channel_layer.group_send)("room", {"type": "chat.message"})
-            """
+            """,
+            id="awaited in an async consumer, async_to_sync in a sync consumer",
         ),
         Valid(
             """
@@ -109,7 +118,8 @@ UNAWAITED = Rule(
                 await asyncio.gather(notify(article), asyncio.sleep(1))
                 task = asyncio.create_task(notify(article))
                 await task
-            """
+            """,
+            id="coroutines awaited, gathered or handed to create_task",
         ),
         Invalid(
             """
@@ -134,7 +144,8 @@ UNAWAITED = Rule(
 
                 def save(self):
                     return None
-            """
+            """,
+            id="aclose_old_connections awaited, and a database_sync_to_async wrapper not called",
         ),
         Valid(
             """
@@ -180,7 +191,7 @@ def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
             is_async_method = query.operation.startswith("a") and query.operation[1:] in django_api.MODEL_INSTANCE
         if is_async_method:
             seen.add((facts.path, query.span))
-            fix = Fix("safe", "add `await`", awaited(query.span, query.chained)) if query.scope.is_async else None
+            fix = UNAWAITED.autofix("add `await`", awaited(query.span, query.chained)) if query.scope.is_async else None
             yield UNAWAITED.finding(facts.path, query.span, call=f"{query.receiver}.{query.operation}", fix=fix)
     # Asked for every discarded call of the project (96,701 in Django and its test suite): one answer per callee
     # and source root, since function_named() depends on nothing else.
@@ -195,7 +206,9 @@ def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
             if is_coroutine or (
                 facts.path in consumer_files and _is_consumer_coroutine(model, facts, call.text, call.scope.function)
             ):
-                fix = Fix("safe", "add `await`", awaited(call.span, call.chained)) if call.scope.is_async else None
+                fix = (
+                    UNAWAITED.autofix("add `await`", awaited(call.span, call.chained)) if call.scope.is_async else None
+                )
                 yield UNAWAITED.finding(facts.path, call.span, call=call.text, fix=fix)
 
 

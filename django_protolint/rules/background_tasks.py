@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge.servers import ASGI, WSGI
 from django_protolint.project.async_work import background_tasks
 from django_protolint.project.deploy.commands import app_protocol
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
 
 KICK = """
 import asyncio
@@ -43,13 +44,19 @@ BACKGROUND_TASK_UNDER_WSGI = Rule(
         "Only fire-and-forget calls count: a task the view awaits, or may await, is not reported."
     ),
     fix="serve the ASGI app (`{recommendation}`), or hand the work to a task queue",
+    how_to_fix="Serve the ASGI application, where a task can outlive the request, or hand the work to a task queue (Celery, Django's tasks framework). The finding's help line names the ASGI command for your project.",
+    links=(
+        "https://docs.python.org/3/library/asyncio-runner.html#asyncio.run",
+        "https://docs.djangoproject.com/en/stable/topics/async/#async-views",
+    ),
     examples=[
         Invalid(
             django_project(
                 KICK.replace("{expect}", "  # expect: DPL511"),
                 routes=("kick",),
                 Procfile="web: gunicorn proj.wsgi:application\n",
-            )
+            ),
+            id="asyncio.create_task in an async view served by WSGI",
         ),  # fmt: skip
         Valid(
             django_project(

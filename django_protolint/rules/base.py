@@ -11,93 +11,33 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django_protolint.findings import Applicability, Edit, Finding, Fix, ReleasedImport
+from django_protolint.metadata import DOCUMENTATION
 from django_protolint.source.facts import Span
 
 if TYPE_CHECKING:
     from django_protolint.project.model import ProjectModel
 
 SEVERITIES = ("error", "warning", "info")
-DOCS_URL = "https://github.com/django-protolint/django-protolint/blob/main/docs/rules.md#{anchor}"
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Replace the text between two positions (lines 1-based, columns 0-based, end exclusive) with `content`.
-    An insertion has start == end."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    content: str
-
-
-@dataclass(frozen=True)
-class ReleasedImport:
-    """An import statement (lines `line`..`end_line`) whose name a fix stops using once. The name has `uses`
-    mentions in the file: the statement goes when the fixes applied together replace all of them."""
-
-    line: int
-    end_line: int
-    uses: int
-
-
-@dataclass(frozen=True)
-class Fix:
-    applicability: str  # "safe": --fix applies it; "unsafe": only with --unsafe-fixes
-    message: str
-    edits: tuple[Edit, ...]
-    imports: tuple[str, ...] = ()  # import lines the fix needs, added once per file if missing
-    import_line: int = 1  # where new imports go (FileFacts.import_line)
-    releases: tuple[ReleasedImport, ...] = ()
-
-    @property
-    def all_edits(self) -> tuple[Edit, ...]:
-        """The fix on its own, as ordered, non-overlapping edits: the code edits, the imports it adds, and the
-        imports it leaves unused (ruff's shape). An import removed just above where the new one goes becomes one
-        replacement."""
-        removed = [Edit(release.line, 0, release.end_line + 1, 0, "") for release in self.releases if release.uses <= 1]
-        added = "".join(f"{statement}\n" for statement in self.imports)
-        import_edits = sorted(removed, key=lambda edit: edit.line)
-        if added:
-            last = import_edits[-1] if import_edits else None
-            if last is not None and last.end_line == self.import_line:
-                import_edits[-1] = Edit(last.line, 0, last.end_line, 0, added)
-            else:
-                import_edits.append(Edit(self.import_line, 0, self.import_line, 0, added))
-        return tuple(sorted((*self.edits, *import_edits), key=lambda e: (e.line, e.column, e.end_line, e.end_column)))
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: str
-    path: str
-    span: Span  # lines 1-based, columns 0-based; output converts
-    message: str
-    help: str = ""
-    fix: Fix | None = None
-    # The lines of the code the finding is about (a whole view for DPL202), when findings inside it can make
-    # this one redundant (Rule.yields_to). Not shown; compared like the rest.
-    extent: tuple[int, int] | None = None
-
-    @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.span.line, self.span.column, self.code)
+DOCS_URL = DOCUMENTATION + "#{anchor}"
 
 
 @dataclass(frozen=True)
 class Example:
-    """A snippet the rule must flag (`# expect: CODE` comments) or must leave alone.
+    """A snippet the rule must flag (`# expect: CODE` comments) or must leave alone: one line of the rule's spec.
 
-    `source` is the body of `app/views.py` in a minimal project, or a mapping of paths to file bodies.
+    `source` is the body of `app/views.py` in a minimal project, or a mapping of paths to file bodies. `id` reads
+    like a spec line and names the test (`DPL110-sleep-in-a-nested-sync-def-is-not-async-code`). An Invalid may
+    pin its column with `# expect: CODE col=N` and its message with `message=` (the text of its one finding).
     """
 
     source: str | dict[str, str]
     valid: bool
+    id: str = ""
     django_version: str | None = None
     note: str = ""
-    fixed: str | None = None  # for a single-file Invalid example: app/views.py after `--fix`
+    fixed: str | None = None  # for a single-file Invalid example: app/views.py after `--fix --unsafe-fixes`
+    message: str | None = None
 
     @property
     def files(self) -> dict[str, str]:
@@ -106,14 +46,41 @@ class Example:
         return {path: textwrap.dedent(body).lstrip("\n") for path, body in self.source.items()}
 
 
-def Valid(source: str | dict[str, str], *, django_version: str | None = None, note: str = "") -> Example:  # noqa: N802
-    return Example(source, valid=True, django_version=django_version, note=note)
+def Valid(source: str | dict[str, str], *, id: str = "", django_version: str | None = None,  # noqa: N802
+          note: str = "") -> Example:  # fmt: skip
+    return Example(source, valid=True, id=id, django_version=django_version, note=note)
 
 
-def Invalid(source: str | dict[str, str], *, django_version: str | None = None, note: str = "",  # noqa: N802
-            fixed: str | None = None) -> Example:  # fmt: skip
-    return Example(source, valid=False, django_version=django_version, note=note,
+def Invalid(source: str | dict[str, str], *, id: str = "", django_version: str | None = None, note: str = "",  # noqa: N802
+            fixed: str | None = None, message: str | None = None) -> Example:  # fmt: skip
+    return Example(source, valid=False, id=id, django_version=django_version, note=note, message=message,
                    fixed=textwrap.dedent(fixed).lstrip("\n") if fixed is not None else None)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FixSafety:
+    """What the fixes of a rule may claim, and why (ruff's *Fix safety*). A check may offer a fix less safe than
+    declared for one finding (safe -> unsafe), never a safer one; a rule that declares none offers no fix."""
+
+    applicability: Applicability
+    why: str
+
+
+@dataclass(frozen=True)
+class Gates:
+    """When the rule can report, as data (rendered in the docs; the check applies them).
+
+    `django` / `channels`: the releases the rule speaks about, as PEP 440 specifiers ("" = every release).
+    `file_role`: the kind of file findings sit in. `async_scope`: the rule reports code that runs inside an
+    `async def` (not in a sync `def`, lambda or class body nested in it)."""
+
+    django: str = ""
+    channels: str = ""
+    file_role: str = "Python module"
+    async_scope: bool = False
+
+
+STATUSES = ("stable", "preview")
 
 
 @dataclass(eq=False)  # identity: a rule is one declaration
@@ -123,8 +90,8 @@ class Rule:
     severity: str
     summary: str  # one line for `rules` listings and SARIF shortDescription
     message: str  # the finding's message, a str.format template
-    rationale: str  # why it matters, with the source that proves it
-    fix: str  # what to do instead (a str.format template for the finding's help line)
+    rationale: str  # why it matters; the documents that prove it go in `links`
+    fix: str  # the finding's help line, a str.format template over the finding's values
     examples: list[Example] = field(default_factory=list)
     since: str = "0.1.0"
     known_problems: str = ""
@@ -132,18 +99,43 @@ class Rule:
     # redundant. DPL202 ("never awaits: make it a plain def") gives way to DPL1xx in the same view, whose fix
     # is to await something; only findings the run produced count (see Registry.run).
     yields_to: tuple[str, ...] = ()
+    # "How to fix" in the docs, when `fix` is a template whose values only a finding knows.
+    how_to_fix: str = ""
+    fix_safety: FixSafety | None = None
+    gates: Gates = Gates()
+    status: str = "stable"
+    links: tuple[str, ...] = ()  # upstream documents (Django, Channels, Python, a server) that prove the rationale
 
     def __post_init__(self) -> None:
         assert self.severity in SEVERITIES, self.severity
+        assert self.status in STATUSES, self.status
         REGISTRY.add(self)
 
     @property
     def url(self) -> str:
         return DOCS_URL.format(anchor=f"{self.code.lower()}-{self.slug}")
 
+    @property
+    def fixable(self) -> bool:
+        """From the examples: a rule is fixable when one of them shows the code after the fix."""
+        return any(example.fixed is not None for example in self.examples)
+
+    def autofix(self, message: str, edits: tuple[Edit, ...], *, unsafe: bool = False, imports: tuple[str, ...] = (),
+                import_line: int = 1, releases: tuple[ReleasedImport, ...] = ()) -> Fix:  # fmt: skip
+        """A fix at the applicability this rule declares (or `unsafe` for this finding only)."""
+        assert self.fix_safety is not None, f"{self.code} declares no fix"
+        applicability: Applicability = "unsafe" if unsafe else self.fix_safety.applicability
+        return Fix(applicability, message, edits, imports, import_line, releases)
+
+    def allows(self, fix: Fix) -> bool:
+        if self.fix_safety is None:
+            return False
+        return fix.applicability == "unsafe" or self.fix_safety.applicability == "safe"
+
     def finding(self, path: str, span: Span, *, help: str | None = None, fix: Fix | None = None,
                 severity: str | None = None, extent: tuple[int, int] | None = None,
                 **values: object) -> Finding:  # fmt: skip
+        assert fix is None or self.allows(fix), f"{self.code} declares no {fix.applicability} fix"
         return Finding(
             code=self.code,
             severity=severity or self.severity,

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding, Fix
 from django_protolint.fixes.edits import awaited, replace
 from django_protolint.fixes.imports import released, spelling
 from django_protolint.knowledge.blocking import FACTORY_RETURNS
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Example, Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Example, FixSafety, Gates, Invalid, Rule, Valid, check
 from django_protolint.source.facts import CallFact, FileFacts
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/"
@@ -21,16 +22,21 @@ MESSAGE = "`{call}()` blocks the event loop inside {scope}"
 
 
 def _blocking_rule(code: str, slug: str, what: str, why: str, invalid: str, valid: str,
-                   fixed: str | None = None, more: tuple[Example, ...] = ()) -> Rule:  # fmt: skip
+                   fixed: str | None = None, more: tuple[Example, ...] = (), *, how: str, ids: tuple[str, str] = ("", ""),
+                   fix_safety: FixSafety | None = None, links: tuple[str, ...] = ()) -> Rule:  # fmt: skip
     return Rule(
         code=code,
         slug=slug,
         severity="warning",
         summary=f"{what} inside async code",
         message=MESSAGE,
-        rationale=f"{why} While it waits, the event loop cannot run any other request on this worker. See {ASYNC_DOCS}.",
+        rationale=f"{why} While it waits, the event loop cannot run any other request on this worker.",
         fix="{advice}",
-        examples=[Invalid(invalid, fixed=fixed), Valid(valid), *more],
+        how_to_fix=how,
+        fix_safety=fix_safety,
+        gates=Gates(async_scope=True),
+        links=(ASYNC_DOCS, *links),
+        examples=[Invalid(invalid, fixed=fixed, id=ids[0]), Valid(valid, id=ids[1]), *more],
     )
 
 
@@ -67,20 +73,49 @@ SLEEP = _blocking_rule(
         await asyncio.sleep(1)  # expect: DPL110
     """,
     more=(
+        Valid(
+            """
+            import time
+
+            async def view(request):
+                retry = lambda: time.sleep(1)
+
+                class Backoff:
+                    def wait(self):
+                        time.sleep(1)
+
+                return retry, Backoff
+            """,
+            id="time.sleep in a lambda or a nested class's method inside an async view is not async code",
+        ),
+        Valid(
+            """
+            import asyncio
+            import time
+
+            async def view(request):
+                await asyncio.to_thread(time.sleep, 1)
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(None, time.sleep, 1)
+                return time.time()
+            """,
+            id="time.sleep handed to a thread, not called on the loop",
+        ),
         Invalid(
             """
             import asyncio as aio
             import time
 
             async def slow(request):
-                time.sleep(1)  # expect: DPL110
+                time.sleep(1)  # expect: DPL110 col=5
             """,
             fixed="""
             import asyncio as aio
 
             async def slow(request):
-                await aio.sleep(1)  # expect: DPL110
+                await aio.sleep(1)  # expect: DPL110 col=5
             """,
+            message="`time.sleep()` blocks the event loop inside async function `slow`",
             note="the fix uses the file's own asyncio import, and drops `import time` once nothing else uses it",
         ),
         Invalid(
@@ -93,6 +128,18 @@ SLEEP = _blocking_rule(
             """,
             note="no fix inside a generator expression",
         ),
+    ),
+    how="Await `asyncio.sleep()` instead: `await asyncio.sleep(1)`. It pauses this coroutine only.",
+    fix_safety=FixSafety(
+        "unsafe",
+        "`await asyncio.sleep()` lets the event loop run other tasks during the pause, where `time.sleep()` ran "
+        "nothing else: code that relied on nothing interleaving (shared state read before and written after the "
+        "pause) may now see another request's changes.",
+    ),
+    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.sleep",),
+    ids=(
+        "time.sleep in an async view, beside a nested sync helper that sleeps",
+        "asyncio.sleep awaited, time.sleep through sync_to_async, and time.sleep in a sync view",
     ),
 )  # fmt: skip
 
@@ -120,6 +167,33 @@ HTTP = _blocking_rule(
             await client.get("https://example.com")
         await asyncio.to_thread(requests.get, "https://example.com")
     """,
+    more=(
+        Valid(
+            """
+            import requests
+            from asgiref.sync import sync_to_async
+
+            async def view(request):
+                def work():
+                    return requests.get("https://example.com")
+
+                later = lambda: requests.get("https://example.com")
+
+                class Job:
+                    def run(self):
+                        return requests.get("https://example.com")
+
+                return await sync_to_async(work)(), later, Job
+            """,
+            id="requests called in a nested sync def, a lambda or a nested class's method is not async code",
+        ),
+    ),
+    how="Use an async client (`httpx.AsyncClient`, `aiohttp`) and await its calls, or run the sync call in a thread: `await asyncio.to_thread(requests.get, url)`.",
+    links=("https://www.python-httpx.org/async/",),
+    ids=(
+        "requests, an httpx.Client and urlopen in an async view",
+        "an httpx.AsyncClient awaited, and requests.get handed to a thread",
+    ),
 )  # fmt: skip
 
 SUBPROCESS = _blocking_rule(
@@ -140,6 +214,33 @@ SUBPROCESS = _blocking_rule(
         process = await asyncio.create_subprocess_exec("convert", "a.png", "b.jpg")
         await process.wait()
     """,
+    more=(
+        Valid(
+            """
+            import subprocess
+            from asgiref.sync import sync_to_async
+
+            async def view(request):
+                def work():
+                    return subprocess.run(["ls"])
+
+                later = lambda: subprocess.run(["ls"])
+
+                class Job:
+                    def run(self):
+                        return subprocess.run(["ls"])
+
+                return await sync_to_async(work)(), later, Job
+            """,
+            id="subprocess called in a nested sync def, a lambda or a nested class's method is not async code",
+        ),
+    ),
+    how="Start the process with `await asyncio.create_subprocess_exec(...)` and await `proc.communicate()`, or run the sync call in a thread with `asyncio.to_thread`.",
+    links=("https://docs.python.org/3/library/asyncio-subprocess.html",),
+    ids=(
+        "subprocess.run and os.system in an async view",
+        "asyncio.create_subprocess_exec awaited",
+    ),
 )  # fmt: skip
 
 FILE = _blocking_rule(
@@ -229,6 +330,12 @@ FILE = _blocking_rule(
             note="path arithmetic, pure paths and in-memory buffers do no file I/O",
         ),
     ),
+    how="Read and write files in a thread (`await asyncio.to_thread(path.read_text)`) or with an async file library such as `aiofiles`; for uploads and storage use the storage API inside `sync_to_async`.",
+    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",),
+    ids=(
+        "open, Path.write_text and gzip.open in an async view",
+        "file work handed to a thread, gzip over a bytes buffer and a spooled temporary file",
+    ),
 )  # fmt: skip
 
 FILESYSTEM = _blocking_rule(
@@ -250,6 +357,25 @@ FILESYSTEM = _blocking_rule(
         return await asyncio.to_thread(os.path.exists, path)
     """,
     more=(
+        Valid(
+            """
+            import os
+            from asgiref.sync import sync_to_async
+
+            async def view(request):
+                def work():
+                    return os.path.exists("/tmp/upload")
+
+                later = lambda: os.path.exists("/tmp/upload")
+
+                class Job:
+                    def run(self):
+                        return os.path.exists("/tmp/upload")
+
+                return await sync_to_async(work)(), later, Job
+            """,
+            id="os.path.exists in a nested sync def, a lambda or a nested class's method is not async code",
+        ),
         Invalid(
             {
                 "app/settings.py": """
@@ -294,6 +420,12 @@ FILESYSTEM = _blocking_rule(
             note="`str.replace` on a setting that is a string, not `Path.replace`",
         ),
     ),
+    how="Run the query in a thread: `await asyncio.to_thread(os.path.exists, path)`.",
+    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",),
+    ids=(
+        "os.path.exists and os.listdir in an async view",
+        "os.path.join is string work, and os.path.exists handed to a thread",
+    ),
 )  # fmt: skip
 
 INPUT = _blocking_rule(
@@ -307,6 +439,33 @@ INPUT = _blocking_rule(
     def confirm():
         return input("sure? ")
     """,
+    more=(
+        Valid(
+            """
+            import sys
+            from asgiref.sync import sync_to_async
+
+            async def view(request):
+                def work():
+                    return input("sure? ")
+
+                later = lambda: input("sure? ")
+
+                class Job:
+                    def run(self):
+                        return input("sure? ")
+
+                return await sync_to_async(work)(), later, Job
+            """,
+            id="input() in a nested sync def, a lambda or a nested class's method is not async code",
+        ),
+    ),
+    how="Do not read standard input from a view or consumer: take the value from the request. In a command-line coroutine, read it in a thread: `await asyncio.to_thread(input, prompt)`.",
+    links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",),
+    ids=(
+        "input() in an async view",
+        "input() in a sync function",
+    ),
 )  # fmt: skip
 
 SOCKET = _blocking_rule(
@@ -327,6 +486,33 @@ SOCKET = _blocking_rule(
         writer.write(b"ping")
         await writer.drain()
     """,
+    more=(
+        Valid(
+            """
+            import socket
+            from asgiref.sync import sync_to_async
+
+            async def view(request):
+                def work():
+                    return socket.create_connection(("example.com", 80))
+
+                later = lambda: socket.create_connection(("example.com", 80))
+
+                class Job:
+                    def run(self):
+                        return socket.create_connection(("example.com", 80))
+
+                return await sync_to_async(work)(), later, Job
+            """,
+            id="a socket opened in a nested sync def, a lambda or a nested class's method is not async code",
+        ),
+    ),
+    how="Use asyncio's streams (`await asyncio.open_connection(host, port)`) and `await loop.getaddrinfo(...)` for DNS, or run the sync call in a thread.",
+    links=("https://docs.python.org/3/library/asyncio-stream.html",),
+    ids=(
+        "socket.create_connection and sendall in an async view",
+        "asyncio.open_connection streams awaited",
+    ),
 )  # fmt: skip
 
 CACHE = _blocking_rule(
@@ -352,6 +538,33 @@ CACHE = _blocking_rule(
         await client.incr("hits")
         return await cache.aget("hits")
     """,
+    more=(
+        Valid(
+            """
+            from django.core.cache import cache
+            from asgiref.sync import sync_to_async
+
+            async def view(request):
+                def work():
+                    return cache.get("hits")
+
+                later = lambda: cache.get("hits")
+
+                class Job:
+                    def run(self):
+                        return cache.get("hits")
+
+                return await sync_to_async(work)(), later, Job
+            """,
+            id="the sync cache API in a nested sync def, a lambda or a nested class's method is not async code",
+        ),
+    ),
+    how="Await Django's async cache methods (`await cache.aget(key)`, `await cache.aset(key, value)`) or use an async client (`redis.asyncio`).",
+    links=("https://docs.djangoproject.com/en/stable/topics/cache/#asynchronous-support",),
+    ids=(
+        "a redis-py client and Django's sync cache API in an async view",
+        "redis.asyncio and cache.aget awaited",
+    ),
 )  # fmt: skip
 
 MAIL = _blocking_rule(
@@ -370,6 +583,33 @@ MAIL = _blocking_rule(
     async def signup(request):
         await sync_to_async(send_mail)("Welcome", "Hi", "from@example.com", ["to@example.com"])
     """,
+    more=(
+        Valid(
+            """
+            from django.core.mail import send_mail
+            from asgiref.sync import sync_to_async
+
+            async def view(request):
+                def work():
+                    return send_mail("Hi", "Hi", "a@example.com", ["b@example.com"])
+
+                later = lambda: send_mail("Hi", "Hi", "a@example.com", ["b@example.com"])
+
+                class Job:
+                    def run(self):
+                        return send_mail("Hi", "Hi", "a@example.com", ["b@example.com"])
+
+                return await sync_to_async(work)(), later, Job
+            """,
+            id="send_mail in a nested sync def, a lambda or a nested class's method is not async code",
+        ),
+    ),
+    how="Send the mail in a thread (`await sync_to_async(send_mail)(...)`) or from a task queue.",
+    links=("https://docs.djangoproject.com/en/stable/topics/email/",),
+    ids=(
+        "send_mail in an async view",
+        "send_mail through sync_to_async",
+    ),
 )  # fmt: skip
 
 DATABASE = _blocking_rule(
@@ -392,6 +632,33 @@ DATABASE = _blocking_rule(
     async def stats(request):
         return await sync_to_async(read_stats)()
     """,
+    more=(
+        Valid(
+            """
+            import sqlite3
+            from asgiref.sync import sync_to_async
+
+            async def view(request):
+                def work():
+                    return sqlite3.connect("stats.db")
+
+                later = lambda: sqlite3.connect("stats.db")
+
+                class Job:
+                    def run(self):
+                        return sqlite3.connect("stats.db")
+
+                return await sync_to_async(work)(), later, Job
+            """,
+            id="sqlite3 used in a nested sync def, a lambda or a nested class's method is not async code",
+        ),
+    ),
+    how="Use the ORM's async API, an async driver (`psycopg.AsyncConnection`, `aiosqlite`), or run the sync driver in a thread with `sync_to_async`.",
+    links=(),
+    ids=(
+        "sqlite3 connect and execute in an async view",
+        "sqlite3 in a sync function called through sync_to_async",
+    ),
 )  # fmt: skip
 
 CONFIGURED = Rule(
@@ -405,6 +672,9 @@ CONFIGURED = Rule(
         "typically an in-house SDK or a client library we do not know."
     ),
     fix="{advice}",
+    how_to_fix="Do what your configuration's entry for the call says (the finding's help line repeats it): usually await the library's async form, or run the call in a thread with `sync_to_async` or `asyncio.to_thread`.",
+    gates=Gates(async_scope=True),
+    links=(ASYNC_DOCS,),
     examples=[],  # exercised by tests/test_config.py, since it needs configuration
 )
 
@@ -454,5 +724,5 @@ def _sleep_fix(facts: FileFacts, call: CallFact) -> Fix | None:
     if name is None:
         return None
     edits = (replace(call.callee_span, name.text), *awaited(call.span, call.chained))
-    return Fix("safe", f"use `await {name.text}(...)`", edits, name.imports, facts.import_line,
-               released(facts, call.text))  # fmt: skip
+    return SLEEP.autofix(f"use `await {name.text}(...)`", edits, imports=name.imports, import_line=facts.import_line,
+                         releases=released(facts, call.text))  # fmt: skip

@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge import channels_api
 from django_protolint.project.channel_layers import layer_uses, settings_without_layer
 from django_protolint.project.channels import AsgiApplication
 from django_protolint.project.channels_release import ChannelsRelease
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source import static
 from django_protolint.source.facts import Span
 
@@ -123,7 +124,7 @@ ROUTER_WITHOUT_HTTP = Rule(
         "an HTTP request raises `ValueError: No application configured for scope type 'http'`, so the site "
         'itself stops answering. Channels 2.x and 3.x add `"http": AsgiHandler` themselves (3.x with a '
         "DeprecationWarning), so the rule reads the Channels release the dependency files allow and is silent "
-        f"below 4.0 (knowledge/channels_api.py ROUTER_ADDS_HTTP). See {CHANNELS_DOCS}releases/4.0.0.html."
+        "below 4.0 (knowledge/channels_api.py ROUTER_ADDS_HTTP)."
     ),
     fix='add `"http": get_asgi_application()` to the router',
     known_problems=(
@@ -133,6 +134,11 @@ ROUTER_WITHOUT_HTTP = Rule(
         'INSTALLED_APPS means 4.x (an `error`); `as_asgi()` or `"http": get_asgi_application()` mean 3.0 or '
         "later, which leaves 3.x (works, with a DeprecationWarning) and 4.x (fails): reported at `info`. With no "
         "such sign it is silent."
+    ),
+    gates=Gates(channels=">=4.0", file_role="asgi.py"),
+    links=(
+        "https://channels.readthedocs.io/en/stable/releases/4.0.0.html",
+        "https://channels.readthedocs.io/en/stable/installation.html",
     ),
     examples=[
         Invalid(
@@ -151,13 +157,14 @@ ROUTER_WITHOUT_HTTP = Rule(
                 )
                 """
             )
-            | {"requirements.txt": "Django>=4.2\nchannels>=4.0\n"}
+            | {"requirements.txt": "Django>=4.2\nchannels>=4.0\n"},
+            id="a ProtocolTypeRouter with a websocket key and no http key",
         ),
         Invalid(
             channels_example(asgi=ROUTER_WITHOUT_HTTP_ASGI),
             note="no pin, but the routes use as_asgi() (Channels ≥ 3): reported at `info`, 3.x still adds it",
         ),
-        Valid(channels_example()),
+        Valid(channels_example(), id="a ProtocolTypeRouter with http and websocket keys"),
         Valid(
             channels_example(asgi=ROUTER_WITHOUT_HTTP_ASGI.replace("  # expect: DPL301", ""))
             | {"requirements.txt": "Django>=3.2\nchannels==3.0.5\n"},
@@ -181,10 +188,11 @@ MISSING_ORIGIN_VALIDATOR = Rule(
         "Browsers send cookies with cross-site websocket handshakes and websockets have no CSRF token, so any "
         "site a logged-in user visits can open an authenticated socket to yours (cross-site websocket "
         "hijacking). Channels' `AllowedHostsOriginValidator` refuses foreign origins with 403. Not reported when "
-        "the websocket app is wrapped in middleware we do not know, which may check the origin itself. "
-        f"See {CHANNELS_DOCS}topics/security.html."
+        "the websocket app is wrapped in middleware we do not know, which may check the origin itself."
     ),
     fix="wrap the websocket app: `AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(...)))`",
+    gates=Gates(file_role="asgi.py"),
+    links=("https://channels.readthedocs.io/en/stable/topics/security.html",),
     examples=[
         Invalid(
             channels_example(
@@ -204,9 +212,10 @@ MISSING_ORIGIN_VALIDATOR = Rule(
                     }
                 )
                 """
-            )
+            ),
+            id="a websocket app in AuthMiddlewareStack without an origin validator",
         ),
-        Valid(channels_example()),
+        Valid(channels_example(), id="a websocket app in AllowedHostsOriginValidator"),
     ],
 )
 
@@ -220,16 +229,18 @@ IN_MEMORY_LAYER = Rule(
     rationale=(
         "The in-memory layer lives inside one process. With several workers or containers, or when a view, a "
         "Celery task or a management command calls `group_send`, messages silently miss every consumer in "
-        "another process. Channels' docs say it is for testing and local development only. "
-        f"See {CHANNELS_DOCS}topics/channel_layers.html."
+        "another process. Channels' docs say it is for testing and local development only."
     ),
     fix='use `channels_redis.core.RedisChannelLayer` (`{{"BACKEND": "channels_redis.core.RedisChannelLayer", ...}}`)',
+    gates=Gates(file_role="settings module"),
+    links=("https://channels.readthedocs.io/en/stable/topics/channel_layers.html",),
     examples=[
         Invalid(
             channels_example(
                 settings='CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}'
                 "  # expect: DPL303\n"
-            )
+            ),
+            id="CHANNEL_LAYERS on InMemoryChannelLayer in the settings",
         ),
         Invalid(
             channels_example(
@@ -241,7 +252,8 @@ IN_MEMORY_LAYER = Rule(
         Valid(
             channels_example(
                 settings='CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}\n'
-            )
+            ),
+            id="CHANNEL_LAYERS on RedisChannelLayer",
         ),
         Valid(
             django_project(
@@ -319,6 +331,11 @@ EARLY_MODEL_IMPORT = Rule(
         "3.0.4 (checked by running 3.0.3 and 3.0.4)."
     ),
     fix="import the routing (and anything that imports models) after `django_asgi_app = get_asgi_application()`",
+    gates=Gates(file_role="asgi.py"),
+    links=(
+        "https://channels.readthedocs.io/en/stable/deploying.html",
+        "https://docs.djangoproject.com/en/stable/howto/deployment/asgi/#the-application-object",
+    ),
     examples=[
         Invalid(
             channels_example(
@@ -334,7 +351,8 @@ EARLY_MODEL_IMPORT = Rule(
                         await self.accept()
                 """,
             )
-            | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"}
+            | {"app/models.py": "from django.db import models\n\nclass Message(models.Model):\n    pass\n"},
+            id="routing that imports models, imported before get_asgi_application",
         ),
         Valid(
             channels_example(
@@ -471,6 +489,12 @@ BARE_CONSUMER = Rule(
         "INSTALLED_APPS). A project with neither a pin nor such code is not reported: bare classes are exactly "
         "how Channels 2 projects route."
     ),
+    how_to_fix='Route the consumer\'s ASGI application: `path("ws/chat/", ChatConsumer.as_asgi())`, not the class.',
+    gates=Gates(channels=">=3.0"),
+    links=(
+        "https://channels.readthedocs.io/en/stable/releases/3.0.0.html",
+        "https://channels.readthedocs.io/en/stable/topics/routing.html",
+    ),
     examples=[
         Invalid(
             channels_example(
@@ -498,7 +522,7 @@ BARE_CONSUMER = Rule(
             },
             note="a Channels 2 shape with Channels 4 pinned",
         ),
-        Valid(channels_example()),
+        Valid(channels_example(), id="a consumer routed with as_asgi()"),
         Valid(CHANNELS_2, note="Channels 2 routes consumer classes: there is no as_asgi()"),
     ],
 )
@@ -556,8 +580,7 @@ LAYER_MISSING = Rule(
         "`groups = [...]` refuses every connection with `InvalidChannelLayerError`. Reported only when the "
         "settings module the deployment runs with was read completely and nothing else in the project can set "
         "`CHANNEL_LAYERS` (another settings module, a star import we cannot follow, a conditional or "
-        "environment-dependent value, `settings.configure()`, django-split-settings): otherwise silent. "
-        f"See {CHANNELS_DOCS}topics/channel_layers.html."
+        "environment-dependent value, `settings.configure()`, django-split-settings): otherwise silent."
     ),
     fix='configure a layer: `CHANNEL_LAYERS = {{"default": {{"BACKEND": "channels_redis.core.RedisChannelLayer", '
     '"CONFIG": {{"hosts": [("127.0.0.1", 6379)]}}}}}}`',
@@ -565,8 +588,12 @@ LAYER_MISSING = Rule(
         "A use guarded by `if layer is not None:` is still reported (the send never happens either way). "
         "A layer passed around (a parameter, an attribute of another object) is not followed."
     ),
+    links=("https://channels.readthedocs.io/en/stable/topics/channel_layers.html",),
     examples=[
-        Invalid(channels_example(consumers=LAYER_CONSUMERS) | {"app/tasks.py": LAYER_TASKS}),
+        Invalid(
+            channels_example(consumers=LAYER_CONSUMERS) | {"app/tasks.py": LAYER_TASKS},
+            id="group_add, groups and get_channel_layer() used without CHANNEL_LAYERS",
+        ),
         Valid(
             channels_example(consumers=LAYER_CONSUMERS.replace("  # expect: DPL306", ""), settings=IN_MEMORY)
             | {"app/tasks.py": LAYER_TASKS.replace("  # expect: DPL306", "")},

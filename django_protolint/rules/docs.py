@@ -1,39 +1,77 @@
-"""One text per rule, from its declaration: `django-protolint rule CODE`, docs/rules.md and (later) SARIF help."""
+"""One text per rule, from its declaration: `django-protolint rule CODE`, docs/rules.md, the SARIF rule
+descriptors and the JSON rule records all render `rule_markdown` (and `how_to_fix` for the short help)."""
 
 from __future__ import annotations
 
 import re
 
-from django_protolint.rules.base import Rule
+from django_protolint.rules.base import Gates, Rule
 
 _EXPECT = re.compile(r"#\s*expect:\s*")
+_EXPECT_COMMENT = re.compile(r"[ \t]*#\s*expect:[^\n]*")
+_FIX_WORDS = {
+    "safe": "safe: `--fix` applies it",
+    "unsafe": "unsafe: only `--fix --unsafe-fixes` applies it",
+}
 
 
-def _example_block(files: dict[str, str]) -> str:
-    # `# expect: DPL101` drives the tests; readers just need to see which line is flagged.
-    files = {path: _EXPECT.sub("# ", body) for path, body in files.items()}
+def _example_block(files: dict[str, str], *, fixed: bool = False) -> str:
+    # `# expect: DPL101` drives the tests; readers just need to see which line is flagged, and none after the fix.
+    if fixed:
+        files = {path: _EXPECT_COMMENT.sub("", body) for path, body in files.items()}
+    else:
+        files = {path: _EXPECT.sub("# ", body) for path, body in files.items()}
     if len(files) == 1:
         return "```python\n" + next(iter(files.values())).rstrip() + "\n```\n"
     return "".join(f"`{path}`:\n```python\n{body.rstrip()}\n```\n" for path, body in files.items())
 
 
+def how_to_fix(rule: Rule) -> str:
+    """The rule's "How to fix" in words: `how_to_fix`, else the help-line template, which then has no values."""
+    return (rule.how_to_fix or rule.fix).replace("{{", "{").replace("}}", "}")
+
+
+def _gate_lines(gates: Gates) -> list[str]:
+    lines = []
+    if gates.django:
+        lines.append(f"- Django `{gates.django}`, judged by the lowest release your dependency files allow")
+    if gates.channels:
+        lines.append(f"- Channels `{gates.channels}`, judged by the lowest release your dependency files allow")
+    lines.append(f"- Findings sit in: {gates.file_role}")
+    if gates.async_scope:
+        lines.append(
+            "- Code that runs inside an `async def`: not a sync `def`, a lambda or a class body nested in it, and "
+            "not code handed to `sync_to_async` or `asyncio.to_thread`"
+        )
+    return lines
+
+
 def rule_markdown(rule: Rule, heading: str = "#") -> str:
+    status = "" if rule.status == "stable" else f" Status: {rule.status}."
     parts = [
         f"{heading} {rule.code} `{rule.slug}` ({rule.severity})\n",
-        f"Since django-protolint {rule.since}.\n",
+        f"Since django-protolint {rule.since}.{status}"
+        + (f" Fix: {_FIX_WORDS[rule.fix_safety.applicability]}." if rule.fix_safety and rule.fixable else "")
+        + "\n",
         f"{heading}# What it does\n{rule.summary}.\n",
         f"{heading}# Why is this bad?\n{rule.rationale}\n",
     ]
-    invalid = [example for example in rule.examples if not example.valid]
+    # The example the docs show is the first with a fix, when there is one, so that "Use instead" is its fix.
+    invalid = sorted((example for example in rule.examples if not example.valid), key=lambda e: e.fixed is None)
     valid = [example for example in rule.examples if example.valid]
     if invalid:
         parts.append(f"{heading}# Example\n" + _example_block(invalid[0].files))
-    if valid:
+    if invalid and invalid[0].fixed is not None:
+        parts.append(f"{heading}# Use instead\n" + _example_block({"app/views.py": invalid[0].fixed}, fixed=True))
+    elif valid:
         note = f" ({valid[0].note})" if valid[0].note else ""
         parts.append(f"{heading}# Use instead{note}\n" + _example_block(valid[0].files))
-    fix = rule.fix.replace("{advice}", "the finding's help line names the async form your Django version has")
-    fix = fix.replace("{{", "{").replace("}}", "}")  # str.format escapes
-    parts.append(f"{heading}# How to fix\n{fix}\n")
+    parts.append(f"{heading}# How to fix\n{how_to_fix(rule)}\n")
+    if rule.fix_safety is not None and rule.fixable:
+        parts.append(
+            f"{heading}# Fix safety\nThe fix is {_FIX_WORDS[rule.fix_safety.applicability]}. {rule.fix_safety.why}\n"
+        )
+    parts.append(f"{heading}# When it applies\n" + "\n".join(_gate_lines(rule.gates)) + "\n")
     if rule.known_problems:
         parts.append(f"{heading}# Known problems\n{rule.known_problems}\n")
     if rule.yields_to:
@@ -42,6 +80,8 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
             f"{heading}# One problem, one finding\nNot reported where a {codes} finding lies inside the same "
             "code (see *Where findings sit*).\n"
         )
+    if rule.links:
+        parts.append(f"{heading}# References\n" + "".join(f"- <{link}>\n" for link in rule.links))
     return "\n".join(parts)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge.servers import ASGI
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, Span
 from django_protolint.source.static import Assignment, StarImport
 
@@ -35,14 +36,18 @@ MISSING_SETTINGS_MODULE = Rule(
         "part of the linted project, so settings installed from elsewhere are not flagged."
     ),
     fix="point it at the settings module (e.g. `{package}.settings`)",
+    how_to_fix="Point `DJANGO_SETTINGS_MODULE` (or `--settings`) at a settings module that exists in the project, e.g. `proj.settings`.",
+    gates=Gates(file_role="entry point (manage.py, wsgi.py, asgi.py, deployment file)"),
+    links=("https://docs.djangoproject.com/en/stable/topics/settings/#designating-the-settings",),
     examples=[
         Invalid(
             django_project(
                 "",
                 manage_py='import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.setings")  # expect: DPL401\n',
-            )
+            ),
+            id="DJANGO_SETTINGS_MODULE misspelled in manage.py",
         ),
-        Valid(django_project("")),
+        Valid(django_project(""), id="DJANGO_SETTINGS_MODULE naming the project's settings"),
     ],
 )
 
@@ -58,6 +63,11 @@ MISSING_APPLICATION = Rule(
         "serve. Only checked when the module's package is part of the linted project."
     ),
     fix="point it at the `application` object in your wsgi.py / asgi.py",
+    gates=Gates(file_role="settings module"),
+    links=(
+        "https://docs.djangoproject.com/en/stable/ref/settings/#wsgi-application",
+        "https://docs.djangoproject.com/en/stable/ref/settings/#asgi-application",
+    ),
     examples=[
         Invalid(
             _files(
@@ -65,7 +75,8 @@ MISSING_APPLICATION = Rule(
                 'WSGI_APPLICATION = "proj.wsgi.app"  # expect: DPL402\n',
                 proj__wsgi_py="from django.core.wsgi import get_wsgi_application\n\n"
                 "application = get_wsgi_application()\n",
-            )  # fmt: skip
+            ),  # fmt: skip
+            id="WSGI_APPLICATION naming an attribute wsgi.py lacks",
         ),
         Valid(
             _files(
@@ -91,15 +102,21 @@ DAPHNE_WITHOUT_ASGI_APPLICATION = Rule(
         "(daphne/management/commands/runserver.py; verified with Channels 4.3)."
     ),
     fix='set `ASGI_APPLICATION = "<project>.asgi.application"`',
+    gates=Gates(file_role="settings module"),
+    links=("https://github.com/django/daphne#runserver",),
     examples=[
-        Invalid(_files(["daphne", "django.contrib.staticfiles", "app"], expect="DPL403")),
+        Invalid(
+            _files(["daphne", "django.contrib.staticfiles", "app"], expect="DPL403"),
+            id="daphne installed without ASGI_APPLICATION",
+        ),
         Valid(
             _files(
                 ["daphne", "django.contrib.staticfiles", "app"],
                 'ASGI_APPLICATION = "proj.asgi.application"\n',
                 proj__asgi_py="from django.core.asgi import get_asgi_application\n\n"
                 "application = get_asgi_application()\n",
-            )
+            ),
+            id="daphne installed with ASGI_APPLICATION set",
         ),  # fmt: skip
     ],
 )
@@ -116,15 +133,21 @@ DAPHNE_AFTER_STATICFILES = Rule(
         'django.contrib.staticfiles in INSTALLED_APPS." (daphne/checks.py).'
     ),
     fix='move "daphne" above "django.contrib.staticfiles"',
+    gates=Gates(file_role="settings module"),
+    links=("https://github.com/django/daphne#runserver",),
     examples=[
         Invalid(
             _files(
                 ["django.contrib.staticfiles", "daphne", "app"],
                 'ASGI_APPLICATION = "proj.asgi.application"\n',
                 expect="DPL404",
-            )
+            ),
+            id="staticfiles above daphne in INSTALLED_APPS",
         ),  # fmt: skip
-        Valid(_files(["daphne", "django.contrib.staticfiles", "app"], 'ASGI_APPLICATION = "proj.asgi.application"\n')),
+        Valid(
+            _files(["daphne", "django.contrib.staticfiles", "app"], 'ASGI_APPLICATION = "proj.asgi.application"\n'),
+            id="daphne above staticfiles",
+        ),
     ],
 )
 
@@ -144,6 +167,10 @@ ASGI_ENTRYPOINT_MISSING = Rule(
         "whatever its name: the one `ASGI_APPLICATION` names, or one an ASGI server command points at."
     ),
     fix="add `asgi.py` with `application = ProtocolTypeRouter({{...}})` routing to the consumers",
+    links=(
+        "https://channels.readthedocs.io/en/stable/installation.html",
+        "https://docs.djangoproject.com/en/stable/howto/deployment/asgi/",
+    ),
     examples=[
         Invalid(
             django_project(
@@ -155,7 +182,8 @@ ASGI_ENTRYPOINT_MISSING = Rule(
                     async def connect(self):
                         await self.accept()
                 """,
-            )
+            ),
+            id="a websocket consumer and no asgi.py",
         ),
         Valid(
             django_project(

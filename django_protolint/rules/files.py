@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
+from django_protolint.metadata import ISSUES
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check
 from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR
 
 PARSE_ERROR = Rule(
@@ -30,13 +32,15 @@ PARSE_ERROR = Rule(
             """
             def broken(:  # expect: DPL001
                 pass
-            """
+            """,
+            id="a def with a broken parameter list does not parse",
         ),
         Valid(
             """
             def fine():
                 pass
-            """
+            """,
+            id="a file that parses",
         ),
         Valid(
             """
@@ -59,6 +63,8 @@ READ_ERROR = Rule(
         "text in its declared encoding, or that cannot be opened, is skipped."
     ),
     fix="save the file as UTF-8, or declare its encoding with `# -*- coding: <name> -*-` on line 1 or 2",
+    gates=Gates(file_role="any file"),
+    links=("https://peps.python.org/pep-0263/",),
     examples=[],  # bytes, not text: exercised by tests/test_bad_input.py
 )
 
@@ -69,7 +75,8 @@ INTERNAL = Rule(
     summary="django-protolint failed while analysing a file",
     message="{problem}",
     rationale="A bug in django-protolint. The file was skipped and the rest of the project was still linted.",
-    fix="report it with the file (or a reduced copy) at the django-protolint issue tracker",
+    # The help line a user sees: where to report it, from pyproject's [project.urls] (Issues).
+    fix=f"report it with the file (or a reduced copy) at {ISSUES}",
     examples=[],
 )
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import Span
 
 SETTINGS_WITH = 'INSTALLED_APPS = ["app"]\nROOT_URLCONF = "proj.urls"\nMIDDLEWARE = {middleware!r}\n'
@@ -32,8 +33,7 @@ SYNC_ONLY_MIDDLEWARE = Rule(
         "`async_capable = True` (or `@sync_and_async_middleware`) and an async code path. Third-party middleware is judged from a table of releases read in each package's source "
         "(django_protolint/knowledge/middleware.py), and only when the project's dependency files pin releases "
         "that all agree; it is reported on the `MIDDLEWARE` setting, and only when that list does not depend on a "
-        "condition such as `if DEBUG:`. "
-        "See https://docs.djangoproject.com/en/stable/topics/http/middleware/#asynchronous-support."
+        "condition such as `if DEBUG:`."
     ),
     fix="subclass `MiddlewareMixin`, or decorate the factory with `@sync_and_async_middleware` and handle "
     "coroutine `get_response`; for a package, upgrade to an async-capable release or drop the middleware",
@@ -41,6 +41,8 @@ SYNC_ONLY_MIDDLEWARE = Rule(
         "Third-party middleware missing from the table, or whose release the dependency files do not pin "
         "(`whitenoise>=6` may install a release newer than the one we read), is never reported."
     ),
+    gates=Gates(file_role="settings module"),
+    links=("https://docs.djangoproject.com/en/stable/topics/http/middleware/#asynchronous-support",),
     examples=[
         Invalid(
             django_project(
@@ -60,7 +62,8 @@ SYNC_ONLY_MIDDLEWARE = Rule(
                     def __call__(self, request):
                         return self.get_response(request)
                 """,
-            )
+            ),
+            id="a plain sync middleware class in front of async views",
         ),
         Valid(
             django_project(

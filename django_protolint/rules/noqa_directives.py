@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from django_protolint.findings import Edit, Finding, Fix
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import REGISTRY, Edit, Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.rules.base import REGISTRY, FixSafety, Invalid, Rule, Valid, check
 from django_protolint.source.facts import FileFacts, Span
 from django_protolint.source.noqa import NoqaDirective, comment_noqa_directives
 
@@ -31,9 +32,15 @@ UNUSED = Rule(
         "the comment would silently hide the next real finding of that rule on the line. Judged against every "
         "finding of the named rules before any filter, so a rule left out by `--select`, `ignore` or "
         "`per-file-ignores` still counts. Codes of other tools (`E501`) and a bare `# noqa` are never reported. "
-        "Same idea as ruff's RUF100 (docs.astral.sh/ruff/rules/unused-noqa/)."
+        "Same idea as ruff's RUF100."
     ),
     fix="remove the unused code{s} from the directive",
+    how_to_fix="Remove the codes that suppress nothing from the directive, or the whole `# noqa` comment when none is left.",
+    fix_safety=FixSafety(
+        "safe",
+        "The directive suppresses no finding, so removing it changes neither the code nor what is reported today.",
+    ),
+    links=("https://docs.astral.sh/ruff/rules/unused-noqa/",),
     examples=[
         Invalid(
             """
@@ -52,6 +59,12 @@ UNUSED = Rule(
                 time.sleep(1)  # noqa: DPL110, DPL111  # expect: DPL004
             """,
             note="DPL110 is used, DPL111 is not",
+            fixed="""
+            import time
+
+            async def view(request):
+                time.sleep(1)  # noqa: DPL110  # expect: DPL004
+            """,
         ),
         Valid(
             """
@@ -59,7 +72,8 @@ UNUSED = Rule(
 
             async def view(request):
                 time.sleep(1)  # noqa: DPL110
-            """
+            """,
+            id="a noqa that silences a finding on its line is used",
         ),
         Valid(
             """
@@ -102,10 +116,10 @@ UNKNOWN = Rule(
     ),
     fix="use a code that `django-protolint rules` lists",
     examples=[
-        Invalid("x = 1  # noqa: DPL999  # expect: DPL005\n"),
+        Invalid("x = 1  # noqa: DPL999  # expect: DPL005\n", id="a noqa naming a code no rule has"),
         Invalid("x = 1  # noqa: E501, DPL1010  # expect: DPL005\n", note="a digit too many"),
         Valid("x = 1  # noqa: DPL1, E501\n", note="a prefix of real codes, and another tool's code"),
-        Valid("x = 1  # noqa\n"),
+        Valid("x = 1  # noqa\n", id="a bare noqa names no code"),
     ],
 )
 
@@ -186,9 +200,9 @@ def _removal(directive: NoqaDirective, unused: list[str]) -> Fix | None:
     if kept:
         prefix = "# django-protolint: noqa: " if directive.file_level else "# noqa: "
         edit = Edit(directive.line, directive.column, directive.line, directive.end_column, prefix + ", ".join(kept))
-        return Fix("safe", f"remove {_code_list(unused)} from the directive", (edit,))
+        return UNUSED.autofix(f"remove {_code_list(unused)} from the directive", (edit,))
     if not directive.whole_comment:
         return None  # the comment says more than the directive: leave it to the author
     start = directive.column - directive.space_before
     edit = Edit(directive.line, start, directive.line, directive.end_column, "")
-    return Fix("safe", "remove the unused `noqa` directive", (edit,))
+    return UNUSED.autofix("remove the unused `noqa` directive", (edit,))

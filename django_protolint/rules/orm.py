@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.fixes.edits import awaited, replace
 from django_protolint.fixes.imports import released, spelling
 from django_protolint.knowledge import django_api
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.models import Relations
-from django_protolint.rules.base import Finding, Fix, Invalid, Rule, Valid, check
+from django_protolint.rules.base import FixSafety, Gates, Invalid, Rule, Valid, check
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm"
 
@@ -33,12 +34,19 @@ SYNC_QUERY = Rule(
         "Inside `async def` the event loop is running, and Django refuses to run a synchronous query there: "
         "`get()`, `create()`, `count()`, `exists()`, `first()`, `update()`, `delete()` and the other methods that "
         "hit the database raise `SynchronousOnlyOperation`. Django 4.1 added an async twin for each "
-        f"(`aget()`, `acreate()`, ...). The auth managers' `create_user()`, `create_superuser()` and "
+        "(`aget()`, `acreate()`, ...). The auth managers' `create_user()`, `create_superuser()` and "
         "`get_by_natural_key()` query too; Django 5.2 added `acreate_user()`, `acreate_superuser()` and "
         "`aget_by_natural_key()` on its own managers (a project's manager may not have them, so no fix is offered). "
-        f"`fetch_mode()` (6.1) only builds a QuerySet. See {ASYNC_DOCS}."
+        "`fetch_mode()` (6.1) only builds a QuerySet."
     ),
     fix="{advice}",
+    how_to_fix="Call the async twin of the method and await it (`await Article.objects.aget(pk=pk)`, Django 4.1+); the finding's help line names the twin your Django version has. On older Django, or for a method without a twin, move the query into a sync function and call it with `await sync_to_async(fn)()`.",
+    fix_safety=FixSafety(
+        "safe",
+        "Django implements the async twin as the same query run through `sync_to_async` (or the same steps with async calls), so the fixed code does what the original meant; the original could only raise `SynchronousOnlyOperation` on the event loop.",
+    ),
+    gates=Gates(async_scope=True),
+    links=("https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm",),
     examples=[
         Invalid(
             """
@@ -60,6 +68,7 @@ SYNC_QUERY = Rule(
                 title = (await Article.objects.filter(pk=pk).afirst()).title  # expect: DPL101
                 return article, total, title
             """,
+            id="get, count and first on a manager or QuerySet in an async view",
         ),
         Invalid(
             """
@@ -97,7 +106,8 @@ SYNC_QUERY = Rule(
                     return Article.objects.count()  # a nested sync def is not async code
                 published = Article.objects.filter(published=True)
                 return published.exists()  # expect: DPL101
-            """
+            """,
+            id="a query after a nested sync def is still in the async view",
         ),
         Valid(
             """
@@ -132,7 +142,8 @@ SYNC_QUERY = Rule(
                 async def get(self, request, pk):
                     user = get_user_model().objects.get(pk=pk)  # expect: DPL101
                     return self.model.objects.filter(owner=user).first()  # expect: DPL101
-            """
+            """,
+            id="queries in an async handler of a class-based view, through get_user_model and self.model",
         ),
         Invalid(
             """
@@ -172,6 +183,35 @@ SYNC_QUERY = Rule(
             """,
             note="`.objects` on an instance is not a model manager",
         ),
+        Valid(
+            """
+            from .models import Article
+
+            async def view(request):
+                def count():
+                    return Article.objects.count()
+
+                first = lambda: Article.objects.first()
+
+                class Report:
+                    def total(self):
+                        return Article.objects.count()
+
+                return count, first, Report
+            """,
+            id="a sync def, a lambda and a nested class's method inside an async view are not async code",
+        ),
+        Valid(
+            """
+            from .models import Article
+
+            async def view(request, pk):
+                published = Article.objects.filter(published=True).order_by("-pk")
+                article = await published.aget(pk=pk)
+                return article, await published.acount(), published.values_list("pk", flat=True)
+            """,
+            id="a QuerySet built, chained and awaited through its async twins runs no sync query",
+        ),
     ],
 )
 
@@ -185,9 +225,12 @@ QUERYSET_EVALUATED = Rule(
         "Building a QuerySet is free; evaluating it runs the query. Iterating it with a plain `for`, passing it to "
         "`list()`/`len()`/`bool()`, testing `x in qs` or indexing it all run a synchronous query, which raises "
         "`SynchronousOnlyOperation` on the event loop. Django 4.1 added `async for` over QuerySets and the "
-        f"`acount()`/`aexists()`/`acontains()` twins. See {ASYNC_DOCS}."
+        "`acount()`/`aexists()`/`acontains()` twins."
     ),
     fix="{advice}",
+    how_to_fix="Iterate with `async for`, or use the async twin of the evaluation (`await qs.acount()`, `await qs.aexists()`, `await qs.acontains(obj)`), Django 4.1+; for `list(qs)` write `[obj async for obj in qs]`.",
+    gates=Gates(async_scope=True),
+    links=("https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm",),
     examples=[
         Invalid(
             """
@@ -201,7 +244,8 @@ QUERYSET_EVALUATED = Rule(
                 if articles:  # expect: DPL102
                     return len(articles)  # expect: DPL102
                 return list(articles[:10])  # expect: DPL102
-            """
+            """,
+            id="iterating, testing, len() and list() of a QuerySet in an async view",
         ),
         Valid(
             """
@@ -218,6 +262,20 @@ QUERYSET_EVALUATED = Rule(
                 return list(Article.objects.all())
             """,
             note="`async for`, slicing without a step (still lazy), and sync code",
+        ),
+        Valid(
+            """
+            from asgiref.sync import sync_to_async
+            from .models import Article
+
+            async def index(request):
+                def titles():
+                    return [a.title for a in Article.objects.all()]
+
+                count = lambda: len(Article.objects.all())
+                return await sync_to_async(titles)(), count
+            """,
+            id="evaluating a QuerySet in a nested sync def or a lambda is not async code",
         ),
     ],
 )
@@ -240,9 +298,19 @@ INSTANCE_METHOD = Rule(
         "unless the user is an active superuser (a-twins since 5.2). These are reported only on models known to "
         "have Django's method: `auth.User`, a project model with Django's user bases that does not redefine it, "
         "and for `check_password()` any user model (`get_user_model()`, `await request.auser()`). "
-        f"Verified per release in tests/test_ground_truth_orm_releases.py. See {ASYNC_DOCS}."
+        "Verified per release in tests/test_ground_truth_orm_releases.py."
     ),
     fix="{advice}",
+    how_to_fix="Await the instance method's async twin (`await obj.asave()`, `await obj.adelete()`, `await obj.arefresh_from_db()`, Django 4.2+); run `full_clean()` and other methods without a twin inside `sync_to_async`.",
+    fix_safety=FixSafety(
+        "safe",
+        "Django implements the async twin as the same query run through `sync_to_async` (or the same steps with async calls), so the fixed code does what the original meant; the original could only raise `SynchronousOnlyOperation` on the event loop.",
+    ),
+    gates=Gates(async_scope=True),
+    links=(
+        "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm",
+        "https://docs.djangoproject.com/en/stable/ref/models/instances/",
+    ),
     examples=[
         Invalid(
             """
@@ -262,6 +330,7 @@ INSTANCE_METHOD = Rule(
                 article.published = True
                 await article.asave()  # expect: DPL103
             """,
+            id="save() on an instance fetched with aget",
         ),
         Valid(
             """
@@ -272,7 +341,8 @@ INSTANCE_METHOD = Rule(
                 article.published = True
                 await article.asave()
                 form.save()  # not known to be a model instance
-            """
+            """,
+            id="asave() awaited, and save() on an object not known to be a model instance",
         ),
         Invalid(
             """
@@ -344,10 +414,16 @@ REQUEST_USER = Rule(
     rationale=(
         "`request.user` is a lazy object: reading any attribute loads the session and the user with synchronous "
         "queries. Anonymous requests pass (no session row), so the crash shows up only for logged-in users. "
-        "Django 5.0 added `await request.auser()`. Passing `request.user` along without reading it is fine. "
-        "See https://docs.djangoproject.com/en/stable/ref/request-response/#django.http.HttpRequest.auser."
+        "Django 5.0 added `await request.auser()`. Passing `request.user` along without reading it is fine."
     ),
     fix="{advice}",
+    how_to_fix="Load the user once with `user = await request.auser()` (Django 5.0+) and read the attributes from `user`; on older Django wrap the code that reads `request.user` in `sync_to_async`.",
+    fix_safety=FixSafety(
+        "unsafe",
+        "`request.auser()` reads the user through the session as `AuthenticationMiddleware` sets it up; a middleware that assigns `request.user` itself (token or header authentication) is bypassed, so the fixed code may see another user.",
+    ),
+    gates=Gates(async_scope=True),
+    links=("https://docs.djangoproject.com/en/stable/ref/request-response/#django.http.HttpRequest.auser",),
     examples=[
         Invalid(
             """
@@ -361,6 +437,7 @@ REQUEST_USER = Rule(
                 if (await request.auser()).is_authenticated:  # expect: DPL104
                     return "hello"
             """,
+            id="request.user.is_authenticated in an async view",
         ),
         Valid(
             """
@@ -386,6 +463,19 @@ REQUEST_USER = Rule(
             note="one finding: the advice names `auser()` and then `ahas_perm()`; no fix, `auser()` alone would "
             "leave the sync `has_perm` raising",
         ),
+        Valid(
+            """
+            from asgiref.sync import sync_to_async
+
+            async def dashboard(request):
+                def greeting():
+                    return request.user.username
+
+                is_staff = lambda: request.user.is_staff
+                return await sync_to_async(greeting)(), is_staff
+            """,
+            id="reading request.user in a nested sync def or a lambda is not async code",
+        ),
     ],
 )
 
@@ -402,6 +492,9 @@ REQUEST_SESSION = Rule(
         "which engine runs is a setting."
     ),
     fix="{advice}",
+    how_to_fix="Use the session's async methods (`await request.session.aget(key)`, `aset()`, `apop()`, Django 5.1+), or read the session inside `sync_to_async`.",
+    gates=Gates(async_scope=True),
+    links=("https://docs.djangoproject.com/en/stable/topics/http/sessions/#using-sessions-in-views",),
     examples=[
         Invalid(
             """
@@ -409,7 +502,8 @@ REQUEST_SESSION = Rule(
                 items = request.session.get("cart", [])  # expect: DPL105
                 request.session["cart"] = items  # expect: DPL105
                 return items
-            """
+            """,
+            id="reading and writing request.session in an async view",
         ),
         Valid(
             """
@@ -419,6 +513,20 @@ REQUEST_SESSION = Rule(
                 return items
             """,
             django_version="5.1",
+            id="the session's async methods awaited",
+        ),
+        Valid(
+            """
+            from asgiref.sync import sync_to_async
+
+            async def cart(request):
+                def items():
+                    return request.session.get("cart", [])
+
+                count = lambda: len(request.session.get("cart", []))
+                return await sync_to_async(items)(), count
+            """,
+            id="the session read in a nested sync def or a lambda is not async code",
         ),
     ],
 )
@@ -439,6 +547,21 @@ SYNC_FUNCTION = Rule(
         "permission methods for an active user); Django 5.2 added their a-twins."
     ),
     fix="{advice}",
+    how_to_fix="Await the async twin (`await aget_object_or_404(...)`, `await aauthenticate(...)`, `await alogin(...)`, Django 5.0+); for `transaction.atomic`, put the whole transaction in a sync function and call it with `await sync_to_async(fn)()`.",
+    fix_safety=FixSafety(
+        "safe",
+        "Django implements `aget_object_or_404`, `aget_list_or_404`, `alogin` and `alogout` as the same steps with "
+        "async calls, so the fixed code does what the original meant; the original could only raise "
+        "`SynchronousOnlyOperation` on the event loop. The fix of `authenticate()` and `get_user()` is unsafe: "
+        "their twins call the backends' `aauthenticate()` / `aget_user()`, which only subclasses of `BaseBackend` "
+        "have, and Django accepts any class with `authenticate()` and `get_user()` as a backend.",
+    ),
+    gates=Gates(async_scope=True),
+    links=(
+        "https://docs.djangoproject.com/en/stable/topics/http/shortcuts/#aget-object-or-404",
+        "https://docs.djangoproject.com/en/stable/topics/auth/default/#how-to-log-a-user-in",
+        "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm",
+    ),
     examples=[
         Invalid(
             """
@@ -451,7 +574,8 @@ SYNC_FUNCTION = Rule(
                 with transaction.atomic():  # expect: DPL106
                     pass
                 return article
-            """
+            """,
+            id="get_object_or_404 and transaction.atomic in an async view",
         ),
         Invalid(
             """
@@ -507,6 +631,7 @@ SYNC_FUNCTION = Rule(
                 return get_object_or_404(Article, pk=pk)
             """,
             django_version="5.0",
+            id="aget_object_or_404 awaited, and get_object_or_404 in a sync view",
         ),
         Invalid(
             """
@@ -528,6 +653,73 @@ SYNC_FUNCTION = Rule(
             async def wrap(view, using):
                 return transaction.atomic(using=using)(view)  # builds the decorator; no query until entered
             """,
+            id="transaction.atomic(using=...) built as a decorator runs no query",
+        ),
+        Valid(
+            """
+            from asgiref.sync import sync_to_async
+            from django.shortcuts import get_object_or_404
+            from .models import Article
+
+            async def detail(request, pk):
+                def load():
+                    return get_object_or_404(Article, pk=pk)
+
+                fallback = lambda: get_object_or_404(Article, pk=1)
+                return await sync_to_async(load)(), fallback
+            """,
+            id="get_object_or_404 in a nested sync def or a lambda is not async code",
+        ),
+        Valid(
+            """
+            from asgiref.sync import sync_to_async
+            from django.db import transaction
+            from .models import Article
+
+            @transaction.atomic
+            def publish_all():
+                return Article.objects.update(published=True)
+
+            async def publish(request):
+                def in_transaction():
+                    with transaction.atomic():
+                        return Article.objects.update(published=True)
+
+                await sync_to_async(in_transaction)()
+                return await sync_to_async(publish_all)()
+            """,
+            id="a transaction run whole in a sync function through sync_to_async",
+        ),
+        Invalid(
+            """
+            from django.contrib.auth import authenticate
+
+            async def sign_in(request):
+                return authenticate(request, username="a", password="b")  # expect: DPL106
+            """,
+            django_version="5.0",
+            fixed="""
+            from django.contrib.auth import aauthenticate
+
+            async def sign_in(request):
+                return await aauthenticate(request, username="a", password="b")  # expect: DPL106
+            """,
+            id="authenticate in an async view: an unsafe fix, since aauthenticate needs BaseBackend's async methods",
+        ),
+        Valid(
+            """
+            from django.contrib.auth import aauthenticate, alogin, authenticate
+
+            async def sign_in(request):
+                user = await aauthenticate(request, username="a", password="b")
+                await alogin(request, user)
+                return user
+
+            def sync_sign_in(request):
+                return authenticate(request, username="a", password="b")
+            """,
+            django_version="5.0",
+            id="aauthenticate and alogin awaited, and authenticate in a sync view",
         ),
     ],
 )
@@ -545,6 +737,10 @@ ATOMIC_ON_ASYNC = Rule(
         "Transactions have no async API."
     ),
     fix="move the transactional work into a sync function and call it with `await sync_to_async(fn)()`",
+    links=(
+        "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm",
+        "https://docs.djangoproject.com/en/stable/topics/db/transactions/",
+    ),
     examples=[
         Invalid(
             """
@@ -553,7 +749,8 @@ ATOMIC_ON_ASYNC = Rule(
             @transaction.atomic  # expect: DPL107
             async def transfer(request):
                 return None
-            """
+            """,
+            id="transaction.atomic decorating an async view",
         ),
         Valid(
             """
@@ -566,7 +763,8 @@ ATOMIC_ON_ASYNC = Rule(
 
             async def transfer(request):
                 return await sync_to_async(do_transfer)()
-            """
+            """,
+            id="the transaction in a sync function called through sync_to_async",
         ),
     ],
 )
@@ -604,6 +802,12 @@ RELATED_ACCESS = Rule(
         "and only instances the rule sees come from the ORM are checked; `book.author_id` never queries."
     ),
     fix="{advice}",
+    how_to_fix='Fetch the relation in the query (`select_related("author")`, `prefetch_related("tags")`), or use the related manager\'s async methods (`await book.tags.acount()`, `await book.tags.aadd(tag)`, Django 4.2+).',
+    gates=Gates(async_scope=True),
+    links=(
+        "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm",
+        "https://docs.djangoproject.com/en/stable/ref/models/relations/",
+    ),
     examples=[
         Invalid(
             {
@@ -619,7 +823,8 @@ RELATED_ACCESS = Rule(
                         books = author.books.exists()  # expect: DPL108
                         return name, count, books
                 """,
-            }
+            },
+            id="a foreign key not fetched, and related managers queried, in an async view",
         ),
         Invalid(
             {
@@ -680,6 +885,22 @@ RELATED_ACCESS = Rule(
             },
             note="fetched with select_related/prefetch_related, the async manager methods, the raw _id, sync code",
         ),
+        Valid(
+            """
+            from asgiref.sync import sync_to_async
+            from .models import Book
+
+            async def detail(request, pk):
+                book = await Book.objects.select_related("author").aget(pk=pk)
+
+                def tag_count():
+                    return book.tags.count()
+
+                tags = lambda: list(book.tags.all())
+                return book.author.name, await sync_to_async(tag_count)(), tags
+            """,
+            id="related objects read in a nested sync def or a lambda are not async code",
+        ),
     ],
 )
 
@@ -722,7 +943,7 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
                 and model.twin_available(row, facts.path)
             ):
                 edits = (replace(query.method_span, row.twin), *awaited(query.span, query.chained))
-                fix = Fix("safe", f"use `await ….{row.twin}()`", edits)
+                fix = SYNC_QUERY.autofix(f"use `await ….{row.twin}()`", edits)
             yield SYNC_QUERY.finding(
                 facts.path, query.span, call=f"{query.receiver}.{query.operation}", scope=scope, advice=advice,
                 fix=fix,
@@ -741,7 +962,7 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
             fix = None
             if row.twin and query.method_span and not query.in_generator and model.twin_available(row, facts.path):
                 edits = (replace(query.method_span, row.twin), *awaited(query.span, query.chained))
-                fix = Fix("safe", f"use `await {query.receiver}.{row.twin}()`", edits)
+                fix = INSTANCE_METHOD.autofix(f"use `await {query.receiver}.{row.twin}()`", edits)
             yield INSTANCE_METHOD.finding(
                 facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice,
                 fix=fix, condition="",
@@ -832,8 +1053,8 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
                     and not access.in_generator
                 ):
                     call = f"await {access.text[: -len('user')]}auser()"
-                    fix = Fix("safe", "use `await request.auser()`",
-                              (replace(access.span, f"({call})" if access.chained else call),))  # fmt: skip
+                    fix = REQUEST_USER.autofix("use `await request.auser()`",
+                                              (replace(access.span, f"({call})" if access.chained else call),))  # fmt: skip
                 yield REQUEST_USER.finding(facts.path, access.span, text=access.text, scope=scope, advice=advice,
                                            fix=fix)  # fmt: skip
             else:
@@ -868,8 +1089,9 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
         ):
             # `get_object_or_404(...)` imported by name: call the twin, imported from the same module.
             edits = (replace(call.callee_span, twin.text), *awaited(call.span, call.chained))
-            fix = Fix("safe", f"use `await {twin.text}(...)`", edits, twin.imports, facts.import_line,
-                      released(facts, call.text))  # fmt: skip
+            fix = SYNC_FUNCTION.autofix(f"use `await {twin.text}(...)`", edits, imports=twin.imports,
+                                        unsafe=row.twin in django_api.CALLS_BACKEND_ASYNC_METHODS,
+                                        import_line=facts.import_line, releases=released(facts, call.text))  # fmt: skip
         yield SYNC_FUNCTION.finding(
             facts.path, call.span, call=call.text, scope=_scope_label(call.scope.function), advice=advice,
             condition=row.condition, fix=fix,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
+from django_protolint.knowledge.nginx import PROXY_SET_HEADER, WEBSOCKET_PROXYING
 from django_protolint.knowledge.servers import ASGI
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import Span
 
 _ASGI = """\
@@ -64,13 +66,19 @@ PROXY_BLOCKS_WEBSOCKET = Rule(
         "between them by path. When the path of a websocket route is sent to the WSGI workers, the handshake gets "
         "their 404. When nginx sends it to the ASGI server but the location does not set `Upgrade` and "
         "`Connection` again, nginx drops both (they are hop-by-hop headers; it sends `Connection: close`), and the "
-        "ASGI server sees a plain GET: daphne answers 404 or 400, and no websocket opens "
-        "(https://nginx.org/en/docs/http/websocket.html). `proxy_set_header` lines are inherited from the "
-        "enclosing block only when the location has none of its own, so a location that sets `Host` alone loses "
-        "the server's upgrade headers (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header). "
-        "Each case was checked with a real nginx in front of gunicorn and daphne on loopback."
+        "ASGI server sees a plain GET: daphne answers 404 or 400, and no websocket opens. `proxy_set_header` "
+        "lines are inherited from the enclosing block only when the location has none of its own, so a location "
+        "that sets `Host` alone, or includes Debian's `proxy_params`, loses the server's upgrade headers. Each "
+        "case was checked with a real nginx in front of gunicorn and daphne on loopback."
     ),
     fix="{remedy}",
+    how_to_fix=(
+        "Send the websocket paths to the ASGI server, and in nginx set the upgrade headers in that location: "
+        '`proxy_http_version 1.1;`, `proxy_set_header Upgrade $http_upgrade;` and `proxy_set_header Connection "upgrade";` '
+        "(or `$connection_upgrade` from a `map $http_upgrade`). The finding's help line names the location."
+    ),
+    gates=Gates(file_role="reverse-proxy configuration (nginx, Caddy, Traefik, HAProxy, Kubernetes Ingress)"),
+    links=(WEBSOCKET_PROXYING, PROXY_SET_HEADER),
     known_problems=(
         "Reported only when the route is chosen for sure: a path matched only by its literal beginning, a header "
         "matcher, or an include the project does not hold (which may set the headers) is not reported. nginx's "
@@ -81,7 +89,7 @@ PROXY_BLOCKS_WEBSOCKET = Rule(
     examples=[
         Invalid(
             _split_project(_site("    location /ws/ {  # expect: DPL512\n        proxy_pass http://ws:8001;\n    }")),
-            note="the location reaches daphne without the upgrade headers",
+            id="an nginx location sends the websocket path to daphne without the upgrade headers",
         ),
         Invalid(
             _split_project(
@@ -91,16 +99,19 @@ PROXY_BLOCKS_WEBSOCKET = Rule(
                     _HEADERS,
                 )
             ),
-            note="the location's own `proxy_set_header` replaces the server's upgrade headers",
+            id="a location's own proxy_set_header lines replace the server's upgrade headers",
         ),  # fmt: skip
         Invalid(
             _split_project(_site("").replace("location / {", "location / {  # expect: DPL512")),
-            note="no websocket location: `/ws/chat/` takes `location /` to gunicorn",
+            id="without a websocket location the path takes location / to gunicorn",
         ),
-        Valid(_split_project(_site(f"    location /ws/ {{\n        proxy_pass http://ws:8001;{_HEADERS}\n    }}"))),
+        Valid(
+            _split_project(_site(f"    location /ws/ {{\n        proxy_pass http://ws:8001;{_HEADERS}\n    }}")),
+            id="the websocket location reaches daphne with the upgrade headers",
+        ),
         Valid(
             _split_project(_site("    location /ws/ {\n        proxy_pass http://ws:8001;\n    }", _HEADERS)),
-            note="the server's upgrade headers apply to a location that sets none of its own",
+            id="the server's upgrade headers apply to a location that sets none of its own",
         ),
         Valid(
             _split_project(
@@ -108,7 +119,7 @@ PROXY_BLOCKS_WEBSOCKET = Rule(
                     "    location /ws/ {\n        proxy_pass http://ws:8001;\n        include ws_headers.conf;\n    }"
                 )
             ),
-            note="an include the project does not hold may set the headers",
+            id="an include the project does not hold may set the headers",
         ),
         Valid(
             _split_project(
@@ -117,7 +128,7 @@ PROXY_BLOCKS_WEBSOCKET = Rule(
                 )
             )
             | {"nginx/ws_headers.conf": _HEADERS.strip() + "\n"},
-            note="the headers from an include in the project",
+            id="the upgrade headers come from an include the project holds",
         ),
     ],
 )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import Span
 
 DJANGO_ASGI = "from django.core.asgi import get_asgi_application\n\napplication = get_asgi_application()\n"
@@ -36,6 +37,8 @@ APP_NOT_FOUND = Rule(
         "`$APP_MODULE`, a template or a module a deployment file copies into place is never reported."
     ),
     fix="point the command at a module and attribute that exist (`proj.asgi:application`), or create them",
+    gates=Gates(file_role="deployment file"),
+    links=("https://docs.gunicorn.org/en/stable/run.html", "https://www.uvicorn.org/deployment/"),
     examples=[
         Invalid(
             django_project("", Procfile="web: uvicorn proj.asgi:application  # expect: DPL510\n"),
@@ -46,9 +49,13 @@ APP_NOT_FOUND = Rule(
             note="hypercorn looks for `app` when the command names no attribute",
         ),  # fmt: skip
         Invalid(
-            django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: daphne proj.asgi:app  # expect: DPL510\n")
+            django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: daphne proj.asgi:app  # expect: DPL510\n"),
+            id="daphne given an attribute asgi.py does not define",
         ),  # fmt: skip
-        Valid(django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: hypercorn proj.asgi:application\n")),
+        Valid(
+            django_project("", proj__asgi_py=DJANGO_ASGI, Procfile="web: hypercorn proj.asgi:application\n"),
+            id="hypercorn given the application asgi.py defines",
+        ),
         Valid(
             django_project("", proj__asgi_py=CHANNEL_APPS, Procfile="web: daphne proj.asgi:channel_layer\n"),
             note="any attribute the module defines",

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge import django_services as services
 from django_protolint.knowledge.django_api import AsyncTwin
 from django_protolint.project.model import ProjectFunction, ProjectModel
 from django_protolint.project.modules import sole_assignment, source_root
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check
 from django_protolint.source import static
 from django_protolint.source.facts import CallFact, FileFacts
 
@@ -34,10 +35,12 @@ SIGNAL_SEND = Rule(
         "receiver is worse: from Django 5.0 `send()` reaches it through `async_to_sync`, which raises `RuntimeError: "
         "You cannot use AsyncToSync in the same thread as an async event loop`; on 4.2 it is called like a plain "
         "function and its coroutine never runs. Django 5.0 added `asend()` and `asend_robust()`, which run sync "
-        "receivers in a thread and await async ones. Checked on Django 4.2, 5.0, 5.2 and 6.1. "
-        f"See {SIGNALS_DOCS}."
+        "receivers in a thread and await async ones. Checked on Django 4.2, 5.0, 5.2 and 6.1."
     ),
     fix="{advice}",
+    how_to_fix="Use `await signal.asend(...)` or `await signal.asend_robust(...)` (Django 5.0+), which awaits async receivers and runs sync ones in a thread; on older Django call `send()` through `sync_to_async`.",
+    gates=Gates(async_scope=True),
+    links=("https://docs.djangoproject.com/en/stable/topics/signals/#sending-signals",),
     examples=[
         Invalid(
             {
@@ -65,6 +68,7 @@ SIGNAL_SEND = Rule(
                 """,
             },
             django_version="5.0",
+            id="send and send_robust on project and Django signals in an async view",
         ),
         Valid(
             {
@@ -89,6 +93,7 @@ SIGNAL_SEND = Rule(
                 """,
             },
             django_version="5.0",
+            id="asend awaited, send through sync_to_async, a send that is no signal's, and a sync view",
         ),
         Valid(
             {
@@ -124,9 +129,15 @@ PAGINATOR = Rule(
         "and over a QuerySet `Paginator.count` runs `object_list.count()`: a query, which Django refuses on the "
         "event loop (`SynchronousOnlyOperation`, checked on Django 4.2, 5.2 and 6.1). Over a list nothing is "
         "queried. Django 6.0 added `AsyncPaginator`, whose `apage()`, `aget_page()`, `acount()` and "
-        f"`anum_pages()` are awaited, and `AsyncPage`. See {PAGINATION_DOCS}."
+        "`anum_pages()` are awaited, and `AsyncPage`."
     ),
     fix="{advice}",
+    how_to_fix="Use `AsyncPaginator` and `await paginator.aget_page(number)` (Django 6.0+), or paginate inside `sync_to_async`.",
+    gates=Gates(async_scope=True),
+    links=(
+        "https://docs.djangoproject.com/en/stable/ref/paginator/",
+        "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm",
+    ),
     examples=[
         Invalid(
             """
@@ -141,6 +152,7 @@ PAGINATOR = Rule(
                 return page, first
             """,
             django_version="6.0",
+            id="a Paginator over a QuerySet paged in an async view",
         ),
         Valid(
             """
@@ -157,6 +169,22 @@ PAGINATOR = Rule(
                 return page, numbers, other
             """,
             django_version="6.0",
+            id="AsyncPaginator awaited, a Paginator over a list, and page() through sync_to_async",
+        ),
+        Valid(
+            """
+            from asgiref.sync import sync_to_async
+            from django.core.paginator import Paginator
+            from .models import Article
+
+            async def listing(request):
+                def page(number):
+                    return Paginator(Article.objects.order_by("pk"), 20).page(number)
+
+                first = lambda: Paginator(Article.objects.order_by("pk"), 20).page(1)
+                return await sync_to_async(page)(2), first
+            """,
+            id="paginating a QuerySet in a nested sync def or a lambda is not async code",
         ),
     ],
 )
@@ -173,10 +201,12 @@ TASK_API = Rule(
         "through `async_to_sync`, which cannot run on the loop's thread, so the result is FAILED with "
         "`RuntimeError` (nothing is raised). Other backends write to their store (a database, a broker) "
         "synchronously, as `get_result()` and `TaskResult.refresh()` read from it. Django 6.0 added "
-        "`aenqueue()`, `aget_result()` and `arefresh()`. Checked on Django 6.0 and 6.1 (5.2 has no `django.tasks`). "
-        f"See {TASKS_DOCS}."
+        "`aenqueue()`, `aget_result()` and `arefresh()`. Checked on Django 6.0 and 6.1 (5.2 has no `django.tasks`)."
     ),
     fix="{advice}",
+    how_to_fix="Use `await task.aenqueue(...)`, which hands the task to its backend without blocking the event loop.",
+    gates=Gates(async_scope=True),
+    links=("https://docs.djangoproject.com/en/stable/topics/tasks/",),
     examples=[
         Invalid(
             {
@@ -202,6 +232,7 @@ TASK_API = Rule(
                 """,
             },
             django_version="6.0",
+            id="enqueue, refresh and get_result of django.tasks in an async view",
         ),
         Valid(
             {
@@ -228,6 +259,30 @@ TASK_API = Rule(
                 """,
             },
             django_version="6.0",
+            id="aenqueue and arefresh awaited, a plain function named enqueue, and a sync view",
+        ),
+        Valid(
+            {
+                "app/tasks.py": """
+                from django.tasks import task
+
+                @task
+                def send_receipt(order_id):
+                    return order_id
+                """,
+                "app/views.py": """
+                from asgiref.sync import sync_to_async
+                from .tasks import send_receipt
+
+                async def checkout(request):
+                    def enqueue_now():
+                        return send_receipt.enqueue(1)
+
+                    later = lambda: send_receipt.enqueue(2)
+                    return await sync_to_async(enqueue_now)(), later
+                """,
+            },
+            id="enqueue in a nested sync def or a lambda is not async code",
         ),
     ],
 )

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge.servers import ASGI, GUNICORN_ASGI_WORKERS, RSGI, WSGI
 from django_protolint.project.deploy.commands import app_protocol
 from django_protolint.project.deploy.files import PRODUCTION, Deployment, DeployProblem
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import Span
 
 ASYNC_VIEW = """
@@ -78,9 +79,21 @@ WEBSOCKETS_ON_WSGI = Rule(
         "uvicorn worker). A split deployment that also runs an ASGI server is not reported."
     ),
     fix="serve the ASGI app: `{recommendation}`",
+    how_to_fix="Serve the ASGI application (`proj.asgi:application`) with an ASGI server: uvicorn, daphne, hypercorn, granian `--interface asgi`, or gunicorn with `-k uvicorn_worker.UvicornWorker`. The finding's help line names the command for your project.",
+    gates=Gates(file_role="deployment file"),
+    links=(
+        "https://channels.readthedocs.io/en/stable/deploying.html",
+        "https://docs.djangoproject.com/en/stable/howto/deployment/asgi/",
+    ),
     examples=[
-        Invalid(websocket_project("web: gunicorn proj.wsgi:application --workers 3  # expect: DPL501\n")),
-        Valid(websocket_project("web: daphne -b 0.0.0.0 -p $PORT proj.asgi:application\n")),
+        Invalid(
+            websocket_project("web: gunicorn proj.wsgi:application --workers 3  # expect: DPL501\n"),
+            id="websocket consumers served by gunicorn's sync workers",
+        ),
+        Valid(
+            websocket_project("web: daphne -b 0.0.0.0 -p $PORT proj.asgi:application\n"),
+            id="websocket consumers served by daphne",
+        ),
         Valid(
             websocket_project("web: gunicorn proj.asgi:application\n"),
             note="a WSGI worker on `asgi.py` fails every request, handshakes included: DPL506 alone reports it",
@@ -114,12 +127,22 @@ ASYNC_VIEWS_ON_WSGI = Rule(
         "with `Event loop is closed` from the second request."
     ),
     fix="serve the ASGI app: `{recommendation}`",
+    how_to_fix="Serve the ASGI application (`proj.asgi:application`) with an ASGI server: uvicorn, daphne, hypercorn, granian `--interface asgi`, or gunicorn with `-k uvicorn_worker.UvicornWorker`. The finding's help line names the command for your project.",
+    gates=Gates(file_role="deployment file"),
+    links=(
+        "https://docs.djangoproject.com/en/stable/topics/async/#async-views",
+        "https://docs.djangoproject.com/en/stable/howto/deployment/asgi/",
+    ),
     examples=[
-        Invalid(django_project(ASYNC_VIEW, routes=("index",), Procfile="web: gunicorn proj.wsgi  # expect: DPL502\n")),
+        Invalid(
+            django_project(ASYNC_VIEW, routes=("index",), Procfile="web: gunicorn proj.wsgi  # expect: DPL502\n"),
+            id="async views served by gunicorn on the WSGI app",
+        ),
         Valid(
             django_project(
                 ASYNC_VIEW, routes=("index",), Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker\n"
-            )
+            ),
+            id="async views served by gunicorn with the uvicorn worker",
         ),  # fmt: skip
         Valid(
             django_project(
@@ -154,8 +177,13 @@ RUNSERVER_IN_PRODUCTION = Rule(
         "Kubernetes, systemd) or a file named for production is sure, and the finding an `error`."
     ),
     fix="start gunicorn, uvicorn or daphne there instead (keep runserver for a `dev` service)",
+    gates=Gates(file_role="deployment file"),
+    links=("https://docs.djangoproject.com/en/stable/ref/django-admin/#runserver",),
     examples=[
-        Invalid(django_project("", Procfile="web: python manage.py runserver 0.0.0.0:$PORT  # expect: DPL503\n")),
+        Invalid(
+            django_project("", Procfile="web: python manage.py runserver 0.0.0.0:$PORT  # expect: DPL503\n"),
+            id="runserver as the Procfile's web process",
+        ),
         Valid(
             django_project(
                 "", **{"docker-compose.dev.yml": "services:\n  web:\n    command: python manage.py runserver\n"}
@@ -183,9 +211,17 @@ MALFORMED_PROCFILE = Rule(
     message="Procfile line is not `name: command`: {problem}",
     rationale="Platforms that read Procfiles skip or reject such lines, so the process may never start.",
     fix="write it as `web: <command>`",
+    gates=Gates(file_role="Procfile"),
+    links=("https://devcenter.heroku.com/articles/procfile",),
     examples=[
-        Invalid(django_project("", Procfile="web: gunicorn proj.wsgi\ngunicorn proj.wsgi  # expect: DPL504\n")),
-        Valid(django_project("", Procfile="# comment\nrelease: python manage.py migrate\nweb: gunicorn proj.wsgi\n")),
+        Invalid(
+            django_project("", Procfile="web: gunicorn proj.wsgi\ngunicorn proj.wsgi  # expect: DPL504\n"),
+            id="a Procfile line without a process type",
+        ),
+        Valid(
+            django_project("", Procfile="# comment\nrelease: python manage.py migrate\nweb: gunicorn proj.wsgi\n"),
+            id="comments and process types in a Procfile",
+        ),
     ],
 )
 
@@ -201,14 +237,21 @@ WORKER_NOT_INSTALLED = Rule(
         "recommend the `uvicorn-worker` package. Only checked when the project has dependency files."
     ),
     fix="add `{package}` to the dependencies",
+    how_to_fix="Add the package that provides the worker class to the dependencies (`uvicorn-worker` for `uvicorn_worker.UvicornWorker`).",
+    gates=Gates(file_role="deployment file"),
+    links=(
+        "https://docs.djangoproject.com/en/stable/howto/deployment/asgi/uvicorn/#deploying-django-using-uvicorn-and-gunicorn",
+    ),
     examples=[
         Invalid(
             django_project("", Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker  # expect: DPL505\n")
-            | {"requirements.txt": "Django>=5.0\ngunicorn\n"}
+            | {"requirements.txt": "Django>=5.0\ngunicorn\n"},
+            id="gunicorn's uvicorn worker class without uvicorn-worker in the requirements",
         ),
         Valid(
             django_project("", Procfile="web: gunicorn proj.asgi -k uvicorn_worker.UvicornWorker\n")
-            | {"requirements.txt": "Django>=5.0\ngunicorn\nuvicorn-worker\n"}
+            | {"requirements.txt": "Django>=5.0\ngunicorn\nuvicorn-worker\n"},
+            id="uvicorn-worker listed in the requirements",
         ),
     ],
 )
@@ -226,9 +269,17 @@ APP_PROTOCOL_MISMATCH = Rule(
         "'start_response'` unless `--interface wsgi`."
     ),
     fix="serve the application that matches the server's protocol",
+    gates=Gates(file_role="deployment file"),
+    links=(
+        "https://docs.djangoproject.com/en/stable/howto/deployment/asgi/",
+        "https://docs.djangoproject.com/en/stable/howto/deployment/wsgi/",
+    ),
     examples=[
-        Invalid(django_project("", Procfile="web: gunicorn proj.asgi:application  # expect: DPL506\n")),
-        Valid(django_project("", Procfile="web: uvicorn proj.asgi:application\n")),
+        Invalid(
+            django_project("", Procfile="web: gunicorn proj.asgi:application  # expect: DPL506\n"),
+            id="gunicorn's sync worker serving the ASGI app",
+        ),
+        Valid(django_project("", Procfile="web: uvicorn proj.asgi:application\n"), id="uvicorn serving the ASGI app"),
     ],
 )
 
@@ -240,9 +291,17 @@ GRANIAN_RSGI = Rule(
     message="granian serves `{app}` over RSGI (its default interface): Django speaks WSGI and ASGI only",
     rationale="granian's default `--interface` is `rsgi`, its own protocol, which Django does not implement.",
     fix="add `--interface asgi` (for `asgi.py`) or `--interface wsgi` (for `wsgi.py`)",
+    gates=Gates(file_role="deployment file"),
+    links=("https://github.com/emmett-framework/granian#options",),
     examples=[
-        Invalid(django_project("", Procfile="web: granian proj.asgi:application  # expect: DPL507\n")),
-        Valid(django_project("", Procfile="web: granian --interface asgi proj.asgi:application\n")),
+        Invalid(
+            django_project("", Procfile="web: granian proj.asgi:application  # expect: DPL507\n"),
+            id="granian without --interface",
+        ),
+        Valid(
+            django_project("", Procfile="web: granian --interface asgi proj.asgi:application\n"),
+            id="granian with --interface asgi",
+        ),
     ],
 )
 
@@ -255,9 +314,16 @@ UNREADABLE_DEPLOYMENT = Rule(
     rationale="A deployment file we cannot parse gives no evidence about the server; it is skipped, and the "
     "verdict may be `unknown` because of it.",
     fix="fix the file's syntax",
+    gates=Gates(file_role="deployment file"),
     examples=[
-        Invalid(django_project("", **{"docker-compose.yml": "services: [unclosed  # expect: DPL508\n"})),
-        Valid(django_project("", **{"docker-compose.yml": "services:\n  web:\n    command: gunicorn proj.wsgi\n"})),
+        Invalid(
+            django_project("", **{"docker-compose.yml": "services: [unclosed  # expect: DPL508\n"}),
+            id="a compose file that is not valid YAML",
+        ),
+        Valid(
+            django_project("", **{"docker-compose.yml": "services:\n  web:\n    command: gunicorn proj.wsgi\n"}),
+            id="a valid compose file",
+        ),
     ],
 )
 

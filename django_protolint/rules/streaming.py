@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge import streaming
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, StreamingResponseFact
 
 UVICORN = "web: uvicorn proj.asgi:application\n"
@@ -143,8 +144,14 @@ STREAMING_MISMATCH = Rule(
         "and not when the project's Django is older than 4.2."
     ),
     fix="{advice}",
+    how_to_fix="Give the response the kind of iterator the server's protocol streams: an async generator under ASGI, a sync generator under WSGI. The finding's help line says which one this deployment needs.",
+    gates=Gates(django=">=4.2"),
+    links=("https://docs.djangoproject.com/en/stable/ref/request-response/#streaminghttpresponse-objects",),
     examples=[
-        Invalid(django_project(SYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
+        Invalid(
+            django_project(SYNC_STREAM, routes=("stream",), Procfile=UVICORN),
+            id="a sync generator streamed under uvicorn",
+        ),
         Invalid(
             django_project(RANGED_FILE, routes=("serve",), Procfile=UVICORN),
             note="an instance of a class with a sync `__iter__` (archivebox's range reader)",
@@ -160,7 +167,10 @@ STREAMING_MISMATCH = Rule(
             django_project(STORAGE_VIEW, routes=("PackageDownload.as_view()",), Procfile=UVICORN),
             note="a class-based view opening a file from its storage",
         ),  # fmt: skip
-        Valid(django_project(ASYNC_STREAM, routes=("stream",), Procfile=UVICORN)),
+        Valid(
+            django_project(ASYNC_STREAM, routes=("stream",), Procfile=UVICORN),
+            id="an async generator streamed under uvicorn",
+        ),
         Valid(
             django_project(SYNC_STREAM.replace("  # expect: DPL509", ""), routes=("stream",), Procfile=GUNICORN),
             note="a sync iterator under WSGI streams as it should",

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge import asyncio_api, django_api
 from django_protolint.project.model import ProjectFunction, ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check
+from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check
 
 MAX_DEPTH = 8  # deeper chains exist, but a finding 8 calls away is more noise than help
 
@@ -31,8 +32,7 @@ TRANSITIVE_ORM = Rule(
     message="`{call}()` runs a database query inside {scope} ({chain}): Django raises SynchronousOnlyOperation",
     rationale=(
         "Django refuses synchronous queries from any function running on the event loop's thread, however deep "
-        "in the call stack. A sync helper called directly from `async def` is still on that thread. "
-        "See https://docs.djangoproject.com/en/stable/topics/async/#async-safety."
+        "in the call stack. A sync helper called directly from `async def` is still on that thread."
     ),
     fix="call it as `await sync_to_async({call})(...)`, or make the helper async with the ORM's async methods",
     known_problems=(
@@ -40,6 +40,9 @@ TRANSITIVE_ORM = Rule(
         "a fallback) is reported at `info`: the author has reasoned about it, and this call may take a path "
         "through the helper that never queries."
     ),
+    how_to_fix="Call the helper through `sync_to_async` (`await sync_to_async(helper)(...)`), or make the helper async and use the ORM's async methods in it.",
+    gates=Gates(async_scope=True),
+    links=("https://docs.djangoproject.com/en/stable/topics/async/#async-safety",),
     examples=[
         Invalid(
             {
@@ -59,7 +62,8 @@ TRANSITIVE_ORM = Rule(
                         total = stats_helper()  # expect: DPL130
                         return total
                 """,
-            }
+            },
+            id="a sync helper that reaches a query through another helper, called from an async view",
         ),
         Valid(
             {
@@ -80,7 +84,8 @@ TRANSITIVE_ORM = Rule(
                         total = await sync_to_async(count_published)()
                         return title_case(str(total))
                 """,
-            }
+            },
+            id="the querying helper through sync_to_async, and a helper that queries nothing",
         ),
         Invalid(
             {
@@ -103,6 +108,20 @@ TRANSITIVE_ORM = Rule(
             note="reported at `info`: the same function runs this helper with `sync_to_async`, so its author has "
             "reasoned about it",
         ),
+        Valid(
+            """
+            from asgiref.sync import sync_to_async
+            from .services import count_published
+
+            async def stats(request):
+                def total():
+                    return count_published()
+
+                later = lambda: count_published()
+                return await sync_to_async(total)(), later
+            """,
+            id="a helper that queries, called from a nested sync def or a lambda, is not called from async code",
+        ),
     ],
 )
 
@@ -117,6 +136,12 @@ TRANSITIVE_BLOCKING = Rule(
         "async function or in a sync helper it calls."
     ),
     fix="call it as `await sync_to_async({call})(...)` or `await asyncio.to_thread({call}, ...)`",
+    how_to_fix="Call the helper through `sync_to_async` or `asyncio.to_thread` (`await asyncio.to_thread(helper, ...)`), or give the helper an async form.",
+    gates=Gates(async_scope=True),
+    links=(
+        "https://docs.djangoproject.com/en/stable/topics/async/",
+        "https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code",
+    ),
     examples=[
         Invalid(
             """
@@ -128,7 +153,8 @@ TRANSITIVE_BLOCKING = Rule(
 
                 async def refresh(self):
                     return self.fetch("https://example.com")  # expect: DPL131
-            """
+            """,
+            id="a sync method that calls requests, called from an async method",
         ),
         Valid(
             """
@@ -140,7 +166,8 @@ TRANSITIVE_BLOCKING = Rule(
 
             async def refresh(request):
                 return await asyncio.to_thread(fetch, "https://example.com")
-            """
+            """,
+            id="a blocking helper handed to asyncio.to_thread",
         ),
         Valid(
             """
@@ -173,6 +200,23 @@ TRANSITIVE_BLOCKING = Rule(
                     warm_cache(False)  # expect: DPL131
             """,
             note="reported at `info`: the other branch runs the same helper with `sync_to_async`",
+        ),
+        Valid(
+            """
+            import asyncio
+            import requests
+
+            def fetch(url):
+                return requests.get(url).json()
+
+            async def refresh(request):
+                def both():
+                    return fetch("https://a.example"), fetch("https://b.example")
+
+                later = lambda: fetch("https://example.com")
+                return await asyncio.to_thread(both), later
+            """,
+            id="a helper that blocks, called from a nested sync def or a lambda, is not called from async code",
         ),
     ],
     known_problems=(

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_protolint.findings import Finding
 from django_protolint.knowledge import django_api
 from django_protolint.knowledge.django_views import HTTP_METHOD_NAMES, VIEW_DECORATORS, ViewDecorator
 from django_protolint.project.async_work import schedules
 from django_protolint.project.decorators import DjangoDecoratorAlias, called_name, django_decorator_alias, wrapping
 from django_protolint.project.model import ProjectModel
-from django_protolint.rules.base import Finding, Invalid, Rule, Valid, check, django_project
+from django_protolint.rules.base import Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, FunctionFact
 
 VIEWSET_ACTIONS = ("list", "retrieve", "create", "update", "partial_update", "destroy")
@@ -30,10 +31,10 @@ MIXED_HANDLERS = Rule(
         "(except `options`) must be `async def`, or none. A mix raises `ImproperlyConfigured: ... HTTP handlers "
         "must either be all sync or all async` in `as_view()`, so the whole URLconf fails to import. Handlers "
         "inherited from Django's generic views are sync: an `async def get` on a `FormView` still leaves the "
-        "sync `post` and `put`. Verified against Django in tests/test_knowledge_views.py. "
-        "See https://docs.djangoproject.com/en/stable/topics/class-based-views/#async-class-based-views."
+        "sync `post` and `put`. Verified against Django in tests/test_knowledge_views.py."
     ),
     fix="make every handler async (override the inherited ones too), or every handler sync",
+    links=("https://docs.djangoproject.com/en/stable/topics/class-based-views/#async-class-based-views",),
     examples=[
         Invalid(
             django_project(
@@ -53,7 +54,8 @@ MIXED_HANDLERS = Rule(
                         return None
                 """,
                 routes=("Article.as_view()", "Contact.as_view()"),
-            )
+            ),
+            id="an async get beside a sync post, and an async get on a FormView",
         ),
         Valid(
             django_project(
@@ -106,6 +108,7 @@ NEVER_AWAITS = Rule(
     ),
     fix="make it a plain `def` view, or await the I/O it does",
     yields_to=("DPL1",),
+    links=("https://docs.djangoproject.com/en/stable/topics/async/#async-views",),
     examples=[
         Invalid(
             django_project(
@@ -116,7 +119,8 @@ NEVER_AWAITS = Rule(
                     return HttpResponse("hello")
                 """,
                 routes=("index",),
-            )
+            ),
+            id="an async view that awaits nothing",
         ),
         Valid(
             django_project(
@@ -132,7 +136,8 @@ NEVER_AWAITS = Rule(
                     return 1
                 """,
                 routes=("index",),
-            )
+            ),
+            id="an async view that awaits, and an async helper no URL routes to",
         ),
         Valid(
             django_project(
@@ -194,6 +199,12 @@ SYNC_ONLY_DECORATOR = Rule(
         "sits on the decorator line: that is what to change."
     ),
     fix="upgrade Django to {since} or later, or make the view sync",
+    how_to_fix="Upgrade Django to the release that made the decorator async-aware (5.0 for the view decorators, 5.1 for `login_required`, `permission_required` and `user_passes_test`), or make the view sync.",
+    links=(
+        "https://docs.djangoproject.com/en/stable/topics/http/decorators/",
+        "https://docs.djangoproject.com/en/stable/releases/5.0/#decorators",
+        "https://docs.djangoproject.com/en/stable/releases/5.1/#django-contrib-auth",
+    ),
     examples=[
         Invalid(
             django_project(
@@ -212,6 +223,7 @@ SYNC_ONLY_DECORATOR = Rule(
                 routes=("profile", "submit"),
             ),
             django_version="4.2",
+            id="login_required and require_POST on async views before Django 5.0",
         ),
         Valid(
             django_project(
@@ -230,6 +242,7 @@ SYNC_ONLY_DECORATOR = Rule(
                 routes=("profile", "submit"),
             ),
             django_version="5.1",
+            id="login_required on an async view on Django 5.1",
         ),
         Invalid(
             django_project(
@@ -452,6 +465,7 @@ ASYNC_DRF_HANDLER = Rule(
         "`APIView` and `ViewSet`."
     ),
     fix="make the handler sync, or base the view on `adrf.views.APIView` / `adrf.viewsets.ViewSet`",
+    links=("https://github.com/encode/django-rest-framework/issues/7240", "https://github.com/em1208/adrf"),
     examples=[
         Invalid(
             django_project(
@@ -463,7 +477,8 @@ ASYNC_DRF_HANDLER = Rule(
                         return None
                 """,
                 routes=("Ping.as_view()",),
-            )
+            ),
+            id="an async handler on a DRF APIView",
         ),
         Valid(
             django_project(
@@ -480,7 +495,8 @@ ASYNC_DRF_HANDLER = Rule(
                         return None
                 """,
                 routes=("Ping.as_view()", "Pong.as_view()"),
-            )
+            ),
+            id="an async handler on adrf's APIView, a sync one on DRF's",
         ),
     ],
 )

@@ -35,7 +35,7 @@ from django.core import checks
 from django_protolint.config import Config, ConfigError, find_pyproject, load_config
 
 if TYPE_CHECKING:  # the engine (the parser pass, the rules) loads when a check runs, not in every command's `ready()`
-    from django_protolint.rules.base import Finding
+    from django_protolint.findings import Finding
     from django_protolint.runner import Report
 
 ROOT_SETTING = "PROTOLINT_ROOT"
