@@ -734,9 +734,10 @@ def _backend_span(model: ProjectModel, path: str, line: int) -> Span | None:
     """The `"BACKEND": "...InMemoryChannelLayer"` value in the assignment at `line`, when written there."""
     facts = model.file(path)
     for statement in facts.statements if facts is not None else ():
-        if getattr(statement, "line", None) != line or not isinstance(statement.value, static.Mapping):
+        value = getattr(statement, "value", None)  # a star import has none
+        if getattr(statement, "line", None) != line or not isinstance(value, static.Mapping):
             continue
-        for _, layer in statement.value.items:
+        for _, layer in value.items:
             if isinstance(layer, static.Mapping) and (entry := layer.position_of("BACKEND")) is not None:
                 backend = dict(layer.items).get(static.Literal("BACKEND"))
                 if isinstance(backend, static.Literal) and backend.value == channels_api.IN_MEMORY_LAYER:

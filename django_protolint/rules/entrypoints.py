@@ -21,7 +21,7 @@ SETTINGS = 'INSTALLED_APPS = {apps!r}{mark}\nROOT_URLCONF = "proj.urls"\n{extra}
 
 def _files(apps: list[str], extra: str = "", expect: str = "", **more: str) -> dict[str, str]:
     mark = f"  # expect: {expect}" if expect else ""
-    return django_project("", proj__settings_py=SETTINGS.format(apps=apps, extra=extra, mark=mark), **more)
+    return django_project("", (), proj__settings_py=SETTINGS.format(apps=apps, extra=extra, mark=mark), **more)
 
 
 MISSING_SETTINGS_MODULE = Rule(

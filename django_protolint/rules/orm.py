@@ -1085,11 +1085,11 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
             and "." not in call.text
             and not call.in_generator
             and model.twin_available(row, facts.path)
-            and (twin := spelling(facts, row.twin, call.scope.function, from_import=True)) is not None
+            and (twin_name := spelling(facts, row.twin, call.scope.function, from_import=True)) is not None
         ):
             # `get_object_or_404(...)` imported by name: call the twin, imported from the same module.
-            edits = (replace(call.callee_span, twin.text), *awaited(call.span, call.chained))
-            fix = SYNC_FUNCTION.autofix(f"use `await {twin.text}(...)`", edits, imports=twin.imports,
+            edits = (replace(call.callee_span, twin_name.text), *awaited(call.span, call.chained))
+            fix = SYNC_FUNCTION.autofix(f"use `await {twin_name.text}(...)`", edits, imports=twin_name.imports,
                                         unsafe=row.twin in django_api.CALLS_BACKEND_ASYNC_METHODS,
                                         import_line=facts.import_line, releases=released(facts, call.text))  # fmt: skip
         yield SYNC_FUNCTION.finding(

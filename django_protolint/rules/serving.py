@@ -186,13 +186,14 @@ RUNSERVER_IN_PRODUCTION = Rule(
         ),
         Valid(
             django_project(
-                "", **{"docker-compose.dev.yml": "services:\n  web:\n    command: python manage.py runserver\n"}
+                "", (), **{"docker-compose.dev.yml": "services:\n  web:\n    command: python manage.py runserver\n"}
             ),
             note="a development compose file",
         ),
         Valid(
             django_project(
                 "",
+                (),
                 **{
                     "docker-compose.yml": "services:\n  web:\n    command: python manage.py runserver\n"
                     "    volumes:\n      - .:/app\n"
@@ -317,11 +318,11 @@ UNREADABLE_DEPLOYMENT = Rule(
     gates=Gates(file_role="deployment file"),
     examples=[
         Invalid(
-            django_project("", **{"docker-compose.yml": "services: [unclosed  # expect: DPL508\n"}),
+            django_project("", (), **{"docker-compose.yml": "services: [unclosed  # expect: DPL508\n"}),
             id="a compose file that is not valid YAML",
         ),
         Valid(
-            django_project("", **{"docker-compose.yml": "services:\n  web:\n    command: gunicorn proj.wsgi\n"}),
+            django_project("", (), **{"docker-compose.yml": "services:\n  web:\n    command: gunicorn proj.wsgi\n"}),
             id="a valid compose file",
         ),
     ],

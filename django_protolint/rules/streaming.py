@@ -12,6 +12,7 @@ measured by tests/test_ground_truth_streaming.py.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from django_protolint.findings import Finding
 from django_protolint.knowledge import streaming
@@ -238,7 +239,7 @@ def _iterable_class_kind(model: ProjectModel, callee: str | None, near: FileFact
     return streaming.SYNC if model.function_named(f"{callee}.__iter__", near) is not None else None
 
 
-def _wording(response: StreamingResponseFact, kind: str, protocol: str) -> dict[str, str]:
+def _wording(response: StreamingResponseFact, kind: str, protocol: str) -> dict[str, Any]:  # the message's values
     if kind == streaming.FILE:
         return {
             "subject": "`FileResponse` reads its file through a sync iterator",
