@@ -223,7 +223,7 @@ def build_model(files: list[FileFacts], other_texts: dict[str, str], config: Con
         settings_module=config.settings,
         template_texts=template_texts,
         per_file=per_file if per_file is not None else PerFile(),
-    )
+    ).build()
 
 
 def _template_of(path: str, template_texts: dict[str, str]) -> str | None:

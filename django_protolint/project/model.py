@@ -1,6 +1,10 @@
 """The project model: every file's facts joined up, plus what the project's other files say (Django version).
 
-Built from FileFacts and dependency-file text only: it never parses Python again and never reads the disk.
+Built from FileFacts and the other files' text only: it never parses Python again and never reads the disk.
+It is frozen: `build()` makes the project-level parts (the Django projects, the deployment files read once,
+the proxy routes, the verdicts) before any rule runs; the indexes over every file's facts (functions, calls by
+function, ...) are made on first use and kept, so a run that selects no rule needing them never pays for them.
+Nothing in it changes after it is made.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ class ProjectFunction:
         return (self.function.is_async and not self.is_synchronised) or self.is_offloaded
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)  # identity: one model per run (its indexes are cached on the instance)
 class ProjectModel:
     files: tuple[FileFacts, ...]
     django_version: DjangoVersion | None = None
@@ -77,6 +81,13 @@ class ProjectModel:
     template_texts: dict[str, str] = field(default_factory=dict)  # cookiecutter.json of template trees
     # Each file's share of the indexes below, kept across models by an engine that keeps the facts (per_file.py).
     per_file: PerFile = field(default_factory=PerFile, repr=False, compare=False)
+
+    def build(self) -> ProjectModel:
+        """Make the project-level parts now, in one pass, rather than when a rule first asks (see the module)."""
+        for project in self.django_projects:
+            self.channels_release(project)
+        self.deployment_entries, self.proxy_routes, self.app_problems, self.verdicts  # noqa: B018
+        return self
 
     @cached_property
     def requirement_names(self) -> set[str]:
@@ -377,28 +388,6 @@ class ProjectModel:
     def twin_available(self, row: django_api.AsyncTwin, path: str) -> bool:
         """True only when the Django version is known and has the twin: a fix never guesses."""
         return bool(django_api.is_available(row, self.django_version_at(path)[0]))
-
-    def twin_advice(self, row: django_api.AsyncTwin, async_form: str, path: str = "") -> str:
-        """Fix advice that never suggests an API the Django of the code at `path` may not have."""
-        version = self.django_version_at(path)[0] if path else self.django_version
-        available = django_api.is_available(row, version)
-        if available:
-            return f"use `{async_form}`"
-        if available is None and row.since is not None:
-            return (
-                f"use `{async_form}` (Django ≥ {django_api.version_label(row.since)}), "
-                "or wrap the call in `sync_to_async`"
-            )
-        if row.since is not None and version is not None:
-            have = django_api.version_label(version)
-            need = django_api.version_label(row.since)
-            origin = (
-                "the configured Django version is"
-                if self.django_version_configured
-                else ("the project's requirements allow")
-            )
-            return f"wrap the sync code in `sync_to_async` (`{async_form}` needs Django ≥ {need}; {origin} {have})"
-        return "wrap the sync code in `sync_to_async` (Django has no async form of it)"
 
 
 # ---------------------------------------------------------------------- each file's share of the model's indexes

@@ -15,6 +15,7 @@ from django_protolint.fixes.imports import released, spelling
 from django_protolint.knowledge import django_api
 from django_protolint.project.model import ProjectModel
 from django_protolint.project.models import Relations
+from django_protolint.rules.advice import twin_advice
 from django_protolint.rules.base import FixSafety, Gates, Invalid, Rule, Valid, check
 
 ASYNC_DOCS = "https://docs.djangoproject.com/en/stable/topics/async/#queries-the-orm"
@@ -932,7 +933,7 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
         if query.kind == "method" and (row := django_api.executing_method(query.operation)) is not None:
             twin = f"{query.receiver}.{row.twin}(...)"
             async_form = f"async for x in {twin}" if row.twin == "aiterator" else f"await {twin}"
-            advice = model.twin_advice(row, async_form, facts.path) + (f"; {row.note}" if row.note else "")
+            advice = twin_advice(model, row, async_form, facts.path) + (f"; {row.note}" if row.note else "")
             fix = None
             if (
                 row.twin
@@ -951,14 +952,14 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
         elif query.kind == "evaluate":
             template, twin_of = EVALUATION_ADVICE[query.operation]
             row = django_api.QUERYSET_EXECUTING[twin_of]
-            advice = model.twin_advice(row, template.format(receiver=query.receiver), facts.path)
+            advice = twin_advice(model, row, template.format(receiver=query.receiver), facts.path)
             yield QUERYSET_EVALUATED.finding(
                 facts.path, query.span, receiver=query.receiver, how=EVALUATION_WORDS[query.operation], scope=scope,
                 advice=advice,
             )  # fmt: skip
         elif query.kind == "instance" and query.operation in django_api.MODEL_INSTANCE:
             row = django_api.MODEL_INSTANCE[query.operation]
-            advice = model.twin_advice(row, f"await {query.receiver}.{row.twin}()", facts.path)
+            advice = twin_advice(model, row, f"await {query.receiver}.{row.twin}()", facts.path)
             fix = None
             if row.twin and query.method_span and not query.in_generator and model.twin_available(row, facts.path):
                 edits = (replace(query.method_span, row.twin), *awaited(query.span, query.chained))
@@ -971,7 +972,7 @@ def orm_in_async(model: ProjectModel) -> Iterator[Finding]:
             if not _user_model_has(model, query.model_qualname, query.operation, model.root_of(facts.path) or "."):
                 continue
             row = django_api.USER_INSTANCE[query.operation]
-            advice = model.twin_advice(row, f"await {query.receiver}.{row.twin}(...)", facts.path)
+            advice = twin_advice(model, row, f"await {query.receiver}.{row.twin}(...)", facts.path)
             yield INSTANCE_METHOD.finding(
                 facts.path, query.span, receiver=query.receiver, method=query.operation, scope=scope, advice=advice,
                 condition=row.condition,
@@ -1000,7 +1001,7 @@ def related_access_in_async(model: ProjectModel) -> Iterator[Finding]:
                 )  # fmt: skip
             elif access.attribute in relations.managers and (row := _manager_row(access.method, access.attribute,
                                                                                    relations)) is not None:  # fmt: skip
-                advice = model.twin_advice(row, f"await ….{access.attribute}.{row.twin}()", facts.path)
+                advice = twin_advice(model, row, f"await ….{access.attribute}.{row.twin}()", facts.path)
                 yield RELATED_ACCESS.finding(
                     facts.path, access.span, text=access.text,
                     relation=relations.managers[access.attribute], scope=scope, advice=advice,
@@ -1037,7 +1038,7 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
                 continue
             scope = _scope_label(access.scope.function)
             if access.attribute == "user":
-                advice = model.twin_advice(django_api.REQUEST_USER, "user = await request.auser()", facts.path)
+                advice = twin_advice(model, django_api.REQUEST_USER, "user = await request.auser()", facts.path)
                 fix = None
                 method = django_api.USER_INSTANCE.get(access.then)
                 if method is not None:
@@ -1046,7 +1047,7 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
                     # without `auser()` the whole block goes to sync_to_async, as the advice already says.
                     version = model.django_version_at(facts.path)[0]
                     if django_api.is_available(django_api.REQUEST_USER, version) is not False:
-                        advice += "; then " + model.twin_advice(method, f"await user.{method.twin}(...)", facts.path)
+                        advice += "; then " + twin_advice(model, method, f"await user.{method.twin}(...)", facts.path)
                 elif (
                     model.twin_available(django_api.REQUEST_USER, facts.path)
                     and access.text.endswith(".user")
@@ -1058,8 +1059,8 @@ def request_in_async(model: ProjectModel) -> Iterator[Finding]:
                 yield REQUEST_USER.finding(facts.path, access.span, text=access.text, scope=scope, advice=advice,
                                            fix=fix)  # fmt: skip
             else:
-                advice = model.twin_advice(
-                    django_api.REQUEST_SESSION, "await request.session.aget(...)/aset(...)", facts.path
+                advice = twin_advice(
+                    model, django_api.REQUEST_SESSION, "await request.session.aget(...)/aset(...)", facts.path
                 )
                 yield REQUEST_SESSION.finding(facts.path, access.span, text=access.text, scope=scope, advice=advice)
 
@@ -1076,7 +1077,7 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
             twin = row.twin.rsplit(".", 1)[-1]
             if row.method and "." in call.text:  # `ModelBackend().has_perm(...)`: keep the receiver
                 twin = f"{call.text.rsplit('.', 1)[0]}.{twin}"
-            advice = model.twin_advice(row, f"await {twin}(...)", facts.path)
+            advice = twin_advice(model, row, f"await {twin}(...)", facts.path)
         fix = None
         if (
             row.twin

@@ -15,6 +15,7 @@ from django_protolint.knowledge import django_services as services
 from django_protolint.knowledge.django_api import AsyncTwin
 from django_protolint.project.model import ProjectFunction, ProjectModel
 from django_protolint.project.modules import sole_assignment, source_root
+from django_protolint.rules.advice import twin_advice
 from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check
 from django_protolint.source import static
 from django_protolint.source.facts import CallFact, FileFacts
@@ -301,7 +302,7 @@ def _method(callee: str | None, methods: dict[str, AsyncTwin]) -> tuple[str, Asy
 
 
 def _advice(model: ProjectModel, row: AsyncTwin, call: CallFact, facts: FileFacts, async_form: str) -> str:
-    advice = model.twin_advice(row, async_form, facts.path)
+    advice = twin_advice(model, row, async_form, facts.path)
     return advice + (f"; {row.note}" if row.note else "")
 
 
