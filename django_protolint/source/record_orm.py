@@ -13,7 +13,7 @@ from django_protolint.source.facts import QueryFact, RelatedAccessFact
 from django_protolint.source.meaning import first_argument, is_manager
 from django_protolint.source.scopes import MODEL_INSTANCE, Binding
 from django_protolint.source.static import dotted
-from django_protolint.source.walk import Walk, on_enter
+from django_protolint.source.walk import Walk, on_enter, on_truth_test
 
 
 def _query(walk: Walk, kind: str, operation: str, model: str, receiver: ast.AST, node: ast.AST,
@@ -136,18 +136,8 @@ def record_iteration(walk: Walk, node: ast.For | ast.comprehension) -> None:
         _query(walk, "evaluate", operation, model, node.iter, node.iter)
 
 
-@on_enter(ast.If, ast.While, ast.IfExp)
-def record_truth_test(walk: Walk, node: ast.If | ast.While | ast.IfExp) -> None:
-    _truth_test(walk, node.test)
-
-
-@on_enter(ast.UnaryOp)
-def record_negation(walk: Walk, node: ast.UnaryOp) -> None:
-    if isinstance(node.op, ast.Not):
-        _truth_test(walk, node.operand)
-
-
-def _truth_test(walk: Walk, test: ast.expr) -> None:
+@on_truth_test
+def record_truth_test(walk: Walk, test: ast.expr) -> None:
     if (model := walk.queryset_model(test)) is not None:
         _query(walk, "evaluate", "bool", model, test, test)
 

@@ -9,7 +9,7 @@ from django_protolint.knowledge import django_api
 from django_protolint.source.facts import RequestAccessFact
 from django_protolint.source.meaning import is_request
 from django_protolint.source.static import dotted
-from django_protolint.source.walk import Walk, on_enter, on_leave
+from django_protolint.source.walk import Walk, on_enter, on_leave, on_truth_test
 
 
 def _request_access(walk: Walk, attribute: str, node: ast.expr, whole: ast.expr | None = None, then: str = "") -> None:
@@ -57,17 +57,7 @@ def record_session_item(walk: Walk, node: ast.Subscript) -> None:
         _request_access(walk, "session", value, node)
 
 
-@on_enter(ast.If, ast.While, ast.IfExp)
-def record_user_test(walk: Walk, node: ast.If | ast.While | ast.IfExp) -> None:
-    _truth_test(walk, node.test)
-
-
-@on_enter(ast.UnaryOp)
-def record_user_negation(walk: Walk, node: ast.UnaryOp) -> None:
-    if isinstance(node.op, ast.Not):
-        _truth_test(walk, node.operand)
-
-
-def _truth_test(walk: Walk, test: ast.expr) -> None:
+@on_truth_test
+def record_user_test(walk: Walk, test: ast.expr) -> None:
     if isinstance(test, ast.Attribute) and test.attr == "user" and is_request(test.value):
         _request_access(walk, "user", test)  # `if request.user:` evaluates the lazy user

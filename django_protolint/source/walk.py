@@ -40,28 +40,41 @@ _LEAVE: dict[type[ast.AST], list[Recorder]] = defaultdict(list)
 _HANDLERS: dict[type[ast.AST], Callable[[Walk, Any], None]] = {}
 
 
-def on_enter(*node_types: type[ast.AST]) -> Callable[[_Registered], _Registered]:
-    """Register a recorder called before the node's children are walked, in registration order."""
-
+def _registrar(table: dict[type[ast.AST], list[Recorder]],
+               node_types: tuple[type[ast.AST], ...]) -> Callable[[_Registered], _Registered]:  # fmt: skip
     def register(recorder: _Registered) -> _Registered:
         for node_type in node_types:
-            _ENTER[node_type].append(recorder)
+            table[node_type].append(recorder)
         _HANDLERS.clear()
         return recorder
 
     return register
+
+
+def on_enter(*node_types: type[ast.AST]) -> Callable[[_Registered], _Registered]:
+    """Register a recorder called before the node's children are walked, in registration order."""
+    return _registrar(_ENTER, node_types)
 
 
 def on_leave(*node_types: type[ast.AST]) -> Callable[[_Registered], _Registered]:
     """Register a recorder called after the node's children are walked (a definition's fact, once its body is)."""
+    return _registrar(_LEAVE, node_types)
 
-    def register(recorder: _Registered) -> _Registered:
-        for node_type in node_types:
-            _LEAVE[node_type].append(recorder)
-        _HANDLERS.clear()
-        return recorder
 
-    return register
+def on_truth_test(recorder: Callable[[Walk, ast.expr], None]) -> Callable[[Walk, ast.expr], None]:
+    """Register a recorder of each expression whose truth is tested: `if x:`, `while x:`, `a if x else b`, `not x`
+    (each evaluates a lazy object: a QuerySet, `request.user`)."""
+
+    @on_enter(ast.If, ast.While, ast.IfExp)
+    def tested(walk: Walk, node: ast.If | ast.While | ast.IfExp) -> None:
+        recorder(walk, node.test)
+
+    @on_enter(ast.UnaryOp)
+    def negated(walk: Walk, node: ast.UnaryOp) -> None:
+        if isinstance(node.op, ast.Not):
+            recorder(walk, node.operand)
+
+    return recorder
 
 
 OUTSIDE = object()  # on Walk.generator_bodies: a generator's first iterable, evaluated outside it
