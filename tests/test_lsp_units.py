@@ -122,17 +122,20 @@ def test_only_file_events_the_analysis_reads_start_one(tmp_path: Path, relative:
 def test_a_byte_order_mark_is_counted_where_the_client_counts_it(tmp_path: Path):
     from django_protolint.server.actions import fixed_text, line_actions
 
-    text = "\ufeff" + VIEWS
-    root = write_project(tmp_path, {"manage.py": ""})
+    # get_object_or_404 -> aget_object_or_404 is a safe fix (DPL106) on a Django that has the twin (5.0+)
+    views = "from django.shortcuts import get_object_or_404\n\n\nasync def show(request):\n    get_object_or_404(Article, pk=1)\n"
+    text = "\ufeff" + views
+    root = write_project(tmp_path, {"manage.py": "", "requirements.txt": "Django>=5.0\n"})
     (root / "app").mkdir()
     (root / "app/views.py").write_text(text, encoding="utf-8")
     [finding] = [f for f in PipelineAnalysis(root).run().findings if f.path == "app/views.py"]
-    assert (finding.code, finding.span.line, finding.span.column) == ("DPL110", 5, 4)
+    assert (finding.code, finding.span.line, finding.span.column) == ("DPL106", 5, 4)
     # Line 1 only: the mark is the first character of the text, counted by a client that keeps it.
     assert Lines.of(text).position(1, 6) == types.Position(0, 7)
     assert Lines.of(text).position(5, 4) == types.Position(4, 4)
     after, count = fixed_text(text, [finding])
-    assert count == 1 and after.startswith("\ufeffimport asyncio") and "await asyncio.sleep(1)" in after
+    assert count == 1 and after.startswith("\ufefffrom django.shortcuts import aget_object_or_404")
+    assert "    await aget_object_or_404(Article, pk=1)" in after
     requested = types.Range(types.Position(4, 4), types.Position(4, 4))
     actions = line_actions("file:///views.py", text, [finding], requested, {}, types.PositionEncodingKind.Utf16, True)
-    assert [action.title.split(":")[0] for action in actions] == ["Fix DPL110", "Ignore DPL110 on this line (`# noqa"]
+    assert [action.title.split(":")[0] for action in actions] == ["Fix DPL106", "Ignore DPL106 on this line (`# noqa"]
