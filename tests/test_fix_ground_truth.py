@@ -175,7 +175,7 @@ def _fixable_examples():
 
     for rule in load_rules().values():
         if rule.code == "DPL004":
-            continue  # its fix edits a `# noqa` comment: nothing runs differently, there is no runtime truth to check
+            continue  # its fix edits a noqa comment: nothing runs differently, there is no runtime truth to check
         for index, example in enumerate(rule.examples):
             if example.fixed is not None:
                 yield f"{rule.code.lower()}_{index}", rule.code, example

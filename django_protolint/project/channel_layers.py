@@ -71,7 +71,7 @@ def settings_without_layer(project: DjangoProject, model: ProjectModel) -> Setti
 def layer_uses(project: DjangoProject, model: ProjectModel) -> list[LayerUse]:
     """Code in the project that needs a channel layer to work, one use per line."""
     uses: dict[tuple[str, int], LayerUse] = {}
-    hierarchy = ClassHierarchy(model.modules)
+    hierarchy = ClassHierarchy.of(model.modules)
     for facts in model.files:
         if source_root(facts) != project.root:
             continue

@@ -82,7 +82,7 @@ def _setup_line(facts: FileFacts) -> int | None:
 class AsgiReader:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
-        self.classes = ClassHierarchy(index)
+        self.classes = ClassHierarchy.of(index)
         self._models_memo: dict[str, tuple[str, str] | None] = {}
 
     def applications(self, files: tuple[FileFacts, ...], root: str, asgi_setting: object) -> list[AsgiApplication]:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import weakref
+
 from django_protolint.project.modules import ModuleIndex, source_root
 from django_protolint.source.facts import ClassFact, FileFacts
 
 
 class ClassHierarchy:
+    @classmethod
+    def of(cls, index: ModuleIndex) -> ClassHierarchy:
+        """The one hierarchy of a module index: its orders, once made, serve every reader of the same project
+        (views, middleware, consumers, model relations, channel layers each walked every class again before)."""
+        found = _BY_INDEX.get(index)
+        if found is None:
+            found = _BY_INDEX[index] = cls(index)
+        return found
+
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
         # Each class's order, once: a project's classes share a few bases (TestCase, Model, View), and asking for
@@ -52,3 +63,6 @@ class ClassHierarchy:
         for owner_facts, owner in self.mro(facts, cls):
             names.add(owner if isinstance(owner, str) else f"{owner_facts.module}.{owner.qualname}")
         return names
+
+
+_BY_INDEX: weakref.WeakKeyDictionary[ModuleIndex, ClassHierarchy] = weakref.WeakKeyDictionary()

@@ -87,7 +87,7 @@ def third_party(row: ThirdPartyMiddleware, dependency_texts: dict[str, str]) -> 
 
 class MiddlewareReader:
     def __init__(self, index: ModuleIndex, dependency_texts: dict[str, str] | None = None) -> None:
-        self.classes = ClassHierarchy(index)
+        self.classes = ClassHierarchy.of(index)
         self.dependency_texts = dependency_texts or {}
 
     def read(self, dotted_path: str, root: str) -> Middleware:

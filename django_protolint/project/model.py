@@ -198,7 +198,7 @@ class ProjectModel:
     @cached_property
     def consumers(self) -> dict[tuple[str, str], str]:
         """(path, class qualname) -> "async" or "sync", for every Channels consumer class in the project."""
-        hierarchy = ClassHierarchy(self.modules)
+        hierarchy = ClassHierarchy.of(self.modules)
         found: dict[tuple[str, str], str] = {}
         for facts in self.files:
             for cls in facts.classes:

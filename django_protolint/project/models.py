@@ -41,7 +41,7 @@ def _target_name(target: static.StaticExpr | None, owner: str) -> str | None:
 
 class ModelRelations:
     def __init__(self, files: tuple[FileFacts, ...], index: ModuleIndex) -> None:
-        self.hierarchy = ClassHierarchy(index)
+        self.hierarchy = ClassHierarchy.of(index)
         self.by_qualname: dict[tuple[str, str], Relations] = {}
         models: list[tuple[FileFacts, ClassFact]] = []
         for facts in files:

@@ -79,7 +79,7 @@ class View:
 class ViewResolver:
     def __init__(self, index: ModuleIndex) -> None:
         self.index = index
-        self.classes = ClassHierarchy(index)
+        self.classes = ClassHierarchy.of(index)
 
     def view(self, route: Route, root: str) -> View | None:
         if route.view is None or route.kind in ("admin", "unresolved"):

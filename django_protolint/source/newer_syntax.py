@@ -94,7 +94,7 @@ class TypeVarTuple(ast.AST):
 
 class NewerTree(NamedTuple):
     tree: ast.Module
-    scan: Scan  # its comments, as the newer Python's tokenizer sees them, for `# noqa`
+    scan: Scan  # its comments, as the newer Python's tokenizer sees them, for noqa comments
 
 
 def parse_newer_syntax(text: str) -> NewerTree | None:
