@@ -534,3 +534,41 @@ def test_no_text_makes_a_reader_raise():
             read_routes({path: text})
 
     check()
+
+
+def _traefik(web_rule: str, ws_rule: str, extra: str = "") -> list[tuple[str, str]]:
+    compose = f"""
+    services:
+      web:
+        labels:
+          traefik.http.routers.web.rule: "{web_rule}"
+          traefik.http.services.web.loadbalancer.server.port: "8000"{extra}
+      ws:
+        labels:
+          traefik.http.routers.ws.rule: "{ws_rule}"
+          traefik.http.services.ws.loadbalancer.server.port: "8001"
+    """
+    return [(route.match, route.via) for route in traefik.read_labels("docker-compose.yml", textwrap.dedent(compose))]
+
+
+@pytest.mark.parametrize(
+    ("web_rule", "ws_rule", "extra", "web_match"),
+    [
+        pytest.param("Host(`example.com`)", "Host(`example.com`) && PathPrefix(`/ws`)", "", PREFIX,
+                     id="the more specific rule is the longer: longest path and priority agree"),
+        pytest.param("Host(`example.com`) && PathPrefix(`/`)", "PathPrefix(`/ws`)", "", OTHER,
+                     id="a longer rule outranks the more specific path: Traefik sends /ws to web"),
+        pytest.param("PathPrefix(`/`)", "PathPrefix(`/ws`)",
+                     '\n          traefik.http.routers.web.priority: "100"', OTHER,
+                     id="an explicit priority outranks the more specific path"),
+        pytest.param("PathPrefix(`/`)", "PathPrefix(`/ws`)",
+                     '\n          traefik.http.routers.web.priority: "1"', PREFIX,
+                     id="an explicit low priority keeps the specific path first"),
+        pytest.param("PathPrefix(`/`)", "PathPrefix(`/ws`)",
+                     '\n          traefik.http.routers.web.priority: "${WEB_PRIORITY}"', OTHER,
+                     id="a priority the file does not fix"),
+    ],
+)  # fmt: skip
+def test_traefik_priority_decides_before_the_path(web_rule: str, ws_rule: str, extra: str, web_match: str):
+    routes = _traefik(web_rule, ws_rule, extra)
+    assert routes == [(web_match, "router `web`"), (PREFIX, "router `ws`")]

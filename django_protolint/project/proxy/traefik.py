@@ -4,11 +4,18 @@
 service `traefik.http.routers.R.service` names), on `traefik.http.services.S.loadbalancer.server.port`, else on
 the container's one exposed port (unknown here). `Host(...)` conditions are left aside; a rule with `||`, a
 regular expression or a negation is a route whose paths we do not claim to know.
+
+Which router takes a request is not the longest path: Traefik tries routers by priority, the length of the rule
+by default or the `priority` label (doc.traefik.io/traefik/routing/routers/#priority). Where a router whose path
+is less specific outranks a more specific one (`Host(`example.com`) && PathPrefix(`/`)` against
+`PathPrefix(`/ws`)`), the file's paths cannot be judged by the path alone: that router becomes one we do not claim
+to know, and no path of its file is said to go one way or the other.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import yaml
 
@@ -66,6 +73,8 @@ def read_labels(path: str, text: str) -> list[Route]:
         names = [match.group(1) for match in map(_ROUTER.match, labels) if match is not None]
         routers.extend((str(service), name, labels) for name in dict.fromkeys(names))
     found: list[Route] = []
+    priorities: dict[Route, int | None] = {}
+    rules: dict[Route, str] = {}
     for service, router, labels in routers:
         rule = labels.get(f"traefik.http.routers.{router}.rule")
         if rule is None:
@@ -80,7 +89,30 @@ def read_labels(path: str, text: str) -> list[Route]:
         middlewares = labels.get(f"traefik.http.routers.{router}.middlewares", "")
         rewrites = any(".stripprefix" in key.lower() or ".replacepath" in key.lower() for key in labels
                        if any(name.split("@")[0] in key for name in middlewares.split(",") if name))  # fmt: skip
+        explicit = labels.get(f"traefik.http.routers.{router}.priority", "").strip()
+        priority = int(explicit) if explicit.isdigit() else None if explicit else len(rule)
         for kind, pattern in _patterns(rule):
-            found.append(Route("traefik", kind, pattern, (target,), f"router `{router}`", path, line, path,
-                               rewrites))  # fmt: skip
-    return found
+            route = Route("traefik", kind, pattern, (target,), f"router `{router}`", path, line, path, rewrites)
+            found.append(route)
+            priorities[route], rules[route] = priority, rule
+    return _outranked(found, priorities, rules)
+
+
+def _more_specific(a: Route, b: Route) -> bool:
+    """Every path `a` takes, `b` takes too, and the path alone would pick `a` (project/proxy/join.covering)."""
+    if b.match != PREFIX or not a.pattern.startswith(b.pattern) or a.via == b.via:
+        return False
+    return a.match == EXACT or (a.match == PREFIX and len(a.pattern) > len(b.pattern))
+
+
+def _outranked(found: list[Route], priorities: dict[Route, int | None], rules: dict[Route, str]) -> list[Route]:
+    """A router that Traefik tries before a more specific one (or may: an unreadable or equal priority) takes
+    paths the path alone gives the other: it becomes a route we do not claim to know (OTHER)."""
+    unsure = set()
+    for specific in found:
+        for general in found:
+            if _more_specific(specific, general):
+                mine, theirs = priorities[specific], priorities[general]
+                if mine is None or theirs is None or theirs >= mine:
+                    unsure.add(general)
+    return [replace(route, match=OTHER, pattern=rules[route]) if route in unsure else route for route in found]
