@@ -1017,3 +1017,25 @@ def test_granian_started_from_python_without_interface_is_reported(tmp_path):
         tmp_path / "p", {"run.py": 'from granian import Granian\n\nGranian("proj.asgi:application").serve()\n'}
     )
     assert [(f.code, f.span.line) for f in lint([root], Config(), cwd=root).findings] == [("DPL507", 3)]
+
+
+@pytest.mark.parametrize(
+    ("procfile", "conf", "expected"),
+    [
+        pytest.param("web: gunicorn proj.wsgi\n", 'bind = "0.0.0.0:8080"\n', [("0.0.0.0", 8080, None, False)],
+                     id="bind in gunicorn.conf.py"),
+        pytest.param("web: gunicorn proj.wsgi\n", 'bind = ["127.0.0.1:8080", "unix:/run/g.sock"]\n',
+                     [("127.0.0.1", 8080, None, False), (None, None, "/run/g.sock", False)], id="a list of binds"),
+        pytest.param("web: gunicorn -b 0.0.0.0:9000 proj.wsgi\n", 'bind = "0.0.0.0:8080"\n',
+                     [("0.0.0.0", 9000, None, False)], id="near-miss: the command line's bind wins"),
+        pytest.param("web: gunicorn proj.wsgi\n", 'import os\nbind = os.environ["BIND"]\n',
+                     [("127.0.0.1", 8000, None, True)], id="near-miss: a bind the file does not fix"),
+    ],
+)  # fmt: skip
+def test_gunicorn_conf_py_bind_is_where_the_server_listens(tmp_path: Path, procfile: str, conf: str, expected):
+    from django_protolint.project.proxy.binds import listeners
+
+    report = run(write_project(tmp_path, PROJECT | {"Procfile": procfile, "gunicorn.conf.py": conf}))
+    [deployment] = report.model.deployments
+    found = [(each.target.host, each.target.port, each.target.socket, each.default) for each in listeners(deployment)]
+    assert found == expected

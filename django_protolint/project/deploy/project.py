@@ -142,8 +142,9 @@ def _unloaded_config(entry: Deployment, entries: list[Deployment | DeployProblem
 
 
 def apply_gunicorn_config(deployment: Deployment, by_path: Mapping[str, FileFacts]) -> Deployment:
-    """gunicorn reads ./gunicorn.conf.py (or `-c FILE`): its worker_class/wsgi_app/threads count, the CLI wins.
-    `by_path`: the project's files by shown path."""
+    """gunicorn reads ./gunicorn.conf.py (or `-c FILE`): its worker_class/wsgi_app/threads/bind count, the CLI
+    wins (docs.gunicorn.org/en/stable/settings.html: "command line arguments ... override the configuration
+    file"). `by_path`: the project's files by shown path."""
     command = deployment.command
     if command.server != "gunicorn":
         return deployment
@@ -162,6 +163,19 @@ def apply_gunicorn_config(deployment: Deployment, by_path: Mapping[str, FileFact
     )
     new_app = command.app or (app.value if app is not None and isinstance(app.value, str) else None)
     new_threads = str(threads.value) if threads is not None and isinstance(threads.value, int) else None
+    # `bind = "0.0.0.0:8000"` or a list of addresses: where a proxy finds this server (proxy/binds.py)
+    bind = namespace.get("bind")
+    explicit_bind = any(token.startswith(("-b", "--bind")) for token in given)
+    binds = command.binds
+    if not binds and not explicit_bind and bind is not None and not bind.uncertain:
+        values = (
+            [bind.value]
+            if isinstance(bind.value, str)
+            else list(bind.value)
+            if isinstance(bind.value, (list, tuple))
+            else []
+        )
+        binds = tuple(value for value in values if isinstance(value, str))
     # `chdir`/`pythonpath` in the file move where the app's module is imported from; the CLI's beat them.
     directory = namespace.get("chdir") or namespace.get("pythonpath")
     app_dir = command.app_dir or (None if directory is None else (
@@ -170,9 +184,9 @@ def apply_gunicorn_config(deployment: Deployment, by_path: Mapping[str, FileFact
     updated = gunicorn_command(new_app, new_worker if new_worker != "sync" else None, new_threads, command.command,
                                command.config_file, command.environment)  # fmt: skip
     if (updated.worker, updated.app) == (command.worker, command.app):
-        return (
-            deployment if app_dir == command.app_dir else replace(deployment, command=replace(command, app_dir=app_dir))
-        )
+        if (app_dir, binds) == (command.app_dir, command.binds):
+            return deployment
+        return replace(deployment, command=replace(command, app_dir=app_dir, binds=binds))
     note = f"worker and app completed from {config.path}"
-    return replace(deployment, command=replace(updated, notes=(*command.notes, note), app_dir=app_dir),
+    return replace(deployment, command=replace(updated, notes=(*command.notes, note), app_dir=app_dir, binds=binds),
                    config=(config.path, 1))  # fmt: skip
