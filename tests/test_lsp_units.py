@@ -139,3 +139,20 @@ def test_a_byte_order_mark_is_counted_where_the_client_counts_it(tmp_path: Path)
     requested = types.Range(types.Position(4, 4), types.Position(4, 4))
     actions = line_actions("file:///views.py", text, [finding], requested, {}, types.PositionEncodingKind.Utf16, True)
     assert [action.title.split(":")[0] for action in actions] == ["Fix DPL106", "Ignore DPL106 on this line (`# noqa"]
+
+
+def test_an_unsafe_fix_is_offered_as_a_quick_fix_never_preferred_nor_in_fix_all(tmp_path: Path):
+    from django_protolint.server.actions import fix_all_action, line_actions
+
+    root = write_project(tmp_path, {"manage.py": "", "app/views.py": VIEWS})
+    [finding] = [f for f in PipelineAnalysis(root).run().findings if f.path == "app/views.py"]
+    assert (finding.code, finding.fix is not None and finding.fix.applicability) == ("DPL110", "unsafe")
+    requested = types.Range(types.Position(4, 4), types.Position(4, 4))
+    actions = line_actions("file:///views.py", VIEWS, [finding], requested, {}, types.PositionEncodingKind.Utf16, True)
+    fix, silence = actions
+    assert fix.title.startswith("Fix DPL110 (unsafe): ") and not fix.is_preferred
+    assert silence.title.startswith("Ignore DPL110")
+    assert fix.edit is not None and fix.edit.changes is not None
+    assert any("await asyncio.sleep(1)" in edit.new_text for edit in fix.edit.changes["file:///views.py"])
+    # `check --fix` leaves it to --unsafe-fixes: so does "fix all"
+    assert fix_all_action("file:///views.py", VIEWS, [finding], types.PositionEncodingKind.Utf16) is None

@@ -1,4 +1,8 @@
-"""Code actions for one document: each finding's safe fix, "fix all", and `# noqa: CODE` for the line.
+"""Code actions for one document: each finding's fix, "fix all", and `# noqa: CODE` for the line.
+
+A safe fix is the preferred quick fix; an unsafe one (it changes what runs: `await asyncio.sleep()` lets other
+tasks run during the pause) is offered too, says so in its title, and is never preferred nor part of "fix all",
+as `check --fix` leaves it to `--unsafe-fixes`.
 
 Every edit is made by the machinery `check --fix` and `check --add-noqa` use (fixes/apply.fix_text,
 fixes/noqa.with_noqa) on the buffer's text, then sent as the lines that changed.
@@ -20,15 +24,15 @@ from django_protolint.source.parse import parses_as_python
 FIX_ALL = "source.fixAll.django-protolint"
 
 
-def _safe_fix(finding: Finding) -> Fix | None:
+def _safe_fix(finding: Finding, unsafe: bool = False) -> Fix | None:
     fix = finding.fix
-    return fix if fix is not None and fix.edits and fix.applicability == "safe" else None
+    return fix if fix is not None and fix.edits and (unsafe or fix.applicability == "safe") else None
 
 
-def fixed_text(text: str, findings: Iterable[Finding]) -> tuple[str, int]:
-    """The text with the safe fixes of `findings` applied as `--fix` applies them, and how many were; the text
-    unchanged when the result would not parse."""
-    fixes = [(finding, fix) for finding in findings if (fix := _safe_fix(finding)) is not None]
+def fixed_text(text: str, findings: Iterable[Finding], unsafe: bool = False) -> tuple[str, int]:
+    """The text with the safe fixes of `findings` (the unsafe ones too with `unsafe`) applied as `--fix` applies
+    them, and how many were; the text unchanged when the result would not parse."""
+    fixes = [(finding, fix) for finding in findings if (fix := _safe_fix(finding, unsafe)) is not None]
     if not fixes:
         return text, 0
     mark, body = _split_mark(text)
@@ -57,7 +61,8 @@ def _overlaps(diagnostic: types.Diagnostic, requested: types.Range) -> bool:
 
 def line_actions(uri: str, text: str, findings: Iterable[Finding], requested: types.Range, rules: dict[str, Rule],
                  encoding: str, is_python: bool) -> list[types.CodeAction]:  # fmt: skip
-    """A quick fix per safe fix, then a `# noqa` per finding, for the findings under `requested`."""
+    """A quick fix per fix (the safe ones preferred), then a `# noqa` per finding, for the findings under
+    `requested`."""
     lines = Lines.of(text, encoding)
     fixes: list[types.CodeAction] = []
     silences: list[types.CodeAction] = []
@@ -65,12 +70,14 @@ def line_actions(uri: str, text: str, findings: Iterable[Finding], requested: ty
         diagnostic = finding_diagnostic(finding, lines, rules)
         if not _overlaps(diagnostic, requested):
             continue
-        fix = _safe_fix(finding)
-        after, count = fixed_text(text, [finding]) if fix is not None else (text, 0)
+        fix = _safe_fix(finding, unsafe=True)
+        after, count = fixed_text(text, [finding], unsafe=True) if fix is not None else (text, 0)
         if fix is not None and count:
+            safe = fix.applicability == "safe"
             fixes.append(types.CodeAction(
-                title=f"Fix {finding.code}: {fix.message}", kind=types.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic], edit=_edit(uri, text, after, encoding), is_preferred=True,
+                title=f"Fix {finding.code}{'' if safe else ' (unsafe)'}: {fix.message}",
+                kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                edit=_edit(uri, text, after, encoding), is_preferred=safe,
             ))  # fmt: skip
         if is_python and can_carry_noqa(finding):
             mark, body = _split_mark(text)
