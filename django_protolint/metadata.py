@@ -1,4 +1,4 @@
-"""Where the project lives: the URLs of pyproject's `[project.urls]`, read from the installed metadata."""
+"""Where the project lives: the URLs of pyproject's `[project.urls]`, read from the installed metadata once."""
 
 from __future__ import annotations
 
@@ -8,19 +8,20 @@ from importlib import metadata
 _FALLBACK = "https://github.com/django-protolint/django-protolint"
 
 
-def project_url(label: str) -> str | None:
-    """The `[project.urls]` entry called `label` (case-insensitive), or None."""
+def project_urls() -> dict[str, str]:
+    """The `[project.urls]` entries by lowercased label (empty when the package is not installed)."""
     try:
         entries = metadata.metadata("django-protolint").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
-        return None
+        return {}
+    found = {}
     for entry in entries:
         name, _, url = entry.partition(",")
-        if name.strip().lower() == label.lower():
-            return url.strip()
-    return None
+        found[name.strip().lower()] = url.strip()
+    return found
 
 
-REPOSITORY = project_url("Repository") or _FALLBACK
-ISSUES = project_url("Issues") or f"{REPOSITORY}/issues"
-DOCUMENTATION = project_url("Documentation") or f"{REPOSITORY}/blob/main/docs/rules.md"
+_URLS = project_urls()  # one read of the metadata per process: every rule's URL is made from it
+REPOSITORY = _URLS.get("repository") or _FALLBACK
+ISSUES = _URLS.get("issues") or f"{REPOSITORY}/issues"
+DOCUMENTATION = _URLS.get("documentation") or f"{REPOSITORY}/blob/main/docs/rules.md"

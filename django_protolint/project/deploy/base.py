@@ -81,6 +81,17 @@ def environment_of(*names: str) -> str:
     return DEVELOPMENT if any(_DEV_WORDS.search(name) for name in names if name) else PRODUCTION
 
 
+def directory_related(directory: str, root: str) -> bool:
+    """A file in `directory` (a deployment or proxy configuration) sits above, in or below the project's root."""
+    return (
+        directory == "."
+        or root == "."
+        or root == directory
+        or root.startswith(directory + "/")
+        or directory.startswith(root + "/")
+    )
+
+
 def basename(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 

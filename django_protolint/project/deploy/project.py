@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION
+from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION, directory_related
 from django_protolint.project.deploy.commands import gunicorn_command
 from django_protolint.project.deploy.files import Deployment, DeployProblem
 from django_protolint.project.evaluate import evaluate_module
@@ -49,20 +49,9 @@ def belongs_to(deployment: Deployment, project: DjangoProject, modules: Mapping[
         roots = {source_root(facts) for facts in candidates}
         if roots:
             # Two projects with the same module names (a monorepo): the deployment file's place decides.
-            near = {root for root in roots if _related(directory, root)}
+            near = {root for root in roots if directory_related(directory, root)}
             return project.root in (near or roots)
-    return _related(directory, project.root)
-
-
-def _related(directory: str, root: str) -> bool:
-    """The deployment file sits above, in or below the project's root."""
-    return (
-        directory == "."
-        or root == "."
-        or root == directory
-        or root.startswith(directory + "/")
-        or (directory.startswith(root + "/"))
-    )
+    return directory_related(directory, project.root)
 
 
 def _project_path(wanted: str, directory: str, paths: Collection[str]) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django_protolint.knowledge.servers import ASGI
-from django_protolint.project.deploy.base import Deployment
+from django_protolint.project.deploy.base import Deployment, directory_related
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.proxy.base import Route
 from django_protolint.project.proxy.join import RoutedPath, WebsocketReach, join, websocket_reach
@@ -23,14 +23,7 @@ class Routing:
 
 
 def _beside(path: str, root: str) -> bool:
-    directory = path.rsplit("/", 1)[0] if "/" in path else "."
-    return (
-        directory == "."
-        or root == "."
-        or root == directory
-        or root.startswith(directory + "/")
-        or (directory.startswith(root + "/"))
-    )
+    return directory_related(path.rsplit("/", 1)[0] if "/" in path else ".", root)
 
 
 def _served_websocket_routes(project: DjangoProject, production: list[Deployment]) -> list[str]:
