@@ -13,9 +13,6 @@ from __future__ import annotations
 WEBSOCKET_PROXYING = "https://nginx.org/en/docs/http/websocket.html"
 PROXY_SET_HEADER = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header"
 
-# The headers a location must set for a websocket to reach the server behind it.
-UPGRADE_HEADERS = ("upgrade", "connection")
-
 # Files nginx's packages ship that a configuration includes by a bare name: (file name, the `proxy_set_header`
 # fields it sets, source). A file named here and not found in the project is read as its packaged content; any
 # other include the project does not hold may set anything.
