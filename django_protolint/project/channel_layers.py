@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING
 from django_protolint.knowledge import channels_api
 from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.django_project import DjangoProject
-from django_protolint.project.modules import source_root
 from django_protolint.project.settings import SettingsModule
 from django_protolint.source import static
-from django_protolint.source.facts import Span
+from django_protolint.source.facts import CallFact, FileFacts, Span
 
 if TYPE_CHECKING:
     from django_protolint.project.model import ProjectModel
@@ -54,28 +53,33 @@ def settings_without_layer(project: DjangoProject, model: ProjectModel) -> Setti
         if value is not None and (value.uncertain or value.value != {}):
             return None
     evaluated = {module.facts.path for module in project.settings if module.facts is not None}
-    for facts in model.files:
-        if source_root(facts) != project.root:
+    for facts in model.files_at(project.root):
+        assigns, sets_otherwise = model.per_file.share("channel layer settings", facts, _sets_layers)
+        if not (assigns or sets_otherwise):
             continue
-        if facts.path not in evaluated and any(
-            isinstance(s, (static.Assignment, static.ItemAssignment)) and s.target == SETTING for s in facts.statements
-        ):
-            return None
-        if any(cls.attribute(SETTING) is not None for cls in facts.classes):
-            return None
-        if any(call.callee in channels_api.SETTINGS_WRITERS for call in facts.calls):
+        if sets_otherwise or facts.path not in evaluated:
             return None
     return primary
+
+
+def _sets_layers(facts: FileFacts) -> tuple[bool, bool]:
+    """Whether the file assigns CHANNEL_LAYERS at module level, and whether it may set it otherwise (a
+    django-configurations class attribute, `settings.configure()`, django-split-settings' `include()`)."""
+    assigns = any(isinstance(s, (static.Assignment, static.ItemAssignment)) and s.target == SETTING
+                  for s in facts.statements)  # fmt: skip
+    otherwise = any(cls.attribute(SETTING) is not None for cls in facts.classes) or any(
+        call.callee in channels_api.SETTINGS_WRITERS for call in facts.calls
+    )
+    return assigns, otherwise
 
 
 def layer_uses(project: DjangoProject, model: ProjectModel) -> list[LayerUse]:
     """Code in the project that needs a channel layer to work, one use per line."""
     uses: dict[tuple[str, int], LayerUse] = {}
     hierarchy = ClassHierarchy.of(model.modules)
-    for facts in model.files:
-        if source_root(facts) != project.root:
-            continue
-        for call in facts.calls:
+    for facts in model.files_at(project.root):
+        candidates = model.per_file.share("channel layer calls", facts, _layer_calls)
+        for call in candidates:
             use = _call_use(model, facts, call)
             if use is not None:
                 uses.setdefault((facts.path, call.span.line), LayerUse(facts.path, call.span, use,
@@ -91,6 +95,15 @@ def layer_uses(project: DjangoProject, model: ProjectModel) -> list[LayerUse]:
                     facts.path, cls.span, f"`{cls.qualname}.groups`",
                     "every connection fails with InvalidChannelLayerError when it joins its groups"))  # fmt: skip
     return sorted(uses.values(), key=lambda use: (use.path, use.span))
+
+
+def _layer_calls(facts: FileFacts) -> tuple[CallFact, ...]:
+    """The calls `_call_use` may take for a use of the layer (the others it never does)."""
+    prefix = channels_api.GET_CHANNEL_LAYER + "."
+    return tuple(call for call in facts.calls
+                 if call.callee == channels_api.GET_CHANNEL_LAYER or (call.callee or "").startswith(prefix)
+                 or call.text.startswith("self.channel_layer.")
+                 or (call.callee in channels_api.ASYNC_TO_SYNC and call.argument_text is not None))  # fmt: skip
 
 
 def _call_use(model: ProjectModel, facts, call) -> str | None:  # noqa: ANN001 - FileFacts, CallFact

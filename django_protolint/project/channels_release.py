@@ -80,17 +80,23 @@ class ChannelsRelease:
         return "no dependency file names channels"
 
 
-def markers_in(files: list[FileFacts], applications: list[AsgiApplication],
-               installed_apps: Value | None) -> tuple[MarkerFound, ...]:  # fmt: skip
-    """Code in the project that only works on some Channels releases."""
+def markers_in_file(facts: FileFacts) -> tuple[MarkerFound, ...]:
+    """Code in one file that only works on some Channels releases."""
     found: list[MarkerFound] = []
-    for facts in files:
-        for call in facts.calls:
-            if (call.callee or call.text).rsplit(".", 1)[-1] == "as_asgi":
-                found.append(MarkerFound(channels_api.MARKER_AS_ASGI, facts.path, call.span.line))
-                break
-        if any(qualname == channels_api.HTTP_HANDLER for _, qualname in facts.imports):
-            found.append(MarkerFound(channels_api.MARKER_HTTP_HANDLER, facts.path, 0))
+    for call in facts.calls:
+        if (call.callee or call.text).rsplit(".", 1)[-1] == "as_asgi":
+            found.append(MarkerFound(channels_api.MARKER_AS_ASGI, facts.path, call.span.line))
+            break
+    if any(qualname == channels_api.HTTP_HANDLER for _, qualname in facts.imports):
+        found.append(MarkerFound(channels_api.MARKER_HTTP_HANDLER, facts.path, 0))
+    return tuple(found)
+
+
+def markers_in(in_files: list[MarkerFound], applications: list[AsgiApplication],
+               installed_apps: Value | None) -> tuple[MarkerFound, ...]:  # fmt: skip
+    """Code in the project that only works on some Channels releases: `in_files`, what `markers_in_file` finds in
+    each of its files, and what its ASGI applications and settings show."""
+    found = list(in_files)
     for app in applications:
         if app.http_app == channels_api.GET_ASGI_APPLICATION:
             found.append(MarkerFound(channels_api.MARKER_DJANGO_HTTP, app.path, app.line))

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from django_protolint.knowledge import asgi_frameworks, asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import PATH_TYPE, SETTINGS_QUALNAME, BlockingCall, lookup
-from django_protolint.project.channels_release import DISTRIBUTION, ChannelsRelease, markers_in
+from django_protolint.project.channels_release import DISTRIBUTION, ChannelsRelease, markers_in, markers_in_file
 from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.dependencies import (
     DjangoVersion,
@@ -181,9 +181,11 @@ class ProjectModel:
         found = {}
         for project in self.django_projects:
             governing = {path: text for path, text in self.dependency_texts.items() if applies_to(path, project.root)}
-            files = [facts for facts in self.files if source_root(facts) == project.root]
+            in_files = [marker for facts in self.files_at(project.root)
+                        for marker in self.per_file.share("channels markers", facts, markers_in_file)]  # fmt: skip
             primary = project.primary
-            markers = markers_in(files, project.asgi_applications, primary.get("INSTALLED_APPS") if primary else None)
+            markers = markers_in(in_files, project.asgi_applications,
+                                 primary.get("INSTALLED_APPS") if primary else None)  # fmt: skip
             found[project.root] = ChannelsRelease(version_range(governing, DISTRIBUTION), markers)
         return found
 
@@ -196,8 +198,17 @@ class ProjectModel:
         return ModuleIndex(self.files)
 
     @cached_property
+    def class_graph(self) -> object:
+        """A token that stays the same object, from one model to the next (engine.py), while every file's place
+        (path, module) and classes (names and bases) do: what each class's method-resolution order is made of."""
+        return self.per_file.token("class graph", self.per_file.shares("class graph", self.files, _class_graph))
+
+    @cached_property
     def consumers(self) -> dict[tuple[str, str], str]:
         """(path, class qualname) -> "async" or "sync", for every Channels consumer class in the project."""
+        return self.per_file.memo("consumers", (self.class_graph,), self._consumers)
+
+    def _consumers(self) -> dict[tuple[str, str], str]:
         hierarchy = ClassHierarchy.of(self.modules)
         found: dict[tuple[str, str], str] = {}
         for facts in self.files:
@@ -212,6 +223,17 @@ class ProjectModel:
                         found[(facts.path, cls.qualname)] = "async" if name in channels_api.ASYNC_CONSUMERS else "sync"
                         break
         return found
+
+    @cached_property
+    def _files_by_root(self) -> dict[str, list[FileFacts]]:
+        grouped: dict[str, list[FileFacts]] = defaultdict(list)
+        for facts in self.files:
+            grouped[source_root(facts)].append(facts)
+        return grouped
+
+    def files_at(self, root: str) -> list[FileFacts]:
+        """The files of the source root `root` (a Django project's root), in the model's order."""
+        return self._files_by_root.get(root, [])
 
     @cached_property
     def _files_by_path(self) -> dict[str, FileFacts]:
@@ -234,10 +256,8 @@ class ProjectModel:
         """Websocket endpoints of an ASGI framework (FastAPI, Starlette) in the project at `root`: they count when
         the project's ASGI application is not Django's alone (verdict.needs_of)."""
         found = []
-        for facts in self.files:
-            endpoints = self.per_file.share("framework_websockets", facts, _framework_websockets)
-            if endpoints and source_root(facts) == root:
-                found.extend(endpoints)
+        for facts in self.files_at(root):
+            found.extend(self.per_file.share("framework_websockets", facts, _framework_websockets))
         return found
 
     def is_async_stream(self, facts: FileFacts, response: StreamingResponseFact) -> bool:
@@ -251,8 +271,8 @@ class ProjectModel:
     def async_streams(self, root: str) -> list[Evidence]:
         """StreamingHttpResponse fed by an async generator, in the project at `root`: long-lived responses."""
         found = []
-        for facts in self.files:
-            if not facts.streaming_responses or source_root(facts) != root:
+        for facts in self.files_at(root):
+            if not facts.streaming_responses:
                 continue
             for response in facts.streaming_responses:
                 if self.is_async_stream(facts, response):
@@ -264,7 +284,10 @@ class ProjectModel:
 
     @cached_property
     def model_relations(self) -> ModelRelations:
-        return ModelRelations(self.files, self.modules)
+        declarations = self.per_file.shares("model declarations", self.files, _class_attributes)
+        return ModelRelations(self.files, self.modules,
+                              lambda relate: self.per_file.memo("model relations", (self.class_graph, declarations),
+                                                                relate))  # fmt: skip
 
     @cached_property
     def django_projects(self) -> list[DjangoProject]:
@@ -315,8 +338,20 @@ class ProjectModel:
         """Calls whose result is thrown away, not awaited (`send()` on a line of its own): a quarter of all calls
         in Django's source, kept per file (per_file.py)."""
         for facts in self.files:
-            for call in self.per_file.share("unawaited_discarded_calls", facts, _unawaited_discarded_calls):
+            for call in self.unawaited_discarded_calls_in(facts):
                 yield facts, call
+
+    def unawaited_discarded_calls_in(self, facts: FileFacts) -> list[CallFact]:
+        return self.per_file.share("unawaited_discarded_calls", facts, _unawaited_discarded_calls)
+
+    @cached_property
+    def function_kinds(self) -> object:
+        """A token that stays the same object, from one model to the next (engine.py), while every function's place
+        (source root, module, qualname) and whether calling it makes a coroutine do: all `function_named(...)
+        .is_coroutine_function` answers from."""
+        return self.per_file.token(
+            "function kinds", self.per_file.shares("function kinds", self.files, _function_kinds)
+        )
 
     def calls_in_async(self) -> Iterator[tuple[FileFacts, CallFact]]:
         return iter(self._calls_in_async)
@@ -406,6 +441,10 @@ def _functions(facts: FileFacts) -> list[tuple[tuple[str, str], ProjectFunction]
     return shares
 
 
+def _function_kinds(facts: FileFacts) -> tuple[tuple[tuple[str, str], bool], ...]:
+    return tuple((key, function.is_coroutine_function) for key, function in _functions(facts))
+
+
 def _calls_by_function(facts: FileFacts) -> dict[tuple[str, str], list[tuple[FileFacts, CallFact]]]:
     root = source_root(facts)
     grouped: dict[tuple[str, str], list[tuple[FileFacts, CallFact]]] = {}
@@ -423,6 +462,14 @@ def _queries_by_function(facts: FileFacts) -> dict[tuple[str, str], list[tuple[F
         if query.scope.function is not None:
             grouped.setdefault((root, _qualified(facts, query.scope.function)), []).append((facts, query))
     return grouped
+
+
+def _class_graph(facts: FileFacts) -> tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    return facts.path, facts.module, tuple((cls.qualname, cls.bases) for cls in facts.classes)
+
+
+def _class_attributes(facts: FileFacts) -> tuple[tuple[str, tuple[tuple[str, object], ...]], ...]:
+    return tuple((cls.qualname, cls.attributes) for cls in facts.classes if cls.attributes)
 
 
 def _unawaited_discarded_calls(facts: FileFacts) -> list[CallFact]:

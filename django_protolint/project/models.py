@@ -5,6 +5,7 @@ ForeignKey). Only project models are known; anything else is left alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django_protolint.knowledge import django_api
@@ -39,29 +40,41 @@ def _target_name(target: static.StaticExpr | None, owner: str) -> str | None:
     return None
 
 
+Related = tuple[dict[tuple[str, str], Relations], dict[tuple[str, str], tuple[str, str]]]
+
+
 class ModelRelations:
-    def __init__(self, files: tuple[FileFacts, ...], index: ModuleIndex) -> None:
+    def __init__(self, files: tuple[FileFacts, ...], index: ModuleIndex,
+                 remember: Callable[[Callable[[], Related]], Related] | None = None) -> None:  # fmt: skip
+        """`remember(relate)`: `relate()`, or what it gave for a project whose classes (names, bases, field
+        declarations) were the same (per_file.PerFile.memo); what it gives holds no facts."""
+        self.files = files
         self.hierarchy = ClassHierarchy.of(index)
-        self.by_qualname: dict[tuple[str, str], Relations] = {}
+        related = remember(self._relate) if remember is not None else self._relate()
+        self.by_qualname, self._model_classes = related
+        self._by_path: dict[str, FileFacts] | None = None
+
+    def _relate(self) -> Related:
+        by_qualname: dict[tuple[str, str], Relations] = {}
         models: list[tuple[FileFacts, ClassFact]] = []
-        for facts in files:
+        for facts in self.files:
             for cls in facts.classes:
                 if cls.bases and self.hierarchy.ancestors(facts, cls) & MODEL_BASES:
                     models.append((facts, cls))
         # For the auth methods of user models, looked at only when a rule asks (see inherits_from_django).
         # A custom user model inherits from Django's abstract classes, which the project does not hold.
-        self.model_classes: dict[tuple[str, str], tuple[FileFacts, ClassFact]] = {}
-        for facts in files:
+        model_classes: dict[tuple[str, str], tuple[str, str]] = {}  # (root, qualname) -> (path, class qualname)
+        for facts in self.files:
             for cls in facts.classes:
                 if cls.bases and self.hierarchy.ancestors(facts, cls) & (MODEL_BASES | USER_BASES):
-                    self.model_classes[(source_root(facts), f"{facts.module}.{cls.qualname}")] = (facts, cls)
+                    model_classes[(source_root(facts), f"{facts.module}.{cls.qualname}")] = (facts.path, cls.qualname)
         by_name: dict[str, list[Relations]] = {}
         for facts, cls in models:
-            relations = self.by_qualname.setdefault((source_root(facts), f"{facts.module}.{cls.qualname}"), Relations())
+            relations = by_qualname.setdefault((source_root(facts), f"{facts.module}.{cls.qualname}"), Relations())
             by_name.setdefault(cls.qualname.rsplit(".", 1)[-1], []).append(relations)
         for facts, cls in models:
             owner = cls.qualname.rsplit(".", 1)[-1]
-            own = self.by_qualname[(source_root(facts), f"{facts.module}.{cls.qualname}")]
+            own = by_qualname[(source_root(facts), f"{facts.module}.{cls.qualname}")]
             for name, value in cls.attributes:
                 if not isinstance(value, static.Call) or value.callee not in FORWARD | MANY:
                     continue
@@ -84,6 +97,14 @@ class ModelRelations:
                         null = value.kwarg("null")
                         if value.callee in FORWARD and not (isinstance(null, static.Literal) and null.value is True):
                             other.not_nullable.add(accessor)
+        return by_qualname, model_classes
+
+    def _model_class(self, place: tuple[str, str]) -> tuple[FileFacts, ClassFact] | None:
+        if self._by_path is None:
+            self._by_path = {facts.path: facts for facts in self.files}
+        facts = self._by_path.get(place[0])
+        cls = next((cls for cls in facts.classes if cls.qualname == place[1]), None) if facts is not None else None
+        return (facts, cls) if facts is not None and cls is not None else None
 
     def of(self, model_qualname: str | None, root: str) -> Relations | None:
         if model_qualname is None:
@@ -97,12 +118,15 @@ class ModelRelations:
     def inherits_from_django(self, model_qualname: str, root: str, bases: frozenset[str], method: str) -> bool:
         """True when the project model has one of Django's `bases` and no project class of it redefines `method`
         (an override such as `def has_perm(self, perm, obj=None): return self.is_admin` queries nothing)."""
-        found = self.model_classes.get((root, model_qualname))
-        if found is None:
-            matches = [pair for (_, qualname), pair in self.model_classes.items() if qualname == model_qualname]
+        place = self._model_classes.get((root, model_qualname))
+        if place is None:
+            matches = [pair for (_, qualname), pair in self._model_classes.items() if qualname == model_qualname]
             if len(matches) != 1:
                 return False
-            found = matches[0]
+            place = matches[0]
+        found = self._model_class(place)
+        if found is None:
+            return False
         facts, cls = found
         if not self.hierarchy.ancestors(facts, cls) & bases:
             return False

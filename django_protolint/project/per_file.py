@@ -1,9 +1,17 @@
-"""What the project model derives from one file's facts alone, kept while those facts live.
+"""What the project model derives from one file's facts alone, kept while those facts live; and what it derives
+from every file, kept while the parts of the files it reads stay the same.
 
 The model joins every file: its indexes (functions, calls by function, calls in async code, ...) are each a pass
 over all the facts. Each file's share of such an index depends on that file's facts only, so an engine that keeps
 the same FileFacts objects from one report to the next (engine.Workspace) need not derive the shares of the files
 that did not change: only the join is redone. A cold run derives every share once, as before.
+
+Some of what the model and the rules derive needs every file at once (each class's method-resolution order, which
+calls make a coroutine): an edit to one file rarely changes what they read of it (a class's bases, a function's
+name and kind). `memo` keeps such a value with a projection of its inputs, one share per file, and gives the value
+again while the projection is equal (an early cutoff); `share_in` keeps a file's share that also depends on such a
+project-wide value, while both the file's facts and that value are the same. A memo's value must not hold facts:
+a file's old facts would then be read after an edit.
 """
 
 from __future__ import annotations
@@ -21,6 +29,9 @@ class PerFile:
         # (index name, id of the facts) -> (the facts, its share). The facts are held so that their id is not
         # reused by another object while the entry lives.
         self._shares: dict[tuple[str, int], tuple[FileFacts, Any]] = {}
+        # (name, id of the facts) -> (the facts, the context it was derived in, its share)
+        self._in_context: dict[tuple[str, int], tuple[FileFacts, object, Any]] = {}
+        self._memos: dict[str, tuple[tuple[object, ...], Any]] = {}  # name -> (inputs, value)
 
     def share(self, index: str, facts: FileFacts, derive: Callable[[FileFacts], Share]) -> Share:
         entry = self._shares.get((index, id(facts)))
@@ -31,7 +42,39 @@ class PerFile:
         self._shares[(index, id(facts))] = (facts, value)
         return value
 
+    def shares(self, index: str, files: Iterable[FileFacts], derive: Callable[[FileFacts], Share]) -> tuple[Share, ...]:
+        """Every file's share, in the files' order: the projection a `memo` compares."""
+        return tuple(self.share(index, facts, derive) for facts in files)
+
+    def memo(self, name: str, inputs: tuple[object, ...], compute: Callable[[], Share]) -> Share:
+        """`compute()`, or the value it gave last time when `inputs` equal last time's. Shares kept for files that
+        did not change are the same objects, so comparing is one identity test per file for them."""
+        entry = self._memos.get(name)
+        if entry is not None and entry[0] == inputs:
+            found: Share = entry[1]
+            return found
+        value = compute()
+        self._memos[name] = (inputs, value)
+        return value
+
+    def token(self, name: str, inputs: tuple[object, ...]) -> object:
+        """An object that stays the same while `inputs` do: the context of `share_in`."""
+        return self.memo(name, inputs, object)
+
+    def share_in(self, name: str, facts: FileFacts, context: object,
+                 derive: Callable[[FileFacts], Share]) -> Share:  # fmt: skip
+        """This file's share when it depends on the whole project too, through `context` (compared by identity:
+        a `token`, or a memo's value)."""
+        entry = self._in_context.get((name, id(facts)))
+        if entry is not None and entry[0] is facts and entry[1] is context:
+            found: Share = entry[2]
+            return found
+        value = derive(facts)
+        self._in_context[(name, id(facts))] = (facts, context, value)
+        return value
+
     def keep_only(self, files: Iterable[FileFacts]) -> None:
         """Forget the shares of facts no longer in the project (a file's old content)."""
         alive = {id(facts) for facts in files}
         self._shares = {key: entry for key, entry in self._shares.items() if key[1] in alive}
+        self._in_context = {key: entry for key, entry in self._in_context.items() if key[1] in alive}

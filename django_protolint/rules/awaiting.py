@@ -182,34 +182,44 @@ def _is_coroutine_call(model: ProjectModel, call_callee: str | None, near: FileF
 
 @check(UNAWAITED)
 def unawaited_coroutines(model: ProjectModel) -> Iterator[Finding]:
+    # What a file's findings depend on beyond its facts: which project functions make coroutines, and which
+    # classes are consumers. An engine keeps each file's findings while those stay the same (per_file.py).
+    context = model.per_file.token("unawaited coroutines", (model.function_kinds, model.class_graph))
+    # Asked for every discarded call of the project (96,701 in Django and its test suite): one answer per callee
+    # and source root, since function_named() depends on nothing else.
+    coroutine_calls: dict[tuple[str, str | None], bool] = {}
+    consumer_files = {path for path, _ in model.consumers}
+
+    def unawaited_in(facts: FileFacts) -> tuple[Finding, ...]:
+        return tuple(_unawaited_in(model, facts, coroutine_calls, facts.path in consumer_files))
+
+    for facts in model.files:
+        yield from model.per_file.share_in("unawaited coroutines", facts, context, unawaited_in)
+
+
+def _unawaited_in(model: ProjectModel, facts: FileFacts, coroutine_calls: dict[tuple[str, str | None], bool],
+                  has_consumers: bool) -> Iterator[Finding]:  # fmt: skip
     seen = set()
-    for facts, query in model.queries():
+    for query in facts.queries:
         if not query.discarded or query.awaited:
             continue
         is_async_method = query.operation in django_api.QUERYSET_ASYNC and query.operation != "aiterator"
         if query.kind == "instance":
             is_async_method = query.operation.startswith("a") and query.operation[1:] in django_api.MODEL_INSTANCE
         if is_async_method:
-            seen.add((facts.path, query.span))
+            seen.add(query.span)
             fix = UNAWAITED.autofix("add `await`", awaited(query.span, query.chained)) if query.scope.is_async else None
             yield UNAWAITED.finding(facts.path, query.span, call=f"{query.receiver}.{query.operation}", fix=fix)
-    # Asked for every discarded call of the project (96,701 in Django and its test suite): one answer per callee
-    # and source root, since function_named() depends on nothing else.
-    coroutine_calls: dict[tuple[str, str | None], bool] = {}
-    consumer_files = {path for path, _ in model.consumers}
-    seen_paths = {path for path, _ in seen}  # a span is unpacked on demand (facts.py): only where it may matter
-    for facts, call in model.unawaited_discarded_calls():
-        if facts.path not in seen_paths or (facts.path, call.span) not in seen:
-            key = (source_root(facts), call.callee)
-            if (is_coroutine := coroutine_calls.get(key)) is None:
-                is_coroutine = coroutine_calls[key] = _is_coroutine_call(model, call.callee, facts)
-            if is_coroutine or (
-                facts.path in consumer_files and _is_consumer_coroutine(model, facts, call.text, call.scope.function)
-            ):
-                fix = (
-                    UNAWAITED.autofix("add `await`", awaited(call.span, call.chained)) if call.scope.is_async else None
-                )
-                yield UNAWAITED.finding(facts.path, call.span, call=call.text, fix=fix)
+    root = source_root(facts)
+    for call in model.unawaited_discarded_calls_in(facts):
+        if seen and call.span in seen:  # a span is unpacked on demand (facts.py): only where it may matter
+            continue
+        key = (root, call.callee)
+        if (is_coroutine := coroutine_calls.get(key)) is None:
+            is_coroutine = coroutine_calls[key] = _is_coroutine_call(model, call.callee, facts)
+        if is_coroutine or (has_consumers and _is_consumer_coroutine(model, facts, call.text, call.scope.function)):
+            fix = UNAWAITED.autofix("add `await`", awaited(call.span, call.chained)) if call.scope.is_async else None
+            yield UNAWAITED.finding(facts.path, call.span, call=call.text, fix=fix)
 
 
 def _is_consumer_coroutine(model: ProjectModel, facts, text: str, function: str | None) -> bool:  # noqa: ANN001

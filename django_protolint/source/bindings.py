@@ -11,12 +11,17 @@ cannot list (a `*` import, a module `__getattr__`, `globals()`/`vars()`/`exec` o
 from __future__ import annotations
 
 import ast
+import re
 
 _DYNAMIC_CALLS = frozenset({"globals", "vars", "exec", "__import__"})
+# The words the walk over the whole tree below looks for: without any of them in the source, it finds nothing, and
+# 95% of Django's modules are spared a walk that cost a fifth of the per-file pass. A non-ASCII source is walked
+# anyway (an identifier is NFKC-normalised: `ｇｌｏｂａｌｓ` is `globals`).
+_WHOLE_TREE_WORDS = re.compile(r"\b(?:global|globals|vars|exec|__import__|modules)\b")
 
 
-def module_bindings(tree: ast.Module) -> tuple[tuple[str, ...], bool]:
-    """(names bound at module level, whether the module's globals are dynamic)."""
+def module_bindings(tree: ast.Module, text: str | None = None) -> tuple[tuple[str, ...], bool]:
+    """(names bound at module level, whether the module's globals are dynamic). `text`: the source of `tree`."""
     names: set[str] = set()
     dynamic = False
     pending: list[ast.AST] = list(tree.body)
@@ -43,7 +48,8 @@ def module_bindings(tree: ast.Module) -> tuple[tuple[str, ...], bool]:
             elif isinstance(child, ast.ExceptHandler) and child.name:
                 names.add(child.name)
         pending.extend(_nested_statements(node))
-    for node in ast.walk(tree):
+    whole_tree = ast.walk(tree) if text is None or not text.isascii() or _WHOLE_TREE_WORDS.search(text) else ()
+    for node in whole_tree:
         if isinstance(node, ast.Global):
             names.update(node.names)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _DYNAMIC_CALLS:

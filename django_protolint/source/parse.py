@@ -58,7 +58,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
         visitor = FactsVisitor(module, is_package, text)
         with _deeper_recursion():
             visitor.visit(tree)
-            bound_names, dynamic_globals = module_bindings(tree)
+            bound_names, dynamic_globals = module_bindings(tree, text)
     except RecursionError:
         # Valid but very deep code (generated tables, long `a + b + ...` chains): the walk recurses.
         return FileFacts(path=path, module=module, noqa=noqa, problem=_too_deep("analyse"))
