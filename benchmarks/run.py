@@ -12,6 +12,8 @@ Measured, each as its own process tree, wall time with `time.perf_counter`:
   ours-cold       django-protolint check TREE --no-config --format concise --exit-zero, fresh cache dir, default jobs
   ours-warm       the same command again, on the same cache dir
   ours-edit-one   the same again after appending a comment to one file: a pre-commit run after an edit
+  ours-daemon-edit-one  ours-edit-one answered by `django-protolint daemon` (started and warmed before, not
+                  timed): the command runs from TREE; the daemon's own peak RSS is printed beside it
   ours-j1-nocache the same with --jobs 1 --no-cache
   flake8-async    flake8 --isolated --select ASYNC TREE (flake8 + flake8-async only; flake8's default --jobs)
   ruff            ruff check --isolated --no-cache --select ASYNC TREE
@@ -31,9 +33,11 @@ The page cache is warmed (every file read once) before each size, so no tool pay
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -50,9 +54,9 @@ PEERS = {
     "fixit": ["fixit"],
 }
 FIXIT_RULE = "fixit.rules:UseAsyncSleepInAsyncDef"
-TOOLS = ("ours-cold", "ours-warm", "ours-edit-one", "ours-j1-nocache", "flake8-async", "ruff", "fixit", "libcst-parse-1",
+TOOLS = ("ours-cold", "ours-warm", "ours-edit-one", "ours-daemon-edit-one", "ours-j1-nocache", "flake8-async", "ruff", "fixit", "libcst-parse-1",
          "libcst-parse-2", "ast-parse-1")  # fmt: skip
-GROWTH = ("ours-cold", "ours-warm", "ours-edit-one", "ruff", "libcst-parse-2")
+GROWTH = ("ours-cold", "ours-warm", "ours-edit-one", "ours-daemon-edit-one", "ruff", "libcst-parse-2")
 
 
 @dataclass
@@ -235,6 +239,8 @@ def commands(tool: str, tree: Path, bins: dict[str, Path], cache_dir: Path,
     baseline = [sys.executable, str(HERE / "parse_baseline.py")]
     if tool in ("ours-cold", "ours-warm", "ours-edit-one"):
         return ours, {**env, "DJANGO_PROTOLINT_CACHE_DIR": str(cache_dir)}
+    if tool == "ours-daemon-edit-one":  # run from TREE, which the daemon serves
+        return [arg for arg in ours if arg != str(tree)], {**env, "DJANGO_PROTOLINT_CACHE_DIR": str(cache_dir)}
     if tool == "ours-j1-nocache":
         return [*ours, "--jobs", "1", "--no-cache"], {**env, "DJANGO_PROTOLINT_CACHE_DIR": str(cache_dir / "unused")}
     if tool == "flake8-async":
@@ -266,6 +272,33 @@ def edit_one(path: Path, original: bytes | None = None) -> bytes:
     replacement.write_bytes(original if original is not None else before + edit)
     os.replace(replacement, path)
     return before
+
+
+def start_daemon(tree: Path, argv: list[str], env: dict[str, str]) -> None:
+    """`daemon start` from TREE, then one run of the measured command (not timed): the daemon's engine is made for
+    the configuration the command gives, and holds the tree's facts."""
+    daemon = [sys.executable, "-m", "django_protolint", "daemon"]
+    subprocess.run([*daemon, "start", "--idle", "120"], cwd=tree, env=env, check=True, capture_output=True)
+    deadline = time.monotonic() + 3600
+    while subprocess.run([*daemon, "status"], cwd=tree, env=env, capture_output=True).returncode:
+        if time.monotonic() > deadline:
+            raise SystemExit("run.py: the daemon did not come up")
+        time.sleep(1)
+    subprocess.run(argv, cwd=tree, env=env, capture_output=True)
+
+
+def stop_daemon(tree: Path, env: dict[str, str]) -> float:
+    """Stop the daemon serving TREE; its peak resident memory (MB), read before it stops."""
+    daemon = [sys.executable, "-m", "django_protolint", "daemon"]
+    status = subprocess.run([*daemon, "status"], cwd=tree, env=env, capture_output=True, text=True).stdout
+    peak = 0.0
+    if match := re.search(r"pid (\d+)", status):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{match.group(1)}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = int(line.split()[1]) / 1024
+    subprocess.run([*daemon, "stop"], cwd=tree, env=env, capture_output=True)
+    return peak
 
 
 def warm_page_cache(tree: Path) -> None:
@@ -308,6 +341,8 @@ def markdown(results: list[Measure], sizes: list[int], machine: dict[str, str]) 
         ("ours-warm / ruff (cold)", ratio(results, "ours-warm", "ruff"), 2.0),
         ("ours-edit-one / ruff (cold)", ratio(results, "ours-edit-one", "ruff"), 2.0),
         ("ours-edit-one / ruff (cold), 4×", ratio(results, "ours-edit-one", "ruff", 4), 2.0),
+        ("ours-daemon-edit-one / ruff (cold)", ratio(results, "ours-daemon-edit-one", "ruff"), 2.0),
+        ("ours-daemon-edit-one / ruff (cold), 4×", ratio(results, "ours-daemon-edit-one", "ruff", 4), 2.0),
         ("ours-cold / ast-parse-1 (issue 15)", ratio(results, "ours-cold", "ast-parse-1"), 1.5),
         ("ours-j1-nocache / libcst-parse-1", ratio(results, "ours-j1-nocache", "libcst-parse-1"), None),
         ("ours-cold / ruff", ratio(results, "ours-cold", "ruff"), None),
@@ -402,15 +437,22 @@ def main(argv: list[str] | None = None) -> int:
             for attempt in range(args.repeat):
                 if tool == "ours-cold" and attempt:
                     shutil.rmtree(cache_dir, ignore_errors=True)
-                if tool == "ours-edit-one":
+                if tool in ("ours-edit-one", "ours-daemon-edit-one"):
+                    where = args.work
+                    if tool == "ours-daemon-edit-one":
+                        where = tree
+                        if not attempt:
+                            start_daemon(tree, argv_, env)
                     target = edited_file(tree)
                     original = edit_one(target)
                     try:
-                        runs.append(measure(tool, size, files, lines, argv_, env, args.work))
+                        runs.append(measure(tool, size, files, lines, argv_, env, where))
                     finally:
                         edit_one(target, original)
                     continue
                 runs.append(measure(tool, size, files, lines, argv_, env, args.work))
+            if tool == "ours-daemon-edit-one":
+                print(f"  (the daemon's peak RSS: {stop_daemon(tree, env):.0f} MB)", flush=True)
             kept = sorted(runs, key=lambda m: m.wall)[len(runs) // 2]
             results.append(kept)
             print(f"  {tool:<16} {kept.wall:8.2f} s  cpu {kept.cpu:7.1f} s  {kept.files_per_second:7.0f} files/s  "

@@ -1,3 +1,3 @@
-from django_protolint.cli import run
+from django_protolint.entry import run
 
 run()

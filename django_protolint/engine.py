@@ -162,6 +162,36 @@ class Workspace:
                 return
         self._rediscover()  # new, deleted, or no longer readable: the walk decides what the project holds
 
+    def refresh(self) -> None:
+        """Catch up with the disk: files edited, added or removed since the last report without `update` being
+        told (a resident engine serving the command line: daemon.py). Walks the tree and reads the stat signature
+        of every file; a file whose signature is new is read and its digest compared. Editor buffers still win."""
+        cache = self._store.disk
+        discovery, self._config_root = _discover([self.root], self.config, self.root, cache)
+        inputs = read_inputs(discovery, cache)
+        same_files = (discovery.python == self._discovery.python and discovery.other == self._discovery.other
+                      and discovery.missing == self._discovery.missing
+                      and discovery.unreadable == self._discovery.unreadable)  # fmt: skip
+        if not same_files:
+            self._discovery = discovery
+            self._python = {os.path.abspath(source.path): source for source in discovery.python}
+            self._other = {os.path.abspath(path): display for path, display in discovery.other}
+            self._report = None
+        for display, state in inputs.python.items():
+            known = self._inputs.python.get(display)
+            if isinstance(state, tuple) and isinstance(known, tuple) and state[0] == known[0]:
+                inputs.python[display] = known  # the same content: keep what was read of it (bytes or not)
+            else:
+                self._report = None
+        if inputs.other_texts != self._inputs.other_texts:
+            self._report = None
+        self._inputs = inputs
+        for absolute, data in self._buffers.items():
+            self._report = None
+            self._apply_buffer(absolute, data)
+        if cache is not None:
+            cache.save()
+
     @paused_gc()
     def report(self) -> Report:
         """The report a cold `runner.lint([root], config, cwd=root)` would give now."""

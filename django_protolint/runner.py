@@ -353,9 +353,17 @@ def project_pass(discovery: Discovery, root: Path, config: Config, files: list[F
     return Report(findings=tuple(findings), files=by_path, model=model)
 
 
+# A resident engine that may answer instead of a run of the pipeline (daemon.py): given a run's paths,
+# configuration, analysis directory and named files, the report a cold run would give, or None when it cannot.
+Resident = Callable[[list[Path], Config, Path | None, Named], Report | None]
+RESIDENT: Resident | None = None
+
+
 @paused_gc()
 def lint(paths: list[Path], config: Config, cwd: Path | None = None, cache: FactsCache | None = None,
          jobs: int = 1, progress: Progress | None = None, named: Named = Named()) -> Report:  # fmt: skip
+    if RESIDENT is not None and (resident := RESIDENT(paths, config, cwd, named)) is not None:
+        return resident
     discovery, root = _discover(paths, config, cwd, cache, named)
     inputs = read_inputs(discovery, cache)
     _override_stdin(discovery, inputs, named)
@@ -390,6 +398,8 @@ def lint_rendered(paths: list[Path], config: Config, render: Callable[[Report], 
     text), the paths that are missing or could not be listed, and, with `per-file-ignores`, where each file lies
     relative to the configuration.
     """
+    if RESIDENT is not None and (resident := RESIDENT(paths, config, cwd, named)) is not None:
+        return render(resident)
     discovery, root = _discover(paths, config, cwd, cache, named)
     inputs = read_inputs(discovery, cache)
     _override_stdin(discovery, inputs, named)

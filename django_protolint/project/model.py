@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TypeVar
 
 from django_protolint.knowledge import asgi_frameworks, asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import PATH_TYPE, SETTINGS_QUALNAME, BlockingCall, lookup
@@ -42,6 +43,8 @@ from django_protolint.project.tree import tree_top
 from django_protolint.project.verdict import Evidence, Verdict, verdict_for
 from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact, StreamingResponseFact
 from django_protolint.source.template import template_config_for
+
+Share = TypeVar("Share")
 
 
 @dataclass(frozen=True)
@@ -298,11 +301,7 @@ class ProjectModel:
     # Functions are keyed by (source root, qualified name): a monorepo's two `mysite.views` are different modules.
     @cached_property
     def functions(self) -> dict[tuple[str, str], ProjectFunction]:
-        index: dict[tuple[str, str], ProjectFunction] = {}
-        for facts in self.files:
-            for key, function in self.per_file.share("functions", facts, _functions):
-                index.setdefault(key, function)
-        return index
+        return self.per_file.joined("functions by key", self.files, _functions_by_key)
 
     @cached_property
     def _functions_by_name(self) -> dict[str, list[ProjectFunction]]:
@@ -313,19 +312,11 @@ class ProjectModel:
 
     @cached_property
     def _calls_by_function(self) -> dict[tuple[str, str], list[tuple[FileFacts, CallFact]]]:
-        grouped: dict[tuple[str, str], list[tuple[FileFacts, CallFact]]] = defaultdict(list)
-        for facts in self.files:
-            for key, calls in self.per_file.share("calls_by_function", facts, _calls_by_function).items():
-                grouped[key].extend(calls)
-        return grouped
+        return self.per_file.joined("calls_by_function", self.files, _calls_by_function, _concatenated)
 
     @cached_property
     def _queries_by_function(self) -> dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]]:
-        grouped: dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]] = defaultdict(list)
-        for facts in self.files:
-            for key, queries in self.per_file.share("queries_by_function", facts, _queries_by_function).items():
-                grouped[key].extend(queries)
-        return grouped
+        return self.per_file.joined("queries_by_function", self.files, _queries_by_function, _concatenated)
 
     # ------------------------------------------------------------------ queries for rules
 
@@ -439,6 +430,17 @@ def _functions(facts: FileFacts) -> list[tuple[tuple[str, str], ProjectFunction]
         qualname = _qualified(facts, function.qualname)
         shares.append(((root, qualname), ProjectFunction(qualname, facts, function)))
     return shares
+
+
+def _functions_by_key(facts: FileFacts) -> dict[tuple[str, str], ProjectFunction]:
+    index: dict[tuple[str, str], ProjectFunction] = {}
+    for key, function in _functions(facts):
+        index.setdefault(key, function)  # a function defined twice (under `if`/`else`): the first
+    return index
+
+
+def _concatenated(earlier: list[Share], later: list[Share]) -> list[Share]:
+    return earlier + later
 
 
 def _function_kinds(facts: FileFacts) -> tuple[tuple[tuple[str, str], bool], ...]:

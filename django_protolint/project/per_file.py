@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 from django_protolint.source.facts import FileFacts
 
 Share = TypeVar("Share")
+Key = TypeVar("Key")
+Value = TypeVar("Value")
 
 
 class PerFile:
@@ -32,6 +34,8 @@ class PerFile:
         # (name, id of the facts) -> (the facts, the context it was derived in, its share)
         self._in_context: dict[tuple[str, int], tuple[FileFacts, object, Any]] = {}
         self._memos: dict[str, tuple[tuple[object, ...], Any]] = {}  # name -> (inputs, value)
+        # name -> (the files, their shares, the union, the keys several files give) of the last `joined`
+        self._joins: dict[str, tuple[tuple[FileFacts, ...], list[Any], dict[Any, Any], set[Any]]] = {}
 
     def share(self, index: str, facts: FileFacts, derive: Callable[[FileFacts], Share]) -> Share:
         entry = self._shares.get((index, id(facts)))
@@ -73,8 +77,56 @@ class PerFile:
         self._in_context[(name, id(facts))] = (facts, context, value)
         return value
 
+    def joined(self, name: str, files: tuple[FileFacts, ...], derive: Callable[[FileFacts], dict[Key, Value]],
+               merge: Callable[[Value, Value], Value] | None = None) -> dict[Key, Value]:  # fmt: skip
+        """The union of every file's share (a dict), in the files' order: for a key several files give, the first
+        file's value, or `merge(earlier, later)`. Kept from one model to the next: when the files are the last
+        join's but for a few replaced by new facts of the same path whose shares have the same keys, and no other
+        file gives those keys, only their values are replaced (an edit inside functions, the usual one)."""
+        shares = [self.share(name, facts, derive) for facts in files]
+        previous = self._joins.get(name)
+        if previous is not None and len(previous[0]) == len(files):
+            index = _patched(previous, files, shares)
+            if index is not None:
+                self._joins[name] = (files, shares, index, previous[3])
+                return index
+        index = {}
+        several: set[Key] = set()  # keys more than one file gives
+        for share in shares:
+            for key, value in share.items():
+                if key not in index:
+                    index[key] = value
+                else:
+                    several.add(key)
+                    if merge is not None:
+                        index[key] = merge(index[key], value)
+        self._joins[name] = (files, shares, index, several)
+        return index
+
     def keep_only(self, files: Iterable[FileFacts]) -> None:
         """Forget the shares of facts no longer in the project (a file's old content)."""
         alive = {id(facts) for facts in files}
         self._shares = {key: entry for key, entry in self._shares.items() if key[1] in alive}
         self._in_context = {key: entry for key, entry in self._in_context.items() if key[1] in alive}
+
+
+_MOST_PATCHED = 16  # files replaced since the last join: more, and joining again is as cheap
+
+
+def _patched(previous: tuple[tuple[FileFacts, ...], list[Any], dict[Any, Any], set[Any]],
+             files: tuple[FileFacts, ...], shares: list[Any]) -> dict[Any, Any] | None:  # fmt: skip
+    """The last union with the replaced files' values put in, or None when that would not be the union."""
+    old_files, old_shares, old_index, several = previous
+    changed = [position for position, (old, new) in enumerate(zip(old_files, files)) if old is not new]
+    if len(changed) > _MOST_PATCHED:
+        return None
+    for position in changed:
+        new_share, old_share = shares[position], old_shares[position]
+        if files[position].path != old_files[position].path or new_share.keys() != old_share.keys():
+            return None
+        if several and not several.isdisjoint(new_share.keys()):
+            return None
+    index = old_index.copy()  # the last model's union stays as it was: its report may still be read
+    for position in changed:
+        index.update(shares[position])
+    return index
