@@ -198,11 +198,8 @@ class Workspace:
         if self._report is None:
             files = read_facts(self._discovery, self._store, self.jobs, None, self._inputs)
             self._store.keep_used()
-            buffered = {self._python[path].display for path in self._buffers if path in self._python}
-            for display, state in self._inputs.python.items():
-                if isinstance(state, tuple) and state[1] is not None and display not in buffered:
-                    # The facts are made: the bytes need not stay (a renamed module reads its file again).
-                    self._inputs.python[display] = (state[0], None)
+            self._inputs.release_sources(keep=frozenset(self._python[path].display for path in self._buffers
+                                                        if path in self._python))  # fmt: skip
             self._per_file.keep_only(files)
             self._report = project_pass(self._discovery, self._config_root, self.config, files,
                                         self._inputs.other_texts, self._per_file)  # fmt: skip

@@ -123,6 +123,13 @@ class Inputs:
     other_texts: dict[str, str]
     changed_during_run: bool = False  # a file changed between its digest and its analysis: do not keep the report
 
+    def release_sources(self, keep: frozenset[str] = frozenset()) -> None:
+        """The facts are made: the files' bytes need not stay in memory while the model and the rules run (the
+        size of the project's source). A renamed module (project/launch.py) reads its file again."""
+        for display, state in self.python.items():
+            if isinstance(state, tuple) and state[1] is not None and display not in keep:
+                self.python[display] = (state[0], None)
+
 
 def read_inputs(discovery: Discovery, cache: FactsStore | None) -> Inputs:
     python: dict[str, tuple[bytes, bytes | None] | str] = {}
@@ -326,6 +333,7 @@ def _discover(paths: list[Path], config: Config, cwd: Path | None, cache: FactsC
 def _report(discovery: Discovery, root: Path, config: Config, inputs: Inputs, cache: FactsCache | None,
             jobs: int, progress: Progress | None) -> Report:  # fmt: skip
     files = read_facts(discovery, cache, jobs, progress, inputs)
+    inputs.release_sources()
     if cache is not None:
         cache.save_facts()
     return project_pass(discovery, root, config, files, inputs.other_texts)

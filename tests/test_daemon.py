@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from django_protolint import daemon, runner
+from django_protolint.output import FORMATS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -91,6 +92,14 @@ def test_the_daemon_answers_what_check_prints_after_each_edit(project: Path) -> 
             assert answer == _here(argv, project), (step, argv)
     assert resident.workspace is not None  # the engine answered: no run fell back to the pipeline
     assert resident.workspace.files_analysed < 3 * len(list(project.rglob("*.py")))
+
+
+@pytest.mark.parametrize("output_format", sorted(FORMATS))
+def test_every_output_format_through_the_daemon(project: Path, output_format: str) -> None:
+    resident = daemon.Daemon(project)
+    for argv in (["check", "--output-format", output_format], ["check", "--statistics", "--output-format",
+                                                                output_format]):  # fmt: skip
+        assert _answered(resident, argv, project) == _here(argv, project), argv
 
 
 def test_another_configuration_gets_its_own_engine(project: Path) -> None:
