@@ -54,6 +54,7 @@ _EXISTS_METHODS = frozenset({"exists", "is_file", "is_dir"})
 _CURRENT = frozenset({"os.getcwd", "pathlib.Path.cwd"})
 _STRING_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title", "capitalize",
                              "startswith", "endswith", "replace"})  # fmt: skip
+_CONSTANTS = {"os.curdir": ".", "os.path.curdir": ".", "os.sep": "/", "os.path.sep": "/"}
 _EXITS = frozenset({"sys.exit", "builtins.exit", "builtins.quit", "os._exit"})
 
 
@@ -380,7 +381,8 @@ class _Run:
 
     def attribute(self, owner: Any, name: str) -> Any:
         if isinstance(owner, _Name):
-            return _Name(f"{owner.qualname}.{name}")
+            qualname = f"{owner.qualname}.{name}"
+            return _CONSTANTS.get(qualname, _Name(qualname))
         if isinstance(owner, _Path) and name == "parent":
             return _Path(posixpath.dirname(posixpath.normpath(owner.text)) or ".")
         if isinstance(owner, (str, _Path)):
