@@ -106,6 +106,19 @@ KEPT = [
     ),
     pytest.param(
         """
+        import os, shutil
+        names = ["Procfile", "bin"]
+        if "{{ cookiecutter.use_docker }}" == "y":
+            names.remove("Procfile")
+        if shutil.which("x"):
+            names[1] = "LICENSE"
+        for name in names:
+            os.remove(name)
+        """,
+        id="a list changed by a method or an item assignment is no longer known",
+    ),
+    pytest.param(
+        """
         import os
         os.remove("../outside.py")
         os.remove("/etc/passwd")

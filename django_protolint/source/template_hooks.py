@@ -275,13 +275,18 @@ class _Run:
             for node in _walk_local(statement):
                 if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                     scope.set(node.id, UNKNOWN)
+                elif isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(node.ctx, ast.Load):
+                    self.bind(node, UNKNOWN, scope)
                 elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     scope.set(node.name, UNKNOWN)
                 elif isinstance(node, (ast.Import, ast.ImportFrom)):
                     for alias in node.names:
                         scope.set((alias.asname or alias.name).split(".")[0], UNKNOWN)
-                elif isinstance(node, ast.Call) and self._exit(node, scope) == "success":
-                    outcome = _Status("halt")
+                elif isinstance(node, ast.Call):
+                    if isinstance(node.func, ast.Attribute):
+                        self.mutated(node.func.value, scope)
+                    if self._exit(node, scope) == "success":
+                        outcome = _Status("halt")
                 elif isinstance(node, (ast.Return, ast.Break, ast.Continue)) and outcome is None:
                     outcome = _Status("unsure")
         return outcome
@@ -303,10 +308,17 @@ class _Run:
     def bind(self, target: ast.expr, value: Any, scope: _Scope) -> None:
         if isinstance(target, ast.Name):
             scope.set(target.id, value)
+        elif isinstance(target, (ast.Subscript, ast.Attribute)) and isinstance(target.value, ast.Name):
+            scope.set(target.value.id, UNKNOWN)  # `names[0] = ...`: that list is no longer known
         elif isinstance(target, (ast.Tuple, ast.List)):
             parts = value if isinstance(value, (list, tuple)) and len(value) == len(target.elts) else None
             for index, element in enumerate(target.elts):
                 self.bind(element, parts[index] if parts is not None else UNKNOWN, scope)
+
+    def mutated(self, receiver: ast.expr, scope: _Scope) -> None:
+        """A method called on a list (`names.remove("Procfile")`): what the list holds is no longer known."""
+        if isinstance(receiver, ast.Name) and isinstance(scope.get(receiver.id), list):
+            scope.set(receiver.id, UNKNOWN)
 
     def imported(self, node: ast.Import | ast.ImportFrom, scope: _Scope) -> None:
         for alias in node.names:
@@ -413,6 +425,8 @@ class _Run:
         return True
 
     def call(self, node: ast.Call, scope: _Scope) -> Any:
+        if isinstance(node.func, ast.Attribute):
+            self.mutated(node.func.value, scope)
         function = self.value(node.func, scope)
         arguments = [self.value(argument, scope) for argument in node.args if not isinstance(argument, ast.Starred)]
         if any(isinstance(argument, ast.Starred) for argument in node.args):
