@@ -261,6 +261,30 @@ DELETED = [
         {"LICENSE"},
         id="deletions before a decided successful exit stand",
     ),
+    pytest.param(
+        """
+        import os
+        import shutil
+
+        def remove(filepath):
+            if os.path.isfile(filepath):
+                os.remove(filepath)
+            elif os.path.isdir(filepath):
+                shutil.rmtree(filepath)
+
+        def remove_dirs():
+            use_docker = "{{cookiecutter.use_docker}}" == "y"
+            use_async = "{{cookiecutter.use_async}}" == "y"
+            if not use_docker:
+                remove("Dockerfile")
+            if not use_async:
+                remove("config/asgi.py")
+
+        remove_dirs()
+        """,
+        {"config/asgi.py"},
+        id="20tab's shape: flags in names, an isfile()/isdir() dispatch",
+    ),
 ]
 
 
