@@ -61,7 +61,7 @@ _EXITS = frozenset({"sys.exit", "builtins.exit", "builtins.quit", "os._exit"})
 @dataclass(frozen=True)
 class Deletion:
     path: str  # POSIX, relative to the generated project's directory, as rendered
-    line: int  # of the deleting call in the hook
+    line: int  # of the deleting call in the hook as rendered (a `{% %}` line may shift it)
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def read_hook(hook_text: str, config_text: str | None) -> HookReading:
         return HookReading(problem="the hook cannot be rendered with cookiecutter.json's defaults")
     try:
         module = ast.parse(rendered)
-    except (SyntaxError, ValueError) as error:
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         return HookReading(problem=f"the rendered hook is no Python: {error}")
     run = _Run()
     try:
