@@ -90,6 +90,8 @@ def read_hook(hook_text: str, config_text: str | None) -> HookReading:
         pass  # what was deleted before it stands
     except (_OutOfBudget, RecursionError):
         return HookReading(problem="the hook runs too long to follow")
+    except Exception as error:  # noqa: BLE001 - a shape the evaluator trips on: nothing is dropped, no traceback
+        return HookReading(problem=f"the hook could not be followed: {type(error).__name__}")
     created = run.created
     kept = tuple(each for each in run.deleted if not any(_overlaps(each.path, path) for path in created))
     return HookReading(tuple(dict.fromkeys(kept)))
