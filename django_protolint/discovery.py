@@ -9,11 +9,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django_protolint.project.dependencies import DEPENDENCY_FILE
 from django_protolint.project.deploy.formats import reader_for
 from django_protolint.project.proxy.read import proxy_file
 from django_protolint.project.settings import SETTINGS_CONFIG_FILE
+
+if TYPE_CHECKING:
+    from django_protolint.source.template_hooks import HookReading
 
 # Directories that are never project code: environments, caches, installed packages, VCS metadata.
 # (Any other directory holding a `pyvenv.cfg` is a virtualenv too.)
@@ -173,10 +177,14 @@ def discover(
             dirnames[:] = sorted(
                 d
                 for d in dirnames
-                if not _excluded(_join(relative_dir, d), d, skip_directories) and not _is_virtualenv(directory / d)
+                if not _excluded(_join(relative_dir, d), d, skip_directories)
+                and not _is_virtualenv(directory / d)
+                and not templates.deleted(directory / d)
             )
             for filename in sorted(filenames):
-                if not _excluded(_join(relative_dir, filename), filename, skip_files):
+                if not _excluded(_join(relative_dir, filename), filename, skip_files) and not templates.deleted(
+                    directory / filename
+                ):
                     add(directory / filename)
     return Discovery(
         python=tuple(python[key] for key in sorted(python)),
@@ -193,6 +201,7 @@ class _TemplateTrees:
     def __init__(self, cwd: Path) -> None:
         self.cwd = cwd
         self.configs: dict[str, tuple[Path, str, str] | None] = {}
+        self.hooks: dict[str, tuple[str, HookReading] | None] = {}  # template directory -> (project directory, hook)
 
     def config_of(self, file: Path) -> tuple[Path, str, str] | None:
         """(path, shown path, text) of the file's cookiecutter.json."""
@@ -212,6 +221,28 @@ class _TemplateTrees:
                 self.configs[found] = None
         return self.configs[found]
 
+    def deleted(self, path: Path) -> bool:
+        """Whether the template's post-generation hook surely deletes this file or directory of the generated
+        project (source/template_hooks.py): then it is no part of what is analysed, like an excluded file."""
+        template = self.config_of(path)
+        if template is None:
+            return False
+        config_path, _, config_text = template
+        root = os.path.dirname(os.path.abspath(config_path))
+        if root not in self.hooks:
+            self.hooks[root] = _hook_of(root, config_text)
+        found = self.hooks[root]
+        if found is None:
+            return False
+        project, reading = found
+        relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+        top, _, inside = relative.partition("/")
+        if top != project or not inside:
+            return False
+        from django_protolint.source.template import defaults_of, render
+
+        return reading.deletes(render(inside, defaults_of(config_text)).text)
+
     @staticmethod
     def module(module: str, config_text: str) -> str:
         """`{{cookiecutter.project_slug}}.users.models` as the rendered project names it: `my_project.users.models`."""
@@ -220,6 +251,24 @@ class _TemplateTrees:
         from django_protolint.source.template import render_name
 
         return render_name(module, config_text)
+
+
+def _hook_of(root: str, config_text: str) -> tuple[str, HookReading] | None:
+    """The template's project directory and what its post-generation hook deletes, read once per template. Only
+    with one project directory beside cookiecutter.json: with several, which one cookiecutter takes is unsure."""
+    from django_protolint.source.template_hooks import HOOK, read_hook  # only for templates: most runs never need it
+
+    hook = os.path.join(root, *HOOK.split("/"))
+    try:
+        projects = [name for name in os.listdir(root) if "cookiecutter" in name and "{{" in name
+                    and os.path.isdir(os.path.join(root, name))]  # fmt: skip
+        if len(projects) != 1 or not os.path.isfile(hook):
+            return None
+        text = Path(hook).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    reading = read_hook(text, config_text)
+    return (projects[0], reading) if reading.deletions else None
 
 
 def _join(directory: str, name: str) -> str:

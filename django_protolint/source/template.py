@@ -361,3 +361,13 @@ def alternatives(text: str, defaults: Defaults) -> Iterator[tuple[Block, int, Re
         for arm in range(len(block.arms)):
             if arm != block.chosen:
                 yield block, arm, render(text, defaults, choices={block.index: arm})
+
+
+def render_whole(text: str, defaults: Defaults) -> str | None:
+    """The file as cookiecutter renders it with the defaults (not line-preserving: for reading, not for findings),
+    in jinja2's sandbox; None when it cannot be rendered (an extension's filter or tag, an option it lacks)."""
+    try:
+        rendered: str = _environment(strict=True).from_string(text).render(cookiecutter=defaults.values)
+    except Exception:  # noqa: BLE001 - whatever jinja2 raises: the file is not read
+        return None
+    return rendered
