@@ -88,9 +88,20 @@ def test_a_buffer_adds_no_file_the_configuration_excludes(tmp_path: Path):
     })  # fmt: skip
     analysis = PipelineAnalysis(root)
     analysis.update(root / "scratch/views.py", VIEWS)
-    analysis.update(root / "app/new_unsaved.py", VIEWS)  # not on disk yet: joins once saved
+    analysis.update(root / "scratch/new_unsaved.py", VIEWS)  # not on disk yet, where the walk does not go
     report = analysis.run()
-    assert not any(path.startswith("scratch/") or path.endswith("new_unsaved.py") for path in report.files)
+    assert not any(path.startswith("scratch/") for path in report.files)
+
+
+def test_a_new_file_not_saved_yet_joins_its_project_as_once_saved(tmp_path: Path):
+    root = write_project(tmp_path, {"manage.py": "", "app/__init__.py": "", "app/views.py": ""})
+    analysis = PipelineAnalysis(root)
+    analysis.update(root / "app/new_unsaved.py", VIEWS)
+    report = analysis.run()
+    assert [f.code for f in report.findings if f.path == "app/new_unsaved.py"] == ["DPL110"]
+    assert report.files["app/new_unsaved.py"].module == "app.new_unsaved"
+    analysis.update(root / "app/new_unsaved.py", None)  # closed without saving: forgotten
+    assert "app/new_unsaved.py" not in analysis.run().files
 
 
 def test_server_without_pygls_is_one_line(monkeypatch: pytest.MonkeyPatch):
