@@ -3,6 +3,10 @@
 Every change goes through one debounced analysis (`Analysis.run`, one at a time, off the event loop), and each run
 publishes diagnostics for every file whose findings changed, open or not: an edit to a helper module updates the
 views that call it (DPL13x reports the chain at the call site), and a file left without findings is cleared.
+
+Each workspace folder is its own project with its own analysis (server/folders.py); a run analyses again only the
+folders holding something that changed. A buffer of a new file not saved yet is analysed with its project, as
+`--stdin-filename` is (engine.py).
 """
 
 from __future__ import annotations
