@@ -357,3 +357,11 @@ async def test_each_workspace_folder_is_its_own_project(two_folders: LanguageCli
     client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
         types.WorkspaceFoldersChangeEvent(added=[beta], removed=[])))  # fmt: skip
     await until(lambda: "DPL110" in codes(client, "beta/articles/views.py"))
+    # A configuration saved in the editor (no file watcher needed) is read again by the folders it configures.
+    pyproject = client.project / "alpha/pyproject.toml"  # type: ignore[attr-defined]
+    pyproject.write_text('[tool.django-protolint]\nignore = ["DPL110", "DPL101"]\n', encoding="utf-8")
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=pyproject.as_uri(), language_id="toml", version=1, text=pyproject.read_text(encoding="utf-8"))))  # fmt: skip
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(pyproject.as_uri())))
+    await until(lambda: "DPL101" not in codes(client, "alpha/articles/views.py"))
+    assert "DPL110" in codes(client, "beta/articles/views.py")

@@ -328,6 +328,10 @@ def build() -> ProtolintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ProtolintServer, params: types.DidSaveTextDocumentParams) -> None:
+        # The buffer was analysed as typed; a saved configuration is read from the disk, by every folder under it.
+        path = _path(params.text_document.uri)
+        if path is not None and path.name == "pyproject.toml":
+            ls.pending.update(root for root in ls.analyses if holds(path.parent, root))
         ls.schedule(0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
