@@ -194,6 +194,22 @@ def discover(
     )
 
 
+def walk_takes(file: Path, given: Path, exclude: tuple[str, ...], root: Path | None = None) -> bool:
+    """Whether `discover([given], exclude, root=root)` would take `file`, a Python file under the directory `given`,
+    were it on disk: an editor's unsaved new file joins its project only where the saved file would."""
+    absolute, top = Path(os.path.abspath(file)), Path(os.path.abspath(given))
+    if absolute.suffix != ".py" or not absolute.is_relative_to(top) or absolute == top:
+        return False
+    prefix = root_relative(top, root) or ""
+    skip_directories = _applicable(DEFAULT_EXCLUDED_DIRECTORIES + exclude, prefix)
+    relative, directory = prefix, top
+    for name in absolute.relative_to(top).parts[:-1]:
+        relative, directory = _join(relative, name), directory / name
+        if _excluded(relative, name, skip_directories) or _is_virtualenv(directory):
+            return False
+    return not _excluded(_join(relative, absolute.name), absolute.name, _applicable(exclude, prefix))
+
+
 class _TemplateTrees:
     """Which files lie in a cookiecutter template tree, and the module names its rendered directories give them.
     Each cookiecutter.json is read once, and only when a path has a `{{cookiecutter.*}}` directory on it."""

@@ -19,18 +19,22 @@ costs:
 - **nothing, when nothing changed**: the last report is returned as it is.
 
 A path the engine has not seen (a new file) or one that is gone from the disk makes it walk the tree again, as a
-cold run would; the files it knew keep their facts.
+cold run would; the files it knew keep their facts. An unsaved buffer of a Python file that is not on disk yet (an
+editor's new file) is part of the project where the walk would take the saved file, named as the walk would name
+it: the report is then that of `runner.lint([root], config, cwd=root, named=Named(stdin=(path, text)))`. Told
+None for it (the buffer closed unsaved), the engine forgets it.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from django_protolint.cache import FactsCache, content_digest
 from django_protolint.config import Config
-from django_protolint.discovery import Discovery, SourceFile
+from django_protolint.discovery import Discovery, SourceFile, walk_takes
 from django_protolint.gc_pause import paused_gc
 from django_protolint.project.per_file import PerFile
 from django_protolint.runner import (
@@ -42,6 +46,7 @@ from django_protolint.runner import (
     project_pass,
     read_facts,
     read_inputs,
+    unsaved_source,
 )
 
 
@@ -102,6 +107,7 @@ class Workspace:
     def _rediscover(self) -> None:
         cache = self._store.disk
         discovery, self._config_root = _discover([self.root], self.config, self.root, cache)
+        discovery = self._with_unsaved(discovery)
         previous = getattr(self, "_inputs", None)
         self._discovery: Discovery = discovery
         self._python: dict[str, SourceFile] = {os.path.abspath(source.path): source for source in discovery.python}
@@ -110,6 +116,20 @@ class Workspace:
         self._inputs: Inputs = inputs
         for absolute, data in self._buffers.items():
             self._apply_buffer(absolute, data)
+
+    def _with_unsaved(self, discovery: Discovery) -> Discovery:
+        """The walk's files, and the buffers of new Python files not saved yet where the walk would take them."""
+        found = {os.path.abspath(source.path) for source in discovery.python}
+        unsaved = [unsaved_source(Path(path), self.root) for path in self._buffers
+                   if path not in found and self._takes_unsaved(path)]  # fmt: skip
+        if not unsaved:
+            return discovery
+        python = sorted((*discovery.python, *unsaved), key=lambda source: source.display)
+        return replace(discovery, python=tuple(python))
+
+    def _takes_unsaved(self, absolute: str) -> bool:
+        exclude = self.config.exclude + self.config.extend_exclude
+        return not os.path.lexists(absolute) and walk_takes(Path(absolute), self.root, exclude, self._config_root)
 
     def _inputs_again(self, previous: Inputs) -> Inputs:
         """After a walk: the files known before keep what was read of them; new ones are read."""
@@ -146,8 +166,8 @@ class Workspace:
         if text is not None:
             data = text.encode("utf-8", errors="surrogatepass")
             self._buffers[absolute] = data
-            if not self._apply_buffer(absolute, data):
-                self._rediscover()  # a file the walk has not seen yet
+            if not self._apply_buffer(absolute, data) and (os.path.lexists(absolute) or self._takes_unsaved(absolute)):
+                self._rediscover()  # a file the walk has not seen yet, or a new one not saved yet
             return
         self._buffers.pop(absolute, None)
         source = self._python.get(absolute)
@@ -168,7 +188,8 @@ class Workspace:
         of every file; a file whose signature is new is read and its digest compared. Editor buffers still win."""
         cache = self._store.disk
         discovery, self._config_root = _discover([self.root], self.config, self.root, cache)
-        inputs = read_inputs(discovery, cache)
+        discovery = self._with_unsaved(discovery)
+        inputs = read_inputs(discovery, cache)  # an unsaved new file cannot be read: its buffer is applied below
         same_files = (discovery.python == self._discovery.python and discovery.other == self._discovery.other
                       and discovery.missing == self._discovery.missing
                       and discovery.unreadable == self._discovery.unreadable)  # fmt: skip

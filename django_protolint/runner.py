@@ -13,7 +13,15 @@ from stat import S_ISREG
 
 from django_protolint.cache import FactsCache, FactsStore, code_fingerprint, content_digest
 from django_protolint.config import Config, ConfigError
-from django_protolint.discovery import Discovery, SourceFile, discover, display_path, module_name, root_relative
+from django_protolint.discovery import (
+    Discovery,
+    SourceFile,
+    discover,
+    display_path,
+    module_name,
+    root_relative,
+    walk_takes,
+)
 from django_protolint.filters import filter_findings, selection, validate_selectors
 from django_protolint.findings import Finding
 from django_protolint.gc_pause import paused_gc
@@ -267,7 +275,8 @@ class Named:
     """Files named on the command line whose project is analysed around them (file_context.py): each is in the
     analysis even when `exclude` leaves it out, and `stdin` is the text of one of them, read from standard input
     (an editor's unsaved buffer, which need not exist on disk yet). `buffers` are the language server's open
-    editor buffers: each replaces the text of a file the analysis reads, and adds no file (`exclude` still holds)."""
+    editor buffers: each replaces the text of a file the analysis reads, and adds no file (`exclude` still holds)
+    but a new Python file not on disk yet, which joins where the walk would take it once saved."""
 
     files: tuple[Path, ...] = ()
     stdin: tuple[Path, bytes] | None = None
@@ -278,7 +287,8 @@ class Named:
         return (*self.buffers, self.stdin) if self.stdin is not None else self.buffers
 
 
-def _with_named(discovery: Discovery, named: Named, config: Config, cwd: Path | None, root: Path) -> Discovery:
+def _with_named(discovery: Discovery, named: Named, config: Config, cwd: Path | None, root: Path,
+                paths: list[Path]) -> Discovery:  # fmt: skip
     files = list(named.files)
     if named.stdin is not None and named.stdin[0] not in files:
         files.append(named.stdin[0])
@@ -289,17 +299,29 @@ def _with_named(discovery: Discovery, named: Named, config: Config, cwd: Path | 
         if os.path.abspath(file) in known:
             continue
         if named.stdin is not None and file == named.stdin[0] and not file.exists():
-            module, is_package = module_name(file)
-            python.append(SourceFile(file, display_path(file, Path(os.path.abspath(cwd or Path.cwd()))), module,
-                                     is_package))  # fmt: skip
+            python.append(unsaved_source(file, cwd))
             continue
         extra = discover([file], config.exclude + config.extend_exclude, cwd=cwd, root=root)
         python.extend(extra.python)
         other.extend(extra.other)
+    walked = [given for given in paths if given.is_dir()]
+    for file, _ in named.buffers:
+        absolute = os.path.abspath(file)
+        if absolute in known or os.path.lexists(absolute):
+            continue
+        if any(walk_takes(file, given, config.exclude + config.extend_exclude, root) for given in walked):
+            python.append(unsaved_source(file, cwd))
+            known.add(absolute)
     if len(python) == len(discovery.python) and len(other) == len(discovery.other):
         return discovery
     return replace(discovery, python=tuple(sorted(python, key=lambda source: source.display)),
                    other=tuple(sorted(other, key=lambda item: item[1])))  # fmt: skip
+
+
+def unsaved_source(file: Path, cwd: Path | None) -> SourceFile:
+    """A Python file known only as an editor's unsaved text (not on disk yet): named as the walk would name it."""
+    module, is_package = module_name(file)
+    return SourceFile(file, display_path(file, Path(os.path.abspath(cwd or Path.cwd()))), module, is_package)
 
 
 def _override_stdin(discovery: Discovery, inputs: Inputs, named: Named) -> None:
@@ -322,7 +344,7 @@ def _discover(paths: list[Path], config: Config, cwd: Path | None, cache: FactsC
     root = config.root or Path(os.path.abspath(cwd or Path.cwd()))
     discovery = discover(paths, config.exclude + config.extend_exclude, cwd=cwd, root=root)
     if named != Named():
-        discovery = _with_named(discovery, named, config, cwd, root)
+        discovery = _with_named(discovery, named, config, cwd, root, paths)
     if cache is not None:
         where = os.path.abspath(cwd or Path.cwd())
         scope = f"{where}\0{root}\0" + "\0".join(os.path.abspath(path) for path in paths)

@@ -2,8 +2,9 @@
 
 A seeded sequence of random edits to a copy of a real fixture project: views gain and lose blocking calls, a
 helper in another module turns blocking (the cross-file chain), settings, URLconf, requirements and deployment
-files change, files appear and disappear, and some edits are unsaved editor buffers. After each, the workspace's
-findings, verdicts and facts are compared with a cold `runner.lint` of the same tree.
+files change, files appear and disappear, and some edits are unsaved editor buffers, a new module among them that
+is not on disk yet. After each, the workspace's findings, verdicts and facts are compared with a cold `runner.lint`
+of the same tree (with `Named(stdin=...)` for the new unsaved module, as `--stdin-filename` gives it).
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import pytest
 from django_protolint.cache import FactsCache
 from django_protolint.config import Config
 from django_protolint.engine import Workspace
-from django_protolint.runner import Report, lint
+from django_protolint.runner import Named, Report, lint
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def _same(workspace: Workspace, root: Path, config: Config, step: str) -> None:
-    cold = lint([root], config, cwd=root)
+def _same(workspace: Workspace, root: Path, config: Config, step: str, unsaved: dict[Path, str] | None = None) -> None:
+    # An editor's new file not saved yet is the CLI's `--stdin-filename` (one at a time in these walks).
+    [stdin] = [(path, text.encode("utf-8")) for path, text in unsaved.items()] if unsaved else [None]
+    cold = lint([root], config, cwd=root, named=Named(stdin=stdin))
     warm = workspace.report()
     assert warm.findings == cold.findings, step
     assert _verdicts(warm) == _verdicts(cold), step
@@ -62,6 +65,7 @@ BLOGSITE_EDITS: list[Edit] = [
     ("django version", "requirements.txt", _toggle("Django>=4.2,<5.0", "Django>=5.2,<6.0")),
     ("syntax error", "articles/models.py", _toggle("from django.db import models", "from django.db import models(")),
     ("new module", "articles/tasks.py", lambda current, chance: "" if current else "import time\n\n\nasync def job():\n    time.sleep(1)\n"),
+    ("draft module", "articles/drafts.py", lambda current, chance: current + "\n\nasync def draft(request):\n    return count_published()\n" if current else "from articles.services import count_published\n"),
     ("noqa", "articles/views.py", _toggle("article = Article.objects.get(pk=pk)  # expect: DPL101", "article = Article.objects.get(pk=pk)  # noqa: DPL101")),
     # What the model keeps across edits while the files' classes and functions stay the same (per_file.memo):
     ("helper turns async", "articles/services.py", _toggle("def slugify_title(title):", "async def slugify_title(title):")),
@@ -92,24 +96,42 @@ def _walk(fixture: str, edits: list[Edit], seed: int, steps: int, tmp_path: Path
     workspace = Workspace(root, config, cache=cache)
     _same(workspace, root, config, "start")
     chance = random.Random(seed)
+    unsaved: dict[Path, str] = {}  # buffers of files not on disk
     for number in range(steps):
         name, relative, change = chance.choice(edits)
         target = root / relative
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        current = (
+            unsaved[target] if target in unsaved else target.read_text(encoding="utf-8") if target.exists() else ""
+        )
         text = change(current, chance)
         step = f"step {number}: {name} ({relative})"
-        if not text and relative.endswith(".py") and target.exists() and chance.random() < 0.7:
+        if target in unsaved:
+            roll = chance.random()
+            if roll < 0.3:  # closed without saving: forgotten
+                del unsaved[target]
+                workspace.update(target, None)
+            elif roll < 0.6:  # saved, still open
+                del unsaved[target]
+                target.write_text(text, encoding="utf-8")
+                workspace.update(target, text)
+            else:
+                unsaved[target] = text
+                workspace.update(target, text)
+        elif not target.exists() and text and relative.endswith(".py") and not unsaved and chance.random() < 0.7:
+            # A new editor buffer, not saved yet: the workspace is told its text, the cold run reads it as stdin.
+            unsaved[target] = text
+            workspace.update(target, text)
+        elif not text and relative.endswith(".py") and target.exists() and chance.random() < 0.7:
             target.unlink()
             workspace.update(target, None)
         elif chance.random() < 0.4 and target.exists():
-            # An unsaved editor buffer: the workspace is told the text; the cold run reads it from the disk. (A
-            # buffer of a file not yet on disk is no part of the project, for the cold run as for the workspace.)
+            # An unsaved editor buffer: the workspace is told the text; the cold run reads it from the disk.
             workspace.update(target, text)
             target.write_text(text, encoding="utf-8")
         else:
             target.write_text(text, encoding="utf-8")
             workspace.update(target, None)
-        _same(workspace, root, config, step)
+        _same(workspace, root, config, step, unsaved)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 7])
@@ -120,6 +142,17 @@ def test_blogsite_random_edits(seed: int, tmp_path: Path) -> None:
 @pytest.mark.parametrize("seed", [4, 5, 8])
 def test_channels_random_edits(seed: int, tmp_path: Path) -> None:
     _walk("channels_chat", CHANNELS_EDITS, seed, 10, tmp_path, None)
+
+
+# New modules, often unsaved (weighted three to one), and the helpers and views beside them.
+NEW_FILE_EDITS = [edit for edit in BLOGSITE_EDITS if edit[0] in ("draft module", "new module")] * 3 + [
+    edit for edit in BLOGSITE_EDITS if edit[1] in ("articles/services.py", "articles/views.py")
+]
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_new_unsaved_files_random_edits(seed: int, tmp_path: Path) -> None:
+    _walk("blogsite", NEW_FILE_EDITS, seed, 12, tmp_path, None)
 
 
 def test_random_edits_with_the_disk_cache(tmp_path: Path) -> None:
@@ -205,3 +238,42 @@ def test_what_the_model_keeps_across_edits_follows_the_files_it_reads(tmp_path: 
         _same(workspace, root, config, f"step {step}: {new}")
         unawaited = any(f.code == "DPL120" and "slugify_title" in f.message for f in workspace.report().findings)
         assert unawaited == (step == 0), step
+
+
+NEW_VIEWS = "import time\n\n\nasync def draft(request):\n    time.sleep(1)\n"
+
+
+def test_an_unsaved_new_file_is_analysed_and_forgotten_when_closed(tmp_path: Path) -> None:
+    root = tmp_path / "blogsite"
+    shutil.copytree(FIXTURES / "blogsite", root)
+    workspace = Workspace(root, Config())
+    first = workspace.report()
+    drafts = root / "articles/drafts.py"
+    workspace.update(drafts, NEW_VIEWS)
+    report = workspace.report()
+    assert ("articles/drafts.py", "DPL110") in {(finding.path, finding.code) for finding in report.findings}
+    assert report.files["articles/drafts.py"].module == "articles.drafts"  # named as once saved
+    assert not drafts.exists()
+    workspace.update(drafts, None)
+    assert workspace.report().findings == first.findings
+    assert "articles/drafts.py" not in workspace.report().files
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        pytest.param("scratch/drafts.py", id="a directory the configuration excludes"),
+        pytest.param("articles/drafts_excluded.py", id="a file the configuration excludes"),
+        pytest.param("node_modules/drafts.py", id="a directory never walked"),
+        pytest.param("articles/drafts.txt", id="not Python"),
+    ],
+)
+def test_an_unsaved_new_file_joins_only_where_the_saved_file_would(tmp_path: Path, relative: str) -> None:
+    root = tmp_path / "blogsite"
+    shutil.copytree(FIXTURES / "blogsite", root)
+    config = Config(exclude=("scratch", "*_excluded.py"))
+    workspace = Workspace(root, config)
+    first = workspace.report()
+    workspace.update(root / relative, NEW_VIEWS)
+    assert workspace.report().findings == first.findings
+    assert workspace.report().files == lint([root], config, cwd=root).files

@@ -264,3 +264,104 @@ async def test_it_reads_the_projects_pyproject(client: LanguageClient):
     await until(lambda: any("unknown option `not-an-option`" in m.message for m in client.messages))
     error = next(m for m in client.messages if "not-an-option" in m.message)
     assert error.type == types.MessageType.Error and "\n" not in error.message
+
+
+NEW_VIEWS = "import time\n\n\nasync def draft(request):\n    time.sleep(1)\n"
+
+
+@pytest.mark.asyncio
+async def test_a_new_file_not_saved_yet_is_analysed_and_cleared_on_close(client: LanguageClient):
+    await until(lambda: "DPL101" in codes(client, "articles/views.py"))
+    document = open_file(client, "articles/new_views.py", NEW_VIEWS)  # an editor's new file, never saved
+    await until(lambda: codes(client, "articles/new_views.py") == ["DPL110"])
+    assert diagnostic(client, "articles/new_views.py", "DPL110").range.start == types.Position(4, 4)
+    assert not (client.project / "articles/new_views.py").exists()  # type: ignore[attr-defined]
+    # Its edits follow, as any buffer's.
+    change_file(client, document, NEW_VIEWS.replace("time.sleep(1)", "pass"))
+    await until(lambda: codes(client, "articles/new_views.py") == [])
+    change_file(client, document, NEW_VIEWS, 3)
+    await until(lambda: codes(client, "articles/new_views.py") == ["DPL110"])
+    # Closed without saving: forgotten, its diagnostics cleared.
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(document)))
+    await until(lambda: codes(client, "articles/new_views.py") == [])
+    assert "DPL101" in codes(client, "articles/views.py")
+
+
+@pytest.mark.asyncio
+async def test_a_file_created_outside_the_editor_is_analysed(client: LanguageClient):
+    await until(lambda: "DPL101" in codes(client, "articles/views.py"))
+    jobs = client.project / "articles/jobs.py"  # type: ignore[attr-defined]
+    jobs.write_text(NEW_VIEWS, encoding="utf-8")  # a checkout, a generator: no editor buffer
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(jobs.as_uri(), types.FileChangeType.Created)]))  # fmt: skip
+    await until(lambda: codes(client, "articles/jobs.py") == ["DPL110"])
+    jobs.write_text(NEW_VIEWS.replace("time.sleep(1)", "pass"), encoding="utf-8")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(jobs.as_uri(), types.FileChangeType.Changed)]))  # fmt: skip
+    await until(lambda: codes(client, "articles/jobs.py") == [])
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def two_folders(lsp_client: LanguageClient, tmp_path: Path):
+    """Two folders, each a copy of the fixture with its own configuration: `alpha` ignores DPL110, `beta` DPL101."""
+    for name, ignored in (("alpha", "DPL110"), ("beta", "DPL101")):
+        shutil.copytree(FIXTURE, tmp_path / name)
+        (tmp_path / name / "pyproject.toml").write_text(
+            f'[tool.django-protolint]\nignore = ["{ignored}"]\n', encoding="utf-8"
+        )
+    params = types.InitializeParams(
+        capabilities=client_capabilities("visual_studio_code"),
+        root_uri=(tmp_path / "alpha").as_uri(),
+        workspace_folders=[
+            types.WorkspaceFolder(uri=(tmp_path / name).as_uri(), name=name) for name in ("alpha", "beta")
+        ],
+    )
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        return None
+
+    await lsp_client.initialize_session(params)
+    lsp_client.project = tmp_path  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_each_workspace_folder_is_its_own_project(two_folders: LanguageClient):
+    client = two_folders
+    # No file opened: each folder's first analysis publishes its files, with its own configuration.
+    await until(lambda: "DPL110" in codes(client, "beta/articles/views.py"))
+    await until(lambda: "DPL101" in codes(client, "alpha/articles/views.py"))
+    assert "DPL110" not in codes(client, "alpha/articles/views.py")
+    assert "DPL101" not in codes(client, "beta/articles/views.py")
+    # Each folder's verdict sits on its own Procfile, and is told under the folder's name.
+    assert "protocol-fit" in codes(client, "alpha/Procfile") and "protocol-fit" in codes(client, "beta/Procfile")
+    await until(lambda: {"alpha", "beta"} <= {m.message.split(":")[1].strip() for m in client.log_messages
+                                              if "Protocol fit" in m.message})  # fmt: skip
+    # An unsaved edit in one folder's helper changes that folder's views only.
+    services = client.project / "alpha/articles/services.py"  # type: ignore[attr-defined]
+    document = services.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=document, language_id="python", version=1, text=services.read_text(encoding="utf-8"))))  # fmt: skip
+    change_file(client, document, services.read_text(encoding="utf-8").replace(
+        "return Article.objects.filter(published=True).count()", "return 0"))  # fmt: skip
+    await until(lambda: "DPL130" not in codes(client, "alpha/articles/views.py"))
+    assert "DPL130" in codes(client, "beta/articles/views.py")
+    # A folder removed: its diagnostics are cleared; added again: they come back.
+    beta = types.WorkspaceFolder(uri=(client.project / "beta").as_uri(), name="beta")  # type: ignore[attr-defined]
+    client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+        types.WorkspaceFoldersChangeEvent(added=[], removed=[beta])))  # fmt: skip
+    await until(lambda: codes(client, "beta/articles/views.py") == [] and codes(client, "beta/Procfile") == [])
+    assert "DPL101" in codes(client, "alpha/articles/views.py")
+    client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+        types.WorkspaceFoldersChangeEvent(added=[beta], removed=[])))  # fmt: skip
+    await until(lambda: "DPL110" in codes(client, "beta/articles/views.py"))
+    # A configuration saved in the editor (no file watcher needed) is read again by the folders it configures.
+    pyproject = client.project / "alpha/pyproject.toml"  # type: ignore[attr-defined]
+    pyproject.write_text('[tool.django-protolint]\nignore = ["DPL110", "DPL101"]\n', encoding="utf-8")
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri=pyproject.as_uri(), language_id="toml", version=1, text=pyproject.read_text(encoding="utf-8"))))  # fmt: skip
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(pyproject.as_uri())))
+    await until(lambda: "DPL101" not in codes(client, "alpha/articles/views.py"))
+    assert "DPL110" in codes(client, "beta/articles/views.py")

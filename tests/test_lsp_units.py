@@ -11,6 +11,7 @@ from lsprotocol import types
 
 from django_protolint.cli import main
 from django_protolint.server.analysis import PipelineAnalysis
+from django_protolint.server.folders import Shown, merged, owner
 from django_protolint.server.positions import Lines, text_edits
 from tests.helpers import write_project
 
@@ -88,9 +89,20 @@ def test_a_buffer_adds_no_file_the_configuration_excludes(tmp_path: Path):
     })  # fmt: skip
     analysis = PipelineAnalysis(root)
     analysis.update(root / "scratch/views.py", VIEWS)
-    analysis.update(root / "app/new_unsaved.py", VIEWS)  # not on disk yet: joins once saved
+    analysis.update(root / "scratch/new_unsaved.py", VIEWS)  # not on disk yet, where the walk does not go
     report = analysis.run()
-    assert not any(path.startswith("scratch/") or path.endswith("new_unsaved.py") for path in report.files)
+    assert not any(path.startswith("scratch/") for path in report.files)
+
+
+def test_a_new_file_not_saved_yet_joins_its_project_as_once_saved(tmp_path: Path):
+    root = write_project(tmp_path, {"manage.py": "", "app/__init__.py": "", "app/views.py": ""})
+    analysis = PipelineAnalysis(root)
+    analysis.update(root / "app/new_unsaved.py", VIEWS)
+    report = analysis.run()
+    assert [f.code for f in report.findings if f.path == "app/new_unsaved.py"] == ["DPL110"]
+    assert report.files["app/new_unsaved.py"].module == "app.new_unsaved"
+    analysis.update(root / "app/new_unsaved.py", None)  # closed without saving: forgotten
+    assert "app/new_unsaved.py" not in analysis.run().files
 
 
 def test_server_without_pygls_is_one_line(monkeypatch: pytest.MonkeyPatch):
@@ -116,7 +128,7 @@ def test_server_without_pygls_is_one_line(monkeypatch: pytest.MonkeyPatch):
 def test_only_file_events_the_analysis_reads_start_one(tmp_path: Path, relative: str, read: bool):
     from django_protolint.server.lsp import _read_by_analysis
 
-    assert _read_by_analysis((tmp_path / relative).as_uri(), tmp_path) is read
+    assert _read_by_analysis(tmp_path / relative, tmp_path) is read
 
 
 def test_a_byte_order_mark_is_counted_where_the_client_counts_it(tmp_path: Path):
@@ -156,3 +168,24 @@ def test_an_unsafe_fix_is_offered_as_a_quick_fix_never_preferred_nor_in_fix_all(
     assert any("await asyncio.sleep(1)" in edit.new_text for edit in fix.edit.changes["file:///views.py"])
     # `check --fix` leaves it to --unsafe-fixes: so does "fix all"
     assert fix_all_action("file:///views.py", VIEWS, [finding], types.PositionEncodingKind.Utf16) is None
+
+
+def _shown(*uris: str, code: str) -> Shown:
+    diagnostic = types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, 1)), message="", code=code)
+    return Shown(diagnostics={uri: [diagnostic] for uri in uris}, texts={uri: "" for uri in uris})
+
+
+def test_each_file_is_shown_from_the_deepest_folder_holding_it():
+    outer, inner = Path("/work/repo"), Path("/work/repo/backend")
+    shown = {
+        outer: _shown("file:///work/repo/a.py", "file:///work/repo/backend/b.py", "file:///srv/Procfile", code="outer"),
+        inner: _shown("file:///work/repo/backend/b.py", "file:///srv/Procfile", code="inner"),
+    }
+    together = merged(shown, lambda uri: Path(uri.removeprefix("file://")))
+    assert {uri: [d.code for d in found] for uri, found in together.diagnostics.items()} == {
+        "file:///work/repo/a.py": ["outer"],
+        "file:///work/repo/backend/b.py": ["inner"],  # the inner folder is the project opened closest to it
+        "file:///srv/Procfile": ["outer"],  # in no folder: the first folder that reports on it
+    }
+    assert owner(Path("/work/repo/backend/b.py"), shown) == inner
+    assert owner(Path("/work/repository/c.py"), shown) is None  # a sibling whose name starts alike is outside

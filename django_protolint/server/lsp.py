@@ -3,6 +3,10 @@
 Every change goes through one debounced analysis (`Analysis.run`, one at a time, off the event loop), and each run
 publishes diagnostics for every file whose findings changed, open or not: an edit to a helper module updates the
 views that call it (DPL13x reports the chain at the call site), and a file left without findings is cleared.
+
+Each workspace folder is its own project with its own analysis (server/folders.py); a run analyses again only the
+folders holding something that changed. A buffer of a new file not saved yet is analysed with its project, as
+`--stdin-filename` is (engine.py).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from django_protolint.runner import Report
 from django_protolint.server.actions import FIX_ALL, fix_all_action, line_actions
 from django_protolint.server.analysis import Analysis, EngineAnalysis, located
 from django_protolint.server.diagnostics import SOURCE, finding_diagnostic, verdict_diagnostics, verdict_message
+from django_protolint.server.folders import Shown, holds, merged, owner
 from django_protolint.server.positions import Lines
 
 log = logging.getLogger(__name__)
@@ -48,19 +53,17 @@ class ProtolintServer(LanguageServer):
             "django-protolint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
         )
         self.make_analysis = make_analysis or (lambda root: EngineAnalysis(root, FactsCache()))
-        self.analysis: Analysis | None = None
-        self.changed: dict[Path, str | None] = {}  # buffers not yet handed to the analysis (None: read the disk)
-        self.buffered: dict[Path, str] = {}  # the buffers the analysis reads instead of the disk, once handed over
-        self.first_file = False  # no workspace folder: the first file opened chose the project, not yet analysed
+        self.analyses: dict[Path, Analysis] = {}  # by workspace folder (or the first file's project, without one)
+        self.pending: set[Path] = set()  # folders whose analysis has something new to see
+        self.changed: dict[Path, str | None] = {}  # buffers not yet handed to the analyses (None: read the disk)
+        self.buffered: dict[Path, str] = {}  # the buffers the analyses read instead of the disk, once handed over
+        self.shown: dict[Path, Shown] = {}  # what each folder's last analysis gave
         self.published: dict[str, list[types.Diagnostic]] = {}
-        self.findings: dict[str, list[tuple[Finding, types.Diagnostic]]] = {}
-        self.analysed_texts: dict[str, str] = {}  # the text each file's findings refer to (buffer or disk)
-        self.verdict: str | None = None
-        self.problem: str | None = None  # the configuration error last shown
+        self.together = Shown()  # the folders' views merged: each file from its deepest folder
+        self.verdicts: dict[Path, str] = {}  # the verdict last told, per folder
+        self.problems: dict[Path, str] = {}  # the configuration error last shown, per folder
         self.timer: asyncio.TimerHandle | None = None
         self.tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to running tasks
-        self.verdict_hovers: dict[str, list[types.Range]] = {}  # where the verdict sits, per file
-        self.verdict_report = ""  # what `report --output-format markdown` prints: the hover on the verdict
         self.lock = asyncio.Lock()
 
     @property
@@ -68,31 +71,58 @@ class ProtolintServer(LanguageServer):
         return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
 
     def start_on(self, root: Path) -> None:
-        if self.analysis is None:
-            self.analysis = self.make_analysis(root)
+        """Analyse the project at `root` too, with the buffers already open in it."""
+        if root in self.analyses:
+            return
+        analysis = self.make_analysis(root)
+        root = analysis.root
+        self.analyses[root] = analysis
+        for path, text in self.buffered.items():
+            if holds(root, path):
+                analysis.update(path, text)
+        self.pending.add(root)
+
+    def stop_on(self, root: Path) -> None:
+        """Forget a folder removed from the workspace: its files are cleared, or shown by an outer folder."""
+        self.analyses.pop(root, None)
+        self.shown.pop(root, None)
+        self.verdicts.pop(root, None)
+        self.problems.pop(root, None)
+        self.pending.discard(root)
 
     def buffer_changed(self, uri: str, text: str | None) -> bool:
-        """Hand a buffer's text (None: closed) to the next analysis; False when the analysis would see nothing new
-        (a file opened or closed as it is on disk: opening files is frequent, and each run is a whole project's)."""
+        """Hand a buffer's text (None: closed) to the next analysis of each folder holding it; False when no
+        analysis would see anything new (a file opened or closed as it is on disk: opening files is frequent, and
+        each run is a whole project's)."""
         path = _path(uri)
         if path is None:
             return False
-        if self.analysis is None:
+        if not self.analyses:
             from django_protolint.file_context import project_root
 
             self.start_on(project_root(path) or path.parent)
-            self.first_file = True
+        roots = [root for root in self.analyses if holds(root, path)]
         before = self.buffered.get(path)
         if text is None:
             if before is None:
-                return self.first_file
+                return bool(self.pending)
             del self.buffered[path]
         elif text == before or (before is None and text == _disk_text(uri, strict=True)):
-            return self.first_file
+            return bool(self.pending)
         else:
             self.buffered[path] = text
         self.changed[path] = text
-        return True
+        self.pending.update(roots)
+        return bool(self.pending)
+
+    def disk_changed(self, paths: list[Path]) -> bool:
+        """Files changed outside the editor: each folder holding one reads it again (unless a buffer stands in
+        for it), and every folder reads its configuration again (a `pyproject.toml` may lie above a folder)."""
+        for path in paths:
+            if path not in self.buffered:
+                self.changed[path] = None
+        self.pending.update(self.analyses)
+        return bool(self.pending)
 
     def schedule(self, delay: float = DEBOUNCE_SECONDS) -> None:
         if self.timer is not None:
@@ -107,38 +137,45 @@ class ProtolintServer(LanguageServer):
 
     async def analyse(self) -> None:
         async with self.lock:
-            analysis = self.analysis
-            if analysis is None:
-                return
-            for path, text in self.changed.items():
-                analysis.update(path, text)
-            self.changed.clear()
+            changed, self.changed = self.changed, {}
+            pending, self.pending = self.pending, set()
             documents = self.workspace.text_documents.items()
             texts = {uri: document.source for uri, document in documents}
             versions = {uri: document.version for uri, document in documents}
-            try:
-                report = await asyncio.get_running_loop().run_in_executor(None, analysis.run)
-            except ConfigError as error:
-                self.tell_problem(f"django-protolint: error: {error}")
-                return
-            except Exception as error:  # noqa: BLE001 - the editor keeps its server, and hears one line (as the CLI)
-                frames = traceback.extract_tb(error.__traceback__)
-                where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-                self.tell_problem(f"django-protolint: internal error: {type(error).__name__}: {error}{where}; "
-                                  "please report it at the django-protolint issue tracker")  # fmt: skip
-                return
-            self.problem = None
-            self.first_file = False
-            self.publish(report, analysis.root, texts, versions)
+            for root in sorted(pending & set(self.analyses)):
+                analysis = self.analyses[root]
+                for path, text in changed.items():
+                    if holds(root, path):
+                        analysis.update(path, text)
+                report = await self.run(root, analysis)
+                if report is not None and self.analyses.get(root) is analysis:  # not removed meanwhile
+                    self.shown[root] = self.shown_of(report, root, texts)
+                    self.tell_verdict(root, report)
+            self.publish(versions)
 
-    def tell_problem(self, text: str) -> None:
-        if text != self.problem:
+    async def run(self, root: Path, analysis: Analysis) -> Report | None:
+        try:
+            report = await asyncio.get_running_loop().run_in_executor(None, analysis.run)
+        except ConfigError as error:
+            self.tell_problem(root, f"django-protolint: error: {error}")
+            return None
+        except Exception as error:  # noqa: BLE001 - the editor keeps its server, and hears one line (as the CLI)
+            frames = traceback.extract_tb(error.__traceback__)
+            where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+            self.tell_problem(root, f"django-protolint: internal error: {type(error).__name__}: {error}{where}; "
+                                    "please report it at the django-protolint issue tracker")  # fmt: skip
+            return None
+        self.problems.pop(root, None)
+        return report
+
+    def tell_problem(self, root: Path, text: str) -> None:
+        if text != self.problems.get(root):
             self.window_show_message(types.ShowMessageParams(types.MessageType.Error, text))
             log.error(text)
-        self.problem = text
+        self.problems[root] = text
 
-    def publish(self, report: Report, root: Path, texts: dict[str, str], versions: dict[str, int | None]) -> None:
-        """Diagnostics for every file whose findings changed, each open one tagged with the version analysed."""
+    def shown_of(self, report: Report, root: Path, texts: dict[str, str]) -> Shown:
+        """The diagnostics of one folder's report, each open file's positions counted in its buffer."""
         rules = load_rules()
         line_cache: dict[str, Lines] = {}
 
@@ -147,50 +184,57 @@ class ProtolintServer(LanguageServer):
                 line_cache[uri] = Lines.of(texts[uri] if uri in texts else _disk_text(uri) or "", self.encoding)
             return line_cache[uri]
 
-        diagnostics: dict[str, list[types.Diagnostic]] = {}
-        findings: dict[str, list[tuple[Finding, types.Diagnostic]]] = {}
+        shown = Shown()
         for finding in report.findings:
             uri = from_fs_path(str(located(root, finding.path))) or finding.path
             diagnostic = finding_diagnostic(finding, lines_of(uri), rules)
-            diagnostics.setdefault(uri, []).append(diagnostic)
-            findings.setdefault(uri, []).append((finding, diagnostic))
-        verdict_hovers: dict[str, list[types.Range]] = {}
-        for shown, diagnostic in verdict_diagnostics(report.model, lambda shown: lines_of(_uri(root, shown))):
-            diagnostics.setdefault(_uri(root, shown), []).append(diagnostic)
-            verdict_hovers.setdefault(_uri(root, shown), []).append(diagnostic.range)
-        self.verdict_hovers = verdict_hovers
-        self.verdict_report = render_text(report.model, markdown=True) if verdict_hovers else ""
-        for uri in sorted(set(self.published) | set(diagnostics)):
-            if self.published.get(uri, []) != diagnostics.get(uri, []):
-                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                    uri=uri, diagnostics=diagnostics.get(uri, []), version=versions.get(uri),
-                ))  # fmt: skip
-        self.published, self.findings = diagnostics, findings
-        self.analysed_texts = {uri: lines.text for uri, lines in line_cache.items()}
-        self.tell_verdict(report)
+            shown.diagnostics.setdefault(uri, []).append(diagnostic)
+            shown.findings.setdefault(uri, []).append((finding, diagnostic))
+        verdict_report: str | None = None
+        for place, diagnostic in verdict_diagnostics(report.model, lambda place: lines_of(_uri(root, place))):
+            # Hovering the server line shows the verdict as `report --output-format markdown` prints it.
+            verdict_report = verdict_report or render_text(report.model, markdown=True)
+            shown.diagnostics.setdefault(_uri(root, place), []).append(diagnostic)
+            shown.verdict_hovers.setdefault(_uri(root, place), []).append((diagnostic.range, verdict_report))
+        shown.texts = {uri: lines.text for uri, lines in line_cache.items()}
+        return shown
 
-    def tell_verdict(self, report: Report) -> None:
+    def publish(self, versions: dict[str, int | None]) -> None:
+        """Diagnostics for every file whose findings changed, each open one tagged with the version analysed."""
+        together = merged({root: self.shown[root] for root in self.analyses if root in self.shown}, _path)
+        for uri in sorted(set(self.published) | set(together.diagnostics)):
+            if self.published.get(uri, []) != together.diagnostics.get(uri, []):
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                    uri=uri, diagnostics=together.diagnostics.get(uri, []), version=versions.get(uri),
+                ))  # fmt: skip
+        self.published, self.together = together.diagnostics, together
+
+    def tell_verdict(self, root: Path, report: Report) -> None:
         found = verdict_message(report.model)
-        text = found[0] if found is not None else None
-        if text == self.verdict:
+        if found is None:
+            self.verdicts.pop(root, None)
             return
-        if found is not None:
-            message, kind = found
-            if self.verdict is None:
-                # The first verdict of a session goes to the log: a pop-up at every editor start would be noise.
-                self.window_log_message(types.LogMessageParams(kind, message))
-            else:
-                self.window_show_message(types.ShowMessageParams(kind, message))
-        self.verdict = text
+        message, kind = found
+        before = self.verdicts.get(root)
+        if message == before:
+            return
+        self.verdicts[root] = message
+        if len(self.analyses) > 1:
+            message = message.replace("django-protolint: ", f"django-protolint: {root.name}: ", 1)
+        if before is None:
+            # The first verdict of a folder goes to the log: a pop-up at every editor start would be noise.
+            self.window_log_message(types.LogMessageParams(kind, message))
+        else:
+            self.window_show_message(types.ShowMessageParams(kind, message))
 
     def current(self, uri: str) -> tuple[str, list[tuple[Finding, types.Diagnostic]]] | None:
         """The buffer's text and its findings, when the last analysis saw this very text (else the positions may
         have moved: nothing is offered until the next analysis)."""
         document = self.workspace.text_documents.get(uri)
         text = document.source if document is not None else None
-        if text is None or self.analysed_texts.get(uri) != text:
+        if text is None or self.together.texts.get(uri) != text:
             return None
-        return text, self.findings.get(uri, [])
+        return text, self.together.findings.get(uri, [])
 
 
 def _path(uri: str) -> Path | None:
@@ -230,11 +274,8 @@ async def watch_files(ls: ProtolintServer) -> None:
         log.warning("the client did not register file watchers: %s", error)
 
 
-def _read_by_analysis(uri: str, root: Path) -> bool:
+def _read_by_analysis(path: Path, root: Path) -> bool:
     """Whether the pipeline reads this file (discovery.discover keeps the same kinds), or it configures the run."""
-    path = _path(uri)
-    if path is None:
-        return False
     shown = Path(os.path.relpath(path, root)).as_posix() if path.is_relative_to(root) else path.as_posix()
     return (
         path.suffix in PYTHON_SUFFIXES
@@ -255,13 +296,25 @@ def build() -> ProtolintServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ProtolintServer, params: types.InitializedParams) -> None:
-        folders = ls.workspace.folders
-        root = next(iter(folders.values())).uri if folders else ls.workspace.root_uri
-        path = _path(root) if root else None
-        if path is not None:
-            ls.start_on(path)
+        folders = [folder.uri for folder in ls.workspace.folders.values()]
+        for path in map(_path, folders or ([ls.workspace.root_uri] if ls.workspace.root_uri else [])):
+            if path is not None:
+                ls.start_on(path)
+        if ls.pending:
             ls.schedule(0)
         await watch_files(ls)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: ProtolintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for folder in params.event.removed:
+            path = _path(folder.uri)
+            if path is not None:
+                ls.stop_on(path)
+        for folder in params.event.added:
+            path = _path(folder.uri)
+            if path is not None:
+                ls.start_on(path)
+        ls.schedule(0)  # a removed folder's diagnostics are cleared even when nothing is left to analyse
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ProtolintServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -275,6 +328,10 @@ def build() -> ProtolintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ProtolintServer, params: types.DidSaveTextDocumentParams) -> None:
+        # The buffer was analysed as typed; a saved configuration is read from the disk, by every folder under it.
+        path = _path(params.text_document.uri)
+        if path is not None and path.name == "pyproject.toml":
+            ls.pending.update(root for root in ls.analyses if holds(path.parent, root))
         ls.schedule(0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -285,8 +342,10 @@ def build() -> ProtolintServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files(ls: ProtolintServer, params: types.DidChangeWatchedFilesParams) -> None:
         # A checkout or a formatter changes many files at once: one analysis after the burst.
-        root = ls.analysis.root if ls.analysis is not None else None
-        if root is not None and any(_read_by_analysis(change.uri, root) for change in params.changes):
+        roots = list(ls.analyses)
+        read = [path for path in map(_path, (change.uri for change in params.changes))
+                if path is not None and _read_by_analysis(path, owner(path, roots) or path.parent)]  # fmt: skip
+        if read and ls.disk_changed(read):
             ls.schedule()
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -303,9 +362,9 @@ def build() -> ProtolintServer:
             if rule is not None and (start.line, start.character) <= at <= (end.line, end.character):
                 parts.append(rule_markdown(rule, heading="###"))
                 ranges.append(diagnostic.range)
-        for span in ls.verdict_hovers.get(params.text_document.uri, []):
+        for span, verdict_report in ls.together.verdict_hovers.get(params.text_document.uri, []):
             if (span.start.line, span.start.character) <= at <= (span.end.line, span.end.character):
-                parts.append(ls.verdict_report)
+                parts.append(verdict_report)
                 ranges.append(span)
         if not parts:
             return None
