@@ -226,10 +226,11 @@ class Daemon:
                         reply = self.answer(request)
                     with contextlib.suppress(OSError):
                         connection.sendall(json.dumps(reply).encode())
-                # After the answer, off the caller's clock: collect what the request left, and keep the engine's
-                # objects out of later collections (scanning them all again made a request wait a second or two).
-                gc.unfreeze()
-                gc.collect()
+                # After the answer, off the caller's clock: collect the cycles among what this request made (the
+                # objects older than it are frozen), then freeze what survives: a collection scanning the engine's
+                # millions of objects again would make a request wait a second or two. Old objects that die are
+                # freed by their reference counts (facts and models hold no cycles).
+                gc.collect(1)
                 gc.freeze()
         finally:
             runner.RESIDENT = None
