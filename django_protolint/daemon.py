@@ -177,7 +177,8 @@ class Daemon:
             return {"refused": "the installed django-protolint changed; the daemon stops"}
         if os.path.realpath(str(request.get("cwd"))) != self.root or not served(request["argv"]):
             return {"refused": "not served here"}
-        stdout, stderr = _Capture(bool(request.get("stdout_tty"))), _Capture(bool(request.get("stderr_tty")))
+        # Standard error is no terminal here: a progress bar drawn in the daemon would arrive all at once, at the end.
+        stdout, stderr = _Capture(bool(request.get("stdout_tty"))), _Capture(False)
         with _as_caller(str(request["cwd"]), request.get("env") or {}, stdout, stderr):
             code = _run_command(request["argv"])
         return {"stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "code": code}
