@@ -24,6 +24,10 @@ def module_bindings(tree: ast.Module, text: str | None = None) -> tuple[tuple[st
     """(names bound at module level, whether the module's globals are dynamic). `text`: the source of `tree`."""
     names: set[str] = set()
     dynamic = False
+    # A module-level expression binds a name only through `:=` or a comprehension's `for` (an assignment's value,
+    # a test, an iterable): without either in its lines, it is not walked. Lines as the parser counts them, which a
+    # carriage return alone would break.
+    lines = text.split("\n") if text is not None and "\r" not in text else None
     pending: list[ast.AST] = list(tree.body)
     while pending:
         node = pending.pop()
@@ -38,7 +42,7 @@ def module_bindings(tree: ast.Module, text: str | None = None) -> tuple[tuple[st
                 else:
                     names.add(alias.asname or alias.name.split(".")[0])
             continue
-        for child in ast.walk(node) if not isinstance(node, ast.stmt) else _own_parts(node):
+        for child in ast.walk(node) if not isinstance(node, ast.stmt) else _own_parts(node, lines):
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
                 names.add(child.id)
             elif isinstance(child, (ast.MatchAs, ast.MatchStar)) and child.name:
@@ -72,8 +76,13 @@ def _nested_statements(node: ast.AST) -> list[ast.AST]:
     return found
 
 
-def _own_parts(statement: ast.stmt) -> list[ast.AST]:
-    """The nodes of a statement outside its nested blocks: its targets, tests and expressions."""
+_VALUE_FIELDS = frozenset({"value", "test", "iter", "msg", "exc", "cause", "annotation", "subject"})  # never targets
+_BINDS_INSIDE = re.compile(r":=|\bfor\b")
+
+
+def _own_parts(statement: ast.stmt, lines: list[str] | None = None) -> list[ast.AST]:
+    """The nodes of a statement outside its nested blocks: its targets, tests and expressions (`lines`: the
+    source's, to leave out expressions that cannot bind a name)."""
     parts: list[ast.AST] = []
     for field, value in ast.iter_fields(statement):
         if field in ("body", "orelse", "finalbody", "cases"):
@@ -82,8 +91,13 @@ def _own_parts(statement: ast.stmt) -> list[ast.AST]:
             parts.extend(value)  # `except E as name`: the handler node itself, not its body
             continue
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, ast.AST):
-                parts.extend(ast.walk(item))
+            if not isinstance(item, ast.AST):
+                continue
+            if lines is not None and field in _VALUE_FIELDS and isinstance(item, ast.expr):
+                end = getattr(item, "end_lineno", None) or len(lines)
+                if not _BINDS_INSIDE.search("\n".join(lines[item.lineno - 1 : end])):
+                    continue
+            parts.extend(ast.walk(item))
     for case in getattr(statement, "cases", None) or []:
         parts.extend(ast.walk(case.pattern))
     return parts
