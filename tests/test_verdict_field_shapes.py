@@ -111,6 +111,43 @@ def test_a_fastapi_service_beside_a_plain_django_asgi_py_is_not_this_projects(tm
     assert verdict.needs == "wsgi"
 
 
+# khoj: asgi.py is Django's own, but the application served (uvicorn.run(app)) is a FastAPI app in another module
+# that mounts Django's ASGI application and includes a router with a websocket endpoint.
+KHOJ_MAIN = """
+    import uvicorn
+    from django.core.asgi import get_asgi_application
+    from fastapi import FastAPI
+
+    from shop.api import websocket_router
+
+    app = FastAPI()
+    django_app = get_asgi_application()
+    app.include_router(websocket_router, prefix="/api/ws")
+    app.mount("/server", django_app, name="server")
+
+    if __name__ == "__main__":
+        uvicorn.run(app, host="0.0.0.0", port=42110)
+"""
+PLAIN_ASGI = "from django.core.asgi import get_asgi_application\n\napplication = get_asgi_application()\n"
+
+
+def test_django_mounted_in_a_fastapi_app_with_a_websocket_needs_asgi(tmp_path):
+    verdict = verdict_of(tmp_path, {"shop/asgi.py": PLAIN_ASGI, "shop/api.py": FASTAPI_API, "shop/main.py": KHOJ_MAIN})
+    assert verdict.needs == "asgi-required"
+    assert [(e.path, e.line, e.kind) for e in verdict.needs_evidence] == [("shop/api.py", 7, "websocket")]
+
+
+def test_a_fastapi_app_that_mounts_something_else_is_not_djangos(tmp_path):
+    """Near-miss: the module mounts static files, and Django is never made an ASGI application there."""
+    static_only = KHOJ_MAIN.replace("from django.core.asgi import get_asgi_application\n", "").replace(
+        "django_app = get_asgi_application()", "django_app = StaticFiles(directory='static')"
+    )
+    verdict = verdict_of(
+        tmp_path, {"shop/asgi.py": PLAIN_ASGI, "shop/api.py": FASTAPI_API, "shop/main.py": static_only}
+    )
+    assert verdict.needs == "wsgi"
+
+
 # django-async: urlpatterns extended by a project helper over every function of the view modules.
 RUNTIME_URLS = """
     from django.urls import path

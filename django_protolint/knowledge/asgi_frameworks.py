@@ -26,6 +26,21 @@ WEBSOCKET_DECORATORS = frozenset(
 
 # Route objects for websocket endpoints: starlette/routing.py `WebSocketRoute`, fastapi/routing.py
 # `APIWebSocketRoute`.
+# Mounting another ASGI application under a path: starlette/applications.py `Starlette.mount` (FastAPI subclasses
+# Starlette: fastapi/applications.py `class FastAPI(Starlette)`) and starlette/routing.py `Router.mount`, which
+# fastapi/routing.py `APIRouter` subclasses. A module that mounts what `get_asgi_application()` returns serves
+# Django inside the framework's application (khoj's src/khoj/main.py: `app.mount("/server", django_app)`).
+MOUNTS = frozenset(
+    {
+        "fastapi.FastAPI.mount",
+        "fastapi.applications.FastAPI.mount",
+        "starlette.applications.Starlette.mount",
+        "fastapi.APIRouter.mount",
+        "fastapi.routing.APIRouter.mount",
+        "starlette.routing.Router.mount",
+    }
+)
+
 WEBSOCKET_ROUTES = frozenset(
     {"starlette.routing.WebSocketRoute", "fastapi.routing.APIWebSocketRoute", "fastapi.routing.WebSocketRoute"}
 )

@@ -176,7 +176,8 @@ class ProjectModel:
                                               self.async_streams(project.root),
                                               self.channels_release(project),
                                               self.framework_websockets(project.root),
-                                              cannot_start=set(self.app_problems), routes=self.proxy_routes)  # fmt: skip
+                                              cannot_start=set(self.app_problems), routes=self.proxy_routes,
+                                              django_mounts=self.django_mounts(project.root))  # fmt: skip
         return found
 
     @cached_property
@@ -262,6 +263,12 @@ class ProjectModel:
         for facts in self.files_at(root):
             found.extend(self.per_file.share("framework_websockets", facts, _framework_websockets))
         return found
+
+    def django_mounts(self, root: str) -> list[Evidence]:
+        """Modules of the project at `root` that mount Django's ASGI application in a FastAPI/Starlette app: the
+        framework's application is then what serves Django (needs_of counts its websocket endpoints)."""
+        return [found for facts in self.files_at(root)
+                if (found := self.per_file.share("django mount", facts, _django_mount)) is not None]  # fmt: skip
 
     def is_async_stream(self, facts: FileFacts, response: StreamingResponseFact) -> bool:
         """The response is fed by an async generator: `StreamingHttpResponse(events())`, `events` an async def
@@ -495,6 +502,16 @@ def _framework_websockets(facts: FileFacts) -> list[Evidence]:
             found.append(Evidence(facts.path, call.span.line, f"`{call.text}(...)`: a websocket endpoint "
                                   "of an ASGI framework", kind="websocket"))  # fmt: skip
     return found
+
+
+def _django_mount(facts: FileFacts) -> Evidence | None:
+    if not any(call.callee == channels_api.GET_ASGI_APPLICATION for call in facts.calls):
+        return None
+    mount = next((call for call in facts.calls if call.callee in asgi_frameworks.MOUNTS), None)
+    if mount is None:
+        return None
+    return Evidence(facts.path, mount.span.line, f"`{mount.text}(...)` mounts Django's ASGI application in an ASGI "
+                    "framework's app", kind="websocket")  # fmt: skip
 
 
 def _one_finding_per_script(entries: list[Deployment | DeployProblem], followed: set[str],

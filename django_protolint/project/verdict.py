@@ -68,12 +68,15 @@ class Verdict:
 
 
 def needs_of(project: DjangoProject, consumers: list[tuple[str, str]], streams: list[Evidence] | None = None,
-             framework_websockets: list[Evidence] | None = None) -> tuple[str, list[Evidence]]:  # fmt: skip
+             framework_websockets: list[Evidence] | None = None,
+             django_mounts: list[Evidence] | None = None) -> tuple[str, list[Evidence]]:  # fmt: skip
     websocket: list[Evidence] = []
     # FastAPI/Starlette websocket endpoints are reachable when Django is wrapped in another ASGI app (asgi.py's
-    # `application` is neither get_asgi_application() nor a ProtocolTypeRouter); a separate service that happens to
-    # live in the same repository is not this project's.
-    if framework_websockets and any(app.kind in ("unknown", "raw") for app in project.asgi_applications):
+    # `application` is neither get_asgi_application() nor a ProtocolTypeRouter), or mounted in one by a module of
+    # the project (`django_mounts`); a separate service that happens to live in the same repository is not this
+    # project's.
+    wrapped = any(app.kind in ("unknown", "raw") for app in project.asgi_applications) or bool(django_mounts)
+    if framework_websockets and wrapped:
         websocket.extend(framework_websockets)
     for app in project.asgi_applications:
         for route in app.websocket_routes:
@@ -271,8 +274,8 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
                 streams: list[Evidence] | None = None, channels: ChannelsRelease | None = None,
                 framework_websockets: list[Evidence] | None = None,
                 cannot_start: Collection[tuple[str, int]] = (),
-                routes: list[Route] | None = None) -> Verdict:  # fmt: skip
-    needs, needs_evidence = needs_of(project, consumers, streams, framework_websockets)
+                routes: list[Route] | None = None, django_mounts: list[Evidence] | None = None) -> Verdict:  # fmt: skip
+    needs, needs_evidence = needs_of(project, consumers, streams, framework_websockets, django_mounts)
     # runserver speaks ASGI when daphne (or Channels < 4) is installed as an app: say so wherever it is shown.
     deployments = [_effective(d, project, channels, requirements) for d in deployments]
     # A template is one rendering, its defaults': the arms they do not select are alternatives, not a split.
