@@ -49,3 +49,23 @@ WEBSOCKET_ROUTES = frozenset(
 # websockets: the ASGI WebSocket spec (asgiref docs/specs/www.rst, "WebSocket": scope type "websocket", first
 # event "websocket.connect").
 WEBSOCKET_SCOPE_TYPES = frozenset({"websocket", "websocket.connect"})
+
+# Request types that are surely not Django's `HttpRequest`: a parameter annotated with one of them is a
+# starlette connection, whose `.user` and `.session` are plain values the starlette middlewares put in the ASGI
+# scope (`AuthenticationMiddleware` sets `scope["user"]`, `SessionMiddleware` `scope["session"]`): reading them
+# loads nothing. Defined in starlette/requests.py (`class HTTPConnection`, `class Request(HTTPConnection)`) and
+# starlette/websockets.py (`class WebSocket(HTTPConnection)`); re-exported by fastapi/requests.py (`Request`,
+# `HTTPConnection`), fastapi/websockets.py (`WebSocket`) and fastapi/__init__.py (`Request`, `WebSocket`)
+# (FastAPI 0.118, Starlette 0.48). Django Ninja is not here: its `request` is Django's HttpRequest.
+NON_DJANGO_REQUESTS = frozenset(
+    {
+        "starlette.requests.HTTPConnection",
+        "starlette.requests.Request",
+        "starlette.websockets.WebSocket",
+        "fastapi.Request",
+        "fastapi.WebSocket",
+        "fastapi.requests.HTTPConnection",
+        "fastapi.requests.Request",
+        "fastapi.websockets.WebSocket",
+    }
+)

@@ -477,6 +477,18 @@ REQUEST_USER = Rule(
             """,
             id="reading request.user in a nested sync def or a lambda is not async code",
         ),
+        Valid(
+            """
+            from fastapi import APIRouter, Request
+
+            router = APIRouter()
+
+            @router.get("/me")
+            async def me(request: Request):
+                return {"name": request.user.display_name}
+            """,
+            id="a FastAPI route's starlette request: its user was set by AuthenticationMiddleware, nothing loads",
+        ),
     ],
 )
 
@@ -528,6 +540,17 @@ REQUEST_SESSION = Rule(
                 return await sync_to_async(items)(), count
             """,
             id="the session read in a nested sync def or a lambda is not async code",
+        ),
+        Valid(
+            """
+            from starlette.authentication import AuthenticationBackend
+            from starlette.requests import HTTPConnection
+
+            class SessionBackend(AuthenticationBackend):
+                async def authenticate(self, request: HTTPConnection):
+                    return request.session.get("user")
+            """,
+            id="a starlette request's session is SessionMiddleware's signed-cookie dict: nothing loads",
         ),
     ],
 )
