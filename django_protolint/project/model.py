@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from django_protolint.knowledge import asgi_frameworks, asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import PATH_TYPE, SETTINGS_QUALNAME, BlockingCall, lookup
+from django_protolint.project.async_unsafe import AllowedScope, allowed_scopes
 from django_protolint.project.channels_release import DISTRIBUTION, ChannelsRelease, markers_in, markers_in_file
 from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.dependencies import (
@@ -245,6 +246,14 @@ class ProjectModel:
 
     def file(self, path: str) -> FileFacts | None:
         return self._files_by_path.get(path)
+
+    @cached_property
+    def _async_unsafe_scopes(self) -> tuple[AllowedScope, ...]:
+        return allowed_scopes(self.files, self.settings_texts)
+
+    def async_unsafe_allowed(self, path: str) -> AllowedScope | None:
+        """The conftest.py or pytest-env entry that sets DJANGO_ALLOW_ASYNC_UNSAFE for the test code at `path`."""
+        return next((scope for scope in self._async_unsafe_scopes if scope.covers(path)), None)
 
     def root_of(self, path: str) -> str | None:
         facts = self.file(path)

@@ -22,6 +22,9 @@ SETTINGS_VARIABLE = "DJANGO_SETTINGS_MODULE"
 _SOURCE_RANK = {"configuration": 0, "asgi.py": 1, "wsgi.py": 1, "manage.py": 2, "environment": 3, ".env": 3,
                 "pytest": 4, "guessed": 5}  # fmt: skip
 # Non-Python files that may name the settings module: pytest's configuration and dotenv files.
+# A settings package's test module (`settings/test.py`, `settings/test_ci.py`) and `test_settings.py` at any level.
+_TEST_MODULE_NAME = re.compile(r"tests?|testing|test_\w+")
+_TEST_SETTINGS_NAME = re.compile(r"(tests?|testing)_?settings|settings_(tests?|testing)")
 SETTINGS_CONFIG_FILE = re.compile(r"(^|/)(pytest\.ini|tox\.ini|setup\.cfg|pyproject\.toml|\.env|[^/]*\.env)$")
 
 
@@ -56,6 +59,17 @@ class SettingsModule:
     def value(self, name: str, default: object = None) -> object:
         found = self.get(name)
         return found.value if found is not None else default
+
+    @property
+    def runs_only_tests(self) -> bool:
+        """Test settings, never what the application is served with: named only by pytest's configuration, or
+        by name (`settings/test.py`, `settings/testing.py`, `settings/test_ci.py`, `test_settings.py`)."""
+        if self.reference.is_test_configuration:
+            return True
+        *packages, name = self.reference.module.split(".")
+        if _TEST_SETTINGS_NAME.fullmatch(name):
+            return True
+        return bool(packages) and "settings" in packages[-1] and bool(_TEST_MODULE_NAME.fullmatch(name))
 
 
 @dataclass

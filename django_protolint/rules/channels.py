@@ -219,6 +219,30 @@ MISSING_ORIGIN_VALIDATOR = Rule(
     ],
 )
 
+
+def split_settings_example(
+    named: str | None, production_layer: str, test_layer: str, expect: str = ""
+) -> dict[str, str]:
+    """A Channels project with a settings package: base.py for production, test.py for pytest (pytest.ini names
+    it). `named`: the module manage.py and asgi.py set, or None when only the environment names it (baserow)."""
+    setdefault = f'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{named}")' if named else ""
+    files = channels_example(
+        asgi=ROUTER_ASGI.replace('os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")', setdefault)
+    )
+    del files["proj/settings.py"]
+    files["manage.py"] = f"import os\n{setdefault}\n"
+    files["pytest.ini"] = "[pytest]\nDJANGO_SETTINGS_MODULE = proj.settings.test\n"
+    files["proj/settings/__init__.py"] = ""
+    files["proj/settings/base.py"] = (
+        'INSTALLED_APPS = ["daphne", "channels", "app"]\nROOT_URLCONF = "proj.urls"\n'
+        f'CHANNEL_LAYERS = {{"default": {{"BACKEND": "{production_layer}"}}}}{expect}\n'
+    )
+    files["proj/settings/test.py"] = (
+        f'from .base import *  # noqa\n\nCHANNEL_LAYERS = {{"default": {{"BACKEND": "{test_layer}"}}}}\n'
+    )
+    return files
+
+
 IN_MEMORY_LAYER = Rule(
     code="DPL303",
     slug="in-memory-channel-layer",
@@ -262,6 +286,21 @@ IN_MEMORY_LAYER = Rule(
                 'CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}\n',
             ),
             note="a setting left behind in a project that runs no Channels code (no consumer, router or layer use)",
+        ),
+        Valid(
+            split_settings_example(
+                None, "channels_redis.core.RedisChannelLayer", "channels.layers.InMemoryChannelLayer"
+            ),
+            id="InMemoryChannelLayer in settings/test.py that only pytest.ini names: the test run's settings",
+        ),
+        Invalid(
+            split_settings_example(
+                "proj.settings.base",
+                "channels.layers.InMemoryChannelLayer",
+                "channels.layers.InMemoryChannelLayer",
+                expect="  # expect: DPL303",
+            ),
+            id="InMemoryChannelLayer in the production settings beside test settings is still reported",
         ),
     ],
 )
@@ -700,7 +739,8 @@ def _router_without_http(app: AsgiApplication, release: ChannelsRelease) -> Iter
 @check(IN_MEMORY_LAYER)
 def in_memory_layer(model: ProjectModel) -> Iterator[Finding]:
     for project in model.django_projects:
-        primary = project.primary
+        # Test settings do not count: the in-memory layer is what Channels' docs recommend for tests (one process).
+        primary = next((m for m in project.settings if m.facts is not None and not m.runs_only_tests), None)
         if primary is None:
             continue
         layers = primary.get("CHANNEL_LAYERS")

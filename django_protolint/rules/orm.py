@@ -29,6 +29,7 @@ SYNC_QUERY = Rule(
     code="DPL101",
     slug="sync-orm-query-in-async",
     severity="error",
+    raises_synchronous_only=True,
     summary="A QuerySet or Manager method that runs a query is called inside async code",
     message="`{call}()` runs a database query inside {scope}: Django raises SynchronousOnlyOperation",
     rationale=(
@@ -213,6 +214,36 @@ SYNC_QUERY = Rule(
             """,
             id="a QuerySet built, chained and awaited through its async twins runs no sync query",
         ),
+        Valid(
+            {
+                "tests/ws/conftest.py": 'import os\n\nos.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")\n',
+                "tests/ws/test_signals.py": """
+                    from app.models import Article
+
+                    async def test_article_signal():
+                        return Article.objects.get(pk=1)
+                """,
+            },
+            id="an async test under a conftest.py that sets DJANGO_ALLOW_ASYNC_UNSAFE: Django lets the query run",
+        ),
+        Invalid(
+            {
+                "tests/ws/conftest.py": 'import os\n\nos.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "")\n',
+                "tests/ws/test_signals.py": """
+                    from app.models import Article
+
+                    async def test_article_signal():
+                        return Article.objects.get(pk=1)  # expect: DPL101
+                """,
+                "app/views.py": """
+                    from .models import Article
+
+                    async def article(request):
+                        return Article.objects.get(pk=1)  # expect: DPL101
+                """,
+            },
+            id="an empty DJANGO_ALLOW_ASYNC_UNSAFE keeps the guard, and a conftest never covers application code",
+        ),
     ],
 )
 
@@ -220,6 +251,7 @@ QUERYSET_EVALUATED = Rule(
     code="DPL102",
     slug="queryset-evaluated-in-async",
     severity="error",
+    raises_synchronous_only=True,
     summary="A lazy QuerySet is evaluated (iterated, `list()`, `len()`, `bool()`, `in`, indexed) inside async code",
     message="QuerySet `{receiver}` is evaluated ({how}) inside {scope}: the query runs synchronously and raises",
     rationale=(
@@ -285,6 +317,7 @@ INSTANCE_METHOD = Rule(
     code="DPL103",
     slug="sync-model-method-in-async",
     severity="error",
+    raises_synchronous_only=True,
     summary="`save()`, `delete()` or `refresh_from_db()` on a model instance, or a user's `check_password()` or "
     "permission methods, inside async code",
     message="`{receiver}.{method}()` writes to or reads from the database inside {scope}: Django raises "
@@ -409,6 +442,7 @@ REQUEST_USER = Rule(
     code="DPL104",
     slug="request-user-in-async",
     severity="error",
+    raises_synchronous_only=True,
     summary="`request.user.<attr>` read inside async code",
     message="`{text}` loads the user from the session and database inside {scope}: it raises "
     "SynchronousOnlyOperation for logged-in users",
@@ -559,6 +593,7 @@ SYNC_FUNCTION = Rule(
     code="DPL106",
     slug="sync-django-function-in-async",
     severity="error",
+    raises_synchronous_only=True,
     summary="A Django function that queries (`get_object_or_404`, `authenticate`, `login`, `transaction.atomic`) "
     "is called inside async code",
     message="`{call}()` runs database queries inside {scope}: Django raises SynchronousOnlyOperation{condition}",
@@ -814,6 +849,7 @@ RELATED_ACCESS = Rule(
     code="DPL108",
     slug="related-object-access-in-async",
     severity="error",
+    raises_synchronous_only=True,
     summary="A related object or related manager query reached through a model instance inside async code",
     message="`{text}` runs a query ({relation}) inside {scope}: Django raises SynchronousOnlyOperation",
     rationale=(

@@ -123,6 +123,7 @@ PAGINATOR = Rule(
     code="DPL122",
     slug="sync-paginator-over-queryset-in-async",
     severity="error",
+    raises_synchronous_only=True,
     summary="A `Paginator` over a QuerySet is asked for a page inside async code",
     message="`{call}()` counts the QuerySet with a query inside {scope}: Django raises SynchronousOnlyOperation",
     rationale=(

@@ -28,6 +28,7 @@ TRANSITIVE_ORM = Rule(
     code="DPL130",
     slug="transitive-orm-in-async",
     severity="error",
+    raises_synchronous_only=True,
     summary="Async code calls a project function that runs a synchronous ORM query",
     message="`{call}()` runs a database query inside {scope} ({chain}): Django raises SynchronousOnlyOperation",
     rationale=(

@@ -186,7 +186,8 @@ class ClassFact(NamedTuple):
 
 
 class EnvironmentDefault(NamedTuple):
-    """`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")` or `os.environ[...] = ...`."""
+    """`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")`, `os.environ[...] = ...` or
+    `os.environ.update(...)`, anywhere in the module."""
 
     name: str
     value: str

@@ -1,6 +1,7 @@
 """What a module does at its top level, in order: assignments (a settings module's `INSTALLED_APPS = [...]`,
 `MIDDLEWARE.insert(0, ...)`, `CACHES["default"] = ...`), star imports, the modules it imports, the environment
-defaults it sets (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`) and the names holding a `Path`."""
+defaults it sets (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`, `os.environ[...] = ...`,
+`os.environ.update(...)`) and the names holding a `Path`."""
 
 from __future__ import annotations
 
@@ -96,6 +97,14 @@ def record_call(walk: Walk, node: ast.Call) -> None:
         _record_statement(walk, func.value.id, func.attr, node, node)
     if walk.callee == "os.environ.setdefault" and len(node.args) >= 2:
         _environment_default(walk, node.args[0], node.args[1], node)
+    elif walk.callee == "os.environ.update":
+        # os.environ.update({"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}) or os.environ.update(NAME="value")
+        if len(node.args) == 1 and isinstance(node.args[0], ast.Dict):
+            for key, value in zip(node.args[0].keys, node.args[0].values):
+                _environment_default(walk, key, value, node)
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                _environment_default(walk, ast.Constant(keyword.arg), keyword.value, node)
 
 
 def _environment_default(walk: Walk, key: ast.expr | None, value: ast.expr | None, node: ast.AST) -> None:
