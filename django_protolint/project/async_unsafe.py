@@ -15,12 +15,11 @@ settings module setting it count, since production reads the variable from the p
 
 from __future__ import annotations
 
-import configparser
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from django_protolint.config import load_toml_text
+from django_protolint.project.settings import pytest_option
 from django_protolint.source.facts import FileFacts
 
 VARIABLE = "DJANGO_ALLOW_ASYNC_UNSAFE"
@@ -70,21 +69,11 @@ def allowed_scopes(files: Iterable[FileFacts], texts: dict[str, str]) -> tuple[A
 
 def _pytest_env_line(path: str, text: str) -> int:
     """The line of pytest-env's `env` entry that sets the variable to a non-empty value, or 0."""
-    name = path.rsplit("/", 1)[-1]
-    entries: object = None
-    if name == "pyproject.toml":
-        tool = (load_toml_text(text) or {}).get("tool", {}) or {}
-        options = (tool.get("pytest", {}) or {}).get("ini_options", {}) if isinstance(tool, dict) else None
-        entries = options.get("env") if isinstance(options, dict) else None
-    elif name in ("pytest.ini", "tox.ini", "setup.cfg"):
-        parser = configparser.ConfigParser(interpolation=None, strict=False)
-        try:
-            parser.read_string(text)
-        except configparser.Error:
-            return 0
-        for section in ("pytest", "tool:pytest"):
-            if parser.has_option(section, "env"):
-                entries = parser.get(section, "env").splitlines()
+    if path.rsplit("/", 1)[-1] not in ("pyproject.toml", "pytest.ini", "tox.ini", "setup.cfg"):
+        return 0
+    entries = pytest_option(path, text, "env")
+    if isinstance(entries, str):
+        entries = entries.splitlines()
     if not isinstance(entries, list):
         return 0
     for entry in entries:

@@ -111,11 +111,30 @@ def _line_naming(text: str) -> int:
     return 1
 
 
+def pytest_option(path: str, text: str, option: str) -> object:
+    """pytest's `option` as the configuration file at `path` sets it: `[tool.pytest.ini_options]` of a
+    pyproject.toml (any TOML value), `[pytest]` or `[tool:pytest]` of pytest.ini, tox.ini or setup.cfg (a string);
+    None when the file does not set it or cannot be read."""
+    if path.rsplit("/", 1)[-1] == "pyproject.toml":
+        tool = (load_toml_text(text) or {}).get("tool")
+        pytest = tool.get("pytest") if isinstance(tool, dict) else None
+        options = pytest.get("ini_options") if isinstance(pytest, dict) else None
+        return options.get(option) if isinstance(options, dict) else None
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    for section in ("pytest", "tool:pytest"):
+        if parser.has_option(section, option.lower()):
+            return parser.get(section, option.lower())
+    return None
+
+
 def _from_config_file(path: str, text: str) -> str | None:
     name = path.rsplit("/", 1)[-1]
     if name == "pyproject.toml":
-        options = ((load_toml_text(text) or {}).get("tool", {}).get("pytest", {}) or {}).get("ini_options", {}) or {}
-        value = options.get(SETTINGS_VARIABLE) if isinstance(options, dict) else None
+        value = pytest_option(path, text, SETTINGS_VARIABLE)
         return value if isinstance(value, str) else None
     if name.endswith(".env") or name == ".env":
         for line in text.splitlines():
@@ -125,15 +144,8 @@ def _from_config_file(path: str, text: str) -> str | None:
             if match:
                 return match.group(1)
         return None
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return None
-    for section in ("pytest", "tool:pytest"):
-        if parser.has_option(section, SETTINGS_VARIABLE.lower()):
-            return parser.get(section, SETTINGS_VARIABLE.lower()).strip() or None
-    return None
+    value = pytest_option(path, text, SETTINGS_VARIABLE)
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def text_references(texts: dict[str, str]) -> list[SettingsReference]:
