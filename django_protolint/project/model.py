@@ -9,6 +9,7 @@ Nothing in it changes after it is made.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -48,7 +49,7 @@ from django_protolint.source.template import template_config_for
 Share = TypeVar("Share")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per function of the project: tens of thousands
 class ProjectFunction:
     qualname: str  # fully qualified: "blog.services.count_published"
     facts: FileFacts
@@ -327,11 +328,11 @@ class ProjectModel:
         return grouped
 
     @cached_property
-    def _calls_by_function(self) -> dict[tuple[str, str], list[tuple[FileFacts, CallFact]]]:
+    def _calls_by_function(self) -> dict[tuple[str, str], list[CallFact]]:
         return self.per_file.joined("calls_by_function", self.files, _calls_by_function, _concatenated)
 
     @cached_property
-    def _queries_by_function(self) -> dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]]:
+    def _queries_by_function(self) -> dict[tuple[str, str], list[QueryFact]]:
         return self.per_file.joined("queries_by_function", self.files, _queries_by_function, _concatenated)
 
     # ------------------------------------------------------------------ queries for rules
@@ -357,8 +358,12 @@ class ProjectModel:
         (source root, module, qualname) and whether calling it makes a coroutine do: all `function_named(...)
         .is_coroutine_function` answers from."""
         return self.per_file.token(
-            "function kinds", self.per_file.shares("function kinds", self.files, _function_kinds)
+            "function kinds", self.per_file.shares("function kinds", self.files, self._function_kinds)
         )
+
+    def _function_kinds(self, facts: FileFacts) -> tuple[tuple[tuple[str, str], bool], ...]:
+        functions = self.per_file.share("functions by key", facts, _functions_by_key)
+        return tuple((key, function.is_coroutine_function) for key, function in functions.items())
 
     def calls_in_async(self) -> Iterator[tuple[FileFacts, CallFact]]:
         return iter(self._calls_in_async)
@@ -375,10 +380,10 @@ class ProjectModel:
             for query in facts.queries:
                 yield facts, query
 
-    def calls_in(self, function: ProjectFunction) -> list[tuple[FileFacts, CallFact]]:
+    def calls_in(self, function: ProjectFunction) -> list[CallFact]:
         return self._calls_by_function.get((source_root(function.facts), function.qualname), [])
 
-    def queries_in(self, function: ProjectFunction) -> list[tuple[FileFacts, QueryFact]]:
+    def queries_in(self, function: ProjectFunction) -> list[QueryFact]:
         return self._queries_by_function.get((source_root(function.facts), function.qualname), [])
 
     def function_named(self, qualname: str | None, near: FileFacts | None = None) -> ProjectFunction | None:
@@ -436,22 +441,17 @@ class ProjectModel:
 
 
 def _qualified(facts: FileFacts, local_qualname: str) -> str:
-    return f"{facts.module}.{local_qualname}" if facts.module else local_qualname
-
-
-def _functions(facts: FileFacts) -> list[tuple[tuple[str, str], ProjectFunction]]:
-    root = source_root(facts)
-    shares = []
-    for function in facts.functions:
-        qualname = _qualified(facts, function.qualname)
-        shares.append(((root, qualname), ProjectFunction(qualname, facts, function)))
-    return shares
+    # Interned: the functions' index and the calls' and queries' indexes by function each key by it.
+    return sys.intern(f"{facts.module}.{local_qualname}") if facts.module else local_qualname
 
 
 def _functions_by_key(facts: FileFacts) -> dict[tuple[str, str], ProjectFunction]:
+    root = source_root(facts)
     index: dict[tuple[str, str], ProjectFunction] = {}
-    for key, function in _functions(facts):
-        index.setdefault(key, function)  # a function defined twice (under `if`/`else`): the first
+    for function in facts.functions:
+        qualname = _qualified(facts, function.qualname)
+        if (root, qualname) not in index:  # a function defined twice (under `if`/`else`): the first
+            index[(root, qualname)] = ProjectFunction(qualname, facts, function)
     return index
 
 
@@ -459,27 +459,26 @@ def _concatenated(earlier: list[Share], later: list[Share]) -> list[Share]:
     return earlier + later
 
 
-def _function_kinds(facts: FileFacts) -> tuple[tuple[tuple[str, str], bool], ...]:
-    return tuple((key, function.is_coroutine_function) for key, function in _functions(facts))
+Fact = TypeVar("Fact", CallFact, QueryFact)
 
 
-def _calls_by_function(facts: FileFacts) -> dict[tuple[str, str], list[tuple[FileFacts, CallFact]]]:
+def _by_function(facts: FileFacts, found: tuple[Fact, ...]) -> dict[tuple[str, str], list[Fact]]:
+    """The facts of a file grouped by the function they are in, keyed like `functions`. Only the facts: every
+    call or query of a function is in the function's own file, and a large project has hundreds of thousands."""
     root = source_root(facts)
-    grouped: dict[tuple[str, str], list[tuple[FileFacts, CallFact]]] = {}
-    for call in facts.calls:
-        if call.scope.function is not None:
-            key = (root, _qualified(facts, call.scope.function))
-            grouped.setdefault(key, []).append((facts, call))
-    return grouped
+    grouped: dict[str | None, list[Fact]] = {}
+    for fact in found:
+        grouped.setdefault(fact.scope.function, []).append(fact)
+    # None: module and class level
+    return {(root, _qualified(facts, function)): each for function, each in grouped.items() if function is not None}
 
 
-def _queries_by_function(facts: FileFacts) -> dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]]:
-    root = source_root(facts)
-    grouped: dict[tuple[str, str], list[tuple[FileFacts, QueryFact]]] = {}
-    for query in facts.queries:
-        if query.scope.function is not None:
-            grouped.setdefault((root, _qualified(facts, query.scope.function)), []).append((facts, query))
-    return grouped
+def _calls_by_function(facts: FileFacts) -> dict[tuple[str, str], list[CallFact]]:
+    return _by_function(facts, facts.calls)
+
+
+def _queries_by_function(facts: FileFacts) -> dict[tuple[str, str], list[QueryFact]]:
+    return _by_function(facts, facts.queries)
 
 
 def _class_graph(facts: FileFacts) -> tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]]:

@@ -28,9 +28,10 @@ Value = TypeVar("Value")
 
 class PerFile:
     def __init__(self) -> None:
-        # (index name, id of the facts) -> (the facts, its share). The facts are held so that their id is not
-        # reused by another object while the entry lives.
-        self._shares: dict[tuple[str, int], tuple[FileFacts, Any]] = {}
+        # index name -> id of the facts -> (the facts, its share). The facts are held so that their id is not
+        # reused by another object while the entry lives. Nested, not keyed by pairs: a large project has a
+        # hundred thousand shares, and a pair for each was 5 MB of the 100 MB a model takes at that size.
+        self._shares: dict[str, dict[int, tuple[FileFacts, Any]]] = {}
         # (name, id of the facts) -> (the facts, the context it was derived in, its share)
         self._in_context: dict[tuple[str, int], tuple[FileFacts, object, Any]] = {}
         self._memos: dict[str, tuple[tuple[object, ...], Any]] = {}  # name -> (inputs, value)
@@ -38,12 +39,15 @@ class PerFile:
         self._joins: dict[str, tuple[tuple[FileFacts, ...], list[Any], dict[Any, Any], set[Any]]] = {}
 
     def share(self, index: str, facts: FileFacts, derive: Callable[[FileFacts], Share]) -> Share:
-        entry = self._shares.get((index, id(facts)))
+        shares = self._shares.get(index)
+        if shares is None:
+            shares = self._shares[index] = {}
+        entry = shares.get(id(facts))
         if entry is not None and entry[0] is facts:
             found: Share = entry[1]
             return found
         value = derive(facts)
-        self._shares[(index, id(facts))] = (facts, value)
+        shares[id(facts)] = (facts, value)
         return value
 
     def shares(self, index: str, files: Iterable[FileFacts], derive: Callable[[FileFacts], Share]) -> tuple[Share, ...]:
@@ -106,7 +110,8 @@ class PerFile:
     def keep_only(self, files: Iterable[FileFacts]) -> None:
         """Forget the shares of facts no longer in the project (a file's old content)."""
         alive = {id(facts) for facts in files}
-        self._shares = {key: entry for key, entry in self._shares.items() if key[1] in alive}
+        self._shares = {index: {key: entry for key, entry in shares.items() if key in alive}
+                        for index, shares in self._shares.items()}  # fmt: skip
         self._in_context = {key: entry for key, entry in self._in_context.items() if key[1] in alive}
 
 

@@ -251,7 +251,7 @@ class ChainFinder:
         self.memo[key] = None  # a recursive call finds "nothing yet" instead of looping
         found = self._direct(function)
         if found is None or not found.is_orm:
-            for _, call in self.model.calls_in(function):
+            for call in self.model.calls_in(function):
                 callee = self.model.function_named(call.callee, function.facts)
                 if callee is None or callee.is_coroutine_function or callee.qualname == function.qualname:
                     continue
@@ -266,7 +266,7 @@ class ChainFinder:
         return found
 
     def _direct(self, function: ProjectFunction) -> Reason | None:
-        for _, query in self.model.queries_in(function):
+        for query in self.model.queries_in(function):
             if query.kind == "method" and query.operation in django_api.QUERYSET_EXECUTING:
                 return Reason((f"{query.receiver}.{query.operation}",), True)
             if query.kind == "evaluate":
@@ -274,7 +274,7 @@ class ChainFinder:
             if query.kind == "instance" and query.operation in django_api.MODEL_INSTANCE:
                 return Reason((f"{query.receiver}.{query.operation}",), True)
         blocking = None
-        for _, call in self.model.calls_in(function):
+        for call in self.model.calls_in(function):
             if django_api.querying_function(call.callee, call.entered) is not None:
                 return Reason((call.text,), True)
             if blocking is None and not call.awaited and self.model.blocking_call(call.callee) is not None:
