@@ -53,3 +53,15 @@ def test_an_unannotated_request_in_a_fastapi_route_is_a_query_parameter(series: 
     # Why an unannotated `request` under `@router.get(...)` is left to DPL104/DPL105: in FastAPI it is no Request
     # at all (a missing query parameter answers 422), and in Django Ninja it is Django's HttpRequest.
     assert measured(series)["run"]["bare"] == 422
+
+
+@pytest.mark.parametrize("series", releases("4.2", "5.2", "6.1"))
+def test_a_wsgi_server_cannot_serve_django_mounted_in_a_fastapi_app(series: str) -> None:
+    # Why the verdict says "ASGI required" for Django mounted in a FastAPI/Starlette app (verdict.needs_of): a WSGI
+    # server calls the application as `app(environ, start_response)`; FastAPI's app takes (scope, receive, send)
+    # and fails on every request, while Django's own WSGI application answers under the same server.
+    wsgi = measured(series)["wsgi"]
+    assert isinstance(wsgi, dict)
+    assert wsgi["fastapi"] == 500
+    assert wsgi["django"] == 404  # no URL patterns: Django itself answered
+    assert len(wsgi["raised"]) == 1 and wsgi["raised"][0].startswith("TypeError")

@@ -102,6 +102,7 @@ FASTAPI_API = """
 def test_a_fastapi_websocket_around_django_needs_asgi(tmp_path):
     verdict = verdict_of(tmp_path, {"shop/asgi.py": FASTAPI_ASGI, "shop/api.py": FASTAPI_API})
     assert verdict.needs == "asgi-required"
+    # `app` comes from a project factory, so `app.mount` is not known to be FastAPI's: only the websocket counts
     assert [(e.path, e.line, e.kind) for e in verdict.needs_evidence] == [("shop/api.py", 7, "websocket")]
 
 
@@ -134,7 +135,28 @@ PLAIN_ASGI = "from django.core.asgi import get_asgi_application\n\napplication =
 def test_django_mounted_in_a_fastapi_app_with_a_websocket_needs_asgi(tmp_path):
     verdict = verdict_of(tmp_path, {"shop/asgi.py": PLAIN_ASGI, "shop/api.py": FASTAPI_API, "shop/main.py": KHOJ_MAIN})
     assert verdict.needs == "asgi-required"
-    assert [(e.path, e.line, e.kind) for e in verdict.needs_evidence] == [("shop/api.py", 7, "websocket")]
+    assert [(e.path, e.line, e.kind) for e in verdict.needs_evidence] == [
+        ("shop/api.py", 7, "websocket"),
+        ("shop/main.py", 10, "asgi-app"),
+    ]
+
+
+def test_django_mounted_in_a_fastapi_app_needs_asgi_without_any_websocket(tmp_path):
+    """FastAPI and Starlette have no WSGI entry point: Django served through one of their apps is served over ASGI,
+    whatever its views are (the wrong value before: "wsgi", from the sync views alone)."""
+    no_websocket = KHOJ_MAIN.replace("from shop.api import websocket_router", "").replace(
+        'app.include_router(websocket_router, prefix="/api/ws")', ""
+    )
+    verdict = verdict_of(tmp_path, {"shop/asgi.py": PLAIN_ASGI, "shop/main.py": no_websocket})
+    assert verdict.needs == "asgi-required"
+    assert [(e.path, e.kind) for e in verdict.needs_evidence] == [("shop/main.py", "asgi-app")]
+    assert "Django mounted in an ASGI framework's app" in verdict.summary
+
+
+def test_a_test_module_mounting_django_in_a_fastapi_app_serves_nothing(tmp_path):
+    """Near-miss: a test builds the FastAPI app around Django to exercise it; nothing deploys it."""
+    verdict = verdict_of(tmp_path, {"shop/asgi.py": PLAIN_ASGI, "tests/test_mounted.py": KHOJ_MAIN})
+    assert verdict.needs == "wsgi"
 
 
 def test_a_fastapi_app_that_mounts_something_else_is_not_djangos(tmp_path):

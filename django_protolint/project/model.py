@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from django_protolint.knowledge import asgi_frameworks, asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import PATH_TYPE, SETTINGS_QUALNAME, BlockingCall, lookup
-from django_protolint.project.async_unsafe import AllowedScope, allowed_scopes
+from django_protolint.project.async_unsafe import AllowedScope, allowed_scopes, is_test_code
 from django_protolint.project.channels_release import DISTRIBUTION, ChannelsRelease, markers_in, markers_in_file
 from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.dependencies import (
@@ -513,13 +513,15 @@ def _framework_websockets(facts: FileFacts) -> list[Evidence]:
 
 
 def _django_mount(facts: FileFacts) -> Evidence | None:
+    if is_test_code(facts.path):
+        return None  # a test's app, built to exercise the project, serves nothing
     if not any(call.callee == channels_api.GET_ASGI_APPLICATION for call in facts.calls):
         return None
     mount = next((call for call in facts.calls if call.callee in asgi_frameworks.MOUNTS), None)
     if mount is None:
         return None
     return Evidence(facts.path, mount.span.line, f"`{mount.text}(...)` mounts Django's ASGI application in an ASGI "
-                    "framework's app", kind="websocket")  # fmt: skip
+                    "framework's app (an ASGI application)", kind="asgi-app")  # fmt: skip
 
 
 def _one_finding_per_script(entries: list[Deployment | DeployProblem], followed: set[str],

@@ -96,8 +96,10 @@ def needs_of(project: DjangoProject, consumers: list[tuple[str, str]], streams: 
                                   if len(consumers) > 1 else f"Channels consumer `{qualname}`", "websocket"))  # fmt: skip
     # Server-sent events and other long-lived streams fed by async generators hold a connection open for as long
     # as they run: under WSGI each one pins a worker, and Django buffers an async iterator whole anyway.
-    if websocket or streams:
-        return "asgi-required", websocket + list(streams or [])
+    # Django mounted in a FastAPI/Starlette application: that application is what serves it, and these frameworks
+    # speak ASGI only (there is no WSGI entry point to a FastAPI app).
+    if websocket or streams or django_mounts:
+        return "asgi-required", websocket + list(streams or []) + list(django_mounts or [])
     # One entry per awaiting handler (each is evidence), but the summary counts views: see awaiting_views().
     beneficial = [
         Evidence(facts.path, function.span.line, f"async view `{function.qualname}` awaits I/O")
@@ -318,6 +320,9 @@ def verdict_for(project: DjangoProject, deployments: list[Deployment], consumers
         parts = [f"{count} websocket entr{'ies' if count != 1 else 'y'}"] if count else []
         parts += [f"{http_count} ASGI-only HTTP route{'s' if http_count != 1 else ''}"] if http_count else []
         parts += [f"{stream_count} async stream{'s' if stream_count != 1 else ''}"] if stream_count else []
+        parts += (
+            ["Django mounted in an ASGI framework's app"] if any(e.kind == "asgi-app" for e in needs_evidence) else []
+        )
         code_words += f" ({', '.join(parts)})"
     elif needs == "asgi-beneficial":
         count = awaiting_views(project)

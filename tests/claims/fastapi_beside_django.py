@@ -12,8 +12,6 @@ CLAIMS = [
     Claim("verdict.servers.*.(name,protocol,app,path,line)",
           [("uvicorn", "asgi", "server.main:app", "Procfile", 1)], "the `web` process"),
     Claim("verdict.needs", "asgi-required",
-          "server/main.py:21 `app = FastAPI()` is the served application: FastAPI is an ASGI framework only",
-          wrong="asgi-beneficial: the tool reads the Django project alone (two async views) and not the FastAPI "
-          "application that wraps it"),
+          "server/main.py:21 `app = FastAPI()` is the served application: FastAPI is an ASGI framework only"),
     Claim("verdict.fit", "fit", "an ASGI application served by uvicorn"),
 ]

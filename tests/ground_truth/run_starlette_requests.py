@@ -6,7 +6,10 @@
   `request.session` set by starlette's SessionMiddleware and AuthenticationMiddleware, whose backend fetches the
   Django user with `afirst()`: the status codes, the user name the route saw, and any exception (Django raises
   SynchronousOnlyOperation for a synchronous query on the event loop; none must happen), and the status of a
-  route whose `request` parameter is unannotated (FastAPI injects its Request only through the annotation).
+  route whose `request` parameter is unannotated (FastAPI injects its Request only through the annotation);
+- `wsgi`: the status a real WSGI server (wsgiref's, on loopback) answers for a FastAPI app that mounts Django's ASGI
+  application (khoj's shape), beside the one it answers for Django's own WSGI application, with the exception the
+  FastAPI app raised when the server called it the WSGI way.
 
     python run_starlette_requests.py WORK_DIR NAMES_JSON
 """
@@ -24,6 +27,8 @@ import traceback
 from fastapi import FastAPI, Request
 from starlette.requests import HTTPConnection
 
+urlpatterns: list[object] = []  # the ROOT_URLCONF: Django's own application answers 404 to every path
+
 
 def configure(work_dir: str) -> None:
     import django
@@ -35,6 +40,8 @@ def configure(work_dir: str) -> None:
         INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions"],
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": f"{work_dir}/db.sqlite3"}},
         USE_TZ=True,
+        ROOT_URLCONF=__name__,  # no routes: Django answers 404 itself
+        ALLOWED_HOSTS=["127.0.0.1", "testserver"],
     )
     django.setup()
     from django.contrib.auth.models import User
@@ -132,6 +139,47 @@ async def run() -> dict[str, object]:
     return {"login": status, "me": second, "seen": seen, "bare": bare}
 
 
+def served_over_wsgi() -> dict[str, object]:
+    import threading
+    import urllib.error
+    import urllib.request
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from django.core.asgi import get_asgi_application
+    from django.core.wsgi import get_wsgi_application
+
+    mounted = FastAPI()
+    mounted.mount("/server", get_asgi_application())
+    raised: list[str] = []
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    def status(application) -> int:  # noqa: ANN001
+        def recording(environ, start_response):  # noqa: ANN001, ANN202
+            try:
+                return application(environ, start_response)
+            except Exception as error:
+                raised.append(f"{type(error).__name__}: {error}")
+                raise
+
+        server = make_server("127.0.0.1", 0, recording, handler_class=Quiet)
+        server.handle_error = lambda *args: None  # the traceback is recorded above
+        thread = threading.Thread(target=server.handle_request)
+        thread.start()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/server/", timeout=30) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+        finally:
+            thread.join()
+            server.server_close()
+
+    return {"fastapi": status(mounted), "django": status(get_wsgi_application()), "raised": raised}
+
+
 def main() -> None:
     work_dir, names = sys.argv[1], json.loads(sys.argv[2])
     configure(work_dir)
@@ -140,7 +188,7 @@ def main() -> None:
     import starlette
 
     result = {"django": django.get_version(), "fastapi": fastapi.__version__, "starlette": starlette.__version__,
-              "types": types(names), "run": asyncio.run(run())}  # fmt: skip
+              "types": types(names), "run": asyncio.run(run()), "wsgi": served_over_wsgi()}  # fmt: skip
     print(json.dumps(result))
 
 
