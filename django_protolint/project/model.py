@@ -13,7 +13,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TypeVar
 
 from django_protolint.knowledge import asgi_frameworks, asyncio_api, channels_api, django_api
@@ -43,7 +43,14 @@ from django_protolint.project.proxy.base import Route
 from django_protolint.project.proxy.read import is_development, read_routes
 from django_protolint.project.tree import tree_top
 from django_protolint.project.verdict import Evidence, Verdict, verdict_for
-from django_protolint.source.facts import CallFact, FileFacts, FunctionFact, QueryFact, StreamingResponseFact
+from django_protolint.source.facts import (
+    CallFact,
+    FileFacts,
+    FunctionFact,
+    QueryFact,
+    StreamingResponseFact,
+    unpacked_calls,
+)
 from django_protolint.source.template import template_config_for
 
 Share = TypeVar("Share")
@@ -328,29 +335,15 @@ class ProjectModel:
         return grouped
 
     @cached_property
-    def _calls_by_function(self) -> dict[tuple[str, str], list[CallFact]]:
-        return self.per_file.joined("calls_by_function", self.files, _calls_by_function, _concatenated)
-
-    @cached_property
     def _queries_by_function(self) -> dict[tuple[str, str], list[QueryFact]]:
         return self.per_file.joined("queries_by_function", self.files, _queries_by_function, _concatenated)
 
     # ------------------------------------------------------------------ queries for rules
 
-    def calls(self) -> Iterator[tuple[FileFacts, CallFact]]:
-        for facts in self.files:
-            for call in facts.calls:
-                yield facts, call
-
-    def unawaited_discarded_calls(self) -> Iterator[tuple[FileFacts, CallFact]]:
-        """Calls whose result is thrown away, not awaited (`send()` on a line of its own): a quarter of all calls
-        in Django's source, kept per file (per_file.py)."""
-        for facts in self.files:
-            for call in self.unawaited_discarded_calls_in(facts):
-                yield facts, call
-
     def unawaited_discarded_calls_in(self, facts: FileFacts) -> list[CallFact]:
-        return self.per_file.share("unawaited_discarded_calls", facts, _unawaited_discarded_calls)
+        """Calls whose result is thrown away, not awaited (`send()` on a line of its own): a quarter of all calls
+        in Django's source. Not kept: the unawaited-coroutine rule keeps its findings per file instead."""
+        return [call for call in facts.calls if call.discarded and not call.awaited]
 
     @cached_property
     def function_kinds(self) -> object:
@@ -381,7 +374,9 @@ class ProjectModel:
                 yield facts, query
 
     def calls_in(self, function: ProjectFunction) -> list[CallFact]:
-        return self._calls_by_function.get((source_root(function.facts), function.qualname), [])
+        """The calls in the function's own body (not in functions nested in it): read from its file's calls, which
+        are not kept unpacked (FileFacts.packed_calls)."""
+        return _calls_by_function(function.facts.packed_calls).get(function.function.qualname, [])
 
     def queries_in(self, function: ProjectFunction) -> list[QueryFact]:
         return self._queries_by_function.get((source_root(function.facts), function.qualname), [])
@@ -459,26 +454,25 @@ def _concatenated(earlier: list[Share], later: list[Share]) -> list[Share]:
     return earlier + later
 
 
-Fact = TypeVar("Fact", CallFact, QueryFact)
-
-
-def _by_function(facts: FileFacts, found: tuple[Fact, ...]) -> dict[tuple[str, str], list[Fact]]:
-    """The facts of a file grouped by the function they are in, keyed like `functions`. Only the facts: every
-    call or query of a function is in the function's own file, and a large project has hundreds of thousands."""
+def _queries_by_function(facts: FileFacts) -> dict[tuple[str, str], list[QueryFact]]:
+    """The file's queries grouped by the function they are in, keyed like `functions`: only the queries, since
+    every query of a function is in the function's own file."""
     root = source_root(facts)
-    grouped: dict[str | None, list[Fact]] = {}
-    for fact in found:
-        grouped.setdefault(fact.scope.function, []).append(fact)
+    grouped: dict[str | None, list[QueryFact]] = {}
+    for query in facts.queries:
+        grouped.setdefault(query.scope.function, []).append(query)
     # None: module and class level
     return {(root, _qualified(facts, function)): each for function, each in grouped.items() if function is not None}
 
 
-def _calls_by_function(facts: FileFacts) -> dict[tuple[str, str], list[CallFact]]:
-    return _by_function(facts, facts.calls)
-
-
-def _queries_by_function(facts: FileFacts) -> dict[tuple[str, str], list[QueryFact]]:
-    return _by_function(facts, facts.queries)
+# The last files' calls grouped by function (module-relative qualname; None at module and class level): the chain
+# finder asks for the functions of one module after another.
+@lru_cache(maxsize=64)
+def _calls_by_function(packed_calls: bytes) -> dict[str | None, list[CallFact]]:
+    grouped: dict[str | None, list[CallFact]] = {}
+    for call in unpacked_calls(packed_calls):
+        grouped.setdefault(call.scope.function, []).append(call)
+    return grouped
 
 
 def _class_graph(facts: FileFacts) -> tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]]:
@@ -489,12 +483,11 @@ def _class_attributes(facts: FileFacts) -> tuple[tuple[str, tuple[tuple[str, obj
     return tuple((cls.qualname, cls.attributes) for cls in facts.classes if cls.attributes)
 
 
-def _unawaited_discarded_calls(facts: FileFacts) -> list[CallFact]:
-    return [call for call in facts.calls if call.discarded and not call.awaited]
-
-
 def _calls_in_async(facts: FileFacts) -> list[tuple[FileFacts, CallFact]]:
-    # Several rules ask; a large project has hundreds of thousands of calls, few of them in async code.
+    # Several rules ask; a large project has hundreds of thousands of calls, few of them in async code. A call's
+    # scope is async only inside an `async def` of the file: without one, its calls need not be unpacked.
+    if not any(function.is_async for function in facts.functions):
+        return []
     return [(facts, call) for call in facts.calls if call.scope.is_async]
 
 

@@ -10,7 +10,15 @@ from contextlib import contextmanager
 
 from django_protolint.source.bindings import module_bindings
 from django_protolint.source.decode import UndecodableSource, decode_source
-from django_protolint.source.facts import CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR, FileFacts, FileProblem, Span
+from django_protolint.source.facts import (
+    CANNOT_PARSE,
+    CANNOT_READ,
+    INTERNAL_ERROR,
+    FileFacts,
+    FileProblem,
+    Span,
+    pack_calls,
+)
 from django_protolint.source.newer_syntax import NewerSyntax, parse_newer_syntax
 from django_protolint.source.noqa import noqa_directives, noqa_from_comments, read_noqa
 from django_protolint.source.template import defaults_of, has_template_syntax, render
@@ -80,6 +88,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
     return FileFacts(
         path=path,
         module=module,
+        packed_calls=pack_calls(facts.pop("calls", ())),
         **facts,
         bound_names=bound_names,
         dynamic_globals=dynamic_globals,
