@@ -277,6 +277,27 @@ TRANSITIVE_BLOCKING = Rule(
             id="a chain that reaches HTTP stays a warning, also when it reads a local file on the way",
         ),
         Valid(
+            {
+                "app/telemetry.py": """
+                    import os
+                    from pathlib import Path
+
+                    def id_file():
+                        return Path("~/.app").expanduser().joinpath("server_id")
+
+                    def env_file():
+                        return os.path.join(os.path.expanduser("~"), ".app", "env")
+                """,
+                "app/views.py": """
+                    from .telemetry import env_file, id_file
+
+                    async def search(request):
+                        return str(id_file()), env_file()
+                """,
+            },
+            id="a helper that only builds paths (expanduser, joinpath, os.path.join) touches no disk",
+        ),
+        Valid(
             """
             import asyncio
             import requests
