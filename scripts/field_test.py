@@ -41,6 +41,9 @@ FIELD = REPOSITORY / "field"
 UNANALYSED_CODES = ("DPL001", "DPL002", "DPL003")
 FAMILIES = ("DPL1", "DPL2", "DPL3", "DPL4", "DPL5")
 JUDGEMENTS = ("tp", "fp", "debatable")
+# The severities that fail `check` at its default `--fail-level warning`: a debatable finding at one of them
+# fails someone's commit over a call reviewers could not call wrong (negligible-blocking: a stat() on local disk).
+FAILING_SEVERITIES = ("error", "warning")
 VERDICT_KEYS = ("needs", "served", "fit")
 
 
@@ -325,13 +328,18 @@ def family(code: str) -> str:
 
 
 def precision(outcomes: list[Outcome]) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {f: {j: 0 for j in (*JUDGEMENTS, "unreviewed")} for f in FAMILIES}
+    """Per family: findings by judgement, "unreviewed", and "debatable failing" (debatable at warning or above)."""
+    counts: dict[str, dict[str, int]] = {
+        f: {j: 0 for j in (*JUDGEMENTS, "unreviewed", "debatable failing")} for f in FAMILIES
+    }
     for outcome in outcomes:
         for finding, entry in outcome.pairs:
             fam = family(finding["code"])
             if fam not in counts:
                 continue
             counts[fam][entry["judgement"] if entry else "unreviewed"] += 1
+            if entry and entry["judgement"] == "debatable" and finding.get("severity") in FAILING_SEVERITIES:
+                counts[fam]["debatable failing"] += 1
     return counts
 
 
@@ -412,9 +420,12 @@ def summary_line(outcomes: list[Outcome]) -> str:
     right = sum(1 for root, truth, tool in reviewed if verdict_right(truth, tool))
     unanalysed = sum(len(o.unanalysed) for o in outcomes)
     unreviewed = sum(len(o.unreviewed) for o in outcomes) + sum(1 for o in outcomes for v in o.verdicts if v[1] is None)
+    debatable = sum(c["debatable"] for c in counts.values())
+    failing = sum(c["debatable failing"] for c in counts.values())
     return (
         f"precision {ratio(tp, fp)} ({tp} tp, {fp} fp) · {families} · verdicts right {right}/{len(reviewed)}"
         f" · unanalysed files {unanalysed} · unreviewed {unreviewed}"
+        f" · debatable failing a commit {failing}/{debatable}"
     )
 
 
@@ -524,14 +535,17 @@ def results_markdown(outcomes: list[Outcome], command: str) -> str:
         "",
         "## Precision per rule family",
         "",
-        "Reviewed findings only; `debatable` counts in neither side. DPL00x (files not analysed) are apart.",
+        "Reviewed findings only; `debatable` counts in neither side. DPL00x (files not analysed) are apart. "
+        "*Debatable failing a commit*: debatable findings at `warning` or `error`, which fail `check` at the "
+        "default `--fail-level warning` (at `info` they are shown and pass).",
         "",
-        "| family | tp | fp | debatable | unreviewed | precision |",
-        "|---|---|---|---|---|---|",
+        "| family | tp | fp | debatable | debatable failing a commit | unreviewed | precision |",
+        "|---|---|---|---|---|---|---|",
     ]
     for fam, c in precision(outcomes).items():
         out.append(
-            f"| {fam}xx | {c['tp']} | {c['fp']} | {c['debatable']} | {c['unreviewed']} | {ratio(c['tp'], c['fp'])} |"
+            f"| {fam}xx | {c['tp']} | {c['fp']} | {c['debatable']} | {c['debatable failing']} | {c['unreviewed']} "
+            f"| {ratio(c['tp'], c['fp'])} |"
         )
     per_rule: Counter = Counter()
     causes: dict[str, list[str]] = {}

@@ -16,7 +16,10 @@ from django_protolint.project.deploy.base import Deployment, DeployProblem
 from django_protolint.project.deploy.files import read_deployment
 from django_protolint.runner import Report, lint
 
-EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)(?:\s+col=(?P<col>\d+))?")
+EXPECT = re.compile(
+    r"#\s*expect:\s*(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)(?:\s+col=(?P<col>\d+))?"
+    r"(?:\s+severity=(?P<severity>error|warning|info))?"
+)
 
 
 def write_project(root: Path, files: dict[str, str]) -> Path:
@@ -42,6 +45,17 @@ def expectations(root: Path, files: dict[str, str]) -> set[tuple[str, int, str]]
             if match := EXPECT.search(text):
                 for code in re.split(r"\s*,\s*", match.group("codes")):
                     found.add((relative, number, code))
+    return found
+
+
+def severity_expectations(files: dict[str, str]) -> dict[tuple[str, int], str]:
+    """{(path, line): severity} from `# expect: CODE severity=info`: the finding's own severity when it is not
+    the one its rule declares (a finding may soften itself, as DPL131 does for a chain that only reads files)."""
+    found = {}
+    for relative, body in files.items():
+        for number, text in enumerate(body.splitlines(), start=1):
+            if (match := EXPECT.search(text)) and match.group("severity"):
+                found[(relative, number)] = match.group("severity")
     return found
 
 

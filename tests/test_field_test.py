@@ -205,6 +205,18 @@ def test_agreement_passes(tmp_path, capsys):
     assert "verdicts right 1/1" in out
 
 
+def test_debatable_findings_that_fail_a_commit_are_counted(tmp_path, capsys):
+    # DPL110 is a warning: a debatable one fails `check` at the default --fail-level, so the summary counts it.
+    ledger = (
+        '[[finding]]\npath = "shop/views.py"\nline = 4\ncode = "DPL110"\ntext = "time.sleep(1)"\n'
+        'judgement = "debatable"\nwhy = "pretend it is negligible"\ncause = "negligible-blocking"\n'
+    )
+    code, out = _run_main(tmp_path, ledger, capsys)
+    assert code == 0, out
+    assert out.splitlines()[-1].endswith(" · unreviewed 1 · debatable failing a commit 1/1")
+    assert "| DPL1xx | 0 | 0 | 1 | 1 | 0 | n/a |" in (tmp_path / "RESULTS.md").read_text()
+
+
 def test_a_finding_moved_within_its_file_keeps_its_review(tmp_path):
     (tmp_path / "asgi.py").write_text('application = ProtocolTypeRouter({\n    "websocket": URLRouter(r),\n})\n')
     entry = {

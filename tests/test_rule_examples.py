@@ -12,7 +12,15 @@ import pytest
 from django_protolint.fixes.apply import apply_fixes, write_changes
 from django_protolint.rules import load_rules
 from django_protolint.rules.base import Example, Rule
-from tests.helpers import column_expectations, expectations, found, noqa_variant, run, write_project
+from tests.helpers import (
+    column_expectations,
+    expectations,
+    found,
+    noqa_variant,
+    run,
+    severity_expectations,
+    write_project,
+)
 
 RULES = load_rules()
 
@@ -48,6 +56,10 @@ def test_example(rule: Rule, example: Example, tmp_path):
     columns = column_expectations(files)
     if columns:
         assert {(f.path, f.span.line, f.span.column + 1) for f in report.findings} >= columns
+    severities = severity_expectations(files)
+    if severities:
+        shown = {(f.path, f.span.line): f.severity for f in report.findings}
+        assert {where: shown.get(where) for where in severities} == severities
     if example.message is not None:
         assert [f.message for f in report.findings] == [example.message]
     for finding in report.findings:

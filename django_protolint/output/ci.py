@@ -206,5 +206,7 @@ def render_junit(report: Report, color: bool) -> str:
                 line=str(finding.span.line), column=str(finding.span.column + 1),
             )  # fmt: skip
             failure = ElementTree.SubElement(case, "failure", message=finding.message, type=finding.code)
-            failure.text = f"{path}:{finding.span.line}:{finding.span.column + 1}: {finding.code} {finding.message}"
+            # JUnit has no levels: every finding is a failure, so the text says which are `info` (concise's shape).
+            failure.text = (f"{path}:{finding.span.line}:{finding.span.column + 1}: {finding.code} "
+                            f"{finding.severity}: {finding.message}")  # fmt: skip
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"

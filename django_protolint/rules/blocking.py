@@ -23,11 +23,13 @@ MESSAGE = "`{call}()` blocks the event loop inside {scope}"
 
 def _blocking_rule(code: str, slug: str, what: str, why: str, invalid: str, valid: str,
                    fixed: str | None = None, more: tuple[Example, ...] = (), *, how: str, ids: tuple[str, str] = ("", ""),
-                   fix_safety: FixSafety | None = None, links: tuple[str, ...] = ()) -> Rule:  # fmt: skip
+                   fix_safety: FixSafety | None = None, links: tuple[str, ...] = (), severity: str = "warning",
+                   known_problems: str = "") -> Rule:  # fmt: skip
     return Rule(
         code=code,
         slug=slug,
-        severity="warning",
+        severity=severity,
+        known_problems=known_problems,
         summary=f"{what} inside async code",
         message=MESSAGE,
         rationale=f"{why} While it waits, the event loop cannot run any other request on this worker.",
@@ -340,7 +342,8 @@ FILE = _blocking_rule(
 
 FILESYSTEM = _blocking_rule(
     "DPL114", "blocking-filesystem-query-in-async", "A filesystem query (`os.path.exists`, `os.stat`, `os.listdir`, ...)",
-    "Each query is a system call that can block on slow or network filesystems.",
+    "Each query is a system call: on a local disk it returns in microseconds, but on a network filesystem (NFS, "
+    "SMB, a FUSE mount of object storage) or a disk under load it can block for milliseconds to seconds.",
     """
     import os
 
@@ -422,6 +425,12 @@ FILESYSTEM = _blocking_rule(
     ),
     how="Run the query in a thread: `await asyncio.to_thread(os.path.exists, path)`.",
     links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",),
+    severity="info",
+    known_problems=(
+        "A static linter cannot see whether a path is on a local disk or a network mount, so these findings are "
+        "`info` and do not fail a run at the default `--fail-level warning`; where your media or cache directories "
+        "live on NFS or object storage, run with `--fail-level info` so that they fail it."
+    ),
     ids=(
         "os.path.exists and os.listdir in an async view",
         "os.path.join is string work, and os.path.exists handed to a thread",

@@ -16,12 +16,22 @@ from django_protolint.project.model import ProjectFunction, ProjectModel
 from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check
 
 MAX_DEPTH = 8  # deeper chains exist, but a finding 8 calls away is more noise than help
+# DPL113/DPL114's categories: opening a file or asking the filesystem about a path. On a local disk that is
+# microseconds, and nothing in the code says whether the disk is local, so a chain that ends only there is `info`.
+LOCAL_FILE_CATEGORIES = frozenset({"file", "filesystem"})
 
 
 @dataclass(frozen=True)
 class Reason:
     chain: tuple[str, ...]  # function names from the callee down to the operation
     is_orm: bool
+    local_file: bool = False  # the operation is file or filesystem work (LOCAL_FILE_CATEGORIES)
+
+    @property
+    def weight(self) -> int:
+        """Which reason a finding names when a function has several: a query (it raises), then a call that
+        waits on something else (sleep, HTTP, a socket, a process), then file work."""
+        return 2 if self.is_orm else 0 if self.local_file else 1
 
 
 TRANSITIVE_ORM = Rule(
@@ -102,7 +112,7 @@ TRANSITIVE_ORM = Rule(
 
                     async def stats(request):
                         if "cached" in request.GET:
-                            return count_published(cached=0)  # expect: DPL130
+                            return count_published(cached=0)  # expect: DPL130 severity=info
                         return await sync_to_async(count_published)()
                 """,
             },
@@ -134,7 +144,10 @@ TRANSITIVE_BLOCKING = Rule(
     message="`{call}()` blocks the event loop inside {scope} ({chain})",
     rationale=(
         "A blocking call (sleep, HTTP, file or socket I/O) blocks the event loop whether it is written in the "
-        "async function or in a sync helper it calls."
+        "async function or in a sync helper it calls. A chain that ends only in file or filesystem work (reading a "
+        "small file, `Path.exists()`: what DPL113 and DPL114 report) is reported at `info`: on a local disk it takes "
+        "microseconds, on a network filesystem it can take seconds, and the code does not say which. A chain that "
+        "reaches a sleep, HTTP, a socket, a process, a cache, mail or a database driver stays a `warning`."
     ),
     fix="call it as `await sync_to_async({call})(...)` or `await asyncio.to_thread({call}, ...)`",
     how_to_fix="Call the helper through `sync_to_async` or `asyncio.to_thread` (`await asyncio.to_thread(helper, ...)`), or give the helper an async form.",
@@ -198,9 +211,91 @@ TRANSITIVE_BLOCKING = Rule(
                 if request.GET.get("wait"):
                     await sync_to_async(warm_cache)(True)
                 else:
-                    warm_cache(False)  # expect: DPL131
+                    warm_cache(False)  # expect: DPL131 severity=info
             """,
             note="reported at `info`: the other branch runs the same helper with `sync_to_async`",
+        ),
+        Invalid(
+            {
+                "app/telemetry.py": """
+                    import os
+                    import uuid
+                    from pathlib import Path
+
+                    ID_FILE = Path.home() / ".app" / "server_id"
+
+                    def server_id():
+                        if ID_FILE.exists():
+                            with open(ID_FILE) as handle:
+                                return handle.read().strip()
+                        return str(uuid.uuid4())
+
+                    def record(event):
+                        return {"event": event, "server": server_id(), "cwd": os.getcwd()}
+                """,
+                "app/views.py": """
+                    from .telemetry import record
+
+                    async def search(request):
+                        record("search")  # expect: DPL131 severity=info
+                        return request.GET["q"]
+                """,
+            },
+            id="a chain that ends only in reading a small local file and Path.exists is info",
+        ),
+        Invalid(
+            {
+                "app/telemetry.py": """
+                    import requests
+                    from pathlib import Path
+
+                    ID_FILE = Path.home() / ".app" / "server_id"
+
+                    def server_id():
+                        return ID_FILE.read_text() if ID_FILE.exists() else "unknown"
+
+                    def record(event):
+                        return {"event": event, "server": server_id()}
+
+                    def record_and_send(event):
+                        payload = record(event)
+                        requests.post("https://telemetry.example.com", json=payload)
+                        return payload
+
+                    def ping():
+                        return requests.get("https://telemetry.example.com/ping").ok
+                """,
+                "app/views.py": """
+                    from .telemetry import ping, record_and_send
+
+                    async def search(request):
+                        record_and_send("search")  # expect: DPL131 severity=warning
+                        ping()  # expect: DPL131 severity=warning
+                        return request.GET["q"]
+                """,
+            },
+            id="a chain that reaches HTTP stays a warning, also when it reads a local file on the way",
+        ),
+        Valid(
+            {
+                "app/telemetry.py": """
+                    import os
+                    from pathlib import Path
+
+                    def id_file():
+                        return Path("~/.app").expanduser().joinpath("server_id")
+
+                    def env_file():
+                        return os.path.join(os.path.expanduser("~"), ".app", "env")
+                """,
+                "app/views.py": """
+                    from .telemetry import env_file, id_file
+
+                    async def search(request):
+                        return str(id_file()), env_file()
+                """,
+            },
+            id="a helper that only builds paths (expanduser, joinpath, os.path.join) touches no disk",
         ),
         Valid(
             """
@@ -221,6 +316,9 @@ TRANSITIVE_BLOCKING = Rule(
         ),
     ],
     known_problems=(
+        "A chain that ends only in file work is `info` because the linter cannot see the disk: on NFS, SMB or a "
+        "FUSE mount of object storage, and for a Django storage backend that is remote, the same call can block "
+        "for seconds (use `--fail-level info` where that is your deployment). "
         "A direct call to a helper that the same async function also runs with `sync_to_async` or "
         "`asyncio.to_thread` is reported at `info` (the author has reasoned about it); a chain that merely passes "
         "through some other offloaded function is not softened. "
@@ -258,8 +356,8 @@ class ChainFinder:
                 if _is_generator(callee):
                     continue
                 deeper = self.reason(callee, depth + 1)
-                if deeper is not None and (found is None or deeper.is_orm):
-                    found = Reason((callee.function.name, *deeper.chain), deeper.is_orm)
+                if deeper is not None and (found is None or deeper.weight > found.weight):
+                    found = Reason((callee.function.name, *deeper.chain), deeper.is_orm, deeper.local_file)
                     if found.is_orm:
                         break
         self.memo[key] = found
@@ -277,8 +375,11 @@ class ChainFinder:
         for call in self.model.calls_in(function):
             if django_api.querying_function(call.callee, call.entered) is not None:
                 return Reason((call.text,), True)
-            if blocking is None and not call.awaited and self.model.blocking_call(call.callee) is not None:
-                blocking = Reason((call.text,), False)
+            if call.awaited or (known := self.model.blocking_call(call.callee)) is None:
+                continue
+            reason = Reason((call.text,), False, known.category in LOCAL_FILE_CATEGORIES)
+            if blocking is None or reason.weight > blocking.weight:
+                blocking = reason
         return blocking
 
 
@@ -318,4 +419,6 @@ def transitive_calls(model: ProjectModel) -> Iterator[Finding]:
                       f"reach {reason.chain[-1]}, run it the same way"),
             )  # fmt: skip
             continue
-        yield rule.finding(facts.path, call.span, call=call.text, scope=scope, chain=chain)
+        # A chain that ends only in file work is `info`, as DPL114 is: fast on a local disk, slow on a network one.
+        severity = "info" if reason.local_file else None
+        yield rule.finding(facts.path, call.span, severity=severity, call=call.text, scope=scope, chain=chain)
