@@ -399,6 +399,19 @@ _methods(_services.STORAGE_OBJECTS, _services.STORAGE_FILESYSTEM_METHODS, "files
 
 BLOCKING_CALLS: tuple[BlockingCall, ...] = tuple(_rows)
 
+# File and filesystem work is the local disk's, microseconds (DPL114, and DPL131 for a chain ending there, report
+# it at `info`), except through a storage object that STORAGES may make remote: `default_storage` and the static
+# files' storage are S3 or GCS in many deployments (django-storages), where `exists()` is an HTTP request. Only
+# FileSystemStorage is surely the disk.
+LOCAL_FILE_CATEGORIES = frozenset({"file", "filesystem"})
+_MAYBE_REMOTE_STORAGES = tuple(
+    f"{name}." for name in _services.STORAGE_OBJECTS if not name.endswith(".FileSystemStorage")
+)
+
+
+def is_local_file_work(call: BlockingCall) -> bool:
+    return call.category in LOCAL_FILE_CATEGORIES and not call.qualname.startswith(_MAYBE_REMOTE_STORAGES)
+
 
 # What is a concrete `pathlib.Path` (CPython Lib/pathlib: `PurePath` and its flavours do no I/O, so they are never
 # typed). `p / "x"` is a Path when `p` is one (`__truediv__`), and `"x" / p` too (`__rtruediv__`); so are `p.parent`

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from django_protolint.findings import Finding, Fix
 from django_protolint.fixes.edits import awaited, replace
 from django_protolint.fixes.imports import released, spelling
-from django_protolint.knowledge.blocking import FACTORY_RETURNS
+from django_protolint.knowledge.blocking import FACTORY_RETURNS, is_local_file_work
 from django_protolint.project.model import ProjectModel
 from django_protolint.rules.base import Example, FixSafety, Gates, Invalid, Rule, Valid, check
 from django_protolint.source.facts import CallFact, FileFacts
@@ -422,6 +422,19 @@ FILESYSTEM = _blocking_rule(
             },
             note="`str.replace` on a setting that is a string, not `Path.replace`",
         ),
+        Invalid(
+            """
+            from django.core.files.storage import FileSystemStorage, default_storage
+
+            local = FileSystemStorage(location="/srv/media")
+
+            async def upload(request, name):
+                if default_storage.exists(name):  # expect: DPL114 severity=warning
+                    return "taken"
+                return local.exists(name)  # expect: DPL114 severity=info
+            """,
+            id="default_storage may be remote (S3 through STORAGES): a warning; FileSystemStorage is the local disk",
+        ),
     ),
     how="Run the query in a thread: `await asyncio.to_thread(os.path.exists, path)`.",
     links=("https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread",),
@@ -429,7 +442,9 @@ FILESYSTEM = _blocking_rule(
     known_problems=(
         "A static linter cannot see whether a path is on a local disk or a network mount, so these findings are "
         "`info` and do not fail a run at the default `--fail-level warning`; where your media or cache directories "
-        "live on NFS or object storage, run with `--fail-level info` so that they fail it."
+        "live on NFS or object storage, run with `--fail-level info` so that they fail it. A query through "
+        "`default_storage` or the static files' storage is a `warning`: STORAGES may make it S3, where "
+        "`exists()` is an HTTP request."
     ),
     ids=(
         "os.path.exists and os.listdir in an async view",
@@ -717,12 +732,14 @@ def blocking_calls(model: ProjectModel) -> Iterator[Finding]:
         ):
             continue
         rule = RULE_BY_CATEGORY[blocking.category]
+        # DPL114 is `info` for the local disk; a storage that STORAGES may make remote is a network call
+        severity = "warning" if rule is FILESYSTEM and not is_local_file_work(blocking) else None
         fix = None
         if call.callee == "time.sleep" and not call.in_generator:
             fix = _sleep_fix(facts, call)
         yield rule.finding(
             facts.path, call.span, call=call.text, scope=f"async function `{call.scope.function}`",
-            advice=blocking.alternative, fix=fix,
+            advice=blocking.alternative, fix=fix, severity=severity,
         )  # fmt: skip
 
 

@@ -12,20 +12,18 @@ from dataclasses import dataclass
 
 from django_protolint.findings import Finding
 from django_protolint.knowledge import asyncio_api, django_api
+from django_protolint.knowledge.blocking import is_local_file_work
 from django_protolint.project.model import ProjectFunction, ProjectModel
 from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check
 
 MAX_DEPTH = 8  # deeper chains exist, but a finding 8 calls away is more noise than help
-# DPL113/DPL114's categories: opening a file or asking the filesystem about a path. On a local disk that is
-# microseconds, and nothing in the code says whether the disk is local, so a chain that ends only there is `info`.
-LOCAL_FILE_CATEGORIES = frozenset({"file", "filesystem"})
 
 
 @dataclass(frozen=True)
 class Reason:
     chain: tuple[str, ...]  # function names from the callee down to the operation
     is_orm: bool
-    local_file: bool = False  # the operation is file or filesystem work (LOCAL_FILE_CATEGORIES)
+    local_file: bool = False  # the operation is local file or filesystem work (knowledge/blocking.is_local_file_work)
 
     @property
     def weight(self) -> int:
@@ -245,6 +243,23 @@ TRANSITIVE_BLOCKING = Rule(
         ),
         Invalid(
             {
+                "app/avatars.py": """
+                    from django.core.files.storage import default_storage
+
+                    def store(name, content):
+                        return default_storage.save(f"avatars/{name}", content)
+                """,
+                "app/views.py": """
+                    from .avatars import store
+
+                    async def upload(request):
+                        return store("me.png", request.FILES["avatar"])  # expect: DPL131 severity=warning
+                """,
+            },
+            id="a chain that ends in default_storage stays a warning: STORAGES may make it S3, where save() is HTTP",
+        ),
+        Invalid(
+            {
                 "app/telemetry.py": """
                     import requests
                     from pathlib import Path
@@ -317,8 +332,9 @@ TRANSITIVE_BLOCKING = Rule(
     ],
     known_problems=(
         "A chain that ends only in file work is `info` because the linter cannot see the disk: on NFS, SMB or a "
-        "FUSE mount of object storage, and for a Django storage backend that is remote, the same call can block "
-        "for seconds (use `--fail-level info` where that is your deployment). "
+        "FUSE mount of object storage the same call can block for seconds (use `--fail-level info` where that is "
+        "your deployment). Django's `default_storage` and the static files' storage are not taken for the local "
+        "disk (STORAGES may make them S3): a chain ending there stays a `warning`. "
         "A direct call to a helper that the same async function also runs with `sync_to_async` or "
         "`asyncio.to_thread` is reported at `info` (the author has reasoned about it); a chain that merely passes "
         "through some other offloaded function is not softened. "
@@ -377,7 +393,7 @@ class ChainFinder:
                 return Reason((call.text,), True)
             if call.awaited or (known := self.model.blocking_call(call.callee)) is None:
                 continue
-            reason = Reason((call.text,), False, known.category in LOCAL_FILE_CATEGORIES)
+            reason = Reason((call.text,), False, is_local_file_work(known))
             if blocking is None or reason.weight > blocking.weight:
                 blocking = reason
         return blocking
