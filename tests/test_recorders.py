@@ -28,7 +28,8 @@ def test_every_recorder_module_is_part_of_the_pass() -> None:
 
 
 def test_recorders_write_only_file_facts_fields() -> None:
-    fields = {field.name for field in dataclasses.fields(FileFacts)}
+    # `calls` is no field: parse.build_facts packs what the recorders found into `packed_calls` (FileFacts.calls)
+    fields = {field.name for field in dataclasses.fields(FileFacts)} - {"packed_calls"} | {"calls"}
     written = {
         name
         for path in [*SOURCE.glob("record_*.py"), SOURCE / "walk.py"]
