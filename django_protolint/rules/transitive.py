@@ -258,6 +258,29 @@ TRANSITIVE_BLOCKING = Rule(
             },
             id="a chain that ends in default_storage stays a warning: STORAGES may make it S3, where save() is HTTP",
         ),
+        Valid(
+            {
+                "app/avatars.py": """
+                    from django.core.files.storage import default_storage
+
+                    def store(name, content):
+                        return default_storage.save(f"avatars/{name}", content)
+
+                    def avatar_url(name):
+                        return default_storage.url(f"avatars/{name}")  # string work on FileSystemStorage
+                """,
+                "app/views.py": """
+                    from asgiref.sync import sync_to_async
+
+                    from .avatars import avatar_url, store
+
+                    async def upload(request):
+                        name = await sync_to_async(store)("me.png", request.FILES["avatar"])
+                        return avatar_url(name)
+                """,
+            },
+            id="the storage helper run with sync_to_async, and a helper that only builds a storage URL",
+        ),
         Invalid(
             {
                 "app/telemetry.py": """
