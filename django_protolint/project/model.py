@@ -32,7 +32,12 @@ from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION
 from django_protolint.project.deploy.entrypoint import AppProblem, app_problem
 from django_protolint.project.deploy.environment import path_signal
 from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
-from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to, merge_loaded_configs
+from django_protolint.project.deploy.project import (
+    apply_gunicorn_config,
+    belongs_to,
+    image_copies,
+    merge_loaded_configs,
+)
 from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.project.django_project import DjangoProject, build_projects
 from django_protolint.project.models import ModelRelations
@@ -129,7 +134,9 @@ class ProjectModel:
             entries.extend(read_deployment(path, text, script, top, self.template_for(path)))
         for facts in self.files:
             entries.extend(python_starts(facts))
-        entries = _one_finding_per_script(merge_loaded_configs(entries), followed, top)
+        entries = _one_finding_per_script(
+            merge_loaded_configs(entries, image_copies(self.deployment_texts)), followed, top
+        )
         by_path = self._files_by_path
         return [apply_gunicorn_config(entry, by_path) if isinstance(entry, Deployment) else entry for entry in entries]
 
