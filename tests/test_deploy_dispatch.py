@@ -112,6 +112,29 @@ def test_labels_alternatives_quotes_and_one_line_arms():
     assert (other.server.server, other.server.app) == ("gunicorn", "shop.wsgi")
 
 
+def test_an_arm_that_does_not_exec_goes_on_after_esac():
+    script = 'case "$1" in\n  migrate) python manage.py migrate ;;\n  *) echo "starting $1" ;;\nesac\nexec "$@"\n'
+    found = dispatched(script, ["gunicorn", "shop.wsgi"])
+    assert found is not None and found.label == "*" and found.server is not None
+    assert (found.server.server, found.server.app) == ("gunicorn", "shop.wsgi")
+    # an arm that exits does not
+    ending = script.replace('*) echo "starting $1" ;;', '*) echo "unknown $1"; exit 1 ;;')
+    found = dispatched(ending, ["gunicorn", "shop.wsgi"])
+    assert found is not None and found.server is None
+
+
+def test_an_arm_that_runs_a_project_script_is_followed():
+    script = 'case "$1" in\n  web) exec /app/bin/start-web.sh ;;\n  worker) exec celery -A shop worker ;;\nesac\n'
+    start = "#!/bin/sh\nexec gunicorn shop.asgi:application -k uvicorn_worker.UvicornWorker\n"
+
+    def lookup(reference: str) -> str | None:
+        return start if reference.endswith("start-web.sh") else None
+
+    found = dispatched(script, ["web"], lookup)
+    assert found is not None and found.server is not None and found.server.protocol == "asgi"
+    assert dispatched(script, ["web"]) == dispatched(script, ["web"], lambda reference: None)  # unread: no server
+
+
 def _rows(dockerfile: str, scripts: dict[str, str]) -> list[tuple[object, ...]]:
     def lookup(reference: str) -> str | None:
         return scripts.get(reference.rsplit("/", 1)[-1])

@@ -28,7 +28,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from django_protolint.project.deploy.base import logical_lines
+from django_protolint.project.deploy.base import ScriptLookup, logical_lines
 from django_protolint.project.deploy.commands import ServerCommand, parse_command
 from django_protolint.project.deploy.shell import expanded_lines
 
@@ -50,9 +50,10 @@ class Dispatched:
     server: ServerCommand | None
 
 
-def dispatched(script: str, arguments: list[str]) -> Dispatched | None:
+def dispatched(script: str, arguments: list[str], scripts: ScriptLookup | None = None) -> Dispatched | None:
     """The arm of the script's top-level `case "$1" in` the arguments select; None when the script has no such
-    dispatch or no arm's pattern matches (the arguments are then no sub-command of it)."""
+    dispatch or no arm's pattern matches (the arguments are then no sub-command of it). `scripts`: the project's
+    scripts, for an arm that runs one (`web) exec ./bin/start-web.sh ;;`)."""
     if not arguments:
         return None
     lines = _joined_strings(list(logical_lines(script)))
@@ -60,8 +61,15 @@ def dispatched(script: str, arguments: list[str]) -> Dispatched | None:
     arm = _arm(lines, arguments[0])
     if arm is None:
         return None
-    label, line, body = arm
-    return Dispatched(label, line, _server(body, arguments, functions, 0))
+    label, line, body, after = arm
+    server = _server(body, arguments, functions, 0, scripts)
+    if server is None and not any(_ENDS.search(text.strip()) for _, text in body):
+        # an arm that neither execs nor exits (`*) echo "starting" ;;`) goes on after `esac`
+        server = _server(after, arguments, functions, 0, scripts)
+    return Dispatched(label, line, server)
+
+
+_ENDS = re.compile(r"(^|[;&|]\s*)(exec|exit|return)(\s|;|$)")
 
 
 def dispatches(script: str) -> bool:
@@ -123,19 +131,25 @@ def _functions(lines: list[tuple[int, str]]) -> dict[str, list[tuple[int, str]]]
     return found
 
 
-def _arm(lines: list[tuple[int, str]], word: str) -> tuple[str, int, list[tuple[int, str]]] | None:
-    """(pattern, line, body) of the arm of the first top-level `case "$1" in` that matches `word`."""
+_Arm = tuple[str, int, list[tuple[int, str]], list[tuple[int, str]]]
+
+
+def _arm(lines: list[tuple[int, str]], word: str) -> _Arm | None:
+    """(pattern, line, body, the lines after `esac`) of the arm of the first `case "$1" in` that matches `word`."""
     start = next((index for index, (_, text) in enumerate(lines) if _CASE.match(text.strip())), None)
     if start is None:
         return None
     arms: list[tuple[str, int, list[tuple[int, str]]]] = []
     depth = 0
     current: tuple[str, int, list[tuple[int, str]]] | None = None
-    for number, text in lines[start + 1 :]:
+    after: list[tuple[int, str]] = []
+    for index in range(start + 1, len(lines)):
+        number, text = lines[index]
         stripped = text.strip()
         if not stripped or stripped.startswith("#"):
             continue
         if depth == 0 and stripped == "esac":
+            after = lines[index + 1 :]
             break
         if current is None:
             match = _LABEL.match(stripped)
@@ -157,10 +171,10 @@ def _arm(lines: list[tuple[int, str]], word: str) -> tuple[str, int, list[tuple[
         if ending:
             current = None
     patterns = [(arm, [p.strip().strip("\"'") for p in arm[0].split("|")]) for arm in arms]
-    for arm, alternatives in patterns:
-        if any(p != "*" and fnmatch.fnmatchcase(word, p) for p in alternatives):
-            return arm
-    return next((arm for arm, alternatives in patterns if "*" in alternatives), None)
+    chosen = next((arm for arm, alternatives in patterns
+                   if any(p != "*" and fnmatch.fnmatchcase(word, p) for p in alternatives)), None)  # fmt: skip
+    chosen = chosen or next((arm for arm, alternatives in patterns if "*" in alternatives), None)
+    return None if chosen is None else (*chosen, after)
 
 
 _CASE_OPEN = re.compile(r"^case\s+.+\s+in\s*$")
@@ -238,8 +252,22 @@ def _word(token: str) -> str | None:
     return None if "$" in word or "`" in word else word
 
 
+def _script_server(words: list[str], scripts: ScriptLookup) -> ServerCommand | None:
+    """`exec ./bin/start-web.sh`, `bash /app/run-web.sh`: a script named by its path the project holds."""
+    words = words[1:] if words[0] == "exec" else words
+    candidate = words[1] if words and words[0].rsplit("/", 1)[-1] in ("sh", "bash") and len(words) > 1 else None
+    candidate = candidate or (words[0] if words else "")
+    if "/" not in candidate and not candidate.endswith(".sh"):
+        return None  # a bare word is a program on the PATH, not a file of the project
+    # imported here: the formats package's Dockerfile reader imports this module
+    from django_protolint.project.deploy.formats.follow import script_command
+
+    text = scripts(candidate)
+    return script_command(text, None)[0] if text is not None else None
+
+
 def _server(body: list[tuple[int, str]], arguments: list[str], functions: dict[str, list[tuple[int, str]]],
-            depth: int) -> ServerCommand | None:  # fmt: skip
+            depth: int, scripts: ScriptLookup | None) -> ServerCommand | None:  # fmt: skip
     """The last server the lines start, with the arguments as their positional parameters."""
     substituted = [(number, _positional(text, arguments)) for number, text in body]
     # a string joined across lines stays one line for the script reader
@@ -254,7 +282,9 @@ def _server(body: list[tuple[int, str]], arguments: list[str], functions: dict[s
             except ValueError:
                 words = []
             if words and words[0] in functions:
-                parsed = _server(functions[words[0]], words[1:], functions, depth + 1)
+                parsed = _server(functions[words[0]], words[1:], functions, depth + 1, scripts)
+            elif words and scripts is not None:
+                parsed = _script_server(words, scripts)
         if parsed is not None:
             found = parsed
     return found

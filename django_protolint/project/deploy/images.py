@@ -98,7 +98,7 @@ def _served(
     name, script = entrypoint_script(entrypoint[1], scripts)
     if script is None:
         return None
-    sub = dispatched(script, arguments)
+    sub = dispatched(script, arguments, scripts)
     if sub is None or sub.server is None:
         return None
     note = (f"`{arguments[0]}` is a sub-command of {dockerfile}'s ENTRYPOINT script `{basename(name or '')}`: "

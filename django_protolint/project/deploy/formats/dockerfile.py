@@ -99,7 +99,7 @@ def _docker_command(stage: Stage, env: dict[str, str],
         name, script = entrypoint_script(entrypoint[1], scripts)
         if script is not None and cmd is not None and cmd_argv is not None:
             # `CMD ["gunicorn"]` naming an arm of the script's `case "$1" in`: what that arm runs serves
-            sub = dispatched(script, cmd_argv)
+            sub = dispatched(script, cmd_argv, scripts)
             if sub is not None:
                 if sub.server is None:
                     return None  # a sub-command that starts no server we can read (a worker, a shell)
