@@ -1,4 +1,4 @@
-"""fixtures/deploy_entrypoint_subcommand: baserow's shape. backend/Dockerfile's last stage is `CMD ["gunicorn"]`
+"""fixtures/image_entrypoint_subcommand: baserow's shape. backend/Dockerfile's last stage is `CMD ["gunicorn"]`
 under `ENTRYPOINT [tini, --, /bin/bash, /shop/backend/docker/docker-entrypoint.sh]`; the script dispatches on
 `case "$1" in`, and its `gunicorn)` arm calls run_backend_server asgi, which execs gunicorn with the uvicorn worker
 on shop.asgi:application (`gunicorn-wsgi)`: shop.wsgi:application). A Helm chart runs the image twice, `args:
