@@ -30,10 +30,17 @@ from django_protolint.project.dependencies import (
     version_range,
 )
 from django_protolint.project.deploy.base import DEVELOPMENT, PRODUCTION
+from django_protolint.project.deploy.dispatch import dispatches
 from django_protolint.project.deploy.entrypoint import AppProblem, app_problem
 from django_protolint.project.deploy.environment import path_signal
 from django_protolint.project.deploy.files import Deployment, DeployProblem, python_starts, read_deployment
-from django_protolint.project.deploy.project import apply_gunicorn_config, belongs_to, merge_loaded_configs
+from django_protolint.project.deploy.images import image_arguments
+from django_protolint.project.deploy.project import (
+    apply_gunicorn_config,
+    belongs_to,
+    image_copies,
+    merge_loaded_configs,
+)
 from django_protolint.project.deploy.templated import rendered_text
 from django_protolint.project.django_project import DjangoProject, build_projects
 from django_protolint.project.models import ModelRelations
@@ -123,8 +130,13 @@ class ProjectModel:
             name = reference.rsplit("/", 1)[-1]
             # `./bin/mathesar` installed at build time from `build-scripts/bin/mathesar.sh`: the source keeps the
             # extension the packaged copy drops.
-            path = (reference.lstrip("./") if reference.lstrip("./") in self.deployment_texts else by_name.get(name)
-                    or (by_name.get(f"{name}.sh") if name and "." not in name else None))  # fmt: skip
+            # `/baserow/backend/docker/docker-entrypoint.sh` in the image: the longest tail the repository has
+            # beats another directory's file of the same name (web-frontend/docker/docker-entrypoint.sh).
+            parts = [part for part in reference.split("/") if part not in ("", ".")]
+            tail = next((joined for index in range(len(parts) - 1)
+                         if (joined := "/".join(parts[index:])) in self.deployment_texts), None)  # fmt: skip
+            path = tail or (by_name.get(name)
+                            or (by_name.get(f"{name}.sh") if name and "." not in name else None))  # fmt: skip
             if path is None:
                 return None
             followed.add(path)
@@ -137,7 +149,14 @@ class ProjectModel:
             entries.extend(read_deployment(path, text, script, top, self.template_for(path)))
         for facts in self.files:
             entries.extend(python_starts(facts))
-        entries = _one_finding_per_script(merge_loaded_configs(entries), followed, top)
+        entries.extend(image_arguments(self.deployment_texts, script, top))  # Helm `args:` to a built image
+        # An entrypoint that dispatches on `case "$1"` starts what its caller's arguments select (deploy/dispatch.py):
+        # the caller's line stands for it; its own last server is only one of its sub-commands.
+        dispatchers = {path for path in followed if dispatches(self.deployment_texts[path])}
+        entries = [entry for entry in entries if not (isinstance(entry, Deployment) and entry.path in dispatchers)]
+        entries = _one_finding_per_script(
+            merge_loaded_configs(entries, image_copies(self.deployment_texts)), followed, top
+        )
         by_path = self._files_by_path
         return [apply_gunicorn_config(entry, by_path) if isinstance(entry, Deployment) else entry for entry in entries]
 

@@ -15,7 +15,9 @@ every finding keeps the line (and, outside replaced expressions, the column) the
   inside a string literal the exact value (the string means what the rendered file says, its columns move);
 - `{% raw %}` keeps its content as written; other tags (`{% now %}`, `{% set %}`, `{% for %}`) are blanked.
 Whatever could not be evaluated (an undefined name, a filter of a cookiecutter extension) takes the first arm or a
-placeholder, and the rendering says it was made with assumptions.
+placeholder, and the rendering says it was made with assumptions. An undecidable development switch
+(`{% if kube_dev | bool %}`, knowledge/template_switches.py) is taken as off instead: its arm is the development
+rendering, the other one what production runs.
 
 cookiecutter.json's defaults are cookiecutter's: a list's first item; a string that is itself a template is rendered
 over the options before it, in order (cookiecutter's prompt order).
@@ -136,6 +138,9 @@ class Block:
     chosen: int | None = None  # the arm rendered; None: none (every condition false, no else)
     known: bool = True  # every condition up to the chosen arm evaluated
     line: int = 0  # of the `{% if %}`
+    # The undecidable development switch (`kube_dev | bool`) that chose the arm: read as off, the production
+    # rendering (knowledge/template_switches.py).
+    switch: str | None = None
 
     def label(self, arm: int) -> str:
         """How `report` names an arm: its condition, or what `else` means."""
@@ -263,21 +268,101 @@ def _choose(block: Block, defaults: Defaults, choices: dict[int, int] | None, as
     if choices is not None and block.index in choices:
         block.chosen = current if choices[block.index] == current else None
         return
-    if not block.known:
+    if block.chosen is not None:
         return  # the first arm was taken for want of knowing
     condition = block.arms[current].condition
     if condition is None:
         block.chosen = current
         return
     known, value = evaluate(condition, defaults)
-    if not known:  # the first arm that may be true is taken
+    if not known:
         block.known = False
-        if outer:
+        switch = development_switch(condition)
+        if switch is not None:  # a development switch: off, as the production rendering has it
+            block.switch = block.switch or condition
+            if outer:
+                assumptions.append(f"`{condition}` could not be evaluated: a development switch, taken as off")
+            if switch:  # `not kube_dev`: true with the switch off
+                block.chosen = current
+            return
+        if outer:  # the first arm that may be true is taken
             assumptions.append(f"`{condition}` could not be evaluated: the first arm it may select")
         block.chosen = current
         return
     if value:
         block.chosen = current
+
+
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_FALSE_VALUES = frozenset({"", "n", "no", "false", "off", "0", "none"})
+
+
+def _words_of(name: str) -> set[str]:
+    """`kube_dev` → {kube, dev}; `useReloader` → {use, reloader}."""
+    return {word.lower() for word in _WORD.findall(name)}
+
+
+def development_switch(condition: str) -> bool | None:
+    """Whether the condition is a development switch (knowledge/template_switches.py), as its value with the
+    switch off: False for `kube_dev | bool` (its arm is development), True for `not debug` (its arm is what runs
+    in production); None when it is no such switch or its value does not follow from the switch alone."""
+    from jinja2 import nodes
+
+    try:
+        test = _environment().parse(f"{{% if {condition} %}}{{% endif %}}").body[0].test
+    except Exception:  # noqa: BLE001 - syntax of an extension: not a switch we can read
+        return None
+    polarity = _polarity(test, nodes)
+    return None if polarity is None else polarity < 0
+
+
+def _is_switch_name(node: Any, nodes: Any) -> bool:
+    name = node.name if isinstance(node, nodes.Name) else node.attr if isinstance(node, nodes.Getattr) else None
+    return name is not None and bool(_words_of(name) & _switch_words())
+
+
+def _polarity(node: Any, nodes: Any) -> int | None:
+    """+1: the node is true only with development on; -1: true with it off (production); None: neither."""
+    if _is_switch_name(node, nodes):
+        return 1
+    if isinstance(node, nodes.Filter) and node.name in ("bool", "int", "default", "d") and node.node is not None:
+        return _polarity(node.node, nodes)
+    if isinstance(node, nodes.Not):
+        inner = _polarity(node.node, nodes)
+        return None if inner is None else -inner
+    if isinstance(node, (nodes.And, nodes.Or)):
+        sides = (_polarity(node.left, nodes), _polarity(node.right, nodes))
+        # `dev and x` is false with dev off; `not dev or x` is true with it off.
+        decisive = 1 if isinstance(node, nodes.And) else -1
+        if decisive in sides:
+            return decisive
+        return sides[0] if sides[0] == sides[1] else None
+    if isinstance(node, nodes.Compare) and len(node.ops) == 1 and node.ops[0].op in ("eq", "ne"):
+        return _compared(node.expr, node.ops[0].expr, node.ops[0].op == "ne", nodes)
+    return None
+
+
+def _compared(left: Any, right: Any, negated: bool, nodes: Any) -> int | None:
+    """`kube_dev == 'yes'`, `env == 'development'`, `debug != false`."""
+    for variable, constant in ((left, right), (right, left)):
+        if not isinstance(constant, nodes.Const):
+            continue
+        value = str(constant.value).lower() if constant.value is not None else ""
+        if _polarity(variable, nodes) == 1:
+            polarity = -1 if value in _FALSE_VALUES else 1
+        elif isinstance(constant.value, str) and _words_of(constant.value) & _switch_words():
+            polarity = 1  # `environment == 'development'`
+        else:
+            continue
+        return -polarity if negated else polarity
+    return None
+
+
+@lru_cache(maxsize=1)
+def _switch_words() -> frozenset[str]:
+    from django_protolint.knowledge.template_switches import DEVELOPMENT_SWITCH_WORDS
+
+    return frozenset(DEVELOPMENT_SWITCH_WORDS)
 
 
 def _text_of(value: Any) -> str:

@@ -81,10 +81,42 @@ def _loaded_config(deployment: Deployment) -> bool:
     return deployment.command.config_file == deployment.path
 
 
-def merge_loaded_configs(entries: list[Deployment | DeployProblem]) -> list[Deployment | DeployProblem]:
+# `COPY deploy/uwsgi.ini /etc/app/uwsgi.ini`, `ADD --chown=x:y files/uwsgi.ini /etc/tower/` (one source, no
+# template value): where an image puts a file of the repository.
+_COPY = re.compile(r"^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*([^\s\[{$]+)\s+(/[^\s{$]+)\s*$", re.I | re.M)
+
+
+def image_copies(texts: Mapping[str, str]) -> dict[str, str]:
+    """Absolute path in an image -> the repository file a Dockerfile (or a Dockerfile template) copies there. The
+    build context is the Dockerfile's directory or one above it (`docker build -f tools/x/Dockerfile .`): the
+    nearest one that holds the source, and only when the repository has that file."""
+    copies: dict[str, str] = {}
+    for path, text in texts.items():
+        name = path.rsplit("/", 1)[-1]
+        if not name.startswith(("Dockerfile", "Containerfile")) and not name.lower().endswith(".dockerfile"):
+            continue
+        for match in _COPY.finditer(text):
+            source, destination = match.groups()
+            if destination.endswith("/"):
+                destination += source.rsplit("/", 1)[-1]
+            context = _directory(path)
+            while True:
+                candidate = posixpath.normpath(posixpath.join(context, source))
+                if candidate in texts:
+                    copies.setdefault(destination, candidate)
+                    break
+                if context == ".":
+                    break
+                context = _directory(context)
+    return copies
+
+
+def merge_loaded_configs(entries: list[Deployment | DeployProblem],
+                         copies: Mapping[str, str] | None = None) -> list[Deployment | DeployProblem]:  # fmt: skip
     """`uwsgi --ini uwsgi.ini` in a Dockerfile and uwsgi.ini itself are one server: the command (the line to
     change) completed by the file's app and loop engine, with the file as evidence. The file stays a deployment
-    of its own only when no command of its environment loads it (a Makefile's dev target, say)."""
+    of its own only when no command of its environment loads it (a Makefile's dev target, say). `copies`: where
+    the images put repository files (`uwsgi /etc/tower/uwsgi.ini` loads what a Dockerfile ADDs there)."""
     configs = {entry.path: entry for entry in entries if isinstance(entry, Deployment) and _loaded_config(entry)}
     absorbed: set[tuple[str, str]] = set()  # (config path, environment of a command that loads it)
     merged: list[Deployment | DeployProblem] = []
@@ -93,6 +125,8 @@ def merge_loaded_configs(entries: list[Deployment | DeployProblem]) -> list[Depl
         # `uwsgi --ini uwsgi.ini:prod` reads the [prod] section of uwsgi.ini
         wanted = re.sub(r"(\.(ini|ya?ml|xml|json)):[^/]*$", r"\1", option) if option else None
         found = _project_path(wanted, _directory(entry.path), configs) if wanted else None
+        if found is None and wanted and (copied := (copies or {}).get(posixpath.normpath(wanted))) in configs:
+            found = copied
         config = configs.get(found) if found else None
         if config is None or not isinstance(entry, Deployment) or config.command.server != entry.command.server:
             merged.append(entry)

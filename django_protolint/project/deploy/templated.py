@@ -5,7 +5,8 @@ file is read as it renders with cookiecutter.json's defaults (source/template.py
 keeps its line); each arm the defaults do not select is read in a rendering that takes it, and the servers only
 that arm starts come back marked as an `alternative` (the arm's condition). The verdict counts the default
 rendering and lists the alternatives; rules never report on them. Without a cookiecutter.json (a Jinja template of
-some other tool) no condition can be evaluated: the first arm stands for the file, marked unsure.
+some other tool) no condition can be evaluated: the first arm stands for the file, marked unsure; when the
+condition is a development switch (`kube_dev | bool`), the arm it does not guard does (source/template.py).
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ def read_templated(path: str, text: str, scripts: ScriptLookup, top: str | None,
                 if block.known and template is not None:
                     note = f"template arm `{block.label(chosen)}`, which cookiecutter.json's defaults select"
                     entry = replace(entry, why=f"{entry.why}; {note}" if entry.why else note)
+                elif block.switch is not None:  # the production rendering: the development switch off
+                    note = (
+                        f"template arm `{block.label(chosen)}`: `{block.switch}` is a development switch, taken as off"
+                    )
+                    entry = replace(entry, why=f"{entry.why}; {note}" if entry.why else note, certain=False)
                 else:  # the first arm stands for the file: we cannot tell which one a rendering keeps
                     note = f"one arm of a template (`{block.label(chosen)}`), taken without knowing the options"
                     entry = replace(entry, why=f"{entry.why}; {note}" if entry.why else note, certain=False)

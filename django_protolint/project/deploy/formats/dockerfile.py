@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django_protolint.knowledge.servers import COMMAND_PREFIXES, LAUNCHERS, UNKNOWN
 from django_protolint.project.deploy.base import (
     Deployment,
     DeploymentFormat,
@@ -15,8 +16,11 @@ from django_protolint.project.deploy.base import (
     environment_of,
     logical_lines,
 )
-from django_protolint.project.deploy.commands import ServerCommand, parse_argv, parse_command
+from django_protolint.project.deploy.commands import ServerCommand, parse_argv, parse_command, split_shell
+from django_protolint.project.deploy.dispatch import dispatched
 from django_protolint.project.deploy.formats.follow import make_target, script_command, via_script
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 
 
 def _instruction_argv(arguments: str) -> list[str] | str:
@@ -33,7 +37,7 @@ def _instruction_argv(arguments: str) -> list[str] | str:
 
 
 @dataclass
-class _Stage:
+class Stage:
     env: dict[str, str]
     cmd: tuple[int, list[str] | str] | None = None
     entrypoint: tuple[int, list[str] | str] | None = None
@@ -44,8 +48,18 @@ def read_dockerfile(path: str, text: str, scripts: ScriptLookup) -> Found:
     # (`~/dev/shop/Dockerfile`, `/tmp/ci/...`) and says nothing about this image.
     parent = basename(path.rsplit("/", 1)[0]) if "/" in path else ""
     environment = environment_of(basename(path).removeprefix("Dockerfile"), parent)
-    stages: dict[str, _Stage] = {}
-    stage = _Stage({})
+    stage = final_stage(text)
+    env = {name: value for name, value in stage.env.items() if name in ("GUNICORN_CMD_ARGS", "GRANIAN_INTERFACE")}
+    found = _docker_command(stage, env, scripts)
+    if found is not None:
+        number, where, parsed = found
+        yield Deployment(parsed, path, number, environment, f"Dockerfile {where}")
+
+
+def final_stage(text: str) -> Stage:
+    """The last stage (the one that runs): its ENV, CMD and ENTRYPOINT, inherited from the stage it is `FROM`."""
+    stages: dict[str, Stage] = {}
+    stage = Stage({})
     for number, line in logical_lines(text):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -56,7 +70,7 @@ def read_dockerfile(path: str, text: str, scripts: ScriptLookup) -> Found:
             words = arguments.split()
             # `FROM base AS prod` inherits ENV, CMD and ENTRYPOINT from an earlier stage named `base`
             base = next((stages[word.lower()] for word in words if word.lower() in stages), None)
-            stage = _Stage(dict(base.env), base.cmd, base.entrypoint) if base else _Stage({})
+            stage = Stage(dict(base.env), base.cmd, base.entrypoint) if base else Stage({})
             if len(words) >= 3 and words[-2].upper() == "AS":
                 stages[words[-1].lower()] = stage
         elif instruction == "ENV":
@@ -65,14 +79,10 @@ def read_dockerfile(path: str, text: str, scripts: ScriptLookup) -> Found:
             stage.cmd = (number, _instruction_argv(arguments))
         elif instruction == "ENTRYPOINT":
             stage.entrypoint = (number, _instruction_argv(arguments))
-    env = {name: value for name, value in stage.env.items() if name in ("GUNICORN_CMD_ARGS", "GRANIAN_INTERFACE")}
-    found = _docker_command(stage, env, scripts)
-    if found is not None:
-        number, where, parsed = found
-        yield Deployment(parsed, path, number, environment, f"Dockerfile {where}")
+    return stage
 
 
-def _docker_command(stage: _Stage, env: dict[str, str],
+def _docker_command(stage: Stage, env: dict[str, str],
                     scripts: ScriptLookup) -> tuple[int, str, ServerCommand] | None:  # fmt: skip
     """The server the container starts, and the instruction to change: with an exec-form ENTRYPOINT, CMD is its
     arguments (`ENTRYPOINT ["gunicorn"]` + `CMD ["proj.wsgi"]`); through `tini --` or a script ending in
@@ -86,7 +96,17 @@ def _docker_command(stage: _Stage, env: dict[str, str],
             if cmd_argv is not None:
                 alone = parse_argv([*prefix, *entrypoint[1], *cmd_argv]) or alone
             return entrypoint[0], "ENTRYPOINT", alone
-        script = scripts(entrypoint[1][0])
+        name, script = entrypoint_script(entrypoint[1], scripts)
+        if script is not None and cmd is not None and cmd_argv is not None:
+            # `CMD ["gunicorn"]` naming an arm of the script's `case "$1" in`: what that arm runs serves
+            sub = dispatched(script, cmd_argv, scripts)
+            if sub is not None:
+                if sub.server is None:
+                    return None  # a sub-command that starts no server we can read (a worker, a shell)
+                note = (f"`{cmd_argv[0]}` is a sub-command of the ENTRYPOINT script `{basename(name or '')}`: "
+                        f"its `{sub.label})` arm (line {sub.line}) starts this")  # fmt: skip
+                server = _with_prefix_text(sub.server, prefix)
+                return cmd[0], "CMD", replace(server, notes=(*server.notes, note))
         if script is not None:
             parsed, from_arguments = script_command(script, cmd_argv)
             if parsed is not None and from_arguments and cmd is not None:
@@ -99,8 +119,43 @@ def _docker_command(stage: _Stage, env: dict[str, str],
         if (parsed := _run(entrypoint[1], env, scripts)) is not None:
             return entrypoint[0], "ENTRYPOINT", parsed
     if cmd is not None and (parsed := _run(cmd[1], env, scripts)) is not None:
+        unread = _unread_script(entrypoint[1] if entrypoint is not None else None, scripts)
+        if unread is not None and parsed.app is None and parsed.config_file is None:
+            # `CMD ["gunicorn"]` handed to an entrypoint script the repository does not hold: a sub-command of it
+            # as likely as a command (baserow's starts gunicorn with the uvicorn worker), so no protocol
+            note = (f"`{parsed.server}` names no app and is an argument of the ENTRYPOINT script `{unread}`, "
+                    "which the repository does not hold: what it starts is unknown")  # fmt: skip
+            parsed = parsed.with_protocol(UNKNOWN, note)
         return cmd[0], "CMD", parsed
     return None
+
+
+def entrypoint_script(argv: list[str], scripts: ScriptLookup) -> tuple[str | None, str | None]:
+    """(the word, the text) of the script an exec-form ENTRYPOINT runs, through init processes and a shell:
+    `["/usr/bin/tini", "--", "/bin/bash", "/app/docker-entrypoint.sh"]`. (None, None) when it names none."""
+    for word in argv:
+        program = word.rsplit("/", 1)[-1]
+        if program in COMMAND_PREFIXES or program in _SHELLS or word.startswith("-"):
+            continue
+        return word, scripts(word)
+    return None, None
+
+
+def _unread_script(entrypoint: list[str] | str | None, scripts: ScriptLookup) -> str | None:
+    """The script an exec-form ENTRYPOINT runs when the repository does not hold it; None for anything else (no
+    entrypoint, a launcher or server of ours, a script we read)."""
+    if not isinstance(entrypoint, list):
+        return None
+    name, text = entrypoint_script(entrypoint, scripts)
+    if name is None or text is not None or name.rsplit("/", 1)[-1] in LAUNCHERS or parse_argv([name]) is not None:
+        return None
+    return basename(name)
+
+
+def _with_prefix_text(parsed: ServerCommand, prefix: list[str]) -> ServerCommand:
+    """A server a script starts still sees the image's ENV (`GUNICORN_CMD_ARGS`)."""
+    words = split_shell(parsed.command) if prefix else None
+    return (parse_argv([*prefix, *words]) or parsed) if words else parsed
 
 
 def _with_prefix(parsed: ServerCommand, argv: list[str] | None, prefix: list[str]) -> ServerCommand:
