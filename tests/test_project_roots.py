@@ -280,6 +280,88 @@ def test_second_project_named_by_its_own_entry_point_is_kept_beside_pytest(tmp_p
     assert set(projects(root)) == {"src", "tools"}
 
 
+# ---------------------------------------------------------------------------------------------------- Sphinx's settings
+
+
+def sphinx_conf(settings: str, sphinx_values: bool = True) -> str:
+    """A Sphinx conf.py that sets Django up for autodoc, as argus' and cookiecutter-django's docs/conf.py do."""
+    values = 'extensions = ["sphinx.ext.autodoc"]\nhtml_theme = "alabaster"\n' if sphinx_values else ""
+    return (
+        'import os\nimport sys\n\nimport django\n\nsys.path.insert(0, os.path.abspath("../src"))\n'
+        f'os.environ["DJANGO_SETTINGS_MODULE"] = "{settings}"\ndjango.setup()\n\nproject = "Shop"\n{values}'
+    )
+
+
+DOCS_SETTINGS = 'INSTALLED_APPS = ["django.contrib.auth", "shop"]\nSECRET_KEY = "docs"\n'
+SRC_PROJECT = {"manage.py": MANAGE.format(settings="shop.settings"), **django_package("src", "shop")}
+
+
+@pytest.mark.parametrize(
+    "conf",
+    ["docs/conf.py", "doc/conf.py", "docs/source/conf.py", "documentation/conf.py"],
+    ids=["docs", "doc", "split-layout-source", "documentation"],
+)
+def test_settings_only_sphinx_loads_make_no_project(tmp_path, conf):
+    # argus: docs/conf.py sets DJANGO_SETTINGS_MODULE=django_settings, a module beside it, for autodoc.
+    directory = conf.rsplit("/", 1)[0]
+    files = SRC_PROJECT | {conf: sphinx_conf("django_settings"), f"{directory}/django_settings.py": DOCS_SETTINGS}
+    root = write(tmp_path / "repo", files)
+    assert projects(root) == {"src": ("shop.settings", "src/shop/settings.py")}
+    assert found(run(root)) == set()
+
+
+def test_a_conf_py_that_sets_sphinx_values_is_documentation_wherever_it_lies(tmp_path):
+    # No docs/ directory: `extensions = [...]` and `html_theme` are Sphinx's configuration values.
+    files = SRC_PROJECT | {"manual/conf.py": sphinx_conf("django_settings"), "manual/django_settings.py": DOCS_SETTINGS}
+    root = write(tmp_path / "repo", files)
+    assert set(projects(root)) == {"src"}
+
+
+def test_sphinx_naming_the_projects_own_settings_changes_nothing(tmp_path):
+    # cookiecutter-django, pretalx: docs/conf.py names the project's settings after putting its code on sys.path.
+    files = SRC_PROJECT | {"docs/conf.py": sphinx_conf("shop.settings")}
+    root = write(tmp_path / "repo", files)
+    [project] = run(root).model.django_projects
+    assert project.root == "src"
+    assert [module.reference.path for module in project.settings] == ["src/shop/asgi.py"]
+
+
+def test_a_library_documented_with_sphinx_has_no_project_in_its_docs(tmp_path):
+    # No manage.py, asgi.py or wsgi.py anywhere: the docs' settings are not guessed into a project either.
+    files = {
+        "shelf/__init__.py": "",
+        "shelf/views.py": VIEWS,
+        "docs/conf.py": sphinx_conf("django_settings"),
+        "docs/django_settings.py": DOCS_SETTINGS,
+    }
+    root = write(tmp_path / "repo", files)
+    [project] = run(root).model.django_projects
+    assert (project.root, project.settings) == (".", [])
+
+
+def test_docs_directory_with_its_own_manage_py_stays_a_project(tmp_path):
+    # Near-miss: a Django site that lives in docs/ (manage.py, settings, wsgi.py) beside its Sphinx conf.py.
+    files = {
+        "docs/manage.py": MANAGE.format(settings="docsite.settings"),
+        **django_package("docs", "docsite"),
+        "docs/conf.py": sphinx_conf("docsite.settings"),
+        "docs/index.rst": "Docs\n====\n",
+    }
+    root = write(tmp_path / "repo", files)
+    assert projects(root) == {"docs": ("docsite.settings", "docs/docsite/settings.py")}
+
+
+def test_a_conf_py_that_is_no_sphinx_configuration_still_names_the_settings(tmp_path):
+    # Near-miss: `conf.py` outside a documentation directory and without Sphinx's values is the project's own.
+    files = {
+        "conf.py": 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")\n',
+        **django_package("", "site", asgi=False),
+    }
+    files.pop("site/wsgi.py")
+    root = write(tmp_path / "repo", files)
+    assert projects(root) == {".": ("site.settings", "site/settings.py")}
+
+
 # ---------------------------------------------------------------------------------------------------- purpose
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from django_protolint.config import load_toml_text
+from django_protolint.project.documentation import is_sphinx_configuration
 from django_protolint.project.evaluate import Namespace, Value, evaluate_module
 from django_protolint.project.modules import ModuleIndex, source_root
 from django_protolint.source.facts import FileFacts
@@ -165,7 +166,12 @@ def text_references(texts: dict[str, str]) -> list[SettingsReference]:
 def settings_references(files: tuple[FileFacts, ...], configured: str | None = None,
                         texts: dict[str, str] | None = None) -> list[SettingsReference]:  # fmt: skip
     references: list[SettingsReference] = text_references(texts or {})
+    # Settings a Sphinx conf.py loads for autodoc configure the documentation build only (project/documentation.py).
+    documentation = {facts.path: facts for facts in files if is_sphinx_configuration(facts)}
+    documented = {name for facts in documentation.values() for name in _settings_named(facts)}
     for facts in files:
+        if facts.path in documentation:
+            continue
         for default in facts.environment_defaults:
             if default.name == SETTINGS_VARIABLE:
                 references.append(
@@ -178,10 +184,16 @@ def settings_references(files: tuple[FileFacts, ...], configured: str | None = N
         references.extend(SettingsReference(configured, root, "configuration", "", 0) for root in roots)
     if not references:
         for facts in files:
+            if facts.module in documented:
+                continue
             if "settings" in facts.module.split(".")[-1] or ".settings" in f".{facts.module}":
                 if any(isinstance(s, Assignment) and s.target == "INSTALLED_APPS" for s in facts.statements):
                     references.append(SettingsReference(facts.module, source_root(facts), "guessed", facts.path, 1))
     return sorted(references, key=_reference_order)
+
+
+def _settings_named(facts: FileFacts) -> list[str]:
+    return [default.value for default in facts.environment_defaults if default.name == SETTINGS_VARIABLE]
 
 
 def _reference_order(reference: SettingsReference) -> tuple[str, int, str, str]:
