@@ -339,6 +339,22 @@ def test_a_library_documented_with_sphinx_has_no_project_in_its_docs(tmp_path):
     assert (project.root, project.settings) == (".", [])
 
 
+def test_a_reusable_apps_test_settings_outrank_its_sphinx_settings(tmp_path):
+    # pytest's settings give way to a project that is run; Sphinx's run nothing, so they never displace them.
+    files = {
+        "shelf/__init__.py": "",
+        "shelf/views.py": VIEWS,
+        "tests/__init__.py": "",
+        "tests/settings.py": SETTINGS.format(package="tests"),
+        "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = tests.settings\n",
+        "docs/conf.py": sphinx_conf("django_settings"),
+        "docs/django_settings.py": DOCS_SETTINGS,
+    }
+    root = write(tmp_path / "repo", files)
+    [project] = run(root).model.django_projects
+    assert (project.root, project.primary.reference.module, project.purpose.kind) == (".", "tests.settings", "test")
+
+
 def test_docs_directory_with_its_own_manage_py_stays_a_project(tmp_path):
     # Near-miss: a Django site that lives in docs/ (manage.py, settings, wsgi.py) beside its Sphinx conf.py.
     files = {
