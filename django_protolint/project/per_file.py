@@ -1,7 +1,7 @@
 """What the project model derives from one file's facts alone, kept while those facts live; and what it derives
 from every file, kept while the parts of the files it reads stay the same.
 
-The model joins every file: its indexes (functions, calls by function, calls in async code, ...) are each a pass
+The model joins every file: its indexes (functions, queries by function, calls in async code, ...) are each a pass
 over all the facts. Each file's share of such an index depends on that file's facts only, so an engine that keeps
 the same FileFacts objects from one report to the next (engine.Workspace) need not derive the shares of the files
 that did not change: only the join is redone. A cold run derives every share once, as before.
