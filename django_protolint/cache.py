@@ -25,9 +25,7 @@ filesystem without a ctime). `--no-cache` reads everything.
 
 from __future__ import annotations
 
-import copyreg
 import hashlib
-import io
 import os
 import pickle
 import sys
@@ -35,13 +33,13 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from django_protolint import __version__
 from django_protolint.gc_pause import paused_gc
+from django_protolint.source.pickling import dump_facts
 
 # The code whose output the facts are: a change to any of these files invalidates every facts entry.
 _ANALYSIS_PACKAGES = ("source", "knowledge")
@@ -116,50 +114,6 @@ Signature = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, d
 
 def signature(stat: os.stat_result) -> Signature:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
-
-
-# ----------------------------------------------------------------------------- compact pickles of the facts
-
-# The facts are frozen slotted dataclasses. Pickle rebuilds those through dataclasses' `__setstate__`, which calls
-# `fields()` for each of the ~300 objects a file holds: that was 90% of a warm run. Reduced to `cls(*values)`
-# instead, unpickling runs the generated `__init__` alone, about 4× faster.
-_FAST_REDUCE: dict[type, tuple[str, ...] | None] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...] | None:
-    """The fields `cls(*values)` rebuilds an instance from, or None when that would not be the same object."""
-    if cls not in _FAST_REDUCE:
-        names = None
-        params = getattr(cls, "__dataclass_params__", None)
-        if (
-            is_dataclass(cls)
-            and params is not None
-            and params.frozen
-            and "__slots__" in cls.__dict__
-            and not hasattr(cls, "__post_init__")
-            and all(field.init for field in fields(cls))
-            and cls.__module__.startswith("django_protolint.")
-        ):
-            names = tuple(field.name for field in fields(cls))
-        _FAST_REDUCE[cls] = names
-    return _FAST_REDUCE[cls]
-
-
-class _FactsPickler(pickle.Pickler):
-    dispatch_table = copyreg.dispatch_table
-
-    def reducer_override(self, obj: Any) -> Any:
-        cls = type(obj)
-        names = _field_names(cls) if not isinstance(obj, type) else None
-        if names is None:
-            return NotImplemented
-        return cls, tuple(getattr(obj, name) for name in names)
-
-
-def dump_facts(facts: object) -> bytes:
-    buffer = io.BytesIO()
-    _FactsPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(facts)
-    return buffer.getvalue()
 
 
 # What a damaged or foreign pickle can raise while loading.

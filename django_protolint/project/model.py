@@ -9,17 +9,22 @@ Nothing in it changes after it is made.
 
 from __future__ import annotations
 
-import sys
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from typing import TypeVar
 
 from django_protolint.knowledge import asgi_frameworks, asyncio_api, channels_api, django_api
 from django_protolint.knowledge.blocking import PATH_TYPE, SETTINGS_QUALNAME, BlockingCall, lookup
 from django_protolint.project.async_unsafe import AllowedScope, allowed_scopes, is_test_code
-from django_protolint.project.channels_release import DISTRIBUTION, ChannelsRelease, markers_in, markers_in_file
+from django_protolint.project.channels_release import (
+    DISTRIBUTION,
+    ChannelsRelease,
+    MarkerFound,
+    markers_in,
+    markers_in_file,
+)
 from django_protolint.project.classes import ClassHierarchy
 from django_protolint.project.dependencies import (
     DjangoVersion,
@@ -57,10 +62,10 @@ from django_protolint.source.facts import (
     QueryFact,
     StreamingResponseFact,
     unpacked_calls,
+    unpacked_functions,
+    unpacked_queries,
 )
 from django_protolint.source.template import template_config_for
-
-Share = TypeVar("Share")
 
 
 @dataclass(frozen=True, slots=True)  # one per function of the project: tens of thousands
@@ -214,7 +219,7 @@ class ProjectModel:
         for project in self.django_projects:
             governing = {path: text for path, text in self.dependency_texts.items() if applies_to(path, project.root)}
             in_files = [marker for facts in self.files_at(project.root)
-                        for marker in self.per_file.share("channels markers", facts, markers_in_file)]  # fmt: skip
+                        for marker in self.per_file.share("call evidence", facts, _call_evidence)[0]]  # fmt: skip
             primary = project.primary
             markers = markers_in(in_files, project.asgi_applications,
                                  primary.get("INSTALLED_APPS") if primary else None)  # fmt: skip
@@ -297,14 +302,14 @@ class ProjectModel:
         the project's ASGI application is not Django's alone (verdict.needs_of)."""
         found = []
         for facts in self.files_at(root):
-            found.extend(self.per_file.share("framework_websockets", facts, _framework_websockets))
+            found.extend(self.per_file.share("call evidence", facts, _call_evidence)[1])
         return found
 
     def django_mounts(self, root: str) -> list[Evidence]:
         """Modules of the project at `root` that mount Django's ASGI application in a FastAPI/Starlette app: the
         framework's application is then what serves Django (needs_of counts its websocket endpoints)."""
         return [found for facts in self.files_at(root)
-                if (found := self.per_file.share("django mount", facts, _django_mount)) is not None]  # fmt: skip
+                if (found := self.per_file.share("call evidence", facts, _call_evidence)[2]) is not None]  # fmt: skip
 
     def is_async_stream(self, facts: FileFacts, response: StreamingResponseFact) -> bool:
         """The response is fed by an async generator: `StreamingHttpResponse(events())`, `events` an async def
@@ -341,21 +346,30 @@ class ProjectModel:
             self.files, self.modules, self.settings_module, self.settings_texts, self.dependency_texts, self.tree_top
         )
 
-    # Functions are keyed by (source root, qualified name): a monorepo's two `mysite.views` are different modules.
+    # Functions are found by (source root, qualified name): a monorepo's two `mysite.views` are different modules.
+    # No index of every function is kept (a large project has a hundred thousand): a qualified name is looked up
+    # in the files of the modules it can belong to (`a.b.C.f`: module `a.b.C`, `a.b`, `a`, or a file without a
+    # module), whose functions are unpacked on demand.
     @cached_property
-    def functions(self) -> dict[tuple[str, str], ProjectFunction]:
-        return self.per_file.joined("functions by key", self.files, _functions_by_key)
+    def _files_by_module(self) -> dict[str, list[tuple[int, str, FileFacts]]]:
+        """module -> (position among the files, source root, facts) of each file that defines functions."""
+        by_module: dict[str, list[tuple[int, str, FileFacts]]] = defaultdict(list)
+        for position, facts in enumerate(self.files):
+            if facts.packed_functions:
+                by_module[facts.module].append((position, source_root(facts), facts))
+        return by_module
 
-    @cached_property
-    def _functions_by_name(self) -> dict[str, list[ProjectFunction]]:
-        grouped: dict[str, list[ProjectFunction]] = defaultdict(list)
-        for (_, qualname), function in self.functions.items():
-            grouped[qualname].append(function)
-        return grouped
-
-    @cached_property
-    def _queries_by_function(self) -> dict[tuple[str, str], list[QueryFact]]:
-        return self.per_file.joined("queries_by_function", self.files, _queries_by_function, _concatenated)
+    def _functions_named(self, qualname: str) -> dict[str, ProjectFunction]:
+        """Source root -> the function of that qualified name in it: in the first file that defines it, its first
+        definition (a function defined twice, under `if`/`else`)."""
+        by_module = self._files_by_module
+        found: dict[str, tuple[int, FileFacts, FunctionFact]] = {}
+        for module, local in _module_splits(qualname):
+            for position, root, facts in by_module.get(module, ()):
+                function = _local_functions(facts.packed_functions).get(local)
+                if function is not None and (root not in found or position < found[root][0]):
+                    found[root] = (position, facts, function)
+        return {root: ProjectFunction(qualname, facts, function) for root, (_, facts, function) in found.items()}
 
     # ------------------------------------------------------------------ queries for rules
 
@@ -370,12 +384,8 @@ class ProjectModel:
         (source root, module, qualname) and whether calling it makes a coroutine do: all `function_named(...)
         .is_coroutine_function` answers from."""
         return self.per_file.token(
-            "function kinds", self.per_file.shares("function kinds", self.files, self._function_kinds)
+            "function kinds", self.per_file.shares("function kinds", self.files, _function_kinds)
         )
-
-    def _function_kinds(self, facts: FileFacts) -> tuple[tuple[tuple[str, str], bool], ...]:
-        functions = self.per_file.share("functions by key", facts, _functions_by_key)
-        return tuple((key, function.is_coroutine_function) for key, function in functions.items())
 
     def calls_in_async(self) -> Iterator[tuple[FileFacts, CallFact]]:
         return iter(self._calls_in_async)
@@ -398,16 +408,17 @@ class ProjectModel:
         return _calls_by_function(function.facts.packed_calls).get(function.function.qualname, [])
 
     def queries_in(self, function: ProjectFunction) -> list[QueryFact]:
-        return self._queries_by_function.get((source_root(function.facts), function.qualname), [])
+        """The queries in the function's own body, read from its file's queries like `calls_in`."""
+        return _queries_by_function(function.facts.packed_queries).get(function.function.qualname, [])
 
     def function_named(self, qualname: str | None, near: FileFacts | None = None) -> ProjectFunction | None:
         """The project function a call from `near` reaches: in the caller's own source root first."""
         if not qualname:
             return None
-        if near is not None and (found := self.functions.get((source_root(near), qualname))) is not None:
+        in_roots = self._functions_named(qualname)
+        if near is not None and (found := in_roots.get(source_root(near))) is not None:
             return found
-        candidates = self._functions_by_name.get(qualname, [])
-        return candidates[0] if len(candidates) == 1 else None
+        return next(iter(in_roots.values())) if len(in_roots) == 1 else None
 
     # ------------------------------------------------------------------ Django version, per place
 
@@ -454,34 +465,42 @@ class ProjectModel:
 # ---------------------------------------------------------------------- each file's share of the model's indexes
 
 
-def _qualified(facts: FileFacts, local_qualname: str) -> str:
-    # Interned: the functions' index and the calls' and queries' indexes by function each key by it.
-    return sys.intern(f"{facts.module}.{local_qualname}") if facts.module else local_qualname
+def _module_splits(qualname: str) -> Iterator[tuple[str, str]]:
+    """(module, module-relative qualname) pairs a qualified name can be: `a.b.f` is `f` of `a.b`, `b.f` of `a`, or
+    `a.b.f` of a file without a module name (a script)."""
+    end = len(qualname)
+    while (end := qualname.rfind(".", 0, end)) > 0:
+        yield qualname[:end], qualname[end + 1 :]
+    yield "", qualname
 
 
-def _functions_by_key(facts: FileFacts) -> dict[tuple[str, str], ProjectFunction]:
-    root = source_root(facts)
-    index: dict[tuple[str, str], ProjectFunction] = {}
-    for function in facts.functions:
-        qualname = _qualified(facts, function.qualname)
-        if (root, qualname) not in index:  # a function defined twice (under `if`/`else`): the first
-            index[(root, qualname)] = ProjectFunction(qualname, facts, function)
-    return index
+# The last files' functions by module-relative qualname: the first definition of each.
+@lru_cache(maxsize=256)
+def _local_functions(packed_functions: bytes) -> dict[str, FunctionFact]:
+    functions: dict[str, FunctionFact] = {}
+    for function in unpacked_functions(packed_functions):
+        functions.setdefault(function.qualname, function)
+    return functions
 
 
-def _concatenated(earlier: list[Share], later: list[Share]) -> list[Share]:
-    return earlier + later
+def _function_kinds(facts: FileFacts) -> bytes:
+    """A digest of the file's functions' qualified names and whether calling each makes a coroutine: what
+    `function_kinds` compares. A digest, not the names: the names are packed with the facts and need not stay."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{source_root(facts)}\0{facts.module}".encode("utf-8", "surrogatepass"))
+    for qualname, function in _local_functions(facts.packed_functions).items():
+        kind = ProjectFunction(qualname, facts, function).is_coroutine_function
+        digest.update(f"\0{qualname}\0{kind:d}".encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
-def _queries_by_function(facts: FileFacts) -> dict[tuple[str, str], list[QueryFact]]:
-    """The file's queries grouped by the function they are in, keyed like `functions`: only the queries, since
-    every query of a function is in the function's own file."""
-    root = source_root(facts)
+# The last files' queries grouped by function (module-relative qualname), like their calls below.
+@lru_cache(maxsize=64)
+def _queries_by_function(packed_queries: bytes) -> dict[str | None, list[QueryFact]]:
     grouped: dict[str | None, list[QueryFact]] = {}
-    for query in facts.queries:
+    for query in unpacked_queries(packed_queries):
         grouped.setdefault(query.scope.function, []).append(query)
-    # None: module and class level
-    return {(root, _qualified(facts, function)): each for function, each in grouped.items() if function is not None}
+    return grouped
 
 
 # The last files' calls grouped by function (module-relative qualname; None at module and class level): the chain
@@ -505,9 +524,16 @@ def _class_attributes(facts: FileFacts) -> tuple[tuple[str, tuple[tuple[str, obj
 def _calls_in_async(facts: FileFacts) -> list[tuple[FileFacts, CallFact]]:
     # Several rules ask; a large project has hundreds of thousands of calls, few of them in async code. A call's
     # scope is async only inside an `async def` of the file: without one, its calls need not be unpacked.
-    if not any(function.is_async for function in facts.functions):
+    if not facts.has_async_def:
         return []
     return [(facts, call) for call in facts.calls if call.scope.is_async]
+
+
+def _call_evidence(facts: FileFacts) -> tuple[tuple[MarkerFound, ...], list[Evidence], Evidence | None]:
+    """What the model reads in every file's calls: its Channels release markers, its websocket endpoints of an ASGI
+    framework, and whether it mounts Django in such a framework's app. One share, so that the file's calls are
+    unpacked once for the three (FileFacts.packed_calls)."""
+    return markers_in_file(facts), _framework_websockets(facts), _django_mount(facts)
 
 
 def _framework_websockets(facts: FileFacts) -> list[Evidence]:

@@ -1161,7 +1161,7 @@ def django_functions_in_async(model: ProjectModel) -> Iterator[Finding]:
 @check(ATOMIC_ON_ASYNC)
 def atomic_on_async(model: ProjectModel) -> Iterator[Finding]:
     for facts in model.files:
-        for function in facts.functions:
+        for function in facts.functions if facts.has_async_def else ():
             if not function.is_async:
                 continue
             for decorator, span in zip(function.decorators, function.decorator_spans):

@@ -8,11 +8,14 @@ Lines are 1-based and columns 0-based, in characters as editors count them; only
 from __future__ import annotations
 
 import pickle
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django_protolint.source.noqa import NoqaDirective
+from django_protolint.source.pickling import dump_facts
 from django_protolint.source.static import ModuleStatement, StaticExpr
 
 # Facts are named tuples, not dataclasses: a large project has hundreds of thousands of them, and tuples take
@@ -236,16 +239,20 @@ FILE_PROBLEM_CODES = frozenset({CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR})
 class FileFacts:
     path: str  # POSIX, as shown to the user
     module: str  # dotted module name ("blog.views")
-    functions: tuple[FunctionFact, ...] = ()
-    classes: tuple[ClassFact, ...] = ()
-    # The calls, pickled (pack_calls): read through `calls`. They are most of the facts' memory (two thirds of it
-    # at 360k calls in the benchmark corpus), and most of them are never read once the model's per-file shares are
-    # made: bytes are a third of the objects' size, and a file's calls are unpacked only while something reads them.
+    # The numerous facts, packed (`pack`): read through the properties of the same name without `packed_`
+    # (`functions`, `calls`, ...). They are most of the facts' memory (the calls alone two thirds of it at 360k calls
+    # in the benchmark corpus), and most of them are not read again once the model's per-file shares are made:
+    # packed, they take a sixth of the objects' size, and a file's facts are unpacked only while something reads them.
+    packed_functions: bytes = b""
+    # Whether the file has an `async def`: code that runs on the event loop. Most files have none, and what is
+    # asked of async code (its calls, its decorators) need not unpack their functions and calls.
+    has_async_def: bool = False
+    classes: tuple[ClassFact, ...] = ()  # not packed: the class graph's shares keep most of what they hold
     packed_calls: bytes = b""
-    queries: tuple[QueryFact, ...] = ()
+    packed_queries: bytes = b""
     request_accesses: tuple[RequestAccessFact, ...] = ()
-    imports: tuple[tuple[str, str], ...] = ()  # (bound name, qualified name)
-    import_lines: tuple[ImportLine, ...] = ()
+    packed_imports: bytes = b""  # (bound name, qualified name)
+    packed_import_lines: bytes = b""
     statements: tuple[ModuleStatement, ...] = ()  # module-level assignments, in order
     environment_defaults: tuple[EnvironmentDefault, ...] = ()
     websocket_checks: tuple[Span, ...] = ()
@@ -269,22 +276,63 @@ class FileFacts:
     rendered: str = ""
 
     @property
+    def functions(self) -> tuple[FunctionFact, ...]:
+        return _functions(self.packed_functions)
+
+    @property
     def calls(self) -> tuple[CallFact, ...]:
-        return unpacked_calls(self.packed_calls)
+        return _calls(self.packed_calls)
+
+    @property
+    def queries(self) -> tuple[QueryFact, ...]:
+        return _queries(self.packed_queries)
+
+    @property
+    def imports(self) -> tuple[tuple[str, str], ...]:
+        return _imports(self.packed_imports)
+
+    @property
+    def import_lines(self) -> tuple[ImportLine, ...]:
+        return _import_lines(self.packed_import_lines)
 
 
-def pack_calls(calls: tuple[CallFact, ...]) -> bytes:
-    return pickle.dumps(calls, protocol=pickle.HIGHEST_PROTOCOL) if calls else b""
+# The facts `FileFacts` keeps packed, by the name of the property that unpacks them.
+PACKED_FIELDS = ("functions", "calls", "queries", "imports", "import_lines")
 
 
-# The files whose calls were read last stay unpacked: a rule or a model index reading one file's calls again and
-# again (each function of a module, each decorator wrapper) unpacks them once. Keyed by the bytes, whose hash
-# Python computes once per object; equal bytes are the same calls.
-def unpacked_calls(packed: bytes) -> tuple[CallFact, ...]:
-    return _unpacked(packed) if packed else ()
+def pack(values: tuple[object, ...]) -> bytes:
+    """Pickled, then compressed at zlib's fastest level: a third of the pickle's size for the cost of one more pass
+    over its bytes, in the worker that made the facts; unpacking costs a third more than unpickling alone."""
+    return zlib.compress(dump_facts(values), 1) if values else b""
 
 
-@lru_cache(maxsize=256)
-def _unpacked(packed: bytes) -> tuple[CallFact, ...]:
-    calls: tuple[CallFact, ...] = pickle.loads(packed)
-    return calls
+def packed_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """The recorders' facts as FileFacts takes them: the numerous ones packed under `packed_<name>`."""
+    fields = {(f"packed_{name}" if name in PACKED_FIELDS else name): (pack(value) if name in PACKED_FIELDS else value)
+              for name, value in facts.items()}  # fmt: skip
+    fields["has_async_def"] = any(function.is_async for function in facts.get("functions", ()))
+    return fields
+
+
+def _unpacker(maxsize: int) -> Callable[[bytes], Any]:
+    # The files whose facts were read last stay unpacked: a rule or a model index reading one file's calls again and
+    # again (each function of a module, each decorator wrapper) unpacks them once. Keyed by the bytes, whose hash
+    # Python computes once per object; equal bytes are the same facts.
+    @lru_cache(maxsize=maxsize)
+    def unpacked(packed: bytes) -> Any:
+        return pickle.loads(zlib.decompress(packed))
+
+    def read(packed: bytes) -> Any:
+        return unpacked(packed) if packed else ()
+
+    return read
+
+
+_functions = _unpacker(256)
+_calls = _unpacker(256)
+_queries = _unpacker(256)
+_imports = _unpacker(256)
+_import_lines = _unpacker(256)
+unpacked_calls = _calls
+unpacked_functions = _functions
+unpacked_queries = _queries

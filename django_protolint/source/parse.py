@@ -17,7 +17,7 @@ from django_protolint.source.facts import (
     FileFacts,
     FileProblem,
     Span,
-    pack_calls,
+    packed_facts,
 )
 from django_protolint.source.newer_syntax import NewerSyntax, parse_newer_syntax
 from django_protolint.source.noqa import noqa_directives, noqa_from_comments, read_noqa
@@ -88,8 +88,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
     return FileFacts(
         path=path,
         module=module,
-        packed_calls=pack_calls(facts.pop("calls", ())),
-        **facts,
+        **packed_facts(facts),
         bound_names=bound_names,
         dynamic_globals=dynamic_globals,
         noqa=noqa,
