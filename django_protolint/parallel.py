@@ -14,11 +14,15 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
-from django_protolint.cache import dump_facts
-from django_protolint.source.facts import INTERNAL_ERROR, FileFacts, FileProblem, Span
+from django_protolint.cache import content_digest
+from django_protolint.source.facts import CANNOT_READ, INTERNAL_ERROR, FileFacts, FileProblem, Span
+from django_protolint.source.pickling import dump_facts
 
-Job = tuple[bytes, str, str, bool, "str | None"]  # (data, shown path, module, is_package, cookiecutter.json text)
+# (data, or None to read it from `file` where the analysis runs; shown path; module; is_package; cookiecutter.json
+# text; file; the content digest the facts are to be kept under, which what is read of `file` must have)
+Job = tuple["bytes | None", str, str, bool, "str | None", str, "bytes | None"]
 
 # Below this many files a pool's start-up (a process and our imports per worker) costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -27,6 +31,7 @@ _CHUNK = 16
 # waiting would stall a pre-commit hook. The largest real file we know of (Django's 4,000-line test modules) needs
 # well under a second.
 FILE_TIME_LIMIT = 30.0
+_START = Span(1, 0, 1, 0)
 
 
 def default_jobs() -> int:
@@ -40,7 +45,26 @@ def _analyse(job: Job) -> FileFacts:
     # Imported here: a warm run whose files are all cached never loads the parser and the visitor.
     from django_protolint.source.parse import build_facts
 
-    return build_facts(*job)
+    data, display, module, is_package, template, _, _ = job
+    assert data is not None  # read by _read
+    return build_facts(data, display, module, is_package, template)
+
+
+def _read(job: Job) -> tuple[Job | FileFacts, bool]:
+    """The job with its file's bytes, and whether they have the digest expected; or the facts of a file that can no
+    longer be read. Read here, not by the parent: a cold run would otherwise hold the whole project's source in
+    its memory until every file is analysed (160 MB of the benchmark corpus at 4x)."""
+    data, display, module, is_package, template, file, expected = job
+    if data is not None:
+        return job, True
+    try:
+        data = Path(file).read_bytes()
+    except OSError as error:
+        problem = FileProblem(CANNOT_READ, f"Cannot read file: {error.strerror or type(error).__name__}", _START)
+        return FileFacts(path=display, module=module, problem=problem), False
+    return (data, display, module, is_package, template, file, expected), expected is None or content_digest(
+        data
+    ) == expected
 
 
 class _OutOfTime(BaseException):
@@ -51,7 +75,15 @@ def _expire(signum: int, frame: object) -> None:
     raise _OutOfTime
 
 
-def _analyse_in_time(job: Job) -> FileFacts:
+def _analyse_in_time(job: Job) -> tuple[FileFacts, bool]:
+    """The facts, and whether they are those of the content the job expected (False: not to be cached)."""
+    read, as_expected = _read(job)
+    if isinstance(read, FileFacts):
+        return read, as_expected
+    return _analyse_read_in_time(read), as_expected
+
+
+def _analyse_read_in_time(job: Job) -> FileFacts:
     # Looked up at call time, so a test can replace `_analyse` (forked workers inherit the module state).
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         return _analyse(job)  # no timer off the main thread (an embedding app) or on Windows: run unbounded
@@ -68,10 +100,11 @@ def _analyse_in_time(job: Job) -> FileFacts:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _worker(job: Job) -> bytes:
+def _worker(job: Job) -> tuple[bytes, bool]:
     # Pickled here, the way the cache keeps them: the parent stores these bytes as they are, instead of pickling
     # every file's facts a second time itself (a second of the main process's time on the benchmark corpus).
-    return dump_facts(_analyse_in_time(job))
+    facts, as_expected = _analyse_in_time(job)
+    return dump_facts(facts), as_expected
 
 
 def _out_of_time(job: Job) -> FileFacts:
@@ -79,7 +112,7 @@ def _out_of_time(job: Job) -> FileFacts:
         f"Internal error: the analysis of this file took longer than {FILE_TIME_LIMIT:g} s and was stopped; the file "
         "was skipped. Please report it (with the file, or a reduced copy) at the django-protolint issue tracker"
     )
-    return FileFacts(path=job[1], module=job[2], problem=FileProblem(INTERNAL_ERROR, message, Span(1, 0, 1, 0)))
+    return FileFacts(path=job[1], module=job[2], problem=FileProblem(INTERNAL_ERROR, message, _START))
 
 
 def _crashed(job: Job) -> FileFacts:
@@ -87,7 +120,7 @@ def _crashed(job: Job) -> FileFacts:
         "Internal error: the analysis of this file crashed its worker process; the file was skipped. "
         "Please report it (with the file, or a reduced copy) at the django-protolint issue tracker"
     )
-    return FileFacts(path=job[1], module=job[2], problem=FileProblem(INTERNAL_ERROR, message, Span(1, 0, 1, 0)))
+    return FileFacts(path=job[1], module=job[2], problem=FileProblem(INTERNAL_ERROR, message, _START))
 
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
@@ -97,21 +130,23 @@ def _no_progress(done: int, total: int) -> None:
     return None
 
 
-Analysed = tuple[FileFacts, "bytes | None"]  # the facts, and their pickle when a worker process made them
+# The facts, their pickle when a worker process made them, and whether they are those of the content expected.
+Analysed = tuple[FileFacts, "bytes | None", bool]
 
 
 def analyse_all(jobs: list[Job], workers: int, progress: Progress = _no_progress) -> list[Analysed]:
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
         done: list[Analysed] = []
         for job in jobs:
-            done.append((_analyse_in_time(job), None))
+            facts, as_expected = _analyse_in_time(job)
+            done.append((facts, None, as_expected))
             progress(len(done), len(jobs))
         return done
     results: list[Analysed | None] = [None] * len(jobs)
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for index, blob in enumerate(pool.map(_worker, jobs, chunksize=_CHUNK)):
-                results[index] = (pickle.loads(blob), blob)
+            for index, (blob, as_expected) in enumerate(pool.map(_worker, jobs, chunksize=_CHUNK)):
+                results[index] = (pickle.loads(blob), blob, as_expected)
                 progress(index + 1, len(jobs))
     except BrokenProcessPool:
         _isolate([(index, jobs[index]) for index, found in enumerate(results) if found is None], results)
@@ -123,7 +158,7 @@ def _isolate(pending: Iterable[tuple[int, Job]], results: list[Analysed | None])
     for index, job in pending:
         try:
             with ProcessPoolExecutor(max_workers=1) as pool:
-                blob = pool.submit(_worker, job).result()
-            results[index] = (pickle.loads(blob), blob)
+                blob, as_expected = pool.submit(_worker, job).result()
+            results[index] = (pickle.loads(blob), blob, as_expected)
         except BrokenProcessPool:
-            results[index] = (_crashed(job), None)
+            results[index] = (_crashed(job), None, False)

@@ -61,10 +61,11 @@ def read_facts(discovery: Discovery, cache: FactsStore | None = None, jobs: int 
     pending: list[tuple[int, str | None, Job]] = []  # (slot, cache key, job)
     _look_up(discovery, cache, inputs, slots, pending)
     analysed = analyse_all([job for _, _, job in pending], jobs, progress or _quiet)
-    for (slot, key, _), (found, pickled) in zip(pending, analysed):
+    for (slot, key, _), (found, pickled, as_expected) in zip(pending, analysed):
         slots[slot] = found
+        inputs.changed_during_run |= not as_expected
         # A crash or a timeout may not happen again (a loaded machine, a worker killed): never kept.
-        if cache is not None and key is not None and not _internal_error(found):
+        if cache is not None and key is not None and as_expected and not _internal_error(found):
             cache.put(key, found, pickled)
     facts = [found for found in slots if found is not None]
     if launch:
@@ -105,17 +106,10 @@ def _look_up(discovery: Discovery, cache: FactsStore | None, inputs: Inputs, slo
         cached = cache.get(key) if cache is not None and key is not None else None
         slots.append(cached)
         if cached is None:
-            if data is None:
-                # Known by its stat signature only: read it now, and key the facts by what was read.
-                state = _read_source(source, cache)
-                if isinstance(state, str):
-                    slots[-1] = _problem(source.display, source.module, state)
-                    continue
-                inputs.changed_during_run |= state[0] != digest
-                digest, data = state
-                key = _facts_key(source, digest, template) if cache else None
-            assert data is not None  # read above when the signature alone vouched for the digest
-            pending.append((len(slots) - 1, key, (data, source.display, source.module, source.is_package, template)))
+            # Without its bytes (known by its stat signature, or read for its digest and let go), the file is read
+            # where it is analysed, and its facts are kept only if what is read has the digest they are keyed by.
+            job = (data, source.display, source.module, source.is_package, template, str(source.path), digest)
+            pending.append((len(slots) - 1, key, job))
 
 
 def _facts_key(source: SourceFile, digest: bytes, template: str | None) -> str:
@@ -124,8 +118,9 @@ def _facts_key(source: SourceFile, digest: bytes, template: str | None) -> str:
 
 @dataclass
 class Inputs:
-    """What a run reads, read once: each Python file as (content digest, bytes or None when the stat signature
-    vouched for the digest) or why it cannot be read, and the other files as text."""
+    """What a run reads: each Python file as (content digest, bytes or None) or why it cannot be read, and the other
+    files as text. The bytes are kept only for content that is not on disk (standard input, an editor's unsaved
+    buffer): a file on disk is read for its digest, then again where it is analysed if its facts are not cached."""
 
     python: dict[str, tuple[bytes, bytes | None] | str]
     other_texts: dict[str, str]
@@ -142,7 +137,9 @@ class Inputs:
 def read_inputs(discovery: Discovery, cache: FactsStore | None) -> Inputs:
     python: dict[str, tuple[bytes, bytes | None] | str] = {}
     for source in discovery.python:
-        python[source.display] = _read_source(source, cache, by_signature=True)
+        state = _read_source(source, cache, by_signature=True)
+        # Only the digest is kept: the file is read again where it is analysed, when its facts are not cached.
+        python[source.display] = (state[0], None) if isinstance(state, tuple) else state
     return Inputs(python, _other_texts(discovery))
 
 

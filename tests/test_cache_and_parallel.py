@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from django_protolint import parallel
+from django_protolint import parallel, runner
 from django_protolint.cache import FactsCache
 from django_protolint.config import Config
 from django_protolint.runner import lint
@@ -154,3 +154,27 @@ def test_strict_turns_an_internal_error_into_exit_2(big_project, monkeypatch):
         invoke(["check", "--format", "concise", "--no-cache", "--strict", "--exit-zero"], cwd=big_project).exit_code
         == 0
     )
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_changed_after_its_digest_is_linted_as_read_and_not_cached(big_project, tmp_path, jobs):
+    # A cold run keeps each file's digest, not its bytes: the file is read again where it is analysed. An edit in
+    # between (an editor saving during a pre-commit run) is linted as read, and those facts are not kept under the
+    # digest of the earlier content, which the next run would otherwise trust.
+    cache = FactsCache(tmp_path / "cache")
+    discovery, _ = runner._discover([big_project], Config(), big_project, cache)
+    inputs = runner.read_inputs(discovery, cache)
+    assert all(state[1] is None for state in inputs.python.values() if isinstance(state, tuple))
+    edited_file = big_project / "app" / "views_1.py"
+    original = edited_file.read_text()
+    edited_file.write_text("async def renamed(request):\n    return None\n")
+    files = runner.read_facts(discovery, cache, jobs, None, inputs)
+    [edited] = [facts for facts in files if facts.path == "app/views_1.py"]
+    assert [function.qualname for function in edited.functions] == ["renamed"]
+    assert inputs.changed_during_run
+    cache.save()
+    edited_file.write_text(original)  # back: the content the earlier digest was of
+    again = FactsCache(tmp_path / "cache")
+    rerun = lint([big_project], Config(), cwd=big_project, cache=again)
+    assert {f.code for f in rerun.findings if f.path == "app/views_1.py"} == {"DPL101", "DPL110"}
+    assert again.misses == 1  # only that file is analysed again: the others' facts were kept
