@@ -8,8 +8,8 @@ One run (one working directory and set of paths: its *scope*) keeps two files, r
 
 - the **index** (small): each file's `os.stat` signature and content digest, and the last rendered reports with
   the digest of every input they were made from;
-- the **pack** (large): the facts of each file, keyed by content digest, shown path and module name. It is read
-  only when a report has to be made again.
+- the **pack** (large): the facts of each file, keyed by content digest, shown path and module name (pack.py). It
+  is read only when a report has to be made again, entry by entry; the new one is written as the facts are made.
 
 Every entry is content-addressed, so two runs that race (pre-commit batches) can only lose entries, never mix
 them up: each file is written to a temporary file and renamed into place (the last writer wins), and a file that
@@ -39,6 +39,7 @@ from typing import Any, Protocol
 
 from django_protolint import __version__
 from django_protolint.gc_pause import paused_gc
+from django_protolint.pack import PackReader, PackWriter
 from django_protolint.source.pickling import dump_facts
 
 # The code whose output the facts are: a change to any of these files invalidates every facts entry.
@@ -47,7 +48,7 @@ _ANALYSIS_PACKAGES = ("source", "knowledge")
 _ANALYSIS_DEPENDENCIES = ("libcst", "jinja2")
 # A rendered report depends on the whole package, and on the libraries the project pass and the output use.
 _REPORT_DEPENDENCIES = ("libcst", "packaging", "click")
-_FORMAT = 3  # of the index and the pack; older files are misses
+_FORMAT = 4  # of the index (the pack's own: pack.MAGIC); older files are misses
 _KEPT_REPORTS = 8  # per scope: a few formats or selections used in turn (pre-commit, editor, CI script)
 _RACY_NS = 2_000_000_000  # a signature younger than this may not have ticked since the last edit
 
@@ -183,9 +184,9 @@ class FactsCache:
         self._signatures_seen: dict[str, tuple[Signature, bytes]] = {}
         self._reports: dict[str, Any] = {}  # report key -> what was rendered, most recent last
         self._index_dirty = False
-        self._pack: dict[str, bytes] | None = None  # loaded on the first facts lookup
-        self._pack_used: dict[str, bytes] = {}
-        self._pack_dirty = False
+        self._pack: PackReader | None = None  # opened on the first facts lookup
+        self._pack_hits: dict[str, None] = {}  # its entries this run read: the new pack copies them
+        self._new_pack: PackWriter | None = None  # the facts made this run, written as they are made
 
     # ------------------------------------------------------------------ scope: which index and pack a run uses
 
@@ -248,32 +249,41 @@ class FactsCache:
     def get(self, key: str) -> Any:
         from django_protolint.source.facts import FileFacts
 
+        if self._scope is None:
+            self.misses += 1
+            return None
         if self._pack is None:
-            self._pack = self._load_pack()
-        blob = self._pack.get(key)
+            self._pack = PackReader(self._pack_path())
+        blob = self._pack.read(key)
         found = None
-        if isinstance(blob, bytes):
+        if blob is not None:
             try:
                 found = pickle.loads(blob)
             except _LOAD_ERRORS:
                 found = None
-        if not isinstance(found, FileFacts) or not isinstance(blob, bytes):
+        if not isinstance(found, FileFacts):
             self.misses += 1
             return None
         self.hits += 1
-        self._pack_used[key] = blob
+        self._pack_hits[key] = None
         return found
 
     def put(self, key: str, facts: object, pickled: bytes | None = None) -> None:
-        """`pickled`: dump_facts(facts), when a worker process already made it."""
-        self._pack_used[key] = pickled if pickled is not None else dump_facts(facts)
-        self._pack_dirty = True
+        """`pickled`: dump_facts(facts), when a worker process already made it. Written at once, not kept."""
+        if self._scope is None or not self._usable:
+            return
+        try:
+            if self._new_pack is None:
+                self._new_pack = PackWriter(self._pack_path().parent)
+            self._new_pack.add(key, pickled if pickled is not None else dump_facts(facts))
+        except OSError:
+            self._unusable()  # a read-only home or a full disk: lint on, without the cache
 
-    def _load_pack(self) -> dict[str, bytes]:
-        pack = _load(self._pack_path()) if self._scope is not None else None
-        if isinstance(pack, dict) and pack.get("format") == _FORMAT and isinstance(pack.get("entries"), dict):
-            return pack["entries"]
-        return {}
+    def _unusable(self) -> None:
+        self._usable = False
+        if self._new_pack is not None:
+            self._new_pack.discard()
+            self._new_pack = None
 
     # ------------------------------------------------------------------ whole reports
 
@@ -293,19 +303,29 @@ class FactsCache:
     # ------------------------------------------------------------------ writing back
 
     def save_facts(self) -> None:
-        """Write the pack if it changed, then let go of it: the facts are loaded, and the bytes they were loaded
-        from (the size of the pack) need not stay in memory while the rules run. A later lookup reads it again."""
-        if self._scope is None or not self._usable:
-            return
-        if self._pack is not None and self._pack_used.keys() != self._pack.keys():
-            self._pack_dirty = True
-        if self._pack_dirty:
-            if not _replace(self._pack_path(), {"format": _FORMAT, "entries": self._pack_used}):
-                self._usable = False  # a read-only home or a full disk: lint on, without the cache
+        """Write the new pack if it differs from the old one, and let go of both: only this run's files are kept
+        (the old pack's entries this run read are copied over). A later lookup opens the pack again."""
+        old, new = self._pack, self._new_pack
+        self._pack, self._new_pack, hits, self._pack_hits = None, None, self._pack_hits, {}
+        try:
+            if self._scope is None or not self._usable:
                 return
-            self._pack_dirty = False
-        self._pack = None
-        self._pack_used = {}
+            if new is None and (old is None or old.table.keys() == hits.keys()):
+                return  # every entry read, none made: the pack on disk is this run's already
+            try:
+                new = new if new is not None else PackWriter(self._pack_path().parent)
+                for key in hits:
+                    if key not in new.table and old is not None and (data := old.read(key)) is not None:
+                        new.add(key, data)
+                new.finish(self._pack_path())
+                new = None
+            except OSError:
+                self._usable = False
+        finally:
+            if old is not None:
+                old.close()
+            if new is not None:
+                new.discard()
 
     def save(self) -> None:
         """Write what changed. Only this run's files are kept: the cache does not grow with deleted files."""

@@ -16,6 +16,7 @@ from django_protolint import cache as cache_module
 from django_protolint import runner
 from django_protolint.cache import FactsCache
 from django_protolint.config import Config
+from django_protolint.pack import PackReader, write_pack
 from django_protolint.output.concise import render as concise
 from django_protolint.runner import Rendered, Report, lint, lint_rendered
 from tests.helpers import invoke, write_project
@@ -134,8 +135,8 @@ def test_a_run_keeps_one_index_and_one_pack(tmp_path, trusting):
     assert [path.name.split(".", 1)[1] for path in _run_files(cache)] == ["facts.pickle", "index.pickle"]
     (root / "app" / "views_3.py").unlink()
     lint([root], Config(), cwd=root, cache=FactsCache(tmp_path / "cache"))
-    pack = pickle.loads(_run_files(cache)[0].read_bytes())
-    assert len(pack["entries"]) == 20  # 19 views and `__init__.py`: the deleted file's entry is gone
+    pack = PackReader(_run_files(cache)[0])
+    assert len(pack.entries()) == 20  # 19 views and `__init__.py`: the deleted file's entry is gone
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "foreign", "empty", "wrong-entries"])
@@ -169,10 +170,8 @@ def test_a_damaged_entry_inside_the_pack_is_a_miss(tmp_path):
     cache = FactsCache(tmp_path / "cache")
     expected = lint([root], Config(), cwd=root, cache=cache).findings
     pack_path = next(path for path in _run_files(cache) if path.name.endswith(".facts.pickle"))
-    pack = pickle.loads(pack_path.read_bytes())
-    for key in pack["entries"]:
-        pack["entries"][key] = pack["entries"][key][:10]
-    pack_path.write_bytes(pickle.dumps(pack))
+    entries = PackReader(pack_path).entries()
+    write_pack(pack_path, {key: data[:10] for key, data in entries.items()})
     again = FactsCache(tmp_path / "cache")
     assert lint([root], Config(), cwd=root, cache=again).findings == expected
     assert again.hits == 0 and again.misses == 3
@@ -412,3 +411,26 @@ def test_the_report_command_reuses_its_verdict_until_a_deployment_file_changes(t
     assert '"uvicorn"' in changed.stdout
     uncached = invoke(["report", "--format", "json", "--no-cache"], cwd=root)
     assert len(analysed) == 4 and uncached.stdout == changed.stdout
+
+
+def test_a_pack_whose_table_points_outside_it_reads_as_missing_entries(tmp_path):
+    path = tmp_path / "facts.pickle"
+    write_pack(path, {"a": b"first", "b": b"second"})
+    assert PackReader(path).entries() == {"a": b"first", "b": b"second"}
+    data = path.read_bytes()
+    table_at = int.from_bytes(data[8:16], "little")
+    table = pickle.loads(data[table_at:])
+    table["b"] = (table_at + 10_000, 6)  # past the end
+    table["c"] = (16, 10_000)  # longer than the file
+    path.write_bytes(data[:table_at] + pickle.dumps(table))
+    assert PackReader(path).entries() == {"a": b"first"}
+
+
+def test_a_reader_keeps_reading_the_pack_it_opened_when_another_run_replaces_it(tmp_path):
+    path = tmp_path / "facts.pickle"
+    write_pack(path, {"a": b"old"})
+    reader = PackReader(path)
+    write_pack(path, {"a": b"new!", "b": b"more"})  # another run's rename, meanwhile
+    assert reader.read("a") == b"old" and reader.read("b") is None
+    reader.close()
+    assert PackReader(path).entries() == {"a": b"new!", "b": b"more"}

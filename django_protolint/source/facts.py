@@ -257,12 +257,12 @@ class FileFacts:
     environment_defaults: tuple[EnvironmentDefault, ...] = ()
     websocket_checks: tuple[Span, ...] = ()
     streaming_responses: tuple[StreamingResponseFact, ...] = ()
-    related_accesses: tuple[RelatedAccessFact, ...] = ()
+    packed_related_accesses: bytes = b""
     server_starts: tuple[ServerStartFact, ...] = ()
     server_argvs: tuple[ServerArgvFact, ...] = ()
     # Names the module binds at its top level, and whether its globals are dynamic (source/bindings.py): what a
     # server's `module:attribute` can find.
-    bound_names: tuple[str, ...] = ()
+    packed_bound_names: bytes = b""
     dynamic_globals: bool = False
     path_names: tuple[str, ...] = ()  # top-level names that hold a `pathlib.Path` (a settings module's BASE_DIR)
     lone_imports: tuple[LoneImport, ...] = ()
@@ -295,9 +295,17 @@ class FileFacts:
     def import_lines(self) -> tuple[ImportLine, ...]:
         return _import_lines(self.packed_import_lines)
 
+    @property
+    def related_accesses(self) -> tuple[RelatedAccessFact, ...]:
+        return _related_accesses(self.packed_related_accesses)
+
+    @property
+    def bound_names(self) -> tuple[str, ...]:
+        return _bound_names(self.packed_bound_names)
+
 
 # The facts `FileFacts` keeps packed, by the name of the property that unpacks them.
-PACKED_FIELDS = ("functions", "calls", "queries", "imports", "import_lines")
+PACKED_FIELDS = ("functions", "calls", "queries", "imports", "import_lines", "related_accesses", "bound_names")
 
 
 def pack(values: tuple[object, ...]) -> bytes:
@@ -333,6 +341,8 @@ _calls = _unpacker(256)
 _queries = _unpacker(256)
 _imports = _unpacker(256)
 _import_lines = _unpacker(256)
+_related_accesses = _unpacker(256)
+_bound_names = _unpacker(256)
 unpacked_calls = _calls
 unpacked_functions = _functions
 unpacked_queries = _queries

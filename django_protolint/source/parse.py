@@ -88,8 +88,7 @@ def build_facts(data: bytes, path: str, module: str, is_package: bool, template:
     return FileFacts(
         path=path,
         module=module,
-        **packed_facts(facts),
-        bound_names=bound_names,
+        **packed_facts({**facts, "bound_names": bound_names}),
         dynamic_globals=dynamic_globals,
         noqa=noqa,
         noqa_directives=directives,
