@@ -178,6 +178,23 @@ ROUTER_WITHOUT_HTTP = Rule(
     ],
 )
 
+AUTH_STACK_ASGI = """
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from django.core.asgi import get_asgi_application
+
+django_asgi_app = get_asgi_application()
+
+from app.routing import websocket_urlpatterns
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),  # expect: DPL302
+    }
+)
+"""
+
 MISSING_ORIGIN_VALIDATOR = Rule(
     code="DPL302",
     slug="websocket-without-origin-validator",
@@ -188,32 +205,27 @@ MISSING_ORIGIN_VALIDATOR = Rule(
         "Browsers send cookies with cross-site websocket handshakes and websockets have no CSRF token, so any "
         "site a logged-in user visits can open an authenticated socket to yours (cross-site websocket "
         "hijacking). Channels' `AllowedHostsOriginValidator` refuses foreign origins with 403. Not reported when "
-        "the websocket app is wrapped in middleware we do not know, which may check the origin itself."
+        "the websocket app is wrapped in middleware we do not know, which may check the origin itself. When a "
+        "settings module the project runs with puts `'*'` in ALLOWED_HOSTS, `AllowedHostsOriginValidator` accepts "
+        "every origin (`'*'` matches anything in `OriginValidator.valid_origin`), so the advice is "
+        "`OriginValidator` with the site's own origins."
+    ),
+    known_problems=(
+        "Whether a consumer reads `scope['user']` or the session is not looked at: a socket that authenticates "
+        "nobody gives a cross-site page nothing it could not get by connecting itself, and is still reported."
     ),
     fix="wrap the websocket app: `AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(...)))`",
     gates=Gates(file_role="asgi.py"),
     links=("https://channels.readthedocs.io/en/stable/topics/security.html",),
     examples=[
         Invalid(
-            channels_example(
-                asgi="""
-                from channels.auth import AuthMiddlewareStack
-                from channels.routing import ProtocolTypeRouter, URLRouter
-                from django.core.asgi import get_asgi_application
-
-                django_asgi_app = get_asgi_application()
-
-                from app.routing import websocket_urlpatterns
-
-                application = ProtocolTypeRouter(
-                    {
-                        "http": django_asgi_app,
-                        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),  # expect: DPL302
-                    }
-                )
-                """
-            ),
+            channels_example(asgi=AUTH_STACK_ASGI),
             id="a websocket app in AuthMiddlewareStack without an origin validator",
+        ),
+        Invalid(
+            channels_example(asgi=AUTH_STACK_ASGI, settings='ALLOWED_HOSTS = ["*"]\n'),
+            id="with '*' in ALLOWED_HOSTS the advice is OriginValidator with explicit origins",
+            note="`AllowedHostsOriginValidator` lets `*` match any origin (channels/security/websocket.py)",
         ),
         Valid(channels_example(), id="a websocket app in AllowedHostsOriginValidator"),
     ],
@@ -684,7 +696,8 @@ def asgi_applications(model: ProjectModel) -> Iterator[Finding]:
             if app.kind == "router" and "http" not in app.protocols:
                 yield from _router_without_http(app, release)
             if app.websocket_routes and not app.origin_validated and not app.custom_wrappers:
-                yield MISSING_ORIGIN_VALIDATOR.finding(app.path, app.websocket_entry or _span(app.line), file=app.path)
+                yield MISSING_ORIGIN_VALIDATOR.finding(app.path, app.websocket_entry or _span(app.line), file=app.path,
+                                                       help=_origin_validator_help(project))  # fmt: skip
             for module, line in app.early_model_imports:
                 yield EARLY_MODEL_IMPORT.finding(app.path, _span(line), module=module, setup_line=app.setup_line,
                                                  via="")  # fmt: skip
@@ -695,6 +708,27 @@ def asgi_applications(model: ProjectModel) -> Iterator[Finding]:
                     if not route.as_asgi:
                         yield BARE_CONSUMER.finding(route.path, _span(route.line), consumer=route.text,
                                                     release=release.why(channels_api.AS_ASGI.release))  # fmt: skip
+
+
+def _origin_validator_help(project: DjangoProject) -> str | None:
+    """With `"*"` in ALLOWED_HOSTS, `AllowedHostsOriginValidator` accepts every origin (and a handshake without
+    one): `OriginValidator.valid_origin` lets `"*"` match anything (channels/security/websocket.py, 3.0 to 4.3.2).
+    Then only `OriginValidator` with the site's own origins helps. None: the declared advice holds."""
+    wildcard = [
+        module.reference.module
+        for module in project.settings
+        if not module.runs_only_tests
+        and (hosts := module.get("ALLOWED_HOSTS")) is not None
+        and isinstance(hosts.value, (list, tuple))
+        and "*" in hosts.value
+    ]
+    if not wildcard:
+        return None
+    return (
+        f"ALLOWED_HOSTS contains '*' in {', '.join(wildcard)}, so `AllowedHostsOriginValidator` would accept any "
+        "origin: wrap the websocket app in `OriginValidator(AuthMiddlewareStack(URLRouter(...)), "
+        '["https://example.com"])` with your site\'s own origins'
+    )
 
 
 def _early_release_imports(app: AsgiApplication, release: ChannelsRelease) -> Iterator[Finding]:
