@@ -6,7 +6,11 @@ environment variable whose default is '*') and tabbycat's ('*' in one deployment
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django_protolint.config import Config
 from django_protolint.rules.channels import AUTH_STACK_ASGI, channels_example
+from django_protolint.runner import lint
 from tests.helpers import run, write_project
 
 
@@ -39,3 +43,12 @@ def test_wildcard_only_in_test_settings_is_not_the_deployment(tmp_path):
         **{"proj/test_settings.py": 'from proj.settings import *\nALLOWED_HOSTS = ["*"]\n'},
     )
     assert "AllowedHostsOriginValidator(" in help and "'*'" not in help
+
+
+def test_fixture_route_gets_origin_validator_advice():
+    root = Path(__file__).resolve().parent.parent / "fixtures" / "channels_stale_entry_point"
+    report = lint([root], Config(), cwd=root)
+    helps = {(f.path, f.severity): f.help for f in report.findings if f.code == "DPL302"}
+    assert set(helps) == {("app/route.py", "warning"), ("app/asgi.py", "info")}
+    assert "OriginValidator(AuthMiddlewareStack(URLRouter(...)), " in helps[("app/route.py", "warning")]
+    assert "ALLOWED_HOSTS contains '*' in app.settings" in helps[("app/route.py", "warning")]
