@@ -276,6 +276,43 @@ MISSING_ORIGIN_VALIDATOR = Rule(
             note="`AllowedHostsOriginValidator` lets `*` match any origin (channels/security/websocket.py)",
         ),
         Valid(channels_example(), id="a websocket app in AllowedHostsOriginValidator"),
+        Valid(
+            channels_example(
+                asgi=AUTH_STACK_ASGI.replace("  # expect: DPL302", "")
+                .replace(
+                    '"websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),',
+                    '"websocket": OriginValidator(\n'
+                    '            AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), ["https://chat.example.com"]\n'
+                    "        ),",
+                )
+                .replace(
+                    "from django.core.asgi",
+                    "from channels.security.websocket import OriginValidator\nfrom django.core.asgi",
+                ),
+                settings='ALLOWED_HOSTS = ["*"]\n',
+            ),
+            note="OriginValidator with explicit origins: what the advice asks for when ALLOWED_HOSTS holds '*'",
+        ),  # fmt: skip
+        Valid(
+            channels_example(
+                asgi=AUTH_STACK_ASGI.replace("  # expect: DPL302", "")
+                .replace("AuthMiddlewareStack(URLRouter", "TokenOriginMiddleware(URLRouter")
+                .replace(
+                    "from channels.auth import AuthMiddlewareStack", "from app.middleware import TokenOriginMiddleware"
+                ),
+            )
+            | {
+                "app/middleware.py": "class TokenOriginMiddleware:\n    def __init__(self, app):\n"
+                "        self.app = app\n"
+            },
+            note="wrapped in the project's own middleware, which may check the origin itself",
+        ),  # fmt: skip
+        Valid(
+            stale_entry_point_example(
+                ROUTER_ASGI.replace('os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")', "")
+            ),
+            note="asgi.py and the route.py that serves both validate the origin",
+        ),
     ],
 )
 

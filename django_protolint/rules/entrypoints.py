@@ -74,6 +74,22 @@ MISSING_SETTINGS_MODULE = Rule(
             note="an assignment replaces pytest-django's value: the import fails under pytest too",
         ),
         Valid(django_project(""), id="DJANGO_SETTINGS_MODULE naming the project's settings"),
+        Valid(
+            django_project(
+                "",
+                app__tests__test_hooks_py='import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", '
+                '"proj.settings")\n',
+            )
+            | PYTEST_INI,
+            note="a test module's setdefault naming the settings the project has",
+        ),
+        Valid(
+            django_project(
+                "",
+                app__seed_py='import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "vendor_site.settings")\n',
+            ),
+            note="a package the linted tree does not hold may be installed: not checked",
+        ),  # fmt: skip
     ],
 )
 
