@@ -122,3 +122,19 @@ STREAMING_RESPONSES = frozenset(
         "django.http.response.FileResponse",
     }
 )
+
+
+# Words that name a small image in a view's or a file's name: an avatar, a logo, a favicon, an icon, a thumbnail.
+# Django still holds such a file whole under ASGI (the rows above), but a few kilobytes cost nothing: field class
+# `negligible-buffering` (field/review: ghostwriter's ClientLogoDownload and AvatarDownload, paperless-ngx's
+# FaviconView), so DPL509 reports them at `info`. Whole words of an identifier only ("lexicon" is no icon).
+SMALL_IMAGE_WORDS = frozenset({
+    "avatar", "avatars", "logo", "logos", "favicon", "favicons", "icon", "icons", "thumbnail", "thumbnails",
+    "thumb", "thumbs",
+})  # fmt: skip
+
+# Words that name something that may be large even beside one of those: an icon pack's export, a zip of logos.
+BULK_FILE_WORDS = frozenset({
+    "export", "exports", "backup", "backups", "archive", "archives", "zip", "tar", "bundle", "bundles", "dump",
+    "pack", "attachment", "attachments", "document", "documents", "video", "videos", "original", "originals",
+})  # fmt: skip

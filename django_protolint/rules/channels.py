@@ -64,6 +64,33 @@ def channels_example(asgi: str = ROUTER_ASGI, routing: str = ROUTING, consumers:
     return files
 
 
+# django-backend-youtube's shape: the default asgi.py left beside route.py, which the deployment and
+# ASGI_APPLICATION both name. `stale` is asgi.py's router; `served` the module the Procfile's daphne runs.
+SERVED_ROUTE = """
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.core.asgi import get_asgi_application
+
+from app.routing import websocket_urlpatterns
+
+application = ProtocolTypeRouter(
+    {
+        "http": get_asgi_application(),
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)
+"""
+
+
+def stale_entry_point_example(stale: str, served: str = "proj.route") -> dict[str, str]:
+    files = channels_example(asgi=stale, settings='ASGI_APPLICATION = "proj.route.application"\n')
+    files["proj/route.py"] = SERVED_ROUTE
+    files["Procfile"] = f"web: daphne -b 0.0.0.0 -p 8000 {served}:application\n"
+    files["requirements.txt"] = "Django>=4.2\nchannels>=4.0,<5\n"
+    return files
+
+
 ROUTER_WITHOUT_HTTP_ASGI = """
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
@@ -133,7 +160,8 @@ ROUTER_WITHOUT_HTTP = Rule(
         '(no pin, `channels>=2.0`), code that only works on some releases decides: `"daphne"` in '
         'INSTALLED_APPS means 4.x (an `error`); `as_asgi()` or `"http": get_asgi_application()` mean 3.0 or '
         "later, which leaves 3.x (works, with a DeprecationWarning) and 4.x (fails): reported at `info`. With no "
-        "such sign it is silent."
+        "such sign it is silent. An asgi module nothing serves (every production server and ASGI_APPLICATION name "
+        "another of the project's ASGI modules) is reported at `info`: it fails only once someone serves it."
     ),
     gates=Gates(channels=">=4.0", file_role="asgi.py"),
     links=(
@@ -164,6 +192,13 @@ ROUTER_WITHOUT_HTTP = Rule(
             channels_example(asgi=ROUTER_WITHOUT_HTTP_ASGI),
             note="no pin, but the routes use as_asgi() (Channels ≥ 3): reported at `info`, 3.x still adds it",
         ),
+        Invalid(
+            stale_entry_point_example(
+                ROUTER_WITHOUT_HTTP_ASGI.replace("# expect: DPL301", "# expect: DPL301 severity=info")
+            ),
+            id="a router without http in an asgi.py nothing serves is info",
+            note="the Procfile's daphne and ASGI_APPLICATION both run proj.route: the stale file breaks nothing yet",
+        ),
         Valid(channels_example(), id="a ProtocolTypeRouter with http and websocket keys"),
         Valid(
             channels_example(asgi=ROUTER_WITHOUT_HTTP_ASGI.replace("  # expect: DPL301", ""))
@@ -178,6 +213,23 @@ ROUTER_WITHOUT_HTTP = Rule(
     ],
 )
 
+AUTH_STACK_ASGI = """
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from django.core.asgi import get_asgi_application
+
+django_asgi_app = get_asgi_application()
+
+from app.routing import websocket_urlpatterns
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),  # expect: DPL302
+    }
+)
+"""
+
 MISSING_ORIGIN_VALIDATOR = Rule(
     code="DPL302",
     slug="websocket-without-origin-validator",
@@ -188,34 +240,79 @@ MISSING_ORIGIN_VALIDATOR = Rule(
         "Browsers send cookies with cross-site websocket handshakes and websockets have no CSRF token, so any "
         "site a logged-in user visits can open an authenticated socket to yours (cross-site websocket "
         "hijacking). Channels' `AllowedHostsOriginValidator` refuses foreign origins with 403. Not reported when "
-        "the websocket app is wrapped in middleware we do not know, which may check the origin itself."
+        "the websocket app is wrapped in middleware we do not know, which may check the origin itself. When a "
+        "settings module the project runs with puts `'*'` in ALLOWED_HOSTS, `AllowedHostsOriginValidator` accepts "
+        "every origin (`'*'` matches anything in `OriginValidator.valid_origin`), so the advice is "
+        "`OriginValidator` with the site's own origins."
+    ),
+    known_problems=(
+        "Whether a consumer reads `scope['user']` or the session is not looked at: a socket that authenticates "
+        "nobody gives a cross-site page nothing it could not get by connecting itself, and is still reported. An "
+        "asgi module nothing serves (every production server and ASGI_APPLICATION name another of the project's "
+        "ASGI modules) is reported at `info`."
     ),
     fix="wrap the websocket app: `AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(...)))`",
     gates=Gates(file_role="asgi.py"),
     links=("https://channels.readthedocs.io/en/stable/topics/security.html",),
     examples=[
         Invalid(
-            channels_example(
-                asgi="""
-                from channels.auth import AuthMiddlewareStack
-                from channels.routing import ProtocolTypeRouter, URLRouter
-                from django.core.asgi import get_asgi_application
-
-                django_asgi_app = get_asgi_application()
-
-                from app.routing import websocket_urlpatterns
-
-                application = ProtocolTypeRouter(
-                    {
-                        "http": django_asgi_app,
-                        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),  # expect: DPL302
-                    }
-                )
-                """
-            ),
+            channels_example(asgi=AUTH_STACK_ASGI),
             id="a websocket app in AuthMiddlewareStack without an origin validator",
         ),
+        Invalid(
+            stale_entry_point_example(AUTH_STACK_ASGI.replace("# expect: DPL302", "# expect: DPL302 severity=info")),
+            id="no origin validator in an asgi.py nothing serves is info",
+            note="daphne and ASGI_APPLICATION run proj.route, whose websocket app is validated",
+        ),
+        Invalid(
+            stale_entry_point_example(
+                AUTH_STACK_ASGI.replace("# expect: DPL302", "# expect: DPL302 severity=warning"), served="proj.asgi"
+            ),
+            note="the same files with daphne serving proj.asgi: a warning, whatever ASGI_APPLICATION says",
+        ),
+        Invalid(
+            channels_example(asgi=AUTH_STACK_ASGI, settings='ALLOWED_HOSTS = ["*"]\n'),
+            id="with '*' in ALLOWED_HOSTS the advice is OriginValidator with explicit origins",
+            note="`AllowedHostsOriginValidator` lets `*` match any origin (channels/security/websocket.py)",
+        ),
         Valid(channels_example(), id="a websocket app in AllowedHostsOriginValidator"),
+        Valid(
+            channels_example(
+                asgi=AUTH_STACK_ASGI.replace("  # expect: DPL302", "")
+                .replace(
+                    '"websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),',
+                    '"websocket": OriginValidator(\n'
+                    '            AuthMiddlewareStack(URLRouter(websocket_urlpatterns)), ["https://chat.example.com"]\n'
+                    "        ),",
+                )
+                .replace(
+                    "from django.core.asgi",
+                    "from channels.security.websocket import OriginValidator\nfrom django.core.asgi",
+                ),
+                settings='ALLOWED_HOSTS = ["*"]\n',
+            ),
+            note="OriginValidator with explicit origins: what the advice asks for when ALLOWED_HOSTS holds '*'",
+        ),  # fmt: skip
+        Valid(
+            channels_example(
+                asgi=AUTH_STACK_ASGI.replace("  # expect: DPL302", "")
+                .replace("AuthMiddlewareStack(URLRouter", "TokenOriginMiddleware(URLRouter")
+                .replace(
+                    "from channels.auth import AuthMiddlewareStack", "from app.middleware import TokenOriginMiddleware"
+                ),
+            )
+            | {
+                "app/middleware.py": "class TokenOriginMiddleware:\n    def __init__(self, app):\n"
+                "        self.app = app\n"
+            },
+            note="wrapped in the project's own middleware, which may check the origin itself",
+        ),  # fmt: skip
+        Valid(
+            stale_entry_point_example(
+                ROUTER_ASGI.replace('os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")', "")
+            ),
+            note="asgi.py and the route.py that serves both validate the origin",
+        ),
     ],
 )
 
@@ -681,20 +778,77 @@ def asgi_applications(model: ProjectModel) -> Iterator[Finding]:
     for project in model.django_projects:
         release = model.channels_release(project)
         for app in project.asgi_applications:
-            if app.kind == "router" and "http" not in app.protocols:
-                yield from _router_without_http(app, release)
-            if app.websocket_routes and not app.origin_validated and not app.custom_wrappers:
-                yield MISSING_ORIGIN_VALIDATOR.finding(app.path, app.websocket_entry or _span(app.line), file=app.path)
-            for module, line in app.early_model_imports:
-                yield EARLY_MODEL_IMPORT.finding(app.path, _span(line), module=module, setup_line=app.setup_line,
-                                                 via="")  # fmt: skip
-            yield from _early_release_imports(app, release)
-            # Before 3.0 URLRouter takes the consumer class itself; with no sign of the release, stay silent.
-            if release.at_least(channels_api.AS_ASGI.release):
-                for route in app.websocket_routes:
-                    if not route.as_asgi:
-                        yield BARE_CONSUMER.finding(route.path, _span(route.line), consumer=route.text,
-                                                    release=release.why(channels_api.AS_ASGI.release))  # fmt: skip
+            unserved = _served_instead(model, project, app)
+            found = _application_findings(project, app, release)
+            if unserved is None:
+                yield from found
+                continue
+            # A stale entry point beside the one every server runs (django-backend-youtube's default asgi.py
+            # beside its route.py): true of the file, but it breaks nothing until someone serves it.
+            for finding in found:
+                yield replace(finding, severity="info", message=f"{finding.message}; {unserved}")
+
+
+def _served_instead(model: ProjectModel, project: DjangoProject, app: AsgiApplication) -> str | None:
+    """Why nothing serves `app`, or None: every production server runs another ASGI module of the project, and
+    ASGI_APPLICATION (what daphne's runserver and Channels' tooling serve) names that other module too."""
+    verdict = model.verdicts.get(project.root)
+    if verdict is None or verdict.declared_server is not None or not verdict.servers:
+        return None
+    served = {(deployment.command.app or "").partition(":")[0] for deployment in verdict.servers}
+    ours = {other.module for other in project.asgi_applications}
+    if app.module in served or not served <= ours:
+        return None
+    setting = project.primary.get("ASGI_APPLICATION") if project.primary else None
+    if setting is None or setting.uncertain or not isinstance(setting.value, str):
+        return None
+    named = setting.value.rpartition(".")[0]
+    if named == app.module or named not in served:
+        return None
+    first = verdict.servers[0]
+    return (
+        f"nothing serves {app.path}: {first.command.server} runs `{first.command.app}` ({first.path}:{first.line}) "
+        f"and ASGI_APPLICATION names `{setting.value}`"
+    )
+
+
+def _application_findings(project: DjangoProject, app: AsgiApplication, release: ChannelsRelease) -> Iterator[Finding]:
+    if app.kind == "router" and "http" not in app.protocols:
+        yield from _router_without_http(app, release)
+    if app.websocket_routes and not app.origin_validated and not app.custom_wrappers:
+        yield MISSING_ORIGIN_VALIDATOR.finding(app.path, app.websocket_entry or _span(app.line), file=app.path,
+                                               help=_origin_validator_help(project))  # fmt: skip
+    for module, line in app.early_model_imports:
+        yield EARLY_MODEL_IMPORT.finding(app.path, _span(line), module=module, setup_line=app.setup_line,
+                                         via="")  # fmt: skip
+    yield from _early_release_imports(app, release)
+    # Before 3.0 URLRouter takes the consumer class itself; with no sign of the release, stay silent.
+    if release.at_least(channels_api.AS_ASGI.release):
+        for route in app.websocket_routes:
+            if not route.as_asgi:
+                yield BARE_CONSUMER.finding(route.path, _span(route.line), consumer=route.text,
+                                            release=release.why(channels_api.AS_ASGI.release))  # fmt: skip
+
+
+def _origin_validator_help(project: DjangoProject) -> str | None:
+    """With `"*"` in ALLOWED_HOSTS, `AllowedHostsOriginValidator` accepts every origin (and a handshake without
+    one): `OriginValidator.valid_origin` lets `"*"` match anything (channels/security/websocket.py, 3.0 to 4.3.2).
+    Then only `OriginValidator` with the site's own origins helps. None: the declared advice holds."""
+    wildcard = [
+        module.reference.module
+        for module in project.settings
+        if not module.runs_only_tests
+        and (hosts := module.get("ALLOWED_HOSTS")) is not None
+        and isinstance(hosts.value, (list, tuple))
+        and "*" in hosts.value
+    ]
+    if not wildcard:
+        return None
+    return (
+        f"ALLOWED_HOSTS contains '*' in {', '.join(wildcard)}, so `AllowedHostsOriginValidator` would accept any "
+        "origin: wrap the websocket app in `OriginValidator(AuthMiddlewareStack(URLRouter(...)), "
+        '["https://example.com"])` with your site\'s own origins'
+    )
 
 
 def _early_release_imports(app: AsgiApplication, release: ChannelsRelease) -> Iterator[Finding]:

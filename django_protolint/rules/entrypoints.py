@@ -7,11 +7,13 @@ Facts: ../shared/facts.md §3.4 (entry points) and §5.1 (daphne's runserver); D
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from django_protolint.findings import Finding
 from django_protolint.knowledge.servers import ASGI
 from django_protolint.project.django_project import DjangoProject
 from django_protolint.project.model import ProjectModel
+from django_protolint.project.settings import SettingsReference, text_references
 from django_protolint.rules.base import Gates, Invalid, Rule, Valid, check, django_project
 from django_protolint.source.facts import FileFacts, Span
 from django_protolint.source.static import Assignment, StarImport
@@ -24,6 +26,8 @@ def _files(apps: list[str], extra: str = "", expect: str = "", **more: str) -> d
     return django_project("", (), proj__settings_py=SETTINGS.format(apps=apps, extra=extra, mark=mark), **more)
 
 
+PYTEST_INI = {"pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = proj.settings\n"}
+
 MISSING_SETTINGS_MODULE = Rule(
     code="DPL401",
     slug="settings-module-not-found",
@@ -33,7 +37,10 @@ MISSING_SETTINGS_MODULE = Rule(
     rationale=(
         "Django imports the settings module on start; a wrong name fails with `ModuleNotFoundError` in every "
         "server and command that uses this entry point. Only reported when the module's top-level package is "
-        "part of the linted project, so settings installed from elsewhere are not flagged."
+        "part of the linted project, so settings installed from elsewhere are not flagged. A test module's or "
+        "conftest.py's `os.environ.setdefault(...)` under a pytest configuration that names DJANGO_SETTINGS_MODULE "
+        "is reported at `info`: pytest-django sets the variable before it imports them, so the setdefault only "
+        "matters when the module runs without pytest."
     ),
     fix="point it at the settings module (e.g. `{package}.settings`)",
     how_to_fix="Point `DJANGO_SETTINGS_MODULE` (or `--settings`) at a settings module that exists in the project, e.g. `proj.settings`.",
@@ -47,7 +54,42 @@ MISSING_SETTINGS_MODULE = Rule(
             ),
             id="DJANGO_SETTINGS_MODULE misspelled in manage.py",
         ),
+        Invalid(
+            django_project(
+                "",
+                app__tests__test_hooks_py='import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", '
+                '"app.settings")  # expect: DPL401 severity=info\n',
+            )
+            | PYTEST_INI,
+            id="a stale setdefault in a test module pytest-django configures first is info",
+            note="archivebox's tests/test_hooks.py: pytest.ini's value is already in os.environ when it runs",
+        ),
+        Invalid(
+            django_project(
+                "",
+                app__tests__test_hooks_py='import os\n\nos.environ["DJANGO_SETTINGS_MODULE"] = '
+                '"app.settings"  # expect: DPL401 severity=error\n',
+            )
+            | PYTEST_INI,
+            note="an assignment replaces pytest-django's value: the import fails under pytest too",
+        ),
         Valid(django_project(""), id="DJANGO_SETTINGS_MODULE naming the project's settings"),
+        Valid(
+            django_project(
+                "",
+                app__tests__test_hooks_py='import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", '
+                '"proj.settings")\n',
+            )
+            | PYTEST_INI,
+            note="a test module's setdefault naming the settings the project has",
+        ),
+        Valid(
+            django_project(
+                "",
+                app__seed_py='import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "vendor_site.settings")\n',
+            ),
+            note="a package the linted tree does not hold may be installed: not checked",
+        ),  # fmt: skip
     ],
 )
 
@@ -263,10 +305,42 @@ def missing_settings_module(model: ProjectModel) -> Iterator[Finding]:
         for settings in project.settings:
             reference = settings.reference
             if settings.facts is None and reference.path and _package_in_project(model, reference.module, project.root):
-                yield MISSING_SETTINGS_MODULE.finding(
+                finding = MISSING_SETTINGS_MODULE.finding(
                     reference.path, _line_span(reference.line), file=reference.path, module=reference.module,
                     package=reference.module.split(".")[0],
                 )  # fmt: skip
+                overridden = _set_first_by_pytest(model, reference)
+                if overridden is None:
+                    yield finding
+                else:
+                    yield replace(finding, severity="info", message=f"{finding.message}; {overridden}")
+
+
+def _set_first_by_pytest(model: ProjectModel, reference: SettingsReference) -> str | None:
+    """Why a test module's `os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)` does nothing under pytest, or
+    None. pytest-django sets the variable from pytest's configuration in `pytest_load_initial_conftests`, before
+    conftest.py and any test module is imported (pytest_django/plugin.py), so a setdefault there finds it set.
+    It still takes effect when the module runs otherwise (`python -m unittest`): `info`, not silence."""
+    name = reference.path.rsplit("/", 1)[-1]
+    if not (name == "conftest.py" or name.startswith("test_") or name.endswith(("_test.py", "_tests.py"))):
+        return None
+    facts = model.file(reference.path)
+    if facts is None or not any(
+        call.callee == "os.environ.setdefault" and call.span.line == reference.line for call in facts.calls
+    ):
+        return None
+    configured = [
+        pytest
+        for pytest in text_references(model.settings_texts)
+        if pytest.source == "pytest" and (pytest.root == "." or reference.path.startswith(f"{pytest.root}/"))
+    ]
+    if not configured:
+        return None
+    first = configured[0]
+    return (
+        f"under pytest this setdefault does nothing: pytest-django has already set it to `{first.module}` "
+        f"({first.path}:{first.line})"
+    )
 
 
 @check(MISSING_APPLICATION)

@@ -11,6 +11,7 @@ measured by tests/test_ground_truth_streaming.py.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -126,6 +127,55 @@ def download(request, pk):
     report = Report.objects.get(pk=pk)
     return FileResponse(report.document, as_attachment=True)
 """
+AVATAR_DOWNLOAD = """
+import mimetypes
+import os
+
+from django.conf import settings
+from django.http import FileResponse
+from django.views.generic import DetailView
+
+from django.contrib.auth.models import User
+
+
+class AvatarDownload(DetailView):
+    model = User
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            file_path = os.path.join(settings.MEDIA_ROOT, obj.avatar.path)
+        except ValueError:
+            file_path = os.path.join(settings.STATICFILES_DIRS[0], "images/default_avatar.png")
+        content_type, _ = mimetypes.guess_type(file_path)
+        return FileResponse(open(file_path, "rb"), content_type=content_type)  # expect: DPL509 severity=info
+"""
+SMALL_IMAGE_FIELDS = """
+from django.http import FileResponse
+
+
+def profile_picture(request):
+    return FileResponse(request.user.avatar.open("rb"))  # expect: DPL509 severity=info
+
+
+def company_badge(request, company):
+    return FileResponse(open(company.logo.path, "rb"))  # expect: DPL509 severity=info
+"""
+LARGE_BESIDE_SMALL_NAMES = """
+from django.http import FileResponse
+
+
+def export_icons(request):
+    return FileResponse(open("/srv/exports/icons.zip", "rb"), as_attachment=True)  # expect: DPL509 severity=warning
+
+
+def lexicon(request):
+    return FileResponse(open("/srv/lexicon.pdf", "rb"))  # expect: DPL509 severity=warning
+
+
+def attachment(request, message):
+    return FileResponse(open(message.attachment.path, "rb"))  # expect: DPL509 severity=warning
+"""
 
 STREAMING_MISMATCH = Rule(
     code="DPL509",
@@ -133,7 +183,7 @@ STREAMING_MISMATCH = Rule(
     severity="warning",
     summary="A streaming response Django consumes whole: a sync iterator or a file under ASGI, an async iterator "
     "under WSGI",
-    message="{subject} but the project is served over {protocol}: Django {consumes} before sending anything",
+    message="{subject} but the project is served over {protocol}: Django {consumes} before sending anything{small}",
     rationale=(
         "Django 4.2+ adapts a streaming body to the server's protocol by consuming it whole: a sync iterator under "
         "ASGI (`sync_to_async(list)` in `StreamingHttpResponse.__aiter__`), an async iterator under WSGI. The "
@@ -142,7 +192,17 @@ STREAMING_MISMATCH = Rule(
         "file is held in memory before its first byte is sent: measured with uvicorn on Django 4.2, 5.2 and 6.1 "
         "(up to 4.1 the ASGI handler iterated on the event loop and streamed). Reported only when both the "
         "iterator's kind (a generator, or a file opened from disk or storage) and the serving protocol are known, "
-        "and not when the project's Django is older than 4.2."
+        "and not when the project's Django is older than 4.2. A file whose view or opening names a small image "
+        "(an avatar, a logo, a favicon, an icon, a thumbnail) is reported at `info`: holding a few kilobytes "
+        "costs nothing but Django's warning in the log."
+    ),
+    known_problems=(
+        "How large a file is, the linter cannot see: it goes by names. A `FileResponse` in a view named for a small "
+        "image (`AvatarDownload`, `FaviconView`, `thumbnail`) or over a file reached through such a name "
+        "(`user.avatar.open()`, `open(obj.logo.path)`) is `info`, unless a name also says export, backup, archive, "
+        "zip, bundle, attachment, document, video or original. A large file behind a small-image name is "
+        "under-reported at `info`; a small file under any other name (a path built earlier in the function) "
+        "stays a `warning`."
     ),
     fix="{advice}",
     how_to_fix="Give the response the kind of iterator the server's protocol streams: an async generator under ASGI, a sync generator under WSGI. The finding's help line says which one this deployment needs.",
@@ -167,6 +227,21 @@ STREAMING_MISMATCH = Rule(
         Invalid(
             django_project(STORAGE_VIEW, routes=("PackageDownload.as_view()",), Procfile=UVICORN),
             note="a class-based view opening a file from its storage",
+        ),  # fmt: skip
+        Invalid(
+            django_project(AVATAR_DOWNLOAD, routes=("AvatarDownload.as_view()",), Procfile=UVICORN),
+            id="a FileResponse in a view named for a small image is info",
+            note="ghostwriter's avatar and logo downloads, paperless-ngx's favicon: a few kilobytes held whole",
+        ),
+        Invalid(
+            django_project(SMALL_IMAGE_FIELDS, routes=("profile_picture", "company_badge"), Procfile=UVICORN),
+            id="a file opened through an avatar or a logo field is info",
+        ),
+        Invalid(
+            django_project(
+                LARGE_BESIDE_SMALL_NAMES, routes=("export_icons", "lexicon", "attachment"), Procfile=UVICORN
+            ),
+            id="an export of icons, a word that only contains icon, an attachment: still a warning",
         ),  # fmt: skip
         Valid(
             django_project(ASYNC_STREAM, routes=("stream",), Procfile=UVICORN),
@@ -239,11 +314,39 @@ def _iterable_class_kind(model: ProjectModel, callee: str | None, near: FileFact
     return streaming.SYNC if model.function_named(f"{callee}.__iter__", near) is not None else None
 
 
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+
+
+def _words(name: str) -> set[str]:
+    """`ClientLogoDownload.get` -> {client, logo, download, get}; `user.avatar.open` -> {user, avatar, open}."""
+    return {word.lower() for word in _WORD.findall(name)}
+
+
+def _small_image(response: StreamingResponseFact, facts: FileFacts) -> str | None:
+    """The name that says this file is a small image (an avatar, a logo, a favicon): the enclosing view's, or one
+    the file is reached through inside the response's own parentheses (`open(obj.logo.path)`,
+    `user.avatar.open()`); None when no name says so, or when one also says the file may be large (an export)."""
+    span = response.span
+    inside = [
+        text
+        for call in facts.calls
+        if (span.line, span.column) <= (call.span.line, call.span.column)
+        and (call.span.end_line, call.span.end_column) <= (span.end_line, span.end_column)
+        for text in (call.text, call.argument_text)
+        if text
+    ]
+    names = [name for name in (response.scope.function, response.iterator_callee, *inside) if name]
+    if any(_words(name) & streaming.BULK_FILE_WORDS for name in names):
+        return None
+    return next((name for name in names if _words(name) & streaming.SMALL_IMAGE_WORDS), None)
+
+
 def _wording(response: StreamingResponseFact, kind: str, protocol: str) -> dict[str, Any]:  # the message's values
     if kind == streaming.FILE:
         return {
             "subject": "`FileResponse` reads its file through a sync iterator",
             "consumes": "reads the whole file into memory",
+            "small": "",
             "advice": "let the web server send the file (X-Accel-Redirect, X-Sendfile), or give `FileResponse` an "
             "async generator that reads the file in chunks with `sync_to_async`",
         }
@@ -252,6 +355,7 @@ def _wording(response: StreamingResponseFact, kind: str, protocol: str) -> dict[
     return {
         "subject": f"`{name}` is {'an async' if kind == streaming.ASYNC else 'a sync'} iterator",
         "consumes": "buffers the whole stream",
+        "small": "",
         "advice": f"feed it {wanted} iterator (an `{wanted_def}` generator)",
     }
 
@@ -274,5 +378,14 @@ def streaming_mismatch(model: ProjectModel) -> Iterator[Finding]:
             row = streaming.behaviour(response.response, kind, verdict.served, version)
             if row is None or not row.buffered:
                 continue
-            yield STREAMING_MISMATCH.finding(facts.path, response.span, protocol=verdict.served.upper(),
-                                             **_wording(response, kind, verdict.served))  # fmt: skip
+            wording = _wording(response, kind, verdict.served)
+            small = _small_image(response, facts) if kind == streaming.FILE else None
+            if small is None:
+                yield STREAMING_MISMATCH.finding(facts.path, response.span, protocol=verdict.served.upper(), **wording)
+                continue
+            wording["small"] = (
+                f" (`{small}` names a small image: holding a few kilobytes costs little, but Django warns on each "
+                "request)"
+            )
+            yield STREAMING_MISMATCH.finding(facts.path, response.span, severity="info",
+                                             protocol=verdict.served.upper(), **wording)  # fmt: skip
