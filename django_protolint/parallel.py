@@ -130,35 +130,36 @@ def _no_progress(done: int, total: int) -> None:
     return None
 
 
-# The facts, their pickle when a worker process made them, and whether they are those of the content expected.
-Analysed = tuple[FileFacts, "bytes | None", bool]
+# Told of each file's facts as they are made: (the job's position, the facts, their pickle when a worker process
+# made them, whether they are those of the content the job expected). Neither is kept here: a cold run on a large
+# project would otherwise hold every file's pickle until the last file is done.
+Made = Callable[[int, FileFacts, "bytes | None", bool], None]
 
 
-def analyse_all(jobs: list[Job], workers: int, progress: Progress = _no_progress) -> list[Analysed]:
+def analyse_all(jobs: list[Job], workers: int, made: Made, progress: Progress = _no_progress) -> None:
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        done: list[Analysed] = []
-        for job in jobs:
+        for position, job in enumerate(jobs):
             facts, as_expected = _analyse_in_time(job)
-            done.append((facts, None, as_expected))
-            progress(len(done), len(jobs))
-        return done
-    results: list[Analysed | None] = [None] * len(jobs)
+            made(position, facts, None, as_expected)
+            progress(position + 1, len(jobs))
+        return
+    done = 0
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for index, (blob, as_expected) in enumerate(pool.map(_worker, jobs, chunksize=_CHUNK)):
-                results[index] = (pickle.loads(blob), blob, as_expected)
-                progress(index + 1, len(jobs))
+            for position, (blob, as_expected) in enumerate(pool.map(_worker, jobs, chunksize=_CHUNK)):
+                made(position, pickle.loads(blob), blob, as_expected)
+                done = position + 1
+                progress(done, len(jobs))
     except BrokenProcessPool:
-        _isolate([(index, jobs[index]) for index, found in enumerate(results) if found is None], results)
-    return [facts for facts in results if facts is not None]
+        _isolate(list(enumerate(jobs))[done:], made)
 
 
-def _isolate(pending: Iterable[tuple[int, Job]], results: list[Analysed | None]) -> None:
+def _isolate(pending: Iterable[tuple[int, Job]], made: Made) -> None:
     """One process per file, so a second crash is pinned on the file that causes it."""
-    for index, job in pending:
+    for position, job in pending:
         try:
             with ProcessPoolExecutor(max_workers=1) as pool:
                 blob, as_expected = pool.submit(_worker, job).result()
-            results[index] = (pickle.loads(blob), blob, as_expected)
+            made(position, pickle.loads(blob), blob, as_expected)
         except BrokenProcessPool:
-            results[index] = (_crashed(job), None, False)
+            made(position, _crashed(job), None, False)

@@ -60,13 +60,16 @@ def read_facts(discovery: Discovery, cache: FactsStore | None = None, jobs: int 
     slots: list[FileFacts | None] = []
     pending: list[tuple[int, str | None, Job]] = []  # (slot, cache key, job)
     _look_up(discovery, cache, inputs, slots, pending)
-    analysed = analyse_all([job for _, _, job in pending], jobs, progress or _quiet)
-    for (slot, key, _), (found, pickled, as_expected) in zip(pending, analysed):
+
+    def made(position: int, found: FileFacts, pickled: bytes | None, as_expected: bool) -> None:
+        slot, key, _ = pending[position]
         slots[slot] = found
         inputs.changed_during_run |= not as_expected
         # A crash or a timeout may not happen again (a loaded machine, a worker killed): never kept.
         if cache is not None and key is not None and as_expected and not _internal_error(found):
             cache.put(key, found, pickled)
+
+    analyse_all([job for _, _, job in pending], jobs, made, progress or _quiet)
     facts = [found for found in slots if found is not None]
     if launch:
         facts = _launched(discovery, facts, cache, jobs, inputs)

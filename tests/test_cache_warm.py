@@ -16,8 +16,8 @@ from django_protolint import cache as cache_module
 from django_protolint import runner
 from django_protolint.cache import FactsCache
 from django_protolint.config import Config
-from django_protolint.pack import PackReader, write_pack
 from django_protolint.output.concise import render as concise
+from django_protolint.pack import PackReader, write_pack
 from django_protolint.runner import Rendered, Report, lint, lint_rendered
 from tests.helpers import invoke, write_project
 
