@@ -28,8 +28,14 @@ class LinePositions:
         return len(text.encode("utf-8")[:byte_column].decode("utf-8", errors="replace"))
 
     def span(self, node: ast.AST) -> Span:
+        return tuple.__new__(Span, self.numbers(node))  # Span(*numbers) without its Python-level __new__
+
+    def numbers(self, node: ast.AST) -> tuple[int, int, int, int]:
+        """The span's four numbers as a plain tuple: for what packs them (a call's positions) without a Span."""
         line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
-        return Span(
+        if self.ascii:  # columns in bytes are columns in characters
+            return line, node.col_offset, end_line, node.end_col_offset or 0  # type: ignore[attr-defined]
+        return (
             line,
             self.column(line, node.col_offset),  # type: ignore[attr-defined]
             end_line,

@@ -53,11 +53,20 @@ class Frame:
 class ScopeStack:
     def __init__(self, module_frame: Frame) -> None:
         self.frames: list[Frame] = [module_frame]
+        # Per frame, the bindings a name is looked up in from there, innermost first: its own, then those of the
+        # enclosing frames that are not class bodies. Made once per frame, where `lookup` used to skip the class
+        # bodies again for every name.
+        self._visible: list[tuple[dict[str, Binding], ...]] = [(module_frame.bindings,)]
 
     def push(self, frame: Frame) -> None:
+        enclosing = self._visible[-1]
+        if self.frames[-1].kind == "class":
+            enclosing = enclosing[1:]
         self.frames.append(frame)
+        self._visible.append((frame.bindings, *enclosing))
 
     def pop(self) -> Frame:
+        self._visible.pop()
         return self.frames.pop()
 
     @property
@@ -82,11 +91,8 @@ class ScopeStack:
         return None
 
     def lookup(self, name: str) -> Binding | None:
-        innermost = self.frames[-1]
-        for frame in reversed(self.frames):
-            if frame.kind == "class" and frame is not innermost:
-                continue
-            if (binding := frame.bindings.get(name)) is not None:
+        for bindings in self._visible[-1]:
+            if (binding := bindings.get(name)) is not None:
                 return binding
         return None
 
