@@ -14,7 +14,8 @@ _DEFINITION_KEYWORD = re.compile(r"(?:async\s+)?def\s+|class\s+")
 class LinePositions:
     def __init__(self, source: str) -> None:
         self.ascii = source.isascii()
-        self.lines = _LINE_BREAK.split(source)
+        # Without a carriage return, "\n" is the only line break: the same lines as the regular expression, faster.
+        self.lines = source.split("\n") if "\r" not in source else _LINE_BREAK.split(source)
 
     def text(self, line: int) -> str:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
