@@ -90,7 +90,7 @@ class Meaning:
                 # instance_type(value), then resolve_name(value), on one lookup: `name.attribute` is most chains.
                 binding = self.scopes.lookup(value.id)
                 if binding is None:
-                    base = f"builtins.{value.id}" if value.id in BUILTINS else value.id
+                    base: str | None = f"builtins.{value.id}" if value.id in BUILTINS else value.id
                 elif binding.kind == INSTANCE:
                     return f"{binding.qualname}.{attribute}"
                 else:
