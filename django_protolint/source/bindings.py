@@ -55,7 +55,7 @@ def module_bindings(tree: ast.Module, text: str | None = None) -> tuple[tuple[st
             elif isinstance(child, ast.ExceptHandler) and child.name:
                 names.add(child.name)
         pending.extend(_nested_statements(node))
-    whole_tree = ast.walk(tree) if text is None or _WHOLE_TREE_WORDS.search(_as_parsed(text)) else ()
+    whole_tree = ast.walk(tree) if text is None or _has_whole_tree_words(_as_parsed(text)) else ()
     for node in whole_tree:
         if isinstance(node, ast.Global):
             names.update(node.names)
@@ -65,6 +65,15 @@ def module_bindings(tree: ast.Module, text: str | None = None) -> tuple[tuple[st
               and node.value.id == "sys"):  # fmt: skip
             dynamic = True
     return tuple(sorted(names)), dynamic
+
+
+def _has_whole_tree_words(text: str) -> bool:
+    # Substrings first: on the corpus of Django packages, searching every module for the bare words took 0.14 s, the
+    # expression with its word boundaries 1.6 s; nine modules in ten hold none of the words.
+    return any(word in text for word in _WORDS) and _WHOLE_TREE_WORDS.search(text) is not None
+
+
+_WORDS = ("global", "vars", "exec", "__import__", "modules")  # each word of _WHOLE_TREE_WORDS holds one
 
 
 def _as_parsed(text: str) -> str:
@@ -102,7 +111,8 @@ def _own_parts(statement: ast.stmt, lines: list[str] | None = None) -> list[ast.
                 continue
             if lines is not None and field in _VALUE_FIELDS and isinstance(item, ast.expr):
                 end = getattr(item, "end_lineno", None) or len(lines)
-                if not _BINDS_INSIDE.search("\n".join(lines[item.lineno - 1 : end])):
+                written = "\n".join(lines[item.lineno - 1 : end])
+                if not (("for" in written or ":=" in written) and _BINDS_INSIDE.search(written)):
                     continue
             parts.extend(ast.walk(item))
     for case in getattr(statement, "cases", None) or []:
