@@ -69,7 +69,7 @@ def _lookup_frame_by_frame(frames: list[Frame], name: str) -> Binding | None:
     return None
 
 
-def test_lookup_skips_enclosing_class_bodies_as_python_does():
+def test_lookup_skips_enclosing_class_bodies_as_python_does_and_function_is_the_innermost():
     chosen = random.Random(8)
     names = ["a", "b", "c", "d"]
     for _ in range(200):
@@ -83,6 +83,7 @@ def test_lookup_skips_enclosing_class_bodies_as_python_does():
                 stack.bind(chosen.choice(names), Binding(LOCAL, str(chosen.random())))
             for name in names:
                 assert stack.lookup(name) is _lookup_frame_by_frame(stack.frames, name)
+            assert stack.function is (stack.frames[-1] if stack.frames[-1].is_function else None)
 
 
 @pytest.mark.parametrize("source", ["x = f(a.b, 'é')\nclass Ü:\n    y = g('ß')\n", "a = b(c)\r\nd = e[f]\r\n"])

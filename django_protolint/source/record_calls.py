@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-import sys
+from sys import intern
 
 from django_protolint.source.facts import CallFact
 from django_protolint.source.static import dotted
@@ -18,19 +18,20 @@ def record_call(walk: Walk, node: ast.Call) -> None:
     referenced = argument if isinstance(argument, (ast.Name, ast.Attribute)) else None
     argument_name = walk.resolve_name(referenced) if referenced is not None else None
     numbers = walk.positions.numbers
+    key = id(node)
     walk.found["calls"].append(
         CallFact(
             # Interned: a file calls the same few names over and over, and pickle writes a shared string once.
-            callee=sys.intern(callee) if callee is not None else None,
-            text=sys.intern(dotted(func)),
+            callee=intern(callee) if callee is not None else None,
+            text=intern(dotted(func)),
             scope=walk.scope(),
-            awaited=id(node) in walk.awaited,
-            discarded=id(node) in walk.discarded,
-            entered=id(node) in walk.entered,
-            chained=id(node) in walk.chained,
+            awaited=key in walk.awaited,
+            discarded=key in walk.discarded,
+            entered=key in walk.entered,
+            chained=key in walk.chained,
             positions=pack_two_spans(*numbers(node), *numbers(func)),
-            argument=sys.intern(argument_name) if argument_name is not None else None,
-            argument_text=sys.intern(dotted(referenced)) if referenced is not None else None,
+            argument=intern(argument_name) if argument_name is not None else None,
+            argument_text=intern(dotted(referenced)) if referenced is not None else None,
             in_generator=walk.in_generator(),
         )
     )

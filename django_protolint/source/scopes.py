@@ -57,6 +57,7 @@ class ScopeStack:
         # enclosing frames that are not class bodies. Made once per frame, where `lookup` used to skip the class
         # bodies again for every name.
         self._visible: list[tuple[dict[str, Binding], ...]] = [(module_frame.bindings,)]
+        self._functions: list[Frame | None] = [module_frame if module_frame.is_function else None]  # `function`
 
     def push(self, frame: Frame) -> None:
         enclosing = self._visible[-1]
@@ -64,9 +65,11 @@ class ScopeStack:
             enclosing = enclosing[1:]
         self.frames.append(frame)
         self._visible.append((frame.bindings, *enclosing))
+        self._functions.append(frame if frame.is_function else None)
 
     def pop(self) -> Frame:
         self._visible.pop()
+        self._functions.pop()
         return self.frames.pop()
 
     @property
@@ -76,8 +79,7 @@ class ScopeStack:
     @property
     def function(self) -> Frame | None:
         """The innermost function or lambda; None at module level and directly in class bodies."""
-        frame = self.frames[-1]
-        return frame if frame.is_function else None
+        return self._functions[-1]
 
     @property
     def method_class(self) -> str | None:
