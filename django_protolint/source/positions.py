@@ -23,7 +23,8 @@ class LinePositions:
     def column(self, line: int, byte_column: int) -> int:
         if self.ascii:
             return byte_column
-        text = self.text(line)
+        lines = self.lines
+        text = lines[line - 1] if 0 < line <= len(lines) else ""  # self.text(line), without a call per column
         if text.isascii():
             return byte_column
         return len(text.encode("utf-8")[:byte_column].decode("utf-8", errors="replace"))
