@@ -81,11 +81,21 @@ class Meaning:
         if isinstance(expression, ast.Attribute):
             attribute = expression.attr
             value = expression.value
-            if isinstance(value, ast.Name) and value.id in ("self", "cls"):
-                owner = self.scopes.method_class
-                if owner is not None and self.scopes.lookup(value.id) is not None:
-                    return self.qualify(f"{owner}.{attribute}")
-                return None
+            if isinstance(value, ast.Name):
+                if value.id in ("self", "cls"):
+                    owner = self.scopes.method_class
+                    if owner is not None and self.scopes.lookup(value.id) is not None:
+                        return self.qualify(f"{owner}.{attribute}")
+                    return None
+                # instance_type(value), then resolve_name(value), on one lookup: `name.attribute` is most chains.
+                binding = self.scopes.lookup(value.id)
+                if binding is None:
+                    base: str | None = f"builtins.{value.id}" if value.id in BUILTINS else value.id
+                elif binding.kind == INSTANCE:
+                    return f"{binding.qualname}.{attribute}"
+                else:
+                    base = binding.qualname if binding.kind in (IMPORT, DEFINITION) else None
+                return f"{base}.{attribute}" if base else None
             instance_type = self.instance_type(value)
             if instance_type is not None:
                 return f"{instance_type}.{attribute}"

@@ -12,6 +12,8 @@ import re
 import tokenize
 from dataclasses import dataclass
 
+from django_protolint.source.noqa_scan import comments_and_statements
+
 ALL_CODES: frozenset[str] = frozenset()  # the empty set stands for "every code"
 FILE_LEVEL_LINE = 0
 
@@ -53,6 +55,9 @@ def read_noqa(text: str) -> tuple[dict[int, frozenset[str]], tuple[NoqaDirective
     """The suppressed codes by line, and the directives that name codes."""
     if "noqa" not in text.lower():
         return {}, ()
+    scanned = comments_and_statements(text)
+    if scanned is not None:
+        return noqa_from_comments(*scanned), noqa_directives(*scanned, text)
     comments: list[tuple[int, str]] = []
     statements: list[tuple[int, int]] = []  # (first, last) line of each statement that spans several lines
     first: int | None = None

@@ -53,11 +53,23 @@ class Frame:
 class ScopeStack:
     def __init__(self, module_frame: Frame) -> None:
         self.frames: list[Frame] = [module_frame]
+        # Per frame, the bindings a name is looked up in from there, innermost first: its own, then those of the
+        # enclosing frames that are not class bodies. Made once per frame, where `lookup` used to skip the class
+        # bodies again for every name.
+        self._visible: list[tuple[dict[str, Binding], ...]] = [(module_frame.bindings,)]
+        self._functions: list[Frame | None] = [module_frame if module_frame.is_function else None]  # `function`
 
     def push(self, frame: Frame) -> None:
+        enclosing = self._visible[-1]
+        if self.frames[-1].kind == "class":
+            enclosing = enclosing[1:]
         self.frames.append(frame)
+        self._visible.append((frame.bindings, *enclosing))
+        self._functions.append(frame if frame.is_function else None)
 
     def pop(self) -> Frame:
+        self._visible.pop()
+        self._functions.pop()
         return self.frames.pop()
 
     @property
@@ -67,8 +79,7 @@ class ScopeStack:
     @property
     def function(self) -> Frame | None:
         """The innermost function or lambda; None at module level and directly in class bodies."""
-        frame = self.frames[-1]
-        return frame if frame.is_function else None
+        return self._functions[-1]
 
     @property
     def method_class(self) -> str | None:
@@ -82,11 +93,8 @@ class ScopeStack:
         return None
 
     def lookup(self, name: str) -> Binding | None:
-        innermost = self.frames[-1]
-        for frame in reversed(self.frames):
-            if frame.kind == "class" and frame is not innermost:
-                continue
-            if (binding := frame.bindings.get(name)) is not None:
+        for bindings in self._visible[-1]:
+            if (binding := bindings.get(name)) is not None:
                 return binding
         return None
 

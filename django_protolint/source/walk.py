@@ -36,8 +36,23 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 _ENTER: dict[type[ast.AST], list[Recorder]] = defaultdict(list)
 _LEAVE: dict[type[ast.AST], list[Recorder]] = defaultdict(list)
-# One handler per node type, composed on first use: its recorders, the walk's own steps, its children.
-_HANDLERS: dict[type[ast.AST], Callable[[Walk, Any], None]] = {}
+
+
+class _Handlers(dict[type, Callable[["Walk", Any], None]]):
+    """One handler per type of value met in a node's fields, composed on first use: for a node, its recorders, the
+    walk's own steps and its children; for anything else (a string, a number, None, an operator) nothing. One
+    lookup per child then replaces the tests of what a child is, in the walk's innermost loop."""
+
+    def __missing__(self, value_type: type) -> Callable[[Walk, Any], None]:
+        if issubclass(value_type, ast.AST) and not issubclass(value_type, _LEAF_TYPES):
+            handler = _compose(value_type)
+        else:
+            handler = _walk_nothing
+        self[value_type] = handler
+        return handler
+
+
+_HANDLERS = _Handlers()
 
 
 def _registrar(table: dict[type[ast.AST], list[Recorder]],
@@ -110,26 +125,15 @@ class Walk(Meaning):
         self.seen: defaultdict[str, set[int]] = defaultdict(set)  # nodes a recorder has handled, by recorder
 
     def visit(self, node: ast.AST) -> None:
-        node_type = type(node)
-        handler = _HANDLERS.get(node_type)
-        if handler is None:
-            handler = _HANDLERS[node_type] = _compose(node_type)
-        handler(self, node)
+        _HANDLERS[type(node)](self, node)
 
     def generic_visit(self, node: ast.AST) -> None:
-        for name in _CHILD_FIELDS.get(type(node)) or _child_fields(type(node)):
-            value = getattr(node, name, None)
-            if type(value) is list:
-                for item in value:
-                    if isinstance(item, ast.AST) and not isinstance(item, _LEAF_TYPES):
-                        self.visit(item)
-            elif isinstance(value, ast.AST) and not isinstance(value, _LEAF_TYPES):
-                self.visit(value)
+        _generic_children(type(node))(self, node)
 
     def visit_all(self, nodes: Iterable[ast.AST | None]) -> None:
+        handlers = _HANDLERS
         for node in nodes:
-            if node is not None:
-                self.visit(node)
+            handlers[type(node)](self, node)  # None's handler does nothing
 
     def facts(self) -> dict[str, Any]:
         """FileFacts fields: lists become tuples."""
@@ -175,37 +179,61 @@ class Walk(Meaning):
 
 # ----------------------------------------------------------------------------- composing a node's handler
 
-# Fields that can hold nodes worth visiting, per node type: contexts, operators and plain values are skipped.
+# Contexts and operators: nodes with nothing inside worth visiting.
 _LEAF_TYPES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
-_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+# Fields that never hold a node worth visiting, in any node type: contexts, operators, names and numbers. Leaving
+# them out only saves a lookup; what else a field holds that is no node finds a handler that does nothing.
+_SCALAR_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind", "id", "attr", "arg", "asname", "module",
+                            "level", "conversion", "is_async", "simple", "kwd_attrs"})  # fmt: skip
+_GENERIC_CHILDREN: dict[type[ast.AST], Callable[[Walk, Any], None]] = {}
 
 
 def _child_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
-    fields = _CHILD_FIELDS.get(node_type)
-    if fields is None:
-        fields = tuple(name for name in node_type._fields if name not in ("ctx", "op", "ops", "type_comment", "kind"))
-        _CHILD_FIELDS[node_type] = fields
-    return fields
+    fields = [name for name in node_type._fields if name not in _SCALAR_FIELDS]
+    if node_type in (ast.Global, ast.Nonlocal):
+        fields.remove("names")  # identifiers, where Import's `names` are nodes
+    return tuple(fields)
+
+
+def _generic_children(node_type: type[ast.AST]) -> Callable[[Walk, Any], None]:
+    """The walk of a node's children in field order, written out for its type: a field holds a list of values or
+    one value, and each value is handed to the handler of its type."""
+    children = _GENERIC_CHILDREN.get(node_type)
+    if children is None:
+        lines = ["def children(walk, node):"]
+        for name in _child_fields(node_type):
+            lines += [
+                f"    value = getattr(node, {name!r}, None)",  # a node built by hand may lack a field
+                "    if type(value) is list:",
+                "        for item in value:",
+                "            handlers[type(item)](walk, item)",
+                "    else:",
+                "        handlers[type(value)](walk, value)",
+            ]
+        lines.append("    return None")
+        children = _generated(lines, "children", handlers=_HANDLERS)
+        _GENERIC_CHILDREN[node_type] = children
+    return children
 
 
 def _compose(node_type: type[ast.AST]) -> Callable[[Walk, Any], None]:
+    """The node's handler written out as one function: its marks and enter recorders in order, its binding step,
+    its children, its leave recorders (one call each, no loop over a tuple per node)."""
     enters = (*_MARKS.get(node_type, ()), *_ENTER.get(node_type, ()))
     bind = _BINDINGS.get(node_type)
-    walk_children: Callable[[Walk, Any], None] = _CHILDREN.get(node_type, Walk.generic_visit)
+    walk_children = _CHILDREN.get(node_type) or _generic_children(node_type)
     leaves = tuple(_LEAVE.get(node_type, ()))
     if not enters and bind is None and not leaves:
         return walk_children
+    steps = [*enters, *((bind,) if bind is not None else ()), walk_children, *leaves]
+    lines = ["def handle(walk, node):", *(f"    step{index}(walk, node)" for index in range(len(steps)))]
+    return _generated(lines, "handle", **{f"step{index}": step for index, step in enumerate(steps)})
 
-    def handle(walk: Walk, node: ast.AST) -> None:
-        for enter in enters:
-            enter(walk, node)
-        if bind is not None:
-            bind(walk, node)
-        walk_children(walk, node)
-        for leave in leaves:
-            leave(walk, node)
 
-    return handle
+def _generated(lines: list[str], name: str, **namespace: Any) -> Callable[[Walk, Any], None]:
+    exec("\n".join(lines), namespace)  # noqa: S102 - our own text, from node types' field names
+    function: Callable[[Walk, Any], None] = namespace[name]
+    return function
 
 
 # ----------------------------------------------------------------------------- marks a parent leaves on children
