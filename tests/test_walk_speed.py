@@ -4,9 +4,7 @@ computation it replaces, on small cases written to hit its edges and on real mod
 from __future__ import annotations
 
 import ast
-import io
 import random
-import tokenize
 from pathlib import Path
 
 import django
@@ -101,7 +99,6 @@ def test_numbers_are_the_span(source):
 
 # ----------------------------------------------------------------------------- comments without tokenize
 
-_NOT_CODE = frozenset({tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING})
 EDGES = {
     "no-final-newline": "x = f(  # noqa: DPL101\n    1)",
     "comment-last-no-newline": "x = 1 \\\n    + 2\n# noqa",
@@ -124,24 +121,6 @@ EDGES = {
 }
 
 
-def _tokenized(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
-    """Comments and multi-line statements as read_noqa reads them from `tokenize`."""
-    comments, statements, first = [], [], None
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
-            if token.type == tokenize.COMMENT:
-                comments.append((token.start[0], token.string))
-            elif token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                if first is not None and token.start[0] > first:
-                    statements.append((first, token.start[0]))
-                first = None
-            elif token.type not in _NOT_CODE and first is None:
-                first = token.start[0]
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return comments, statements
-
-
 def _django_sources() -> list[str]:
     paths = sorted(DJANGO.rglob("*.py"))
     return [path.read_text(encoding="utf-8") for path in paths[::7]]
@@ -152,7 +131,7 @@ def _django_sources() -> list[str]:
 def test_the_scanner_reads_what_tokenize_reads_or_leaves_it_to_tokenize(source):
     scanned = noqa_scan.comments_and_statements(source)
     if scanned is not None:
-        assert scanned == _tokenized(source)
+        assert scanned == noqa.tokenized(source)
     assert noqa.read_noqa(source) == _read_noqa_with_tokenize(source)
 
 
@@ -172,7 +151,7 @@ def test_the_scanner_reads_django_and_broken_copies_of_it_as_tokenize_does():
             scanned = noqa_scan.comments_and_statements(text)
             if scanned is not None:
                 read += 1
-                assert scanned == _tokenized(text)
+                assert scanned == noqa.tokenized(text)
     assert read > len(sources)  # the scanner read most of them itself
 
 

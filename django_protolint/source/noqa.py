@@ -55,9 +55,14 @@ def read_noqa(text: str) -> tuple[dict[int, frozenset[str]], tuple[NoqaDirective
     """The suppressed codes by line, and the directives that name codes."""
     if "noqa" not in text.lower():
         return {}, ()
-    scanned = comments_and_statements(text)
-    if scanned is not None:
-        return noqa_from_comments(*scanned), noqa_directives(*scanned, text)
+    scanned = comments_and_statements(text)  # None where only `tokenize` can tell (and on Python 3.12+)
+    comments, statements = scanned if scanned is not None else tokenized(text)
+    return noqa_from_comments(comments, statements), noqa_directives(comments, statements, text)
+
+
+def tokenized(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+    """The comments `(line, text)` and the multi-line statements `(first, last)` of `text`, from `tokenize`; on an
+    error, those read until then (the parser reports what is wrong with the file)."""
     comments: list[tuple[int, str]] = []
     statements: list[tuple[int, int]] = []  # (first, last) line of each statement that spans several lines
     first: int | None = None
@@ -73,8 +78,8 @@ def read_noqa(text: str) -> tuple[dict[int, frozenset[str]], tuple[NoqaDirective
             elif token.type not in _NOT_CODE and first is None:
                 first = token.start[0]
     except (tokenize.TokenError, SyntaxError, IndentationError):
-        pass  # the comments read so far still count; the parser reports what is wrong with the file
-    return noqa_from_comments(comments, statements), noqa_directives(comments, statements, text)
+        pass
+    return comments, statements
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
