@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from django_protolint.source.noqa import NoqaDirective
 from django_protolint.source.pickling import dump_facts
@@ -235,6 +235,45 @@ INTERNAL_ERROR = "DPL003"
 FILE_PROBLEM_CODES = frozenset({CANNOT_PARSE, CANNOT_READ, INTERNAL_ERROR})
 
 
+Fact = TypeVar("Fact")
+
+
+class Packed(Generic[Fact]):
+    """A FileFacts attribute whose facts are kept packed (`pack`) in the field `packed_<name>`, and unpacked when
+    read. The files read last stay unpacked: a rule or a model index reading one file's calls again and again (each
+    function of a module, each decorator wrapper) unpacks them once."""
+
+    def __init__(self) -> None:
+        self.field = ""
+        self.unpack: Callable[[bytes], tuple[Fact, ...]] = _unpacker(256)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.field = f"packed_{name}"
+
+    @overload
+    def __get__(self, facts: None, owner: type) -> Packed[Fact]: ...
+
+    @overload
+    def __get__(self, facts: object, owner: type | None = None) -> tuple[Fact, ...]: ...
+
+    def __get__(self, facts: object, owner: type | None = None) -> Packed[Fact] | tuple[Fact, ...]:
+        if facts is None:
+            return self
+        return self.unpack(getattr(facts, self.field))
+
+
+def _unpacker(maxsize: int) -> Callable[[bytes], Any]:
+    # Keyed by the bytes, whose hash Python computes once per object; equal bytes are the same facts.
+    @lru_cache(maxsize=maxsize)
+    def unpacked(packed: bytes) -> Any:
+        return pickle.loads(zlib.decompress(packed))
+
+    def read(packed: bytes) -> Any:
+        return unpacked(packed) if packed else ()
+
+    return read
+
+
 @dataclass(frozen=True)
 class FileFacts:
     path: str  # POSIX, as shown to the user
@@ -275,37 +314,17 @@ class FileFacts:
     # "rendered with assumptions: ..." when a condition or a value could not be evaluated. "" for any other file.
     rendered: str = ""
 
-    @property
-    def functions(self) -> tuple[FunctionFact, ...]:
-        return _functions(self.packed_functions)
-
-    @property
-    def calls(self) -> tuple[CallFact, ...]:
-        return _calls(self.packed_calls)
-
-    @property
-    def queries(self) -> tuple[QueryFact, ...]:
-        return _queries(self.packed_queries)
-
-    @property
-    def imports(self) -> tuple[tuple[str, str], ...]:
-        return _imports(self.packed_imports)
-
-    @property
-    def import_lines(self) -> tuple[ImportLine, ...]:
-        return _import_lines(self.packed_import_lines)
-
-    @property
-    def related_accesses(self) -> tuple[RelatedAccessFact, ...]:
-        return _related_accesses(self.packed_related_accesses)
-
-    @property
-    def bound_names(self) -> tuple[str, ...]:
-        return _bound_names(self.packed_bound_names)
+    functions = Packed[FunctionFact]()
+    calls = Packed[CallFact]()
+    queries = Packed[QueryFact]()
+    imports = Packed[tuple[str, str]]()
+    import_lines = Packed[ImportLine]()
+    related_accesses = Packed[RelatedAccessFact]()
+    bound_names = Packed[str]()
 
 
-# The facts `FileFacts` keeps packed, by the name of the property that unpacks them.
-PACKED_FIELDS = ("functions", "calls", "queries", "imports", "import_lines", "related_accesses", "bound_names")
+# The facts `FileFacts` keeps packed, by the name of the attribute that unpacks them.
+PACKED_FIELDS = tuple(name for name, value in vars(FileFacts).items() if isinstance(value, Packed))
 
 
 def pack(values: tuple[object, ...]) -> bytes:
@@ -322,27 +341,7 @@ def packed_facts(facts: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _unpacker(maxsize: int) -> Callable[[bytes], Any]:
-    # The files whose facts were read last stay unpacked: a rule or a model index reading one file's calls again and
-    # again (each function of a module, each decorator wrapper) unpacks them once. Keyed by the bytes, whose hash
-    # Python computes once per object; equal bytes are the same facts.
-    @lru_cache(maxsize=maxsize)
-    def unpacked(packed: bytes) -> Any:
-        return pickle.loads(zlib.decompress(packed))
-
-    def read(packed: bytes) -> Any:
-        return unpacked(packed) if packed else ()
-
-    return read
-
-
-_functions = _unpacker(256)
-_calls = _unpacker(256)
-_queries = _unpacker(256)
-_imports = _unpacker(256)
-_import_lines = _unpacker(256)
-_related_accesses = _unpacker(256)
-_bound_names = _unpacker(256)
-unpacked_calls = _calls
-unpacked_functions = _functions
-unpacked_queries = _queries
+# For the model's indexes that group one file's facts (project/model.py), keyed by the packed bytes like the caches.
+unpacked_calls = FileFacts.calls.unpack
+unpacked_functions = FileFacts.functions.unpack
+unpacked_queries = FileFacts.queries.unpack
