@@ -252,15 +252,19 @@ def test_pytest_settings_beside_a_run_project_is_no_project_of_its_own(tmp_path)
     assert projects(root) == {"src": ("ephios.settings", "src/ephios/settings.py")}
 
 
+# A reusable app: its package, and pytest's test settings (no manage.py, asgi.py or wsgi.py).
+REUSABLE_APP_WITH_PYTEST_SETTINGS = {
+    "shelf/__init__.py": "",
+    "shelf/views.py": VIEWS,
+    "tests/__init__.py": "",
+    "tests/settings.py": SETTINGS.format(package="tests"),
+    "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = tests.settings\n",
+}
+
+
 def test_pytest_settings_of_a_reusable_app_is_its_only_project(tmp_path):
     # No manage.py, asgi.py or wsgi.py anywhere: the test settings are all there is, and they say so.
-    files = {
-        "shelf/__init__.py": "",
-        "shelf/views.py": VIEWS,
-        "tests/__init__.py": "",
-        "tests/settings.py": SETTINGS.format(package="tests"),
-        "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = tests.settings\n",
-    }
+    files = REUSABLE_APP_WITH_PYTEST_SETTINGS
     root = write(tmp_path / "repo", files)
     [project] = run(root).model.django_projects
     assert (project.root, project.primary.reference.module) == (".", "tests.settings")
@@ -342,11 +346,7 @@ def test_a_library_documented_with_sphinx_has_no_project_in_its_docs(tmp_path):
 def test_a_reusable_apps_test_settings_outrank_its_sphinx_settings(tmp_path):
     # pytest's settings give way to a project that is run; Sphinx's run nothing, so they never displace them.
     files = {
-        "shelf/__init__.py": "",
-        "shelf/views.py": VIEWS,
-        "tests/__init__.py": "",
-        "tests/settings.py": SETTINGS.format(package="tests"),
-        "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = tests.settings\n",
+        **REUSABLE_APP_WITH_PYTEST_SETTINGS,
         "docs/conf.py": sphinx_conf("django_settings"),
         "docs/django_settings.py": DOCS_SETTINGS,
     }
